@@ -1,0 +1,198 @@
+"""Generate a deterministic synthetic monorepo for benchmarking iacfix.
+
+The tree mixes CloudFormation/SAM templates (YAML and JSON, some with outdated
+Python runtimes, some without any Lambda) with unrelated files of the kinds a
+real monorepo holds: Python and TypeScript sources, Markdown, package.json,
+Kubernetes manifests, GitHub workflows and docker-compose files.
+
+    python bench/gen_tree.py OUT_DIR [--files 30000] [--seed 1]
+
+The same seed and file count always produce byte-identical trees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+RUNTIMES = ["python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "nodejs18.x", "nodejs20.x"]
+
+
+def _function_yaml(r: random.Random, k: int, serverless: bool) -> list[str]:
+    kind = "AWS::Serverless::Function" if serverless else "AWS::Lambda::Function"
+    runtime = r.choice(RUNTIMES)
+    quote = r.choice(["", "'", '"'])
+    lines = [
+        f"  Function{k}:",
+        f"    Type: {kind}",
+        "    Properties:",
+        f"      FunctionName: !Sub '${{AWS::StackName}}-fn{k}'",
+        f"      Handler: app{k}.handler",
+        f"      Runtime: {quote}{runtime}{quote}  # pinned by team {r.randint(1, 40)}",
+        f"      MemorySize: {r.choice([128, 256, 512, 1024])}",
+        f"      Timeout: {r.randint(3, 900)}",
+        "      Environment:",
+        "        Variables:",
+        f"          TABLE_NAME: !Ref Table{k}",
+        f"          LOG_LEVEL: {r.choice(['INFO', 'DEBUG', 'WARN'])}",
+    ]
+    if serverless:
+        lines += [
+            f"      CodeUri: src/fn{k}/",
+            "      Events:",
+            "        Api:",
+            "          Type: Api",
+            "          Properties:",
+            f"            Path: /items{k}/{{id}}",
+            "            Method: get",
+        ]
+    else:
+        lines += [
+            "      Role: !GetAtt LambdaRole.Arn",
+            "      Code:",
+            "        ZipFile: |",
+            "          import json",
+            "          def handler(event, context):",
+            f"              # Runtime: python3.9 in a comment is not a site",
+            "              return {'statusCode': 200, 'body': json.dumps(event)}",
+        ]
+    lines += [
+        f"  Table{k}:",
+        "    Type: AWS::DynamoDB::Table",
+        "    Properties:",
+        "      BillingMode: PAY_PER_REQUEST",
+        "      AttributeDefinitions:",
+        "        - AttributeName: pk",
+        "          AttributeType: S",
+        "      KeySchema:",
+        "        - AttributeName: pk",
+        "          KeyType: HASH",
+    ]
+    return lines
+
+
+def cfn_yaml(r: random.Random) -> str:
+    serverless = r.random() < 0.6
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'"]
+    if serverless:
+        lines.append("Transform: AWS::Serverless-2016-10-31")
+    lines += [f"Description: Service stack {r.randint(1, 10**6)}", "Resources:"]
+    for k in range(r.randint(1, 12)):
+        lines += _function_yaml(r, k, serverless)
+    if not serverless:
+        lines += [
+            "  LambdaRole:",
+            "    Type: AWS::IAM::Role",
+            "    Properties:",
+            "      AssumeRolePolicyDocument:",
+            "        Version: '2012-10-17'",
+            "        Statement:",
+            "          - Effect: Allow",
+            "            Principal: {Service: lambda.amazonaws.com}",
+            "            Action: sts:AssumeRole",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def cfn_json(r: random.Random) -> str:
+    resources = {}
+    for k in range(r.randint(1, 10)):
+        resources[f"Function{k}"] = {
+            "Type": "AWS::Lambda::Function",
+            "Properties": {
+                "Handler": f"index.handler{k}",
+                "Runtime": r.choice(RUNTIMES),
+                "Role": {"Fn::GetAtt": ["LambdaRole", "Arn"]},
+                "Code": {"S3Bucket": "artifacts", "S3Key": f"fn{k}.zip"},
+                "Tags": [{"Key": "team", "Value": f"t{r.randint(1, 50)}"}],
+            },
+        }
+        resources[f"Queue{k}"] = {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 60}}
+    doc = {"AWSTemplateFormatVersion": "2010-09-09", "Description": "generated", "Resources": resources}
+    return json.dumps(doc, indent=r.choice([2, 4])) + "\n"
+
+
+def cfn_no_lambda(r: random.Random) -> str:
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", "Resources:"]
+    for k in range(r.randint(1, 20)):
+        lines += [f"  Bucket{k}:", "    Type: AWS::S3::Bucket", "    Properties:", f"      BucketName: bucket-{r.randint(1, 10**9)}"]
+    return "\n".join(lines) + "\n"
+
+
+def python_src(r: random.Random) -> str:
+    body = []
+    for k in range(r.randint(5, 60)):
+        body += [f"def handler_{k}(event, context):", f"    \"\"\"Handle event {k}.\"\"\"", f"    return {{'n': {k}, 'ok': True}}", ""]
+    return "import json\nimport os\n\n" + "\n".join(body)
+
+
+def ts_src(r: random.Random) -> str:
+    return "\n".join(f"export const value{k}: number = {r.randint(0, 999)};" for k in range(r.randint(5, 80))) + "\n"
+
+
+def markdown(r: random.Random) -> str:
+    return "# Notes\n\n" + "\n".join(f"- item {r.randint(0, 10**6)} about the service" for _ in range(r.randint(5, 80))) + "\n"
+
+
+def package_json(r: random.Random) -> str:
+    deps = {f"pkg-{r.randint(1, 500)}": f"^{r.randint(0, 9)}.{r.randint(0, 20)}.0" for _ in range(r.randint(2, 30))}
+    return json.dumps({"name": f"svc-{r.randint(1, 10**6)}", "version": "1.0.0", "dependencies": deps}, indent=2) + "\n"
+
+
+def k8s_yaml(r: random.Random) -> str:
+    return (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: %d\n"
+        "  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.%d\n" % (r.randint(1, 9), r.randint(10, 27))
+    )
+
+
+def workflow_yaml(r: random.Random) -> str:
+    return (
+        "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n      - uses: actions/setup-python@v5\n"
+        f"        with:\n          python-version: '3.{r.randint(8, 13)}'\n      - run: pytest\n"
+    )
+
+
+KINDS = [
+    # (weight, directory, extension, generator)
+    (5, "stacks", ".yaml", cfn_yaml),
+    (2, "stacks", ".json", cfn_json),
+    (1, "stacks", ".yml", cfn_no_lambda),
+    (30, "src", ".py", python_src),
+    (20, "web", ".ts", ts_src),
+    (15, "docs", ".md", markdown),
+    (10, "web", ".json", package_json),
+    (10, "k8s", ".yaml", k8s_yaml),
+    (7, "ci", ".yml", workflow_yaml),
+]
+
+
+def generate(out: Path, files: int, seed: int) -> dict[str, int]:
+    r = random.Random(seed)
+    weights = [k[0] for k in KINDS]
+    counts: dict[str, int] = {}
+    for i in range(files):
+        _, folder, ext, gen = r.choices(KINDS, weights)[0]
+        team = f"team{i % 97:02d}"
+        path = out / team / f"svc{(i // 97) % 41:02d}" / folder / f"f{i:06d}{ext}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(gen(random.Random(r.getrandbits(64))), encoding="utf-8")
+        counts[gen.__name__] = counts.get(gen.__name__, 0) + 1
+    return counts
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("out", type=Path)
+    p.add_argument("--files", type=int, default=30000)
+    p.add_argument("--seed", type=int, default=1)
+    a = p.parse_args()
+    counts = generate(a.out, a.files, a.seed)
+    print(json.dumps(counts, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()

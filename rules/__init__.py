@@ -1,0 +1,1 @@
+"""Rules: one module per concern, plus the runtime catalog (catalog.json)."""
