@@ -1,0 +1,43 @@
+"""Formats: each knows one kind of file and nothing else.
+
+A format module defines a class with ``name``, ``extensions``, and:
+
+- ``prefilter(data: bytes) -> bool``: a cheap byte test run before any parse;
+  False means the file cannot hold a site;
+- ``locate(text: str) -> Located | None``: parse and return every runtime site
+  with its exact span (None when the file is not of this format after all,
+  e.g. YAML that is not a template); raise ``ParseError`` on bad syntax;
+- ``semantic(text: str)``: the parsed meaning as plain Python data (dicts,
+  lists, strings), used to verify that a fix changed exactly what it meant to.
+
+and registers it with ``@register``.  Adding a format touches only its module
+and the import list at the bottom of this file.
+"""
+
+from __future__ import annotations
+
+import os
+
+FORMATS: list = []
+
+
+def register(cls):
+    FORMATS.append(cls())
+    return cls
+
+
+def extensions() -> frozenset[str]:
+    return frozenset(ext for f in FORMATS for ext in f.extensions)
+
+
+def for_path(path: str):
+    """The format that owns ``path`` by its extension, or the first format as a
+    content sniffer for files named explicitly with another extension."""
+    ext = os.path.splitext(path)[1].lower()
+    for f in FORMATS:
+        if ext in f.extensions:
+            return f
+    return FORMATS[0]
+
+
+from . import cloudformation  # noqa: E402,F401

@@ -1,0 +1,241 @@
+"""The ``iacfix`` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import inspect
+import json
+import os
+import sys
+
+import click
+
+from . import __version__, formats
+from .catalog import CatalogError, load_catalog
+from .discovery import Discovery
+from .engine import Options, run
+from .rules import RULES, SEVERITY_RANK, Context, by_kind
+
+DEFAULT_TARGET = "python3.13"
+EPILOG = (
+    "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
+    "(for fix: that remain); 2 usage error, or a file that could not be read or parsed."
+)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _codes(value: str | None) -> set[str]:
+    if not value:
+        return set()
+    by_name = {r.name: c for c, r in RULES.items()}
+    out = set()
+    for item in (v.strip() for v in value.split(",")):
+        if not item:
+            continue
+        matched = {c for c in RULES if c.startswith(item.upper())} or ({by_name[item]} if item in by_name else set())
+        if not matched:
+            raise click.BadParameter(f"unknown rule {item!r} (see `iacfix rules`)")
+        out |= matched
+    return out
+
+
+def _common(f):
+    """Options shared by check and fix."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                     help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
+        click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True,
+                     help="Warn about deprecations due within this many days."),
+        click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
+                     help="Use this runtime catalog (JSON) instead of the built-in one."),
+        click.option("--select", default=None, help="Only these rules (comma-separated codes, prefixes or names)."),
+        click.option("--ignore", default=None, help="Skip these rules (comma-separated codes, prefixes or names)."),
+        click.option("--exclude", multiple=True, metavar="GLOB",
+                     help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
+                          "(.git, node_modules, .aws-sam, cdk.out, ...)."),
+        click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+                     show_default=True, help="Output format; github prints workflow annotations."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Worker processes for big trees. Default: all cores."),
+    ]
+    for opt in reversed(options):
+        f = opt(f)
+    return f
+
+
+def _target_option(help_text: str):
+    return click.option("--target", default=DEFAULT_TARGET, show_default=True, help=help_text)
+
+
+def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, fix, write, diff) -> Options:
+    try:
+        catalog = load_catalog(catalog_path)
+    except CatalogError as e:
+        ctx.fail(str(e))
+    as_of = as_of.date() if as_of else _today()
+    context = Context(as_of=as_of, horizon_days=horizon, catalog=catalog)
+    try:
+        enabled = (_codes(select) or set(RULES)) - _codes(ignore)
+    except click.BadParameter as e:
+        ctx.fail(e.format_message())
+    target_rt = catalog.get(target)
+    if target_rt is None:
+        ctx.fail(f"--target {target!r} is not a runtime in the catalog (see `iacfix runtimes`)")
+    blocking = [r for r in by_kind("lifecycle") if r.severity == "error" and r.applies(target_rt, context)]
+    if blocking:
+        ctx.fail(f"--target {target}: {blocking[0].headline(target_rt, context)}; choose a supported runtime")
+    return Options(catalog=catalog, context=context, enabled=frozenset(enabled), target=target_rt,
+                   fix=fix, write=write, diff=diff)
+
+
+def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
+    from . import reporters
+
+    discovery = Discovery(formats.extensions(), tuple(exclude))
+    files, missing = discovery.files(list(paths) or ["."])
+    for m in missing:
+        click.echo(f"iacfix: error: {m}: no such file or directory", err=True)
+    results = run(files, opts, jobs or os.cpu_count() or 1)
+    target = opts.target.id if opts.target else None
+    common = dict(fix=opts.fix, write=opts.write, target=target)
+    if fmt == "json":
+        click.echo(reporters.as_json(results, as_of=opts.context.as_of.isoformat(), **common))
+    elif fmt == "github":
+        out = reporters.github(results)
+        if out:
+            click.echo(out)
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        click.echo(reporters.text(results, colour=colour, **common), color=colour)
+    if missing or any(r.errors for r in results):
+        ctx.exit(2)
+    worst = max((SEVERITY_RANK[f.severity] for r in results for f in r.findings), default=0)
+    ctx.exit(1 if worst >= SEVERITY_RANK["warning"] else 0)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="iacfix")
+def main():
+    """Find end-of-life AWS Lambda runtimes in CloudFormation and SAM templates
+    (YAML and JSON), say which deadline applies, and rewrite them in place.
+
+    \b
+      iacfix check infra/                       # every runtime site, with its deadline
+      iacfix fix infra/ --diff                  # preview the rewrite to python3.13
+      iacfix fix infra/ --target python3.13     # rewrite in place; nothing else changes
+      iacfix runtimes                           # the lifecycle catalog
+      iacfix explain RT004                      # what a rule means
+    """
+
+
+@main.command(epilog=EPILOG)
+@_common
+@_target_option("Runtime a fix would move Python sites to; decides what is reported as fixable.")
+@click.pass_context
+def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, jobs, target):
+    """Report every Lambda runtime site in PATHS (default: .) that is past, or
+    near, a deadline."""
+    opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
+                    target=target, fix=False, write=False, diff=False)
+    _execute(ctx, paths, exclude, fmt, jobs, opts)
+
+
+@main.command(epilog=EPILOG)
+@_common
+@_target_option("Runtime to move flagged Python sites to; never a downgrade.")
+@click.option("--diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.pass_context
+def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, jobs, target, diff, dry_run):
+    """Rewrite, in place, each flagged Python runtime in PATHS (default: .) that
+    is older than --target.
+
+    Only the runtime values change: comments, quotes, indentation, line endings,
+    BOM and the final newline stay byte-identical.  Each edited file is parsed
+    again and written (atomically) only if exactly the intended values changed.
+    Parameter AllowedValues and layer CompatibleRuntimes end up holding the
+    target once and no flagged runtime.  Non-Python runtimes are reported, not
+    rewritten.
+    """
+    opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
+                    target=target, fix=True, write=not (diff or dry_run), diff=diff)
+    _execute(ctx, paths, exclude, fmt, jobs, opts)
+
+
+def _status(rt, context) -> str:
+    if rt.preview:
+        return "preview"
+    rule = next((r for r in by_kind("lifecycle") if r.applies(rt, context)), None)
+    return rule.name.removeprefix("runtime-") if rule else "supported"
+
+
+@main.command()
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Compute each status as of this date. Default: today.")
+@click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True)
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
+              help="Show this catalog (JSON) instead of the built-in one.")
+@click.option("--family", default=None, help="Only this family, e.g. python.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def runtimes(ctx, as_of, horizon, catalog_path, family, fmt):
+    """Print the runtime catalog: OS, deprecation, block-create and block-update
+    dates, and status as of a date."""
+    try:
+        catalog = load_catalog(catalog_path)
+    except CatalogError as e:
+        ctx.fail(str(e))
+    context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog)
+    rows = [rt for rt in catalog.runtimes.values() if family in (None, rt.family)]
+    rows.sort(key=lambda r: (r.provider, r.family, r.version_key, r.id))
+    if fmt == "json":
+        click.echo(json.dumps({
+            "last_checked": catalog.last_checked.isoformat(), "as_of": context.as_of.isoformat(),
+            "runtimes": [dict(provider=r.provider, id=r.id, os=r.os, status=_status(r, context), successor=r.successor,
+                              **r.deadlines(), sources=r.sources) for r in rows],
+        }, indent=2))
+        return
+    click.echo(f"AWS Lambda runtimes - catalog last checked {catalog.last_checked} ({catalog.origin}); "
+               f"status as of {context.as_of}")
+    header = ("RUNTIME", "OS", "DEPRECATION", "BLOCK CREATE", "BLOCK UPDATE", "STATUS", "MOVE TO")
+    table = [header] + [
+        (r.id, r.os or "-", *(str(d or "-") for d in (r.deprecation, r.block_create, r.block_update)),
+         _status(r, context), r.successor if r.successor != r.id else "-")
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    eol = ", ".join(f"{o.name} {o.end_of_life}" for o in catalog.operating_systems.values())
+    click.echo(f"\nOperating systems end of life: {eol}")
+
+
+@main.command()
+@click.argument("rule")
+@click.pass_context
+def explain(ctx, rule):
+    """Explain RULE (a code such as RT004, or a name such as runtime-os-end-of-life)."""
+    found = RULES.get(rule.upper()) or next((r for r in RULES.values() if r.name == rule), None)
+    if found is None:
+        ctx.fail(f"unknown rule {rule!r}; `iacfix rules` lists them")
+    click.echo(f"# {found.code} {found.name}\n")
+    click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
+    click.echo(f"Severity: {found.severity}. Fixable: {'yes (Python runtimes)' if found.fixable else 'no'}. "
+               f"Tags: {', '.join(found.tags)}.\nSource: {found.url}\n")
+    click.echo(inspect.cleandoc(found.__doc__ or ""))
+
+
+@main.command(name="rules")
+def list_rules():
+    """List every rule with its severity and summary."""
+    for r in RULES.values():
+        click.echo(f"{r.code}  {r.name:<26} {r.severity:<8} {r.summary}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

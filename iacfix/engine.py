@@ -1,0 +1,172 @@
+"""One obvious path: file bytes -> prefilter -> sites -> findings -> edits -> result.
+
+``process_file`` handles one file and never raises for a bad file: a file that
+cannot be read, decoded or parsed becomes a ``FileError`` and the run goes on.
+``run`` spreads files over all cores for big trees.
+"""
+
+from __future__ import annotations
+
+import difflib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from . import formats
+from .catalog import Catalog, Runtime
+from .edits import Positions, apply_edits, atomic_write
+from .fixer import Refused, expected_document, plan
+from .judge import Judge
+from .model import FileError, Finding, ParseError
+from .rules import Context
+
+PARALLEL_MIN_FILES = 256
+
+
+@dataclass
+class Options:
+    catalog: Catalog
+    context: Context
+    enabled: frozenset[str]
+    target: Runtime | None
+    fix: bool = False
+    write: bool = False
+    diff: bool = False
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)  # after fixing: what remains
+    errors: list[FileError] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    refused: str | None = None
+    diff: str | None = None
+    template: bool = False
+
+
+def display_path(path: str) -> str:
+    """Relative to the current directory when under it; POSIX separators."""
+    rel = os.path.relpath(path)
+    shown = path if rel.startswith("..") or os.path.isabs(rel) else rel
+    return shown.replace(os.sep, "/")
+
+
+def _error(result: FileResult, message: str, line: int = 1, column: int = 1) -> FileResult:
+    result.errors.append(FileError(result.path, line, column, message))
+    return result
+
+
+def _findings(located, judge: Judge, shown: str, text: str) -> list[Finding]:
+    pos = Positions(text)
+    out = [f for f in (judge.site(s, shown, pos) for s in located.sites) if f is not None]
+    out += [f for f in (judge.unresolved_site(u, shown, pos) for u in located.unresolved) if f is not None]
+    out.sort(key=lambda f: (f.line, f.column, f.rule))
+    return out
+
+
+def _decode(data: bytes, result: FileResult) -> str | None:
+    nul = data.find(b"\x00")
+    if nul != -1:
+        line = data.count(b"\n", 0, nul) + 1
+        _error(result, "binary file (NUL byte); not a template", line, nul - data.rfind(b"\n", 0, nul))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        column = len(data[line_start:e.start].decode("utf-8", "replace")) + 1
+        _error(result, f"not valid UTF-8 (byte 0x{data[e.start]:02x})", data.count(b"\n", 0, e.start) + 1, column)
+        return None
+
+
+def process_file(path: str, opts: Options) -> FileResult:
+    result = FileResult(display_path(path))
+    fmt = formats.for_path(path)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        return _error(result, f"cannot read: {e.strerror}")
+    if not fmt.prefilter(data):
+        return result
+    text = _decode(data, result)
+    if text is None:
+        return result
+    try:
+        located = fmt.locate(text)
+    except ParseError as e:
+        line, column = (e.line, e.column) if e.line else Positions(text).at(e.offset or 0)
+        return _error(result, e.message, line, column)
+    if located is None:
+        return result
+    result.template = True
+    judge = Judge(opts.context, opts.enabled, opts.target)
+    result.findings = _findings(located, judge, result.path, text)
+    if opts.fix:
+        _fix(path, result, text, fmt, judge, opts)
+    for f in result.findings + result.fixed:
+        f.site = None  # results cross process boundaries: keep them small
+    return result
+
+
+def _fix(path: str, result: FileResult, text: str, fmt, judge: Judge, opts: Options) -> None:
+    todo = [f for f in result.findings if f.fixable]
+    if not todo:
+        return
+    target = opts.target.id
+    try:
+        edits, expectations = plan(todo, target)
+        new_text = apply_edits(text, edits)
+        before = fmt.semantic(text)
+        try:
+            after = fmt.semantic(new_text)
+        except ParseError as e:
+            raise Refused(f"the edited file would not parse ({e.message})") from None
+        if after != expected_document(before, expectations):
+            raise Refused("re-parsing the edited file shows a change other than the runtime values")
+        problem = getattr(fmt, "validate", lambda b, a: None)(before, after)
+        if problem:
+            raise Refused(problem)
+        remaining = fmt.locate(new_text)
+    except Refused as e:
+        result.refused = f"not fixed, file left unchanged: {e}"
+        return
+    if opts.diff:
+        result.diff = "".join(
+            difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{result.path}", f"b/{result.path}")
+        )
+    if opts.write:
+        atomic_write(path, new_text.encode("utf-8"))
+    result.fixed = todo
+    result.findings = _findings(remaining, judge, result.path, new_text)
+    seen = set()
+    for f in todo:
+        note = f.site.note
+        if note and note not in seen:
+            seen.add(note)
+            result.notes.append(f"{result.path}:{f.line}:{f.column}: note: {note.replace('{target}', target)}")
+
+
+_OPTS: Options | None = None
+
+
+def _init(opts: Options) -> None:
+    global _OPTS
+    _OPTS = opts
+
+
+def _work(path: str) -> FileResult:
+    return process_file(path, _OPTS)
+
+
+def run(paths: list[str], opts: Options, jobs: int) -> list[FileResult]:
+    if jobs <= 1 or len(paths) < PARALLEL_MIN_FILES:
+        return [process_file(p, opts) for p in paths]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(paths) // (jobs * 16))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
+        return list(pool.map(_work, paths, chunksize=chunk))

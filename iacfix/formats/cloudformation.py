@@ -1,0 +1,273 @@
+"""CloudFormation and SAM templates, YAML or JSON, detected by content.
+
+Parsing uses libyaml through PyYAML's ``CBaseLoader``: it composes a node tree
+with exact marks (character index, BOM excluded) and accepts JSON too, so one
+locator serves both.  ``CBaseLoader`` skips implicit type resolution (every
+scalar stays a string), which is all a locator needs and the fastest libyaml
+path (see the README's design notes for numbers).
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
+from . import register
+
+FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
+LAYER_TYPES = {"AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion"}
+RUNTIME_LIKE = re.compile(r"(python|nodejs|java|dotnet|ruby|go|provided)[0-9.]")
+_BLOCK_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+\Z")
+_BLOCK_ITEM_SUFFIX = re.compile(r"[ \t]*(#[^\n]*)?\r?\Z")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SHORT_FORMS = {"!Ref": "Ref", "!Condition": "Condition"}
+
+
+def _compose(text: str):
+    """Compose ``text`` (BOM stripped) into a libyaml node tree."""
+    body = text[1:] if text.startswith("\ufeff") else text
+    try:
+        return yaml.compose(body, Loader=yaml.CBaseLoader)
+    except yaml.MarkedYAMLError as e:
+        if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
+            # JSON writes characters beyond the BMP as surrogate pairs, which
+            # libyaml rejects.  Swap each such escape for one of equal length:
+            # offsets stay exact, and no runtime value contains one.
+            return _compose(_SURROGATE_ESCAPE.sub(lambda m: "\\u003f", body))
+        mark = e.problem_mark or e.context_mark
+        problem = e.problem or e.context or "invalid syntax"
+        if e.context and e.problem:
+            problem = f"{problem} ({e.context})"
+        raise ParseError(f"YAML/JSON syntax error: {problem}", line=mark.line + 1, column=mark.column + 1) from None
+    except yaml.reader.ReaderError as e:
+        raise ParseError(f"unacceptable character #x{e.character:04x}", offset=e.position + (text != body)) from None
+    except yaml.YAMLError as e:  # pragma: no cover - libyaml reports marks for all syntax errors
+        raise ParseError(f"YAML/JSON error: {e}") from None
+
+
+def _get(node, key: str):
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def _str(node) -> str | None:
+    return node.value if isinstance(node, ScalarNode) and not node.tag.startswith("!") else None
+
+
+def _intrinsic(node):
+    """(step, name, args) for Ref / Fn::X in short (!X) or long form, else None."""
+    if node.tag.startswith("!"):
+        name = _SHORT_FORMS.get(node.tag, "Fn::" + node.tag[1:])
+        return node.tag, name, node
+    if isinstance(node, MappingNode) and len(node.value) == 1:
+        key = _str(node.value[0][0])
+        if key == "Ref" or (key or "").startswith("Fn::"):
+            return key, key, node.value[0][1]
+    return None
+
+
+def plain(node):
+    """Plain Python data for a node; a tagged node becomes {tag: value}."""
+    if isinstance(node, ScalarNode):
+        value = node.value
+    elif isinstance(node, SequenceNode):
+        value = [plain(c) for c in node.value]
+    elif isinstance(node, MappingNode):
+        value = {(k.value if isinstance(k, ScalarNode) else repr(plain(k))): plain(v) for k, v in node.value}
+    else:  # pragma: no cover
+        value = None
+    return {node.tag: value} if node.tag.startswith("!") else value
+
+
+def is_template(root) -> bool:
+    if not isinstance(root, MappingNode):
+        return False
+    if _get(root, "AWSTemplateFormatVersion") is not None:
+        return True
+    transform = _get(root, "Transform")
+    if transform is not None and "AWS::Serverless" in repr(plain(transform)):
+        return True
+    resources = _get(root, "Resources")
+    if isinstance(resources, MappingNode):
+        return any((_str(_get(r, "Type")) or "").startswith("AWS::") for _, r in resources.value)
+    return False
+
+
+class _Walker:
+    def __init__(self, root, text: str):
+        self.root = root
+        self.text = text
+        self.shift = 1 if text.startswith("\ufeff") else 0
+        self.params = _get(root, "Parameters")
+        self.mappings = _get(root, "Mappings")
+        self.sites: dict[int, Site] = {}
+        self.unresolved: dict[int, Unresolved] = {}
+        self._positions: Positions | None = None
+
+    # -- spans ------------------------------------------------------------
+    def span(self, node) -> tuple[int, int]:
+        return node.start_mark.index + self.shift, node.end_mark.index + self.shift
+
+    def block_delete_span(self, node) -> tuple[int, int] | None:
+        """The whole line of a block-list entry, if the line holds nothing else."""
+        start, end = self.span(node)
+        line_start = self.text.rfind("\n", 0, start) + 1
+        newline = self.text.find("\n", end)
+        line_end = len(self.text) if newline == -1 else newline + 1
+        if _BLOCK_ITEM_PREFIX.match(self.text, line_start, start) and _BLOCK_ITEM_SUFFIX.match(
+            self.text[end:line_end].rstrip("\n")
+        ):
+            return line_start, line_end
+        return None
+
+    # -- recording ----------------------------------------------------------
+    def add_site(self, node, path, users, kind, where, note=None, list_info=None):
+        start, end = self.span(node)
+        site = self.sites.get(start)
+        if site is not None:
+            site.users.extend(u for u in users if u not in site.users)
+            return
+        quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: None -> not rewritable
+        self.sites[start] = Site(
+            value=node.value, start=start, end=end, path=path, kind=kind, quote=quote,
+            users=list(users), where=where, list=list_info, note=note,
+        )
+
+    def add_unresolved(self, node, reason, users):
+        start, end = self.span(node)
+        u = self.unresolved.get(start)
+        if u is None:
+            self.unresolved[start] = Unresolved(start, end, reason, list(users))
+        else:
+            u.users.extend(x for x in users if x not in u.users)
+
+    # -- resolution -----------------------------------------------------------
+    def resolve(self, node, path, want, users, kind, where, note=None):
+        """Follow ``node`` to the literal(s) it stands for and record them."""
+        intrinsic = _intrinsic(node)
+        if intrinsic is not None:
+            step, name, args = intrinsic
+            if name == "Ref":
+                return self.ref(node, _str(args) if args is not node else node.value, want, users, note)
+            if name == "Fn::If" and isinstance(args, SequenceNode) and len(args.value) == 3:
+                for i in (1, 2):
+                    self.resolve(args.value[i], path + (step, i), want, users, kind, where, note)
+                return
+            if name == "Fn::FindInMap" and isinstance(args, SequenceNode) and len(args.value) >= 3:
+                return self.find_in_map(node, args, want, users, note)
+            return self.add_unresolved(node, f"the value is computed by {name}", users)
+        if want == "list":
+            if not isinstance(node, SequenceNode):
+                return
+            items = []
+            info = ListInfo(path=path, items=items, flow=bool(node.flow_style))
+            for i, child in enumerate(node.value):
+                start, end = self.span(child)
+                literal = _str(child)
+                items.append(Item(literal, start, end, None if info.flow else self.block_delete_span(child)))
+                if literal is not None:
+                    self.add_site(child, path + (i,), users, kind, where, note, info)
+                else:
+                    self.resolve(child, path + (i,), "scalar", users, kind, where, note)
+            return
+        if _str(node) is not None:
+            self.add_site(node, path, users, kind, where, note)
+
+    def ref(self, node, name, want, users, note):
+        if name == "AWS::NoValue":
+            return
+        param = _get(self.params, name) if name else None
+        if not isinstance(param, MappingNode):
+            return self.add_unresolved(node, f"Ref {name} is not a parameter of this template", users)
+        ptype = _str(_get(param, "Type")) or ""
+        if ptype.startswith("AWS::SSM::"):
+            return self.add_unresolved(node, f"parameter {name} is read from SSM at deploy time", users)
+        default = _get(param, "Default")
+        if default is None:
+            return self.add_unresolved(node, f"parameter {name} has no Default: the runtime is chosen at deploy time", users)
+        if want == "list":
+            return self.add_unresolved(node, f"parameter {name} is a comma-delimited list", users)
+        base = ("Parameters", name)
+        self.resolve(default, base + ("Default",), "scalar", users, "parameter-default", f"Parameter {name} Default", note)
+        allowed = _get(param, "AllowedValues")
+        if isinstance(allowed, SequenceNode):
+            self.resolve(allowed, base + ("AllowedValues",), "list", users, "allowed-value",
+                         f"Parameter {name} AllowedValues", note)
+
+    def find_in_map(self, node, args, want, users, note):
+        map_name = _str(args.value[0])
+        table = _get(self.mappings, map_name) if map_name else None
+        if not isinstance(table, MappingNode):
+            return self.add_unresolved(node, f"Fn::FindInMap names no mapping of this template ({map_name})", users)
+        level = [((), table)]
+        for key_node in args.value[1:3]:
+            key = _str(key_node)
+            nxt = []
+            for keys, mapping in level:
+                if not isinstance(mapping, MappingNode):
+                    continue
+                for k, v in mapping.value:
+                    # A key that is not a literal (e.g. !Ref Env) may be any key.
+                    if key is None or (isinstance(k, ScalarNode) and k.value == key):
+                        nxt.append((keys + (k.value,), v))
+            level = nxt
+        if not level:
+            return self.add_unresolved(node, f"Fn::FindInMap finds no value in mapping {map_name}", users)
+        for keys, value in level:
+            path = ("Mappings", map_name) + keys
+            self.resolve(value, path, want, users, "mapping-value", "Mappings " + ".".join((map_name,) + keys), note)
+
+    # -- template structure ---------------------------------------------------
+    def walk(self) -> Located:
+        inheritors = []
+        resources = _get(self.root, "Resources")
+        for name_node, res in resources.value if isinstance(resources, MappingNode) else ():
+            name = name_node.value
+            rtype = _str(_get(res, "Type"))
+            props = _get(res, "Properties")
+            base = ("Resources", name)
+            if rtype in FUNCTION_TYPES:
+                runtime = _get(props, "Runtime")
+                if runtime is not None:
+                    self.resolve(runtime, base + ("Properties", "Runtime"), "scalar", [name], "property", f"{name} Runtime")
+                elif rtype == "AWS::Serverless::Function" and _str(_get(props, "PackageType")) != "Image":
+                    inheritors.append(name)
+            elif rtype in LAYER_TYPES:
+                note = "layer {name}: rebuild the layer content for {target}".replace("{name}", name)
+                runtimes = _get(props, "CompatibleRuntimes")
+                if runtimes is not None:
+                    self.resolve(runtimes, base + ("Properties", "CompatibleRuntimes"), "list", [name], "layer-runtime",
+                                 f"{name} CompatibleRuntimes", note)
+                build = _get(_get(res, "Metadata"), "BuildMethod")
+                if _str(build) is not None and RUNTIME_LIKE.match(build.value):
+                    self.add_site(build, base + ("Metadata", "BuildMethod"), [name], "build-method",
+                                  f"{name} Metadata.BuildMethod", note)
+        global_runtime = _get(_get(_get(self.root, "Globals"), "Function"), "Runtime")
+        if global_runtime is not None:
+            where = "SAM Globals.Function.Runtime" + ("" if inheritors else ", inherited by no function")
+            self.resolve(global_runtime, ("Globals", "Function", "Runtime"), "scalar", inheritors, "globals", where)
+        return Located(sorted(self.sites.values(), key=lambda s: s.start), sorted(self.unresolved.values(), key=lambda u: u.start))
+
+
+@register
+class CloudFormation:
+    name = "cloudformation"
+    extensions = (".yaml", ".yml", ".json", ".template")
+
+    def prefilter(self, data: bytes) -> bool:
+        return b"AWS" in data and (b"Runtime" in data or b"BuildMethod" in data)
+
+    def locate(self, text: str) -> Located | None:
+        root = _compose(text)
+        if not is_template(root):
+            return None
+        return _Walker(root, text).walk()
+
+    def semantic(self, text: str):
+        return plain(_compose(text))

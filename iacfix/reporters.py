@@ -1,0 +1,91 @@
+"""Output: ruff-like text, a stable JSON contract, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .engine import FileResult
+
+COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _counts(results: list[FileResult]):
+    findings = [f for r in results for f in r.findings]
+    errors = [e for r in results for e in r.errors]
+    return findings, errors
+
+
+def text(results: list[FileResult], *, fix: bool, write: bool, target: str | None, colour: bool) -> str:
+    lines = []
+    style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
+    for r in results:
+        if r.diff:
+            lines.append(r.diff.rstrip("\n"))
+    for r in results:
+        for e in r.errors:
+            lines.append(f"{style(e.path, bold=True)}:{e.line}:{e.column}: {style('error', fg='red', bold=True)}: {e.message}")
+        for f in r.findings:
+            code = style(f.rule, fg=COLOURS[f.severity], bold=True)
+            lines.append(f"{style(f.path, bold=True)}:{f.line}:{f.column}: {code} [{f.severity}] {f.message}")
+        if r.refused:
+            lines.append(f"{style(r.path, bold=True)}: {style('warning', fg='yellow')}: {r.refused}")
+        lines.extend(r.notes)
+    findings, errors = _counts(results)
+    by = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    files = len({f.path for f in findings})
+    detail = ", ".join(_plural(n, s) for s, n in by.items() if n)
+    if fix:
+        fixed = sum(len(r.fixed) for r in results)
+        fixed_files = sum(1 for r in results if r.fixed)
+        verb = "Fixed" if write else "Would fix"
+        summary = f"{verb} {_plural(fixed, 'site')} in {_plural(fixed_files, 'file')}" + (f" (target {target})" if fixed else "")
+        summary += f"; {_plural(len(findings), 'finding')} remain" + (f" ({detail})" if detail else "") + "."
+    elif findings:
+        fixable = sum(1 for f in findings if f.fixable)
+        summary = f"Found {_plural(len(findings), 'finding')} ({detail}) in {_plural(files, 'file')}"
+        summary += f"; {fixable} fixable with `iacfix fix`." if fixable else "."
+    else:
+        templates = sum(1 for r in results if r.template)
+        summary = f"No findings in {_plural(templates, 'template')} ({_plural(len(results), 'file')} checked)."
+    if errors:
+        summary += f" {_plural(len({e.path for e in errors}), 'file')} could not be read or parsed."
+    lines.append(summary)
+    return "\n".join(lines)
+
+
+def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, target: str | None) -> str:
+    findings, errors = _counts(results)
+    doc = {
+        "version": 1,
+        "as_of": as_of,
+        "findings": [f.to_json() for f in findings],
+        "errors": [e.to_json() for e in errors],
+    }
+    if fix:
+        doc["target"] = target
+        doc["written"] = write
+        doc["fixed"] = [dict(f.to_json(), fixed=True) for r in results for f in r.fixed]
+        doc["not_fixed"] = [{"path": r.path, "message": r.refused} for r in results if r.refused]
+        doc["notes"] = [n for r in results for n in r.notes]
+    return json.dumps(doc, indent=2)
+
+
+def github(results: list[FileResult], **_) -> str:
+    """GitHub Actions workflow commands: annotations on the pull request."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}
+    out = []
+    for r in results:
+        for e in r.errors:
+            out.append(f"::error file={e.path},line={e.line},col={e.column},title=iacfix::{e.message}")
+        for f in r.findings:
+            out.append(
+                f"::{level[f.severity]} file={f.path},line={f.line},col={f.column},endLine={f.end_line},"
+                f"endColumn={f.end_column},title=iacfix {f.rule}::{f.message}"
+            )
+    return "\n".join(out)

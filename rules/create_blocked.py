@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from . import ERROR, Rule, register
+
+
+@register
+class CreateBlocked(Rule):
+    """## What it does
+    Flags a Lambda runtime whose *block function create* date has passed.
+
+    ## Why is this bad
+    AWS no longer creates functions on this runtime: a new stack, a new region,
+    a replaced function or a disaster-recovery redeploy fails.  Updates to
+    existing functions still work until the block-update date, which follows.
+
+    ## Example
+    ```yaml
+    Globals:
+      Function:
+        Runtime: python3.7   # create blocked since 2024-01-09
+    ```
+    Use instead: `Runtime: python3.13`.
+
+    ## Fix safety
+    As for RT001: only the value changes; the code must be tested on the new
+    runtime.  Non-Python runtimes are reported, not rewritten.
+    """
+
+    code = "RT002"
+    name = "runtime-create-blocked"
+    severity = ERROR
+    summary = "Lambda blocks creating functions on this runtime"
+    tags = ("aws", "lambda", "lifecycle")
+
+    def applies(self, rt, ctx):
+        return rt.block_create is not None and ctx.as_of >= rt.block_create
+
+    def headline(self, rt, ctx):
+        return f"{rt.id}: Lambda blocks creating functions since {rt.block_create}"

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from . import INFO, Rule, register
+
+
+@register
+class UnresolvedRuntime(Rule):
+    """## What it does
+    Reports a runtime property whose value cannot be known statically: built
+    with `Fn::Sub` or `Fn::Join`, imported with `Fn::ImportValue`, read from
+    SSM, or taken from a parameter that has no `Default`.
+
+    ## Why is this bad
+    It is not bad in itself, but iacfix cannot tell which runtime deploys, so
+    the deadline must be checked where the value is chosen.  iacfix says so at
+    the use site instead of guessing.
+
+    ## Example
+    ```yaml
+    Runtime: !Sub "python${PyVersion}"
+    ```
+
+    ## Fix safety
+    Never fixed automatically.
+    """
+
+    code = "RT102"
+    name = "runtime-unresolved"
+    kind = "unresolved"
+    severity = INFO
+    summary = "the runtime value cannot be resolved statically"
+    url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html"
+    tags = ("aws", "lambda")
+    fixable = False

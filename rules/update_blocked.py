@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from . import ERROR, Rule, register
+
+
+@register
+class UpdateBlocked(Rule):
+    """## What it does
+    Flags a Lambda runtime whose *block function update* date has passed.
+
+    ## Why is this bad
+    From that date AWS rejects any update to a function on this runtime: no new
+    code, no configuration change, so a stack that holds it cannot deploy.
+    Invocations keep working, which is why the breakage shows up only on the
+    next release, usually under time pressure.
+
+    ## Example
+    ```yaml
+    Handler:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: python3.6   # update blocked since 2022-08-29
+    ```
+    Use instead: `Runtime: python3.13`.
+
+    ## Fix safety
+    `iacfix fix` rewrites Python runtimes to `--target` (default python3.13),
+    changing only the value.  The function code must run on the new Python:
+    test it before deploying.  Other families are reported, not rewritten.
+    """
+
+    code = "RT001"
+    name = "runtime-update-blocked"
+    severity = ERROR
+    summary = "Lambda blocks updating functions on this runtime"
+    tags = ("aws", "lambda", "lifecycle")
+
+    def applies(self, rt, ctx):
+        return rt.block_update is not None and ctx.as_of >= rt.block_update
+
+    def headline(self, rt, ctx):
+        return f"{rt.id}: Lambda blocks function updates since {rt.block_update}"
