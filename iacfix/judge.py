@@ -20,6 +20,8 @@ def _deadline_clause(rt: Runtime, headline: str) -> str:
 def _context_clause(site_kind: str, where: str, users: list[str]) -> str:
     if site_kind == "property":
         return f"({users[0]})" if users else ""
+    if site_kind in ("layer-runtime", "build-method"):
+        return f"({where})"
     used = f"; used by {', '.join(users)}" if users else ""
     return f"({where}{used})"
 

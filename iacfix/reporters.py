@@ -45,7 +45,8 @@ def text(results: list[FileResult], *, fix: bool, write: bool, target: str | Non
         fixed_files = sum(1 for r in results if r.fixed)
         verb = "Fixed" if write else "Would fix"
         summary = f"{verb} {_plural(fixed, 'site')} in {_plural(fixed_files, 'file')}" + (f" (target {target})" if fixed else "")
-        summary += f"; {_plural(len(findings), 'finding')} remain" + (f" ({detail})" if detail else "") + "."
+        summary += f"; {_plural(len(findings), 'finding')} remain{'s' if len(findings) == 1 else ''}"
+        summary += (f" ({detail})" if detail else "") + "."
     elif findings:
         fixable = sum(1 for f in findings if f.fixable)
         summary = f"Found {_plural(len(findings), 'finding')} ({detail}) in {_plural(files, 'file')}"
