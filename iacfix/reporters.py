@@ -39,7 +39,7 @@ def text(results: list[FileResult], *, fix: bool, write: bool, target: str | Non
     findings, errors = _counts(results)
     by = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     files = len({f.path for f in findings})
-    detail = ", ".join(_plural(n, s) for s, n in by.items() if n)
+    detail = ", ".join(f"{n} {s}" if s == "info" else _plural(n, s) for s, n in by.items() if n)
     if fix:
         fixed = sum(len(r.fixed) for r in results)
         fixed_files = sum(1 for r in results if r.fixed)
