@@ -1,0 +1,210 @@
+"""Command-line behaviour: exit codes, bad input, output formats, options."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN, SAMPLES
+
+FN = """AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: {runtime}
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("runtime, code", [("python3.13", 0), ("python3.11", 1), ("python3.9", 1)])
+def test_exit_codes_follow_severity(iacfix, tmp_path, runtime, code):
+    write(tmp_path, "t.yaml", FN.format(runtime=runtime))
+    assert iacfix("check", ".").code == code
+
+
+def test_info_only_exits_zero(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="!Sub 'python${V}'"))
+    run = iacfix("check", ".")
+    assert run.code == 0 and "RT102" in run.out
+
+
+def test_parse_error_reports_position_keeps_file_and_goes_on(iacfix, tmp_path):
+    bad = write(tmp_path, "a/bad.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Runtime: [python3.9\n")
+    good = write(tmp_path, "b/good.yaml", FN.format(runtime="python3.9"))
+    before = bad.read_bytes()
+    run = iacfix("fix", ".")
+    assert run.code == 2
+    assert "a/bad.yaml:5:1: error: YAML/JSON syntax error" in run.out
+    assert bad.read_bytes() == before
+    assert "python3.13" in good.read_text()
+
+
+def test_json_parse_error(iacfix, tmp_path):
+    write(tmp_path, "t.json", '{"AWSTemplateFormatVersion": "2010-09-09",\n "Resources": {"F": {"Runtime": "python3.9"}\n')
+    run = iacfix("check", "t.json", "--format", "json")
+    assert run.code == 2
+    [err] = run.json["errors"]
+    assert err["path"] == "t.json" and err["line"] == 3 and "syntax error" in err["message"]
+
+
+def test_not_utf8_and_binary_are_errors_not_crashes(iacfix, tmp_path):
+    (tmp_path / "latin1.yaml").write_bytes(FN.format(runtime="python3.9").encode() + b"# caf\xe9\n")
+    (tmp_path / "blob.json").write_bytes(b"AWS Runtime\x00\x01\x02")
+    run = iacfix("check", ".", "--format", "json")
+    errors = {e["path"]: e for e in run.json["errors"]}
+    assert run.code == 2
+    assert errors["latin1.yaml"]["line"] == 7 and errors["latin1.yaml"]["column"] == 6
+    assert "UTF-8" in errors["latin1.yaml"]["message"]
+    assert "binary" in errors["blob.json"]["message"]
+
+
+def test_missing_path_is_a_usage_error(iacfix, tmp_path):
+    run = iacfix("check", "nope/")
+    assert run.code == 2 and "nope/: no such file" in run.err
+
+
+def test_json_contract(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="python3.11"))
+    run = iacfix("check", ".", "--format", "json")
+    doc = run.json
+    assert doc["version"] == 1 and doc["as_of"] == "2026-11-21" and doc["errors"] == []
+    [f] = doc["findings"]
+    assert {k: f[k] for k in ("rule", "severity", "path", "line", "column", "end_line", "end_column", "runtime", "fixable")} == {
+        "rule": "RT004", "severity": "warning", "path": "t.yaml", "line": 6, "column": 16,
+        "end_line": 6, "end_column": 26, "runtime": "python3.11", "fixable": True}
+    assert f["deadlines"] == {"deprecation": "2027-06-30", "block_create": "2027-07-31", "block_update": "2027-08-31"}
+    assert "Amazon Linux 2" in f["message"] and "python3.13" in f["message"]
+
+
+def test_as_of_makes_judgement_reproducible(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="python3.11"))
+    rules = lambda as_of, *extra: [f["rule"] for f in iacfix("check", ".", "--format", "json", *extra, as_of=as_of).json["findings"]]
+    assert rules("2025-01-01") == []
+    assert rules("2026-08-01") == ["RT004"]  # AL2 past end of life
+    assert rules("2026-01-01") == []  # deprecation 2027-06-30 is 545 days away: beyond the horizon
+    assert rules("2027-07-01") == ["RT003"]
+    assert rules("2027-08-01") == ["RT002"]
+    assert rules("2027-09-01") == ["RT001"]
+    assert rules("2025-01-01", "--horizon", "1000") == ["RT005"]
+
+
+def test_select_and_ignore(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="python3.11"))
+    assert iacfix("check", ".", "--ignore", "RT004").code == 1  # falls to RT005: deprecation in 221 days
+    run = iacfix("check", ".", "--ignore", "RT004,RT005", "--format", "json")
+    assert run.code == 0 and run.json["findings"] == []
+    assert iacfix("check", ".", "--select", "runtime-deprecated").code == 0
+    bad = iacfix("check", ".", "--select", "XX9")
+    assert bad.code == 2 and "unknown rule" in bad.err
+
+
+def test_target_validation_and_no_downgrade(iacfix, tmp_path):
+    p = write(tmp_path, "t.yaml", FN.format(runtime="python3.9"))
+    assert iacfix("fix", ".", "--target", "python9").code == 2
+    run = iacfix("fix", ".", "--target", "python3.8")
+    assert run.code == 2 and "deprecated" in run.err
+    q = write(tmp_path, "u.yaml", FN.format(runtime="python3.11"))
+    iacfix("fix", ".", "--target", "python3.12")
+    assert "python3.12" in p.read_text() and "python3.12" in q.read_text()
+    r = write(tmp_path, "v.yaml", FN.format(runtime="python3.11"))
+    iacfix("fix", "v.yaml", "--target", "python3.12", "--horizon", "9999")
+    assert "python3.12" in r.read_text()
+    iacfix("fix", "v.yaml", "--target", "python3.11", as_of="2026-01-01")  # would be a downgrade: untouched
+    assert "python3.12" in r.read_text()
+
+
+def test_non_python_is_reported_not_rewritten(iacfix, tmp_path):
+    p = write(tmp_path, "t.yaml", FN.format(runtime="nodejs18.x"))
+    run = iacfix("fix", ".")
+    assert run.code == 1 and "nodejs18.x" in p.read_text() and "move to nodejs24.x" in run.out
+
+
+def test_duplicate_keys_refuse_the_fix(iacfix, tmp_path):
+    text = FN.format(runtime="python3.9") + "      Runtime: python3.12\n"
+    p = write(tmp_path, "t.yaml", text)
+    run = iacfix("fix", ".")
+    assert p.read_text() == text
+    assert "not fixed, file left unchanged" in run.out and run.code == 1
+
+
+def test_anchored_entry_used_elsewhere_is_not_deleted(iacfix, tmp_path):
+    text = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n"
+            "    Properties:\n      CompatibleRuntimes:\n        - python3.8\n        - &old python3.9\n"
+            "  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: *old\n")
+    p = write(tmp_path, "t.yaml", text)
+    run = iacfix("fix", ".")
+    assert p.read_text() == text and "not fixed, file left unchanged" in run.out
+
+
+def test_symlink_target_is_rewritten_link_kept(iacfix, tmp_path):
+    real = write(tmp_path, "real/t.yaml", FN.format(runtime="python3.9"))
+    (tmp_path / "link.yaml").symlink_to(real)
+    iacfix("fix", "link.yaml")
+    assert (tmp_path / "link.yaml").is_symlink() and "python3.13" in real.read_text()
+
+
+def test_github_annotations(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="python3.9"))
+    run = iacfix("check", ".", "--format", "github")
+    assert run.out.startswith("::error file=t.yaml,line=6,col=16,endLine=6,endColumn=25,title=iacfix RT003::python3.9 is deprecated")
+
+
+def test_runtimes_table_explain_and_rules(iacfix):
+    run = iacfix("runtimes", "--family", "python")
+    assert "catalog last checked 2026-11-21" in run.out
+    line = next(l for l in run.out.splitlines() if l.startswith("python3.11 "))
+    assert line.split()[:6] == ["python3.11", "AL2", "2027-06-30", "2027-07-31", "2027-08-31", "os-end-of-life"]
+    doc = json.loads(iacfix("runtimes", "--format", "json").out)
+    assert {r["id"] for r in doc["runtimes"]} >= {"python3.11", "dotnet9"}
+    explain = iacfix("explain", "RT004")
+    for heading in ("## What it does", "## Why is this bad", "## Example", "## Fix safety"):
+        assert heading in explain.out
+    assert iacfix("explain", "runtime-deprecated").out.startswith("# RT003")
+    assert iacfix("explain", "nope").code == 2
+    assert len(iacfix("rules").out.splitlines()) == 7
+
+
+def test_user_catalog(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="python3.12"))
+    cat = json.loads((Path(__file__).parent.parent / "rules" / "catalog.json").read_text())
+    for row in cat["runtimes"]:
+        if row["id"] == "python3.12":  # AWS moved a date: the user's copy knows first
+            row["deprecation"] = "2026-11-01"
+    (tmp_path / "cat.json").write_text(json.dumps(cat))
+    assert iacfix("check", "t.yaml").code == 0
+    assert iacfix("check", "t.yaml", "--catalog", "cat.json").code == 1
+    (tmp_path / "broken.json").write_text('{"runtimes": [')
+    bad = iacfix("check", "t.yaml", "--catalog", "broken.json")
+    assert bad.code == 2 and "broken.json:1:" in bad.err
+
+
+def test_samples_end_to_end_console_script(tmp_path):
+    """The installed console script, on the shipped samples, in a subprocess."""
+    exe = Path(sys.executable).with_name("iacfix")
+    run = subprocess.run([str(exe), "check", str(SAMPLES), "--as-of", "2026-11-21", "--format", "json"],
+                         capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr
+    doc = json.loads(run.stdout)
+    paths = {f["path"].split("samples/")[-1] for f in doc["findings"]}
+    assert paths == {"sam-orders/template.yaml", "cfn-json/stack.json"}
+    assert doc["errors"] == []
+
+
+def test_parallel_run_equals_serial(iacfix, tmp_path):
+    for i in range(300):
+        write(tmp_path, f"d{i % 7}/t{i}.yaml", FN.format(runtime=["python3.9", "python3.11", "python3.13"][i % 3]))
+    serial = iacfix("check", ".", "--format", "json", "-j", "1").json
+    parallel = iacfix("check", ".", "--format", "json", "-j", "2").json
+    assert serial == parallel and len(serial["findings"]) == 200
+    iacfix("fix", ".", "-j", "2")
+    assert iacfix("check", ".", "--format", "json").json["findings"] == []
