@@ -118,7 +118,7 @@ def _fix(path: str, result: FileResult, text: str, fmt, judge: Judge, opts: Opti
         return
     target = opts.target.id
     try:
-        edits, expectations = plan(todo, target)
+        edits, expectations = plan(todo, target, text)
         new_text = apply_edits(text, edits)
         before = fmt.semantic(text)
         try:

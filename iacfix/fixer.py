@@ -59,7 +59,25 @@ def _plan_list(info: ListInfo, flagged: list, target: str) -> tuple[list[Edit], 
     return edits, Expectation(info.path, replace=replace, delete=tuple(delete))
 
 
-def plan(findings: list[Finding], target: str) -> tuple[list[Edit], list[Expectation]]:
+def _join_line_deletions(edits: list[Edit], text: str) -> list[Edit]:
+    """Merge touching whole-line deletions; a run of deleted lines that ends a
+    file without a final newline takes the line break before it instead, so
+    the file still ends without one."""
+    out: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and not e.text and not out[-1].text and out[-1].end == e.start:
+            out[-1] = Edit(out[-1].start, e.end, "")
+        else:
+            out.append(e)
+    last = out[-1] if out else None
+    if last and not last.text and last.end == len(text) and not text.endswith("\n") and last.start > 0 \
+            and text[last.start - 1] == "\n":
+        back = 2 if text.startswith("\r\n", last.start - 2) else 1
+        out[-1] = Edit(last.start - back, last.end, "")
+    return out
+
+
+def plan(findings: list[Finding], target: str, text: str) -> tuple[list[Edit], list[Expectation]]:
     edits, expectations, lists = [], [], {}
     for f in findings:
         site = f.site
@@ -72,7 +90,7 @@ def plan(findings: list[Finding], target: str) -> tuple[list[Edit], list[Expecta
         e, x = _plan_list(info, flagged, target)
         edits += e
         expectations.append(x)
-    return edits, expectations
+    return _join_line_deletions(edits, text), expectations
 
 
 def _parent(doc, path: tuple):

@@ -120,11 +120,10 @@ class _Walker:
         line_start = self.text.rfind("\n", 0, start) + 1
         newline = self.text.find("\n", end)
         line_end = len(self.text) if newline == -1 else newline + 1
-        if _BLOCK_ITEM_PREFIX.match(self.text, line_start, start) and _BLOCK_ITEM_SUFFIX.match(
-            self.text[end:line_end].rstrip("\n")
-        ):
-            return line_start, line_end
-        return None
+        if not (_BLOCK_ITEM_PREFIX.match(self.text, line_start, start)
+                and _BLOCK_ITEM_SUFFIX.match(self.text[end:line_end].rstrip("\n"))):
+            return None
+        return line_start, line_end
 
     # -- recording ----------------------------------------------------------
     def add_site(self, node, path, users, kind, where, note=None, list_info=None):

@@ -1,0 +1,582 @@
+"""Benchmark iacfix on a synthetic monorepo (stdlib only, Python >= 3.10, Linux).
+
+    python bench/run.py [--files 30000] [--seed 1] [--out DIR] [--repeat 3] [--cfn-lint N]
+
+Steps:
+
+1. Generate the tree with bench/gen_tree.py into --out (default
+   bench/out/tree-<files>-<seed>) unless that directory already exists.
+2. Warm the page cache with one untimed grep, and run each iacfix command once,
+   untimed, to check it works (its JSON output is kept in bench/out/).
+3. Time, best (minimum) wall time of --repeat runs, each command as a child
+   process:
+     grep                  grep -rlE 'Runtime|BuildMethod' TREE     (the floor)
+     iacfix check          iacfix check TREE --as-of 2026-11-21 --format json
+     iacfix fix --dry-run  iacfix fix TREE --as-of 2026-11-21 --dry-run --format json
+   Output goes to /dev/null.  Exit status 1 ("findings") is expected; 2 or
+   more is reported as a failure.
+4. With --cfn-lint N (N > 0), time cfn-lint, restricted to its Lambda runtime
+   rules W2531, E2531 and E2533, against `iacfix check` on the same first N
+   CloudFormation templates (files under */stacks/*, in sorted order).
+5. Print a table and PASS/FAIL lines against the targets, and write everything
+   to bench/out/results.json.
+
+Memory is measured two ways for every run:
+
+  main peak   ru_maxrss from os.wait4() on the child.  Linux reports the
+              maximum of the child and of the descendants it reaped (iacfix's
+              worker processes), never their sum.
+  tree peak   the child and all of its descendants, found through
+              /proc/<pid>/task/*/children, polled every 20 ms; the sum of
+              their VmRSS, at its highest.  Polling can miss short spikes.
+
+cfn-lint 1.x cannot be narrowed with --include-checks alone: it always
+prepends "W" and "E" to that list.  So every rule is ignored by prefix
+(--ignore-checks E W I) and the three runtime rules are re-enabled with
+--mandatory-checks, which wins over --ignore-checks.  Template parse errors
+(E0000) are then hidden too.
+
+The exit status is 0 when every target passes, 1 when one fails, 2 when a
+benchmarked command itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+OUT_DIR = BENCH_DIR / "out"
+RESULTS_JSON = OUT_DIR / "results.json"
+AS_OF = "2026-11-21"
+POLL_SECONDS = 0.020
+MB = 1024 * 1024
+
+CFN_LINT_RULES = ["W2531", "E2531", "E2533"]
+
+# Targets.
+CHECK_MAX_GREP_RATIO = 5.0
+TREE_PEAK_MAX_MB = 200.0
+CFN_LINT_MIN_SPEEDUP = 50.0
+
+
+# --------------------------------------------------------------------------- #
+# Command-line options
+# --------------------------------------------------------------------------- #
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--files", type=int, default=30000, help="files in the synthetic tree (default: 30000)")
+    p.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
+    p.add_argument("--out", type=Path, help="tree directory (default: bench/out/tree-<files>-<seed>)")
+    p.add_argument("--repeat", type=int, default=3, help="timed runs per command; the best is reported (default: 3)")
+    p.add_argument("--cfn-lint", type=int, default=0, metavar="N",
+                   help="also compare with cfn-lint on the first N templates (default: 0, skip)")
+    a = p.parse_args(argv)
+    if a.repeat < 1:
+        p.error("--repeat must be at least 1")
+    if a.cfn_lint < 0:
+        p.error("--cfn-lint must be 0 or more")
+    a.out = (a.out or OUT_DIR / f"tree-{a.files}-{a.seed}").resolve()
+    return a
+
+
+# --------------------------------------------------------------------------- #
+# The tree
+# --------------------------------------------------------------------------- #
+
+
+def ensure_tree(out: Path, files: int, seed: int) -> None:
+    """Generate the tree into OUT unless it exists (via a temporary sibling, so
+    an interrupted run never leaves a half-written tree behind)."""
+    if out.exists():
+        print(f"tree: reusing {out}")
+        return
+    print(f"tree: generating {files} files (seed {seed}) into {out} ...", flush=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    gen = [sys.executable, str(BENCH_DIR / "gen_tree.py"), str(tmp), "--files", str(files), "--seed", str(seed)]
+    counts = subprocess.run(gen, check=True, capture_output=True, text=True).stdout.strip()
+    tmp.rename(out)
+    print(f"tree: counts per kind {counts}")
+
+
+def regular_files(root: Path) -> list[Path]:
+    """Every regular file under ROOT (symlinks are not followed), sorted."""
+    found = []
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            path = Path(dirpath, name)
+            if stat.S_ISREG(path.lstat().st_mode):
+                found.append(path)
+    return sorted(found)
+
+
+def total_bytes(paths: list[Path]) -> int:
+    return sum(p.lstat().st_size for p in paths)
+
+
+def fingerprint(paths: list[Path]) -> int:
+    """A cheap signature of (path, inode, size, mtime) for detecting writes."""
+    sig = []
+    for p in paths:
+        st = p.lstat()
+        sig.append((str(p), st.st_ino, st.st_size, st.st_mtime_ns))
+    return hash(tuple(sig))
+
+
+def templates(files: list[Path], root: Path) -> list[Path]:
+    """CloudFormation templates: the files in a `stacks` directory."""
+    return [p for p in files if "stacks" in p.relative_to(root).parts[:-1]]
+
+
+# --------------------------------------------------------------------------- #
+# Running and measuring one child process
+# --------------------------------------------------------------------------- #
+
+
+def _rss_kb(pid: int) -> int:
+    """VmRSS of PID in KB; 0 once it has exited (zombies have no VmRSS)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return kids
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                kids.extend(int(k) for k in f.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return kids
+
+
+def _process_tree(pid: int) -> list[int]:
+    """PID and all of its descendants."""
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(_children(p))
+    return tree
+
+
+class TreeRssSampler(threading.Thread):
+    """Polls the summed VmRSS of a process tree and keeps its maximum."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kb = 0
+        self.max_processes = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            self.sample()
+            self._done.wait(POLL_SECONDS)
+
+    def sample(self) -> None:
+        pids = _process_tree(self.pid)
+        self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in pids))
+        self.max_processes = max(self.max_processes, len(pids))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+@dataclass
+class Run:
+    """One execution of a command."""
+
+    wall_s: float
+    returncode: int
+    main_peak_mb: float
+    tree_peak_mb: float
+    max_processes: int
+    stderr_tail: str
+
+
+def run_once(cmd: list[str], stdout_path: Path | None = None) -> Run:
+    """Run CMD as a child; time it, and measure its peak memory."""
+    out = open(stdout_path, "wb") if stdout_path else open(os.devnull, "wb")
+    with out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        sampler = TreeRssSampler(proc.pid)
+        sampler.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        sampler.stop()
+        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped: tell Popen
+        err.seek(0)
+        tail = err.read()[-4000:].decode("utf-8", "replace")
+    return Run(
+        wall_s=wall,
+        returncode=proc.returncode,
+        main_peak_mb=usage.ru_maxrss / 1024,  # KB on Linux
+        tree_peak_mb=sampler.peak_kb / 1024,
+        max_processes=sampler.max_processes,
+        stderr_tail=tail,
+    )
+
+
+# --------------------------------------------------------------------------- #
+# Commands and their best-of-K results
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class Bench:
+    """A command to time, with the input it reads and its accepted exit codes."""
+
+    name: str
+    cmd: list[str]
+    files: int
+    bytes: int
+    ok_codes: frozenset[int]
+    runs: list[Run] = field(default_factory=list)
+    check: dict = field(default_factory=dict)  # what the untimed run produced
+
+    def ok(self, run: Run) -> bool:
+        return run.returncode in self.ok_codes
+
+    @property
+    def failures(self) -> list[Run]:
+        return [r for r in self.runs if not self.ok(r)]
+
+    @property
+    def best_wall_s(self) -> float:
+        return min(r.wall_s for r in self.runs)
+
+    @property
+    def main_peak_mb(self) -> float:
+        return max(r.main_peak_mb for r in self.runs)
+
+    @property
+    def tree_peak_mb(self) -> float:
+        return max(r.tree_peak_mb for r in self.runs)
+
+    def summary(self) -> dict:
+        return {
+            "name": self.name,
+            "cmd": shorten_cmd(self.cmd),
+            "files": self.files,
+            "mb": self.bytes / MB,
+            "best_wall_s": self.best_wall_s,
+            "files_per_s": self.files / self.best_wall_s,
+            "mb_per_s": self.bytes / MB / self.best_wall_s,
+            "main_peak_mb": self.main_peak_mb,
+            "tree_peak_mb": self.tree_peak_mb,
+            "failed_runs": len(self.failures),
+            "untimed_run": self.check,
+            "runs": [asdict(r) for r in self.runs],
+        }
+
+
+def shorten_cmd(cmd: list[str], keep: int = 12) -> list[str]:
+    """CMD with a long list of file arguments elided, for reports."""
+    if len(cmd) <= keep:
+        return cmd
+    return cmd[:keep] + [f"... ({len(cmd) - keep} more arguments)"]
+
+
+def iacfix_exe() -> str:
+    """The iacfix console script next to the running interpreter."""
+    exe = Path(sys.executable).parent / "iacfix"
+    if not exe.exists():
+        sys.exit(f"error: {exe} not found; run with the Python of the venv where iacfix is installed")
+    return str(exe)
+
+
+def cfn_lint_exe() -> str | None:
+    """The cfn-lint executable (venv first, then PATH), or None if it is missing."""
+    exe = Path(sys.executable).parent / "cfn-lint"
+    if exe.exists():
+        return str(exe)
+    try:
+        import cfnlint  # noqa: F401
+    except ImportError:
+        return None
+    return shutil.which("cfn-lint")
+
+
+def untimed_run(bench: Bench, slug: str) -> None:
+    """Run BENCH once, keep its output in bench/out/SLUG.out, and summarise it."""
+    path = OUT_DIR / f"{slug}.out"
+    run = run_once(bench.cmd, stdout_path=path)
+    info: dict = {"returncode": run.returncode, "wall_s": run.wall_s, "output": str(path)}
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if bench.name.startswith("iacfix"):
+        info.update(summarise_iacfix_json(text))
+    elif bench.name.startswith("cfn-lint"):
+        info.update(summarise_cfn_lint(text))
+    if not bench.ok(run):
+        info["stderr_tail"] = run.stderr_tail
+        print(f"  !! {bench.name}: exit status {run.returncode}\n     command: {' '.join(shorten_cmd(bench.cmd))}")
+        print("     " + run.stderr_tail.strip().replace("\n", "\n     "))
+    bench.check = info
+
+
+def summarise_iacfix_json(text: str) -> dict:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        return {"json_error": str(e), "output_head": text[:500]}
+    info = {"findings": len(doc.get("findings", [])), "errors": len(doc.get("errors", []))}
+    if "fixed" in doc:
+        info.update(fixed=len(doc["fixed"]), not_fixed=len(doc.get("not_fixed", [])), written=doc.get("written"))
+    if doc.get("errors"):
+        info["first_errors"] = doc["errors"][:5]
+    return info
+
+
+def summarise_cfn_lint(text: str) -> dict:
+    """Counts per rule from cfn-lint's parseable output (path:line:col:line:col:RULE:message)."""
+    counts: dict[str, int] = {}
+    for line in text.splitlines():
+        parts = line.split(":")
+        if len(parts) > 5:
+            counts[parts[5]] = counts.get(parts[5], 0) + 1
+    return {"matches_per_rule": counts}
+
+
+def time_benches(benches: list[Bench], repeat: int) -> None:
+    """Run every bench REPEAT times, interleaved so drift hits them all alike."""
+    for k in range(repeat):
+        for b in benches:
+            run = run_once(b.cmd)
+            b.runs.append(run)
+            flag = "" if b.ok(run) else f"  FAILED (exit {run.returncode})"
+            print(f"  run {k + 1}/{repeat}  {b.name:<28} {run.wall_s:8.3f} s{flag}", flush=True)
+
+
+# --------------------------------------------------------------------------- #
+# Report
+# --------------------------------------------------------------------------- #
+
+COLUMNS = ["command", "files", "MB", "wall s", "files/s", "MB/s", "main peak MB", "tree peak MB", "ratio"]
+
+
+def table_rows(benches: list[Bench], baseline: Bench) -> list[list[str]]:
+    rows = []
+    for b in benches:
+        wall = b.best_wall_s
+        rows.append([
+            b.name + (" (FAILED)" if b.failures else ""),
+            f"{b.files}",
+            f"{b.bytes / MB:.1f}",
+            f"{wall:.3f}",
+            f"{b.files / wall:,.0f}",
+            f"{b.bytes / MB / wall:.1f}",
+            f"{b.main_peak_mb:.1f}",
+            f"{b.tree_peak_mb:.1f}",
+            f"{wall / baseline.best_wall_s:.2f}x",
+        ])
+    return rows
+
+
+def print_table(title: str, benches: list[Bench], baseline: Bench) -> None:
+    rows = [COLUMNS] + table_rows(benches, baseline)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    print(f"\n{title} (wall: best of {len(baseline.runs)}; ratio: wall / {baseline.name})")
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        print("  " + "  ".join(cells))
+        if n == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+
+
+@dataclass
+class Target:
+    name: str
+    passed: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'PASS' if self.passed else 'FAIL'}  {self.name}: {self.detail}"
+
+
+def evaluate(main: dict[str, Bench], cfn: dict[str, Bench] | None, tree_unchanged: bool) -> list[Target]:
+    grep, check, fix = main["grep"], main["check"], main["fix"]
+    ratio = check.best_wall_s / grep.best_wall_s
+    targets = [
+        Target(f"iacfix check within {CHECK_MAX_GREP_RATIO:g}x grep", ratio <= CHECK_MAX_GREP_RATIO and not check.failures,
+               f"{check.best_wall_s:.3f} s vs {grep.best_wall_s:.3f} s = {ratio:.2f}x"),
+    ]
+    for b in (check, fix):
+        targets.append(Target(f"{b.name} tree peak under {TREE_PEAK_MAX_MB:g} MB", b.tree_peak_mb < TREE_PEAK_MAX_MB,
+                              f"{b.tree_peak_mb:.1f} MB (main process alone: {b.main_peak_mb:.1f} MB)"))
+    if cfn:
+        lint, ours = cfn["cfn-lint"], cfn["check"]
+        speedup = lint.best_wall_s / ours.best_wall_s
+        targets.append(Target(f"iacfix check at least {CFN_LINT_MIN_SPEEDUP:g}x faster than cfn-lint",
+                              speedup >= CFN_LINT_MIN_SPEEDUP and not lint.failures and not ours.failures,
+                              f"{lint.best_wall_s:.3f} s vs {ours.best_wall_s:.3f} s on {ours.files} templates"
+                              f" = {speedup:.1f}x"))
+    targets.append(Target("iacfix fix --dry-run left the tree unchanged", tree_unchanged, "compared inode, size, mtime of every file"))
+    for b in list(main.values()) + list((cfn or {}).values()):
+        if b.failures:
+            targets.append(Target(f"{b.name} exit status", False,
+                                  f"{len(b.failures)}/{len(b.runs)} runs exited with {sorted({r.returncode for r in b.failures})}"))
+    return targets
+
+
+def environment() -> dict:
+    return {
+        "python": sys.version.split()[0],
+        "executable": sys.executable,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+    }
+
+
+def tool_version(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd + ["--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unknown ({e})"
+
+
+# --------------------------------------------------------------------------- #
+# Main
+# --------------------------------------------------------------------------- #
+
+
+def main_benches(tree: Path, files: list[Path], size: int) -> dict[str, Bench]:
+    iacfix = iacfix_exe()
+    common = ["--as-of", AS_OF, "--format", "json"]
+    ok = frozenset({0, 1})
+    return {
+        "grep": Bench("grep -rlE (floor)", ["grep", "-rlE", "Runtime|BuildMethod", str(tree)], len(files), size, ok),
+        "check": Bench("iacfix check", [iacfix, "check", str(tree), *common], len(files), size, ok),
+        "fix": Bench("iacfix fix --dry-run", [iacfix, "fix", str(tree), *common, "--dry-run"], len(files), size, ok),
+    }
+
+
+def cfn_lint_benches(exe: str, chosen: list[Path]) -> dict[str, Bench]:
+    """cfn-lint restricted to its runtime rules, and iacfix check, on CHOSEN."""
+    paths = [str(p) for p in chosen]
+    size = total_bytes(chosen)
+    lint_cmd = [exe, "--format", "parseable",
+                "--ignore-checks", "E", "W", "I",
+                "--mandatory-checks", *CFN_LINT_RULES,
+                "--", *paths]
+    # cfn-lint's exit status is a bit mask (2 error, 4 warning, 8 info); 1 means it failed.
+    lint_ok = frozenset(c for c in range(16) if c % 2 == 0)
+    iacfix = iacfix_exe()
+    ours = [iacfix, "check", "--as-of", AS_OF, "--format", "json"]
+    return {
+        "cfn-lint": Bench(f"cfn-lint ({','.join(CFN_LINT_RULES)})", lint_cmd, len(chosen), size, lint_ok),
+        "check": Bench("iacfix check", ours + paths, len(chosen), size, frozenset({0, 1})),
+        "check-j1": Bench("iacfix check -j 1", ours[:2] + ["-j", "1"] + ours[2:] + paths, len(chosen), size, frozenset({0, 1})),
+    }
+
+
+def run_cfn_lint_part(n: int, all_templates: list[Path], repeat: int) -> tuple[dict[str, Bench] | None, dict]:
+    exe = cfn_lint_exe()
+    if exe is None:
+        msg = ("cfn-lint is not installed (no `cfn-lint` next to this Python and `import cfnlint` fails); "
+               f"skipping the cfn-lint comparison. Install it with: {Path(sys.executable).parent / 'pip'} install cfn-lint")
+        print(f"\n{msg}")
+        return None, {"skipped": msg}
+    chosen = all_templates[:n]
+    if len(chosen) < n:
+        print(f"\nnote: only {len(chosen)} templates in the tree, fewer than --cfn-lint {n}")
+    benches = cfn_lint_benches(exe, chosen)
+    print(f"\ncfn-lint: {tool_version([exe])} on {len(chosen)} templates; untimed run ...", flush=True)
+    for slug, b in benches.items():
+        untimed_run(b, f"cfn-{slug}")
+    print(f"timing ({repeat} rounds) ...", flush=True)
+    time_benches(list(benches.values()), repeat)
+    return benches, {"version": tool_version([exe]), "templates": len(chosen),
+                     "first_template": str(chosen[0]) if chosen else None,
+                     "last_template": str(chosen[-1]) if chosen else None}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    ensure_tree(args.out, args.files, args.seed)
+    files = regular_files(args.out)
+    size = total_bytes(files)
+    all_templates = templates(files, args.out)
+    print(f"tree: {len(files)} regular files, {size / MB:.1f} MB, {len(all_templates)} templates under */stacks/*")
+    print(f"iacfix: {tool_version([iacfix_exe()])}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+
+    benches = main_benches(args.out, files, size)
+    print("warming the cache (untimed grep) and checking each command once ...", flush=True)
+    untimed_run(benches["grep"], "grep")
+    before = fingerprint(files)
+    untimed_run(benches["check"], "iacfix-check")
+    untimed_run(benches["fix"], "iacfix-fix-dry-run")
+    for key in ("check", "fix"):
+        print(f"  {benches[key].name}: {benches[key].check}")
+    print(f"timing ({args.repeat} rounds) ...", flush=True)
+    time_benches(list(benches.values()), args.repeat)
+    tree_unchanged = fingerprint(files) == before
+
+    cfn, cfn_info = (None, {"skipped": "--cfn-lint 0"})
+    if args.cfn_lint > 0:
+        cfn, cfn_info = run_cfn_lint_part(args.cfn_lint, all_templates, args.repeat)
+
+    print_table(f"Whole tree: {args.out}", list(benches.values()), benches["grep"])
+    if cfn:
+        print_table(f"First {cfn['check'].files} templates", [cfn["cfn-lint"], cfn["check"], cfn["check-j1"]], cfn["check"])
+        for key in ("check", "check-j1"):
+            speed = cfn["cfn-lint"].best_wall_s / cfn[key].best_wall_s
+            print(f"  speed ratio cfn-lint / {cfn[key].name}: {speed:.1f}x")
+        print(f"  cfn-lint matches: {cfn['cfn-lint'].check.get('matches_per_rule')};"
+              f" iacfix findings: {cfn['check'].check.get('findings')}")
+
+    targets = evaluate(benches, cfn, tree_unchanged)
+    print()
+    for t in targets:
+        print(t.line())
+
+    results = {
+        "config": {"files": args.files, "seed": args.seed, "tree": str(args.out), "repeat": args.repeat,
+                   "cfn_lint": args.cfn_lint, "as_of": AS_OF},
+        "environment": environment() | {"iacfix": tool_version([iacfix_exe()])},
+        "tree": {"regular_files": len(files), "mb": size / MB, "templates": len(all_templates)},
+        "benches": {k: b.summary() for k, b in benches.items()},
+        "cfn_lint": cfn_info | ({"benches": {k: b.summary() for k, b in cfn.items()}} if cfn else {}),
+        "dry_run_left_tree_unchanged": tree_unchanged,
+        "targets": [asdict(t) for t in targets],
+    }
+    RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults: {RESULTS_JSON}")
+
+    if any(b.failures for b in list(benches.values()) + list((cfn or {}).values())):
+        return 2
+    return 0 if all(t.passed for t in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
