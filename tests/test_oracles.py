@@ -1,0 +1,42 @@
+"""cfn-lint as an independent oracle on the golden templates.
+
+cfn-lint judges runtimes against the real date, so iacfix is run with
+``--as-of`` today here, and only runtimes whose status is stable for years
+appear in the golden files.
+"""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from cfnlint.api import lint
+
+from conftest import GOLDEN
+
+LIFECYCLE_RULES = {"W2531", "E2531", "E2533"}
+CASES = sorted(p.name for p in GOLDEN.glob("*.in.*") if "workflow" not in p.name)
+
+
+def cfnlint_ids(path: Path) -> list[tuple[str, int]]:
+    return sorted((m.rule.id, m.linenumber) for m in lint(path.read_text(encoding="utf-8-sig")))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_fix_introduces_no_new_cfnlint_problem(name):
+    before = {rule for rule, _ in cfnlint_ids(GOLDEN / name)}
+    after = cfnlint_ids(GOLDEN / name.replace(".in.", ".out."))
+    assert {rule for rule, _ in after} <= before
+    text = (GOLDEN / name.replace(".in.", ".out.")).read_text(encoding="utf-8-sig").splitlines()
+    for rule, line in after:
+        if rule in LIFECYCLE_RULES:  # what cfn-lint still flags is a non-Python runtime
+            assert "python" not in text[line - 1], (rule, text[line - 1])
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_iacfix_flags_every_line_cfnlint_flags(name, iacfix, copy_golden):
+    lines = {line for rule, line in cfnlint_ids(GOLDEN / name) if rule in LIFECYCLE_RULES}
+    copy_golden(name)
+    ours = {f["line"] for f in iacfix("check", name, "--format", "json", as_of=dt.date.today().isoformat()).json["findings"]}
+    assert lines <= ours
+
