@@ -40,3 +40,25 @@ def test_iacfix_flags_every_line_cfnlint_flags(name, iacfix, copy_golden):
     ours = {f["line"] for f in iacfix("check", name, "--format", "json", as_of=dt.date.today().isoformat()).json["findings"]}
     assert lines <= ours
 
+
+
+@pytest.mark.parametrize("name", ["params_allowed.in.yaml", "sam_globals.in.yaml", "mappings_if.in.yaml"])
+def test_cfnlint_plugin_reports_what_check_reports(name, iacfix, copy_golden):
+    """`cfn-lint --append-rules iacfix.cfnlint_plugin` carries iacfix's findings, at the same places."""
+    import subprocess
+    import sys
+
+    path = copy_golden(name)
+    exe = Path(sys.executable).with_name("cfn-lint")
+    args = [str(exe), "--append-rules", "iacfix.cfnlint_plugin", "--format", "json", "--include-checks", "I"]
+    for rule in ("E9100", "W9100", "I9100"):
+        args += ["-x", f"{rule}:as_of=2026-11-21"]
+    run = subprocess.run(args + ["--", str(path)], capture_output=True, text=True)
+    got = sorted(
+        (m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"], m["Location"]["Start"]["ColumnNumber"], m["Message"].split()[0])
+        for m in json.loads(run.stdout) if m["Rule"]["Id"].endswith("9100")
+    )
+    prefix = {"error": "E", "warning": "W", "info": "I"}
+    ours = sorted((prefix[f["severity"]] + "9100", f["line"], f["column"], f["rule"])
+                  for f in iacfix("check", name, "--format", "json").json["findings"])
+    assert got == ours and got
