@@ -6,8 +6,9 @@ Steps:
 
 1. Generate the tree with bench/gen_tree.py into --out (default
    bench/out/tree-<files>-<seed>) unless that directory already exists.
-2. Warm the page cache with one untimed grep, and run each iacfix command once,
-   untimed, to check it works (its JSON output is kept in bench/out/).
+2. Warm the page cache with one untimed run of each command below; their
+   output is kept in bench/out/*.out and summarised at the end (findings,
+   errors, files fixed).
 3. Time, best (minimum) wall time of --repeat runs, each command as a child
    process:
      grep                  grep -rlE 'Runtime|BuildMethod' TREE     (the floor)
@@ -25,7 +26,14 @@ Memory is measured two ways for every run:
 
   main peak   ru_maxrss from os.wait4() on the child.  Linux reports the
               maximum of the child and of the descendants it reaped (iacfix's
-              worker processes), never their sum.
+              worker processes), never their sum.  Spawn floor: at exec, Linux
+              also folds the spawning process's memory into the child's
+              ru_maxrss (subprocess uses vfork, so this script's own peak), so
+              ru_maxrss is never below this script's peak at spawn time.  The
+              script therefore stays small (it never lists the whole tree, and
+              parses outputs only after all timing); values at the floor are
+              starred in the table, and the polled VmHWM (the child's own
+              high-water mark, which exec resets) is reported next to them.
   tree peak   the child and all of its descendants, found through
               /proc/<pid>/task/*/children, polled every 20 ms; the sum of
               their VmRSS, at its highest.  Polling can miss short spikes.
@@ -43,9 +51,11 @@ benchmarked command itself failed.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import stat
 import subprocess
@@ -114,33 +124,47 @@ def ensure_tree(out: Path, files: int, seed: int) -> None:
     print(f"tree: counts per kind {counts}")
 
 
-def regular_files(root: Path) -> list[Path]:
-    """Every regular file under ROOT (symlinks are not followed), sorted."""
+@dataclass
+class TreeInfo:
+    files: int  # regular files (symlinks are not followed)
+    bytes: int
+    templates: list[Path]  # CloudFormation templates: files in a `stacks` directory, sorted
+
+
+def _walk_regular(root: Path):
+    """Yield (path, lstat) for every regular file under ROOT, in sorted order."""
+    for dirpath, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in sorted(names):
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode):
+                yield path, st
+
+
+def scan_tree(root: Path) -> TreeInfo:
+    """Count ROOT's files and bytes without holding a list of every path:
+    this process must stay small (see "spawn floor" in the module docstring)."""
+    files = size = 0
     found = []
-    for dirpath, _dirs, names in os.walk(root):
-        for name in names:
-            path = Path(dirpath, name)
-            if stat.S_ISREG(path.lstat().st_mode):
-                found.append(path)
-    return sorted(found)
+    for path, st in _walk_regular(root):
+        files += 1
+        size += st.st_size
+        if "stacks" in Path(path).relative_to(root).parts[:-1]:
+            found.append(Path(path))
+    return TreeInfo(files, size, found)
+
+
+def fingerprint(root: Path) -> str:
+    """A signature of (path, inode, size, mtime) of every file, to detect writes."""
+    h = hashlib.blake2b(digest_size=16)
+    for path, st in _walk_regular(root):
+        h.update(f"{path}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def total_bytes(paths: list[Path]) -> int:
     return sum(p.lstat().st_size for p in paths)
-
-
-def fingerprint(paths: list[Path]) -> int:
-    """A cheap signature of (path, inode, size, mtime) for detecting writes."""
-    sig = []
-    for p in paths:
-        st = p.lstat()
-        sig.append((str(p), st.st_ino, st.st_size, st.st_mtime_ns))
-    return hash(tuple(sig))
-
-
-def templates(files: list[Path], root: Path) -> list[Path]:
-    """CloudFormation templates: the files in a `stacks` directory."""
-    return [p for p in files if "stacks" in p.relative_to(root).parts[:-1]]
 
 
 # --------------------------------------------------------------------------- #
@@ -148,16 +172,18 @@ def templates(files: list[Path], root: Path) -> list[Path]:
 # --------------------------------------------------------------------------- #
 
 
-def _rss_kb(pid: int) -> int:
-    """VmRSS of PID in KB; 0 once it has exited (zombies have no VmRSS)."""
+def _status_kb(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM of PID in KB; empty once it has exited (zombies have neither)."""
+    found = {}
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    key, value = line.split()[:2]
+                    found[key[:-1]] = int(value)
     except (FileNotFoundError, ProcessLookupError, PermissionError):
         pass
-    return 0
+    return found
 
 
 def _children(pid: int) -> list[int]:
@@ -186,12 +212,14 @@ def _process_tree(pid: int) -> list[int]:
 
 
 class TreeRssSampler(threading.Thread):
-    """Polls the summed VmRSS of a process tree and keeps its maximum."""
+    """Polls a process tree: the maximum of its summed VmRSS, and the main
+    process's own high-water mark (VmHWM)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak_kb = 0
+        self.tree_peak_kb = 0
+        self.main_hwm_kb = 0
         self.max_processes = 0
         self._done = threading.Event()
 
@@ -202,7 +230,9 @@ class TreeRssSampler(threading.Thread):
 
     def sample(self) -> None:
         pids = _process_tree(self.pid)
-        self.peak_kb = max(self.peak_kb, sum(_rss_kb(p) for p in pids))
+        status = [_status_kb(p) for p in pids]
+        self.tree_peak_kb = max(self.tree_peak_kb, sum(s.get("VmRSS", 0) for s in status))
+        self.main_hwm_kb = max(self.main_hwm_kb, status[0].get("VmHWM", 0))
         self.max_processes = max(self.max_processes, len(pids))
 
     def stop(self) -> None:
@@ -212,12 +242,14 @@ class TreeRssSampler(threading.Thread):
 
 @dataclass
 class Run:
-    """One execution of a command."""
+    """One execution of a command (memory in MB)."""
 
     wall_s: float
     returncode: int
-    main_peak_mb: float
-    tree_peak_mb: float
+    main_peak_mb: float  # wait4 ru_maxrss
+    spawn_floor_mb: float  # this process's own peak when it started the child
+    main_hwm_mb: float  # polled VmHWM of the main process
+    tree_peak_mb: float  # polled sum of VmRSS over the process tree
     max_processes: int
     stderr_tail: str
 
@@ -226,6 +258,7 @@ def run_once(cmd: list[str], stdout_path: Path | None = None) -> Run:
     """Run CMD as a child; time it, and measure its peak memory."""
     out = open(stdout_path, "wb") if stdout_path else open(os.devnull, "wb")
     with out, tempfile.TemporaryFile() as err:
+        floor_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         sampler = TreeRssSampler(proc.pid)
@@ -240,7 +273,9 @@ def run_once(cmd: list[str], stdout_path: Path | None = None) -> Run:
         wall_s=wall,
         returncode=proc.returncode,
         main_peak_mb=usage.ru_maxrss / 1024,  # KB on Linux
-        tree_peak_mb=sampler.peak_kb / 1024,
+        spawn_floor_mb=floor_kb / 1024,
+        main_hwm_mb=sampler.main_hwm_kb / 1024,
+        tree_peak_mb=sampler.tree_peak_kb / 1024,
         max_processes=sampler.max_processes,
         stderr_tail=tail,
     )
@@ -261,7 +296,9 @@ class Bench:
     bytes: int
     ok_codes: frozenset[int]
     runs: list[Run] = field(default_factory=list)
-    check: dict = field(default_factory=dict)  # what the untimed run produced
+    warmup: Run | None = None  # the untimed run, whose output is kept
+    output: Path | None = None
+    check: dict = field(default_factory=dict)  # a summary of that output
 
     def ok(self, run: Run) -> bool:
         return run.returncode in self.ok_codes
@@ -282,6 +319,15 @@ class Bench:
     def tree_peak_mb(self) -> float:
         return max(r.tree_peak_mb for r in self.runs)
 
+    @property
+    def main_hwm_mb(self) -> float:
+        return max(r.main_hwm_mb for r in self.runs)
+
+    @property
+    def main_at_floor(self) -> bool:
+        """True when every ru_maxrss is only this process's own peak, inherited."""
+        return all(r.main_peak_mb <= r.spawn_floor_mb + 0.5 for r in self.runs)
+
     def summary(self) -> dict:
         return {
             "name": self.name,
@@ -292,6 +338,8 @@ class Bench:
             "files_per_s": self.files / self.best_wall_s,
             "mb_per_s": self.bytes / MB / self.best_wall_s,
             "main_peak_mb": self.main_peak_mb,
+            "main_peak_is_spawn_floor": self.main_at_floor,
+            "main_hwm_polled_mb": self.main_hwm_mb,
             "tree_peak_mb": self.tree_peak_mb,
             "failed_runs": len(self.failures),
             "untimed_run": self.check,
@@ -326,20 +374,28 @@ def cfn_lint_exe() -> str | None:
     return shutil.which("cfn-lint")
 
 
-def untimed_run(bench: Bench, slug: str) -> None:
-    """Run BENCH once, keep its output in bench/out/SLUG.out, and summarise it."""
-    path = OUT_DIR / f"{slug}.out"
-    run = run_once(bench.cmd, stdout_path=path)
-    info: dict = {"returncode": run.returncode, "wall_s": run.wall_s, "output": str(path)}
-    text = path.read_text(encoding="utf-8", errors="replace")
+def warm_up(bench: Bench, slug: str) -> None:
+    """Run BENCH once, untimed, keeping its output in bench/out/SLUG.out.
+
+    The output is summarised only after all timing (summarise_output): parsing
+    it here would grow this process, and with it the spawn floor."""
+    bench.output = OUT_DIR / f"{slug}.out"
+    bench.warmup = run = run_once(bench.cmd, stdout_path=bench.output)
+    if not bench.ok(run):
+        print(f"  !! {bench.name}: exit status {run.returncode}\n     command: {' '.join(shorten_cmd(bench.cmd))}")
+        print("     " + run.stderr_tail.strip().replace("\n", "\n     "))
+
+
+def summarise_output(bench: Bench) -> None:
+    run = bench.warmup
+    info: dict = {"returncode": run.returncode, "wall_s": run.wall_s, "output": str(bench.output)}
+    text = bench.output.read_text(encoding="utf-8", errors="replace")
     if bench.name.startswith("iacfix"):
         info.update(summarise_iacfix_json(text))
     elif bench.name.startswith("cfn-lint"):
         info.update(summarise_cfn_lint(text))
     if not bench.ok(run):
         info["stderr_tail"] = run.stderr_tail
-        print(f"  !! {bench.name}: exit status {run.returncode}\n     command: {' '.join(shorten_cmd(bench.cmd))}")
-        print("     " + run.stderr_tail.strip().replace("\n", "\n     "))
     bench.check = info
 
 
@@ -394,7 +450,7 @@ def table_rows(benches: list[Bench], baseline: Bench) -> list[list[str]]:
             f"{wall:.3f}",
             f"{b.files / wall:,.0f}",
             f"{b.bytes / MB / wall:.1f}",
-            f"{b.main_peak_mb:.1f}",
+            f"{b.main_peak_mb:.1f}" + ("*" if b.main_at_floor else ""),
             f"{b.tree_peak_mb:.1f}",
             f"{wall / baseline.best_wall_s:.2f}x",
         ])
@@ -410,6 +466,12 @@ def print_table(title: str, benches: list[Bench], baseline: Bench) -> None:
         print("  " + "  ".join(cells))
         if n == 0:
             print("  " + "  ".join("-" * w for w in widths))
+    floored = [b for b in benches if b.main_at_floor]
+    if floored:
+        floor = max(r.spawn_floor_mb for b in floored for r in b.runs)
+        print(f"  * wait4 ru_maxrss equals this script's own peak ({floor:.1f} MB), inherited at exec;"
+              " the child's real peak is lower (polled VmHWM: "
+              + ", ".join(f"{b.name} {b.main_hwm_mb:.1f} MB" for b in floored) + ")")
 
 
 @dataclass
@@ -431,7 +493,8 @@ def evaluate(main: dict[str, Bench], cfn: dict[str, Bench] | None, tree_unchange
     ]
     for b in (check, fix):
         targets.append(Target(f"{b.name} tree peak under {TREE_PEAK_MAX_MB:g} MB", b.tree_peak_mb < TREE_PEAK_MAX_MB,
-                              f"{b.tree_peak_mb:.1f} MB (main process alone: {b.main_peak_mb:.1f} MB)"))
+                              f"{b.tree_peak_mb:.1f} MB (main process alone: polled VmHWM {b.main_hwm_mb:.1f} MB,"
+                              f" wait4 ru_maxrss {b.main_peak_mb:.1f} MB)"))
     if cfn:
         lint, ours = cfn["cfn-lint"], cfn["check"]
         speedup = lint.best_wall_s / ours.best_wall_s
@@ -469,21 +532,22 @@ def tool_version(cmd: list[str]) -> str:
 # --------------------------------------------------------------------------- #
 
 
-def main_benches(tree: Path, files: list[Path], size: int) -> dict[str, Bench]:
+def main_benches(tree: Path, info: TreeInfo) -> dict[str, Bench]:
     iacfix = iacfix_exe()
     common = ["--as-of", AS_OF, "--format", "json"]
     ok = frozenset({0, 1})
+    n, size = info.files, info.bytes
     return {
-        "grep": Bench("grep -rlE (floor)", ["grep", "-rlE", "Runtime|BuildMethod", str(tree)], len(files), size, ok),
-        "check": Bench("iacfix check", [iacfix, "check", str(tree), *common], len(files), size, ok),
-        "fix": Bench("iacfix fix --dry-run", [iacfix, "fix", str(tree), *common, "--dry-run"], len(files), size, ok),
+        "grep": Bench("grep -rlE (floor)", ["grep", "-rlE", "Runtime|BuildMethod", str(tree)], n, size, ok),
+        "check": Bench("iacfix check", [iacfix, "check", str(tree), *common], n, size, ok),
+        "fix": Bench("iacfix fix --dry-run", [iacfix, "fix", str(tree), *common, "--dry-run"], n, size, ok),
     }
 
 
 def cfn_lint_benches(exe: str, chosen: list[Path]) -> dict[str, Bench]:
     """cfn-lint restricted to its runtime rules, and iacfix check, on CHOSEN."""
     paths = [str(p) for p in chosen]
-    size = total_bytes(chosen)
+    n, size = len(chosen), total_bytes(chosen)
     lint_cmd = [exe, "--format", "parseable",
                 "--ignore-checks", "E", "W", "I",
                 "--mandatory-checks", *CFN_LINT_RULES,
@@ -491,11 +555,12 @@ def cfn_lint_benches(exe: str, chosen: list[Path]) -> dict[str, Bench]:
     # cfn-lint's exit status is a bit mask (2 error, 4 warning, 8 info); 1 means it failed.
     lint_ok = frozenset(c for c in range(16) if c % 2 == 0)
     iacfix = iacfix_exe()
-    ours = [iacfix, "check", "--as-of", AS_OF, "--format", "json"]
+    check = [iacfix, "check", "--as-of", AS_OF, "--format", "json"]
+    ok = frozenset({0, 1})
     return {
-        "cfn-lint": Bench(f"cfn-lint ({','.join(CFN_LINT_RULES)})", lint_cmd, len(chosen), size, lint_ok),
-        "check": Bench("iacfix check", ours + paths, len(chosen), size, frozenset({0, 1})),
-        "check-j1": Bench("iacfix check -j 1", ours[:2] + ["-j", "1"] + ours[2:] + paths, len(chosen), size, frozenset({0, 1})),
+        "cfn-lint": Bench(f"cfn-lint ({','.join(CFN_LINT_RULES)})", lint_cmd, n, size, lint_ok),
+        "check": Bench("iacfix check", check + paths, n, size, ok),
+        "check-j1": Bench("iacfix check -j 1", check + ["-j", "1"] + paths, n, size, ok),
     }
 
 
@@ -509,51 +574,60 @@ def run_cfn_lint_part(n: int, all_templates: list[Path], repeat: int) -> tuple[d
     chosen = all_templates[:n]
     if len(chosen) < n:
         print(f"\nnote: only {len(chosen)} templates in the tree, fewer than --cfn-lint {n}")
+    version = tool_version([exe])
     benches = cfn_lint_benches(exe, chosen)
-    print(f"\ncfn-lint: {tool_version([exe])} on {len(chosen)} templates; untimed run ...", flush=True)
+    print(f"\ncfn-lint: {version} on {len(chosen)} templates; one untimed run each ...", flush=True)
     for slug, b in benches.items():
-        untimed_run(b, f"cfn-{slug}")
+        warm_up(b, f"cfn-{slug}")
     print(f"timing ({repeat} rounds) ...", flush=True)
     time_benches(list(benches.values()), repeat)
-    return benches, {"version": tool_version([exe]), "templates": len(chosen),
+    return benches, {"version": version, "templates": len(chosen),
+                     "rules": CFN_LINT_RULES, "cmd": shorten_cmd(benches["cfn-lint"].cmd),
                      "first_template": str(chosen[0]) if chosen else None,
                      "last_template": str(chosen[-1]) if chosen else None}
+
+
+def print_cfn_lint_report(cfn: dict[str, Bench]) -> None:
+    benches = [cfn["cfn-lint"], cfn["check"], cfn["check-j1"]]
+    print_table(f"First {cfn['check'].files} templates", benches, cfn["check"])
+    for key in ("check", "check-j1"):
+        speed = cfn["cfn-lint"].best_wall_s / cfn[key].best_wall_s
+        print(f"  speed ratio cfn-lint / {cfn[key].name}: {speed:.1f}x")
+    print(f"  cfn-lint matches per rule: {cfn['cfn-lint'].check.get('matches_per_rule')};"
+          f" iacfix findings: {cfn['check'].check.get('findings')}")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     ensure_tree(args.out, args.files, args.seed)
-    files = regular_files(args.out)
-    size = total_bytes(files)
-    all_templates = templates(files, args.out)
-    print(f"tree: {len(files)} regular files, {size / MB:.1f} MB, {len(all_templates)} templates under */stacks/*")
-    print(f"iacfix: {tool_version([iacfix_exe()])}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    tree = scan_tree(args.out)
+    print(f"tree: {tree.files} regular files, {tree.bytes / MB:.1f} MB, {len(tree.templates)} templates under */stacks/*")
+    iacfix_version = tool_version([iacfix_exe()])
+    print(f"iacfix: {iacfix_version}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
 
-    benches = main_benches(args.out, files, size)
-    print("warming the cache (untimed grep) and checking each command once ...", flush=True)
-    untimed_run(benches["grep"], "grep")
-    before = fingerprint(files)
-    untimed_run(benches["check"], "iacfix-check")
-    untimed_run(benches["fix"], "iacfix-fix-dry-run")
-    for key in ("check", "fix"):
-        print(f"  {benches[key].name}: {benches[key].check}")
+    benches = main_benches(args.out, tree)
+    print("warming the cache (untimed grep) and running each iacfix command once ...", flush=True)
+    before = fingerprint(args.out)
+    for slug, b in benches.items():
+        warm_up(b, slug)
     print(f"timing ({args.repeat} rounds) ...", flush=True)
     time_benches(list(benches.values()), args.repeat)
-    tree_unchanged = fingerprint(files) == before
+    tree_unchanged = fingerprint(args.out) == before
 
-    cfn, cfn_info = (None, {"skipped": "--cfn-lint 0"})
+    cfn, cfn_info = None, {"skipped": "--cfn-lint 0"}
     if args.cfn_lint > 0:
-        cfn, cfn_info = run_cfn_lint_part(args.cfn_lint, all_templates, args.repeat)
+        cfn, cfn_info = run_cfn_lint_part(args.cfn_lint, tree.templates, args.repeat)
+
+    all_benches = list(benches.values()) + list((cfn or {}).values())
+    for b in all_benches:  # only now: parsing big outputs grows this process
+        summarise_output(b)
+    for b in (benches["check"], benches["fix"]):
+        print(f"\n{b.name} output ({b.output}): {b.check}")
 
     print_table(f"Whole tree: {args.out}", list(benches.values()), benches["grep"])
     if cfn:
-        print_table(f"First {cfn['check'].files} templates", [cfn["cfn-lint"], cfn["check"], cfn["check-j1"]], cfn["check"])
-        for key in ("check", "check-j1"):
-            speed = cfn["cfn-lint"].best_wall_s / cfn[key].best_wall_s
-            print(f"  speed ratio cfn-lint / {cfn[key].name}: {speed:.1f}x")
-        print(f"  cfn-lint matches: {cfn['cfn-lint'].check.get('matches_per_rule')};"
-              f" iacfix findings: {cfn['check'].check.get('findings')}")
+        print_cfn_lint_report(cfn)
 
     targets = evaluate(benches, cfn, tree_unchanged)
     print()
@@ -563,8 +637,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "config": {"files": args.files, "seed": args.seed, "tree": str(args.out), "repeat": args.repeat,
                    "cfn_lint": args.cfn_lint, "as_of": AS_OF},
-        "environment": environment() | {"iacfix": tool_version([iacfix_exe()])},
-        "tree": {"regular_files": len(files), "mb": size / MB, "templates": len(all_templates)},
+        "environment": environment() | {"iacfix": iacfix_version},
+        "tree": {"regular_files": tree.files, "mb": tree.bytes / MB, "templates": len(tree.templates)},
         "benches": {k: b.summary() for k, b in benches.items()},
         "cfn_lint": cfn_info | ({"benches": {k: b.summary() for k, b in cfn.items()}} if cfn else {}),
         "dry_run_left_tree_unchanged": tree_unchanged,
@@ -573,7 +647,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nresults: {RESULTS_JSON}")
 
-    if any(b.failures for b in list(benches.values()) + list((cfn or {}).values())):
+    if any(b.failures for b in all_benches):
         return 2
     return 0 if all(t.passed for t in targets) else 1
 

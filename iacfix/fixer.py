@@ -32,13 +32,13 @@ def _quoted(site, target: str) -> str:
 
 def _plan_list(info: ListInfo, flagged: list, target: str) -> tuple[list[Edit], Expectation]:
     """Rewrite a list so it holds ``target`` once and none of ``flagged``."""
-    indexes = sorted(info.items.index(next(it for it in info.items if it.start == s.start)) for s in flagged)
+    by_index = {s.path[-1]: s for s in flagged}  # a list entry's path ends with its index
     values = [it.value for it in info.items]
     edits, replace = [], ()
-    delete = list(indexes)
+    delete = sorted(by_index)
     if target not in values:
         first = delete.pop(0)
-        site = next(s for s in flagged if s.start == info.items[first].start)
+        site = by_index[first]
         edits.append(Edit(site.start, site.end, _quoted(site, target)))
         replace = ((first, target),)
     gone = set(delete)

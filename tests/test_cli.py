@@ -208,3 +208,20 @@ def test_parallel_run_equals_serial(iacfix, tmp_path):
     assert serial == parallel and len(serial["findings"]) == 200
     iacfix("fix", ".", "-j", "2")
     assert iacfix("check", ".", "--format", "json").json["findings"] == []
+
+
+def test_broken_or_multi_document_yaml_that_is_no_template_is_not_an_error(iacfix, tmp_path):
+    write(tmp_path, "chart/templates/fn.yaml", "env:\n  - name: AWS_REGION\n    value: {{ .Values.region }}\n  Runtime: x\n")
+    write(tmp_path, "k8s.yaml", "kind: A\nmetadata: {name: AWS}\n---\nkind: B\nRuntime: python3.9\n")
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 0 and run.json == {"version": 1, "as_of": "2026-11-21", "findings": [], "errors": []}
+
+
+def test_tag_before_value_is_kept_and_escaped_value_is_not_rewritten(iacfix, tmp_path):
+    p = write(tmp_path, "t.yaml", FN.format(runtime="!!str python3.9") + "  G:\n    Type: AWS::Lambda::Function\n"
+              "    Properties:\n      Runtime: \"python3.\\x39\"\n")
+    run = iacfix("fix", ".", "--format", "json")
+    assert "Runtime: !!str python3.13\n" in p.read_text()
+    assert 'Runtime: "python3.\\x39"' in p.read_text()
+    [left] = run.json["findings"]
+    assert (left["line"], left["runtime"], left["fixable"]) == (10, "python3.9", False)

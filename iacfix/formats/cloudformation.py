@@ -24,6 +24,11 @@ _BLOCK_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+\Z")
 _BLOCK_ITEM_SUFFIX = re.compile(r"[ \t]*(#[^\n]*)?\r?\Z")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SHORT_FORMS = {"!Ref": "Ref", "!Condition": "Condition"}
+# Raw text that marks a file as meant to be a template even when it does not
+# parse; a broken file without these is not reported (it may be a Helm chart).
+_TEMPLATE_MARKERS = re.compile(
+    r"AWSTemplateFormatVersion|AWS::Serverless-20|[\"']?Type[\"']?[ \t]*:[ \t]*[\"']?AWS::[A-Za-z0-9]+::"
+)
 
 
 def _compose(text: str):
@@ -128,11 +133,17 @@ class _Walker:
     # -- recording ----------------------------------------------------------
     def add_site(self, node, path, users, kind, where, note=None, list_info=None):
         start, end = self.span(node)
+        quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: not rewritable
+        if quote is not None:
+            token = f"{quote}{node.value}{quote}"
+            if self.text.endswith(token, start, end):
+                start = end - len(token)  # past a tag or anchor written before the value
+            else:
+                quote = None  # escapes or line folding inside the value: report, never rewrite
         site = self.sites.get(start)
         if site is not None:
             site.users.extend(u for u in users if u not in site.users)
             return
-        quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: None -> not rewritable
         self.sites[start] = Site(
             value=node.value, start=start, end=end, path=path, kind=kind, quote=quote,
             users=list(users), where=where, list=list_info, note=note,
@@ -263,7 +274,12 @@ class CloudFormation:
         return b"AWS" in data and (b"Runtime" in data or b"BuildMethod" in data)
 
     def locate(self, text: str) -> Located | None:
-        root = _compose(text)
+        try:
+            root = _compose(text)
+        except ParseError as e:
+            if "expected a single document" in e.message or not _TEMPLATE_MARKERS.search(text):
+                return None  # several documents, or broken YAML that is no template: not ours
+            raise
         if not is_template(root):
             return None
         return _Walker(root, text).walk()
