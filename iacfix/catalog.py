@@ -8,6 +8,7 @@ before iacfix releases.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -44,7 +45,7 @@ class Runtime:
     sources: dict = field(default_factory=dict, compare=False, hash=False)
     preview: bool = False
 
-    @property
+    @functools.cached_property
     def version_key(self) -> tuple[int, ...]:
         """Comparable version, e.g. python3.11 -> (3, 11); () when not numeric."""
         m = _VERSION.match(self.version)

@@ -97,10 +97,11 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
     discovery = Discovery(formats.extensions(), tuple(exclude))
-    files, missing = discovery.files(list(paths) or ["."])
+    roots = list(paths) or ["."]
+    missing = discovery.missing(roots)
     for m in missing:
         click.echo(f"iacfix: error: {m}: no such file or directory", err=True)
-    results = run(files, opts, jobs or os.cpu_count() or 1)
+    results = run(discovery.files(roots), opts, jobs or os.cpu_count() or 1)
     target = opts.target.id if opts.target else None
     common = dict(fix=opts.fix, write=opts.write, target=target)
     if fmt == "json":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterator
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules",
@@ -22,20 +23,27 @@ class Discovery:
             fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns
         )
 
-    def files(self, roots: list[str]) -> tuple[list[str], list[str]]:
-        """(files, missing): files under ``roots`` in sorted order; named files are
-        always included, files found by walking only with a known extension."""
-        found, missing = [], []
+    def missing(self, roots: list[str]) -> list[str]:
+        return [r for r in roots if not os.path.exists(r)]
+
+    def files(self, roots: list[str]) -> Iterator[str]:
+        """Files under ``roots``, each once, as the walk finds them (callers sort
+        results): files named explicitly always, files found by walking only
+        with a known extension."""
+        seen: set[str] = set()
         for root in roots:
             if os.path.isdir(root):
-                self._walk(root, found)
+                paths = self._walk(root)
             elif os.path.exists(root):
-                found.append(root)
+                paths = iter((root,))
             else:
-                missing.append(root)
-        return sorted(set(found)), missing
+                continue
+            for path in paths:
+                if path not in seen:
+                    seen.add(path)
+                    yield path
 
-    def _walk(self, top: str, out: list[str]) -> None:
+    def _walk(self, top: str) -> Iterator[str]:
         stack = [top]
         exts = self.extensions
         while stack:
@@ -51,5 +59,7 @@ class Discovery:
                         continue
                     if e.is_dir(follow_symlinks=False):
                         stack.append(e.path)
-                    elif os.path.splitext(name)[1].lower() in exts and e.is_file():
-                        out.append(e.path)
+                    else:
+                        dot = name.rfind(".")
+                        if dot > 0 and name[dot:].lower() in exts and e.is_file():
+                            yield e.path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import os
 import stat
 import tempfile
@@ -28,27 +27,15 @@ class Positions:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0]
-        find = text.find
-        i = find("\n")
-        while i != -1:
-            self.starts.append(i + 1)
-            i = find("\n", i + 1)
         self.bom = text.startswith("\ufeff")
 
     def at(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset)
-        col = offset - self.starts[line - 1] + 1
+        text = self.text
+        line = text.count("\n", 0, offset) + 1
+        col = offset - text.rfind("\n", 0, offset)
         if line == 1 and self.bom and offset > 0:
             col -= 1
         return line, col
-
-    def line_start(self, offset: int) -> int:
-        return self.starts[bisect.bisect_right(self.starts, offset) - 1]
-
-    def next_line_start(self, offset: int) -> int:
-        i = bisect.bisect_right(self.starts, offset)
-        return self.starts[i] if i < len(self.starts) else len(self.text)
 
 
 def atomic_write(path: str, data: bytes) -> None:

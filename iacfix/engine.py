@@ -8,9 +8,11 @@ cannot be read, decoded or parsed becomes a ``FileError`` and the run goes on.
 from __future__ import annotations
 
 import difflib
+import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import formats
@@ -22,6 +24,7 @@ from .model import FileError, Finding, ParseError
 from .rules import Context
 
 PARALLEL_MIN_FILES = 256
+CHUNK = 32  # paths per task sent to a worker
 
 
 @dataclass
@@ -49,6 +52,10 @@ class FileResult:
 
 def display_path(path: str) -> str:
     """Relative to the current directory when under it; POSIX separators."""
+    if not os.path.isabs(path):
+        norm = os.path.normpath(path)
+        if not norm.startswith(".."):
+            return norm.replace(os.sep, "/")
     rel = os.path.relpath(path)
     shown = path if rel.startswith("..") or os.path.isabs(rel) else rel
     return shown.replace(os.sep, "/")
@@ -96,23 +103,24 @@ def process_file(path: str, opts: Options) -> FileResult:
     if text is None:
         return result
     try:
-        located = fmt.locate(text)
+        doc = fmt.parse(text)
     except ParseError as e:
         line, column = (e.line, e.column) if e.line else Positions(text).at(e.offset or 0)
         return _error(result, e.message, line, column)
+    located = None if doc is None else fmt.locate(doc, text)
     if located is None:
         return result
     result.template = True
     judge = Judge(opts.context, opts.enabled, opts.target)
     result.findings = _findings(located, judge, result.path, text)
     if opts.fix:
-        _fix(path, result, text, fmt, judge, opts)
+        _fix(path, result, text, doc, fmt, judge, opts)
     for f in result.findings + result.fixed:
         f.site = None  # results cross process boundaries: keep them small
     return result
 
 
-def _fix(path: str, result: FileResult, text: str, fmt, judge: Judge, opts: Options) -> None:
+def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts: Options) -> None:
     todo = [f for f in result.findings if f.fixable]
     if not todo:
         return
@@ -120,17 +128,15 @@ def _fix(path: str, result: FileResult, text: str, fmt, judge: Judge, opts: Opti
     try:
         edits, expectations = plan(todo, target, text)
         new_text = apply_edits(text, edits)
-        before = fmt.semantic(text)
         try:
-            after = fmt.semantic(new_text)
+            new_doc = fmt.parse(new_text)
         except ParseError as e:
             raise Refused(f"the edited file would not parse ({e.message})") from None
-        if after != expected_document(before, expectations):
+        if new_doc is None or fmt.semantic(new_doc) != expected_document(fmt.semantic(doc), expectations):
             raise Refused("re-parsing the edited file shows a change other than the runtime values")
-        problem = getattr(fmt, "validate", lambda b, a: None)(before, after)
-        if problem:
-            raise Refused(problem)
-        remaining = fmt.locate(new_text)
+        remaining = fmt.locate(new_doc, new_text)
+        if remaining is None:
+            raise Refused("the edited file is no longer recognised")
     except Refused as e:
         result.refused = f"not fixed, file left unchanged: {e}"
         return
@@ -162,11 +168,20 @@ def _work(path: str) -> FileResult:
     return process_file(path, _OPTS)
 
 
-def run(paths: list[str], opts: Options, jobs: int) -> list[FileResult]:
-    if jobs <= 1 or len(paths) < PARALLEL_MIN_FILES:
-        return [process_file(p, opts) for p in paths]
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, len(paths) // (jobs * 16))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
-        return list(pool.map(_work, paths, chunksize=chunk))
+def run(paths: Iterable[str], opts: Options, jobs: int) -> list[FileResult]:
+    """Process every path; results sorted by path whatever order work finished in.
+
+    Paths are consumed as discovery yields them, so workers start while the
+    tree is still being walked; small runs stay in this process.
+    """
+    paths = iter(paths)
+    head = list(itertools.islice(paths, PARALLEL_MIN_FILES))
+    if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
+        results = [process_file(p, opts) for p in itertools.chain(head, paths)]
+    else:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
+            results = list(pool.map(_work, itertools.chain(head, paths), chunksize=CHUNK))
+    results.sort(key=lambda r: r.path)
+    return results

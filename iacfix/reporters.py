@@ -74,7 +74,16 @@ def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, ta
         doc["fixed"] = [dict(f.to_json(), fixed=True) for r in results for f in r.fixed]
         doc["not_fixed"] = [{"path": r.path, "message": r.refused} for r in results if r.refused]
         doc["notes"] = [n for r in results for n in r.notes]
-    return json.dumps(doc, indent=2)
+    # One list item per line, each encoded by json's C encoder (``indent``
+    # would switch to the pure-Python one, which costs more than the check).
+    parts = []
+    for key, value in doc.items():
+        if isinstance(value, list) and value:
+            items = ",\n    ".join(json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f'  "{key}": [\n    {items}\n  ]')
+        else:
+            parts.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}"
 
 
 def github(results: list[FileResult], **_) -> str:

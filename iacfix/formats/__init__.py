@@ -4,10 +4,12 @@ A format module defines a class with ``name``, ``extensions``, and:
 
 - ``prefilter(data: bytes) -> bool``: a cheap byte test run before any parse;
   False means the file cannot hold a site;
-- ``locate(text: str) -> Located | None``: parse and return every runtime site
-  with its exact span (None when the file is not of this format after all,
-  e.g. YAML that is not a template); raise ``ParseError`` on bad syntax;
-- ``semantic(text: str)``: the parsed meaning as plain Python data (dicts,
+- ``parse(text: str)``: the parsed document, or None when the file is not of
+  this format after all; raise ``ParseError`` on bad syntax;
+- ``locate(doc, text) -> Located | None``: every runtime site with its exact
+  span in ``text`` (None when the document is not of this format, e.g. YAML
+  that is not a template);
+- ``semantic(doc)``: the document's meaning as plain Python data (dicts,
   lists, strings), used to verify that a fix changed exactly what it meant to.
 
 and registers it with ``@register``.  Adding a format touches only its module

@@ -1,10 +1,11 @@
 """CloudFormation and SAM templates, YAML or JSON, detected by content.
 
-Parsing uses libyaml through PyYAML's ``CBaseLoader``: it composes a node tree
-with exact marks (character index, BOM excluded) and accepts JSON too, so one
-locator serves both.  ``CBaseLoader`` skips implicit type resolution (every
-scalar stays a string), which is all a locator needs and the fastest libyaml
-path (see the README's design notes for numbers).
+Parsing uses libyaml through PyYAML's C parser: it composes a node tree with
+exact marks (character index, BOM excluded) and accepts JSON too, so one
+locator serves both.  The composer asks a resolver for the tag of every
+untagged node; ours answers by node kind only (every scalar stays a string),
+which is all a locator needs and 40% faster than ``CBaseLoader``'s resolver
+(see the README's design notes for numbers).
 """
 
 from __future__ import annotations
@@ -31,11 +32,35 @@ _TEMPLATE_MARKERS = re.compile(
 )
 
 
+_DEFAULT_TAGS = {
+    ScalarNode: "tag:yaml.org,2002:str",
+    SequenceNode: "tag:yaml.org,2002:seq",
+    MappingNode: "tag:yaml.org,2002:map",
+}
+
+
+class _Composer(yaml.cyaml.CParser):
+    """libyaml's composer with a resolver that only looks at the node kind."""
+
+    def resolve(self, kind, value, implicit, _tags=_DEFAULT_TAGS):
+        return _tags[kind]
+
+    def descend_resolver(self, parent, index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+
 def _compose(text: str):
     """Compose ``text`` (BOM stripped) into a libyaml node tree."""
     body = text[1:] if text.startswith("\ufeff") else text
     try:
-        return yaml.compose(body, Loader=yaml.CBaseLoader)
+        composer = _Composer(body)
+        try:
+            return composer.get_single_node()
+        finally:
+            composer.dispose()
     except yaml.MarkedYAMLError as e:
         if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
             # JSON writes characters beyond the BMP as surrogate pairs, which
@@ -273,16 +298,18 @@ class CloudFormation:
     def prefilter(self, data: bytes) -> bool:
         return b"AWS" in data and (b"Runtime" in data or b"BuildMethod" in data)
 
-    def locate(self, text: str) -> Located | None:
+    def parse(self, text: str):
         try:
-            root = _compose(text)
+            return _compose(text)
         except ParseError as e:
             if "expected a single document" in e.message or not _TEMPLATE_MARKERS.search(text):
                 return None  # several documents, or broken YAML that is no template: not ours
             raise
-        if not is_template(root):
-            return None
-        return _Walker(root, text).walk()
 
-    def semantic(self, text: str):
-        return plain(_compose(text))
+    def locate(self, doc, text: str) -> Located | None:
+        if not is_template(doc):
+            return None
+        return _Walker(doc, text).walk()
+
+    def semantic(self, doc):
+        return plain(doc)
