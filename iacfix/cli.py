@@ -47,20 +47,20 @@ def _common(f):
     """Options shared by check and fix."""
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
-        click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+        click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
                      help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
-        click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True,
+        click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True, metavar="DAYS",
                      help="Warn about deprecations due within this many days."),
         click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
                      help="Use this runtime catalog (JSON) instead of the built-in one."),
-        click.option("--select", default=None, help="Only these rules (comma-separated codes, prefixes or names)."),
-        click.option("--ignore", default=None, help="Skip these rules (comma-separated codes, prefixes or names)."),
+        click.option("--select", default=None, metavar="RULES", help="Only these rules (comma-separated codes, prefixes or names)."),
+        click.option("--ignore", default=None, metavar="RULES", help="Skip these rules (comma-separated codes, prefixes or names)."),
         click.option("--exclude", multiple=True, metavar="GLOB",
                      help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
                           "(.git, node_modules, .aws-sam, cdk.out, ...)."),
         click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
                      show_default=True, help="Output format; github prints workflow annotations."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Worker processes for big trees. Default: all cores."),
     ]
     for opt in reversed(options):
@@ -69,7 +69,7 @@ def _common(f):
 
 
 def _target_option(help_text: str):
-    return click.option("--target", default=DEFAULT_TARGET, show_default=True, help=help_text)
+    return click.option("--target", default=DEFAULT_TARGET, show_default=True, metavar="RUNTIME", help=help_text)
 
 
 def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, fix, write, diff) -> Options:
@@ -176,12 +176,13 @@ def _status(rt, context) -> str:
 
 
 @main.command()
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
               help="Compute each status as of this date. Default: today.")
-@click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True)
+@click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True, metavar="DAYS",
+              help="Statuses count deprecations due within this many days as soon.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
               help="Show this catalog (JSON) instead of the built-in one.")
-@click.option("--family", default=None, help="Only this family, e.g. python.")
+@click.option("--family", default=None, metavar="FAMILY", help="Only this family, e.g. python.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def runtimes(ctx, as_of, horizon, catalog_path, family, fmt):

@@ -145,7 +145,11 @@ def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts:
             difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{result.path}", f"b/{result.path}")
         )
     if opts.write:
-        atomic_write(path, new_text.encode("utf-8"))
+        try:
+            atomic_write(path, new_text.encode("utf-8"))
+        except OSError as e:
+            _error(result, f"cannot write the fix: {e.strerror}; file left unchanged")
+            return
     result.fixed = todo
     result.findings = _findings(remaining, judge, result.path, new_text)
     seen = set()

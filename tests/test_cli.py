@@ -225,3 +225,14 @@ def test_tag_before_value_is_kept_and_escaped_value_is_not_rewritten(iacfix, tmp
     assert 'Runtime: "python3.\\x39"' in p.read_text()
     [left] = run.json["findings"]
     assert (left["line"], left["runtime"], left["fixable"]) == (10, "python3.9", False)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only directory")
+def test_unwritable_directory_is_an_error_and_file_is_unchanged(iacfix, tmp_path):
+    p = write(tmp_path, "ro/t.yaml", FN.format(runtime="python3.9"))
+    os.chmod(tmp_path / "ro", 0o555)
+    try:
+        run = iacfix("fix", ".")
+    finally:
+        os.chmod(tmp_path / "ro", 0o755)
+    assert run.code == 2 and "cannot write the fix" in run.out and "python3.9" in p.read_text()
