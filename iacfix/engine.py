@@ -90,6 +90,17 @@ def _decode(data: bytes, result: FileResult) -> str | None:
 
 
 def process_file(path: str, opts: Options) -> FileResult:
+    """Never raises: whatever goes wrong with one file is reported for that file."""
+    try:
+        return _process_file(path, opts)
+    except RecursionError:
+        return _error(FileResult(display_path(path)), "nested too deeply to analyse; file left unchanged")
+    except Exception as e:  # a bug must not stop the run: report it on this file
+        return _error(FileResult(display_path(path)),
+                      f"internal error ({type(e).__name__}: {e}); file left unchanged - please report this")
+
+
+def _process_file(path: str, opts: Options) -> FileResult:
     result = FileResult(display_path(path))
     fmt = formats.for_path(path)
     try:
@@ -127,13 +138,19 @@ def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts:
     target = opts.target.id
     try:
         edits, expectations = plan(todo, target, text)
-        new_text = apply_edits(text, edits)
+        try:
+            new_text = apply_edits(text, edits)
+        except ValueError as e:
+            raise Refused(f"the edits would overlap ({e})") from None
         try:
             new_doc = fmt.parse(new_text)
         except ParseError as e:
             raise Refused(f"the edited file would not parse ({e.message})") from None
         if new_doc is None or fmt.semantic(new_doc) != expected_document(fmt.semantic(doc), expectations):
             raise Refused("re-parsing the edited file shows a change other than the runtime values")
+        problem = fmt.check_edit(text, new_text)
+        if problem:
+            raise Refused(problem)
         remaining = fmt.locate(new_doc, new_text)
         if remaining is None:
             raise Refused("the edited file is no longer recognised")
@@ -154,10 +171,10 @@ def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts:
     result.findings = _findings(remaining, judge, result.path, new_text)
     seen = set()
     for f in todo:
-        note = f.site.note
-        if note and note not in seen:
-            seen.add(note)
-            result.notes.append(f"{result.path}:{f.line}:{f.column}: note: {note.replace('{target}', target)}")
+        for note in f.site.notes:
+            if note not in seen:
+                seen.add(note)
+                result.notes.append(f"{result.path}:{f.line}:{f.column}: note: {note.replace('{target}', target)}")
 
 
 _OPTS: Options | None = None

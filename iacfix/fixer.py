@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
-from .model import Edit, Finding, ListInfo
+from .model import Edit, Finding, Item, ListInfo, Site
 
 
 class Refused(Exception):
@@ -30,32 +30,83 @@ def _quoted(site, target: str) -> str:
     return f"{site.quote}{target}{site.quote}"
 
 
-def _plan_list(info: ListInfo, flagged: list, target: str) -> tuple[list[Edit], Expectation]:
+def _comma_after(text: str, pos: int) -> int | None:
+    """Index of the ',' that follows ``pos`` past blanks, if one does."""
+    i = pos
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    return i if i < len(text) and text[i] == "," else None
+
+
+def _own_line(text: str, item: Item, comment: str) -> tuple[int, int] | None:
+    """The span of ``item``'s line when nothing else shares it (its comma and
+    a comment after it may)."""
+    line_start = text.rfind("\n", 0, item.start) + 1
+    newline = text.find("\n", item.end)
+    line_end = len(text) if newline == -1 else newline + 1
+    comma = _comma_after(text, item.end)
+    rest = text[(comma + 1 if comma is not None else item.end):line_end].strip()
+    if text[line_start:item.start].strip() or (rest and not (comment and rest.startswith(comment))):
+        return None
+    return line_start, line_end
+
+
+def _flow_deletions(text: str, info: ListInfo, gone: list[int]) -> list[Edit]:
+    """Remove entries of a comma-separated list, keeping everyone else's comments.
+
+    An entry alone on its line goes with its line (and its own comment).  An
+    entry sharing a line goes with the comma after it, or, past the last kept
+    entry, with the comma before it.  When the last entries go, so does the
+    comma they leave dangling after the new last entry.
+    """
+    items, dropped = info.items, set(gone)
+    last_kept = max(i for i in range(len(items)) if i not in dropped)
+    edits = []
+    for i in gone:
+        line = _own_line(text, items[i], info.comment)
+        if line is not None:
+            edits.append(Edit(*line, ""))
+        elif i < last_kept:
+            edits.append(Edit(items[i].start, items[i + 1].start, ""))
+        else:
+            edits.append(Edit(items[i - 1].end, items[i].end, ""))
+    tail = [i for i in gone if i > last_kept]
+    if tail and _own_line(text, items[last_kept + 1], info.comment) is not None:
+        last_original_comma = _comma_after(text, items[-1].end)
+        comma = _comma_after(text, items[last_kept].end)
+        if comma is not None and last_original_comma is None:
+            edits.append(Edit(comma, comma + 1, ""))
+    return edits
+
+
+def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixing: set[int]):
     """Rewrite a list so it holds ``target`` once and none of ``flagged``."""
+    if info.blocked:
+        raise Refused(info.blocked)
     by_index = {s.path[-1]: s for s in flagged}  # a list entry's path ends with its index
-    values = [it.value for it in info.items]
-    edits, replace = [], ()
     delete = sorted(by_index)
-    if target not in values:
+
+    def holds_target(item: Item) -> bool:
+        # What an entry will hold after this fix: a literal its value; an entry
+        # such as !If or !Ref whatever the sites it reaches will hold.
+        if item.value is not None:
+            return item.value == target
+        return any(target == (target if id(s) in fixing else s.value) for s in item.reaches)
+
+    edits, replace = [], ()
+    if not any(holds_target(it) for i, it in enumerate(info.items) if i not in by_index):
         first = delete.pop(0)
         site = by_index[first]
         edits.append(Edit(site.start, site.end, _quoted(site, target)))
         replace = ((first, target),)
-    gone = set(delete)
-    items = info.items
-    if info.flow:
-        last_kept = max(i for i in range(len(items)) if i not in gone)
-        tail = [i for i in delete if i > last_kept]
-        for i in delete:
-            if i < last_kept:
-                edits.append(Edit(items[i].start, items[i + 1].start, ""))
-        if tail:
-            edits.append(Edit(items[last_kept].end, items[tail[-1]].end, ""))
-    else:
-        for i in delete:
-            if items[i].delete is None:
-                raise Refused(f"list entry {items[i].value!r} shares its line with other text")
-            edits.append(Edit(*items[i].delete, ""))
+    if delete:
+        if info.flow:
+            edits += _flow_deletions(text, info, delete)
+        else:
+            for i in delete:
+                if info.items[i].delete is None:
+                    raise Refused(f"list entry {info.items[i].value!r} shares its line with other text")
+                edits.append(Edit(*info.items[i].delete, ""))
     return edits, Expectation(info.path, replace=replace, delete=tuple(delete))
 
 
@@ -79,15 +130,16 @@ def _join_line_deletions(edits: list[Edit], text: str) -> list[Edit]:
 
 def plan(findings: list[Finding], target: str, text: str) -> tuple[list[Edit], list[Expectation]]:
     edits, expectations, lists = [], [], {}
+    fixing = {id(f.site) for f in findings}
     for f in findings:
         site = f.site
-        if site.list is not None:
-            lists.setdefault(id(site.list), (site.list, []))[1].append(site)
+        if site.in_list is not None:
+            lists.setdefault(id(site.in_list), (site.in_list, []))[1].append(site)
         else:
             edits.append(Edit(site.start, site.end, _quoted(site, target)))
-            expectations.append(Expectation(site.path, value=target))
+            expectations += [Expectation(path, value=target) for path in [site.path, *site.also]]
     for info, flagged in lists.values():
-        e, x = _plan_list(info, flagged, target)
+        e, x = _plan_list(info, flagged, target, text, fixing)
         edits += e
         expectations.append(x)
     return _join_line_deletions(edits, text), expectations

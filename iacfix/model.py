@@ -31,6 +31,7 @@ class Item:
     start: int
     end: int
     delete: tuple[int, int] | None = None  # span removing the whole entry (block lists)
+    reaches: list = field(default_factory=list)  # sites a non-literal entry can evaluate to
 
 
 @dataclass
@@ -40,6 +41,8 @@ class ListInfo:
     path: tuple
     items: list[Item]
     flow: bool  # [a, b] (and JSON) rather than one "- a" line per entry
+    comment: str = "#"  # how a comment starts in this format ("" if it has none)
+    blocked: str | None = None  # why entries cannot be removed safely, if so
 
 
 @dataclass
@@ -53,8 +56,9 @@ class Site:
     quote: str | None = ""  # "", "'", '"'; None: the token cannot be rewritten in place
     users: list[str] = field(default_factory=list)
     where: str = ""  # human description: "Parameter PyRuntime Default"
-    list: ListInfo | None = None
-    note: str | None = None  # said when the site is fixed
+    in_list: ListInfo | None = None
+    notes: list[str] = field(default_factory=list)  # said when the site is fixed
+    also: list[tuple] = field(default_factory=list)  # further paths of the same node (YAML aliases)
 
 
 @dataclass

@@ -236,3 +236,29 @@ def test_unwritable_directory_is_an_error_and_file_is_unchanged(iacfix, tmp_path
     finally:
         os.chmod(tmp_path / "ro", 0o755)
     assert run.code == 2 and "cannot write the fix" in run.out and "python3.9" in p.read_text()
+
+
+def test_alias_in_a_list_is_refused_not_a_crash_and_the_run_goes_on(iacfix, tmp_path):
+    text = ("AWSTemplateFormatVersion: '2010-09-09'\nMetadata:\n  Defaults: {OldRuntime: &old python3.8}\n"
+            "Resources:\n  B:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n"
+            "      CompatibleRuntimes: [python3.9, *old, python3.12]\n")
+    p = write(tmp_path, "a.yaml", text)
+    good = write(tmp_path, "b.yaml", FN.format(runtime="python3.9"))
+    run = iacfix("fix", ".")
+    assert p.read_text() == text and "the list holds a YAML alias" in run.out
+    assert "python3.13" in good.read_text()
+
+
+def test_alias_of_a_runtime_is_fixed_for_every_user(iacfix, tmp_path):
+    text = FN.format(runtime="&rt python3.9") + "  G:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: *rt\n"
+    p = write(tmp_path, "t.yaml", text)
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert finding["used_by"] == ["Fn", "G"]
+    iacfix("fix", ".")
+    assert p.read_text() == text.replace("&rt python3.9", "&rt python3.13")
+
+
+def test_template_with_a_second_document_is_an_error(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="python3.9") + "---\n")
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 2 and "single document" in run.json["errors"][0]["message"]

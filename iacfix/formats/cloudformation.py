@@ -10,6 +10,7 @@ which is all a locator needs and 40% faster than ``CBaseLoader``'s resolver
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
@@ -71,9 +72,12 @@ def _compose(text: str):
         problem = e.problem or e.context or "invalid syntax"
         if e.context and e.problem:
             problem = f"{problem} ({e.context})"
-        raise ParseError(f"YAML/JSON syntax error: {problem}", line=mark.line + 1, column=mark.column + 1) from None
+        # The mark's index counts characters like ours; its line would also count
+        # U+0085, U+2028 and U+2029 as line breaks, which editors do not.
+        raise ParseError(f"YAML/JSON syntax error: {problem}", offset=mark.index + (text != body)) from None
     except yaml.reader.ReaderError as e:
-        raise ParseError(f"unacceptable character #x{e.character:04x}", offset=e.position + (text != body)) from None
+        chars = len(body.encode("utf-8")[: e.position].decode("utf-8", "ignore"))
+        raise ParseError(f"unacceptable character #x{e.character:04x}", offset=chars + (text != body)) from None
     except yaml.YAMLError as e:  # pragma: no cover - libyaml reports marks for all syntax errors
         raise ParseError(f"YAML/JSON error: {e}") from None
 
@@ -138,7 +142,7 @@ class _Walker:
         self.mappings = _get(root, "Mappings")
         self.sites: dict[int, Site] = {}
         self.unresolved: dict[int, Unresolved] = {}
-        self._positions: Positions | None = None
+        self._reached: list[Site] | None = None  # collects the sites a list entry reaches
 
     # -- spans ------------------------------------------------------------
     def span(self, node) -> tuple[int, int]:
@@ -156,7 +160,7 @@ class _Walker:
         return line_start, line_end
 
     # -- recording ----------------------------------------------------------
-    def add_site(self, node, path, users, kind, where, note=None, list_info=None):
+    def add_site(self, node, path, users, kind, where, note=None, list_info=None) -> Site:
         start, end = self.span(node)
         quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: not rewritable
         if quote is not None:
@@ -166,13 +170,19 @@ class _Walker:
             else:
                 quote = None  # escapes or line folding inside the value: report, never rewrite
         site = self.sites.get(start)
-        if site is not None:
-            site.users.extend(u for u in users if u not in site.users)
-            return
-        self.sites[start] = Site(
-            value=node.value, start=start, end=end, path=path, kind=kind, quote=quote,
-            users=list(users), where=where, list=list_info, note=note,
-        )
+        if site is None:
+            site = self.sites[start] = Site(
+                value=node.value, start=start, end=end, path=path, kind=kind, quote=quote,
+                users=[], where=where, in_list=list_info,
+            )
+        elif path != site.path and path not in site.also:
+            site.also.append(path)  # the same node again: a YAML alias
+        site.users.extend(u for u in users if u not in site.users)
+        if note and note not in site.notes:
+            site.notes.append(note)
+        if self._reached is not None:
+            self._reached.append(site)
+        return site
 
     def add_unresolved(self, node, reason, users):
         start, end = self.span(node)
@@ -198,21 +208,35 @@ class _Walker:
                 return self.find_in_map(node, args, want, users, note)
             return self.add_unresolved(node, f"the value is computed by {name}", users)
         if want == "list":
-            if not isinstance(node, SequenceNode):
-                return
-            items = []
-            info = ListInfo(path=path, items=items, flow=bool(node.flow_style))
-            for i, child in enumerate(node.value):
-                start, end = self.span(child)
-                literal = _str(child)
-                items.append(Item(literal, start, end, None if info.flow else self.block_delete_span(child)))
-                if literal is not None:
-                    self.add_site(child, path + (i,), users, kind, where, note, info)
-                else:
-                    self.resolve(child, path + (i,), "scalar", users, kind, where, note)
+            if isinstance(node, SequenceNode):
+                self.resolve_list(node, path, users, kind, where, note)
             return
         if _str(node) is not None:
             self.add_site(node, path, users, kind, where, note)
+
+    def resolve_list(self, node, path, users, kind, where, note):
+        items = []
+        info = ListInfo(path=path, items=items, flow=bool(node.flow_style))
+        seq_start, seq_end = self.span(node)
+        for i, child in enumerate(node.value):
+            start, end = self.span(child)
+            if not seq_start <= start < end <= seq_end:
+                # An alias (*name): the node, and so its span, is where the anchor is.
+                info.blocked = "the list holds a YAML alias"
+            literal = _str(child)
+            item = Item(literal, start, end, None if info.flow else self.block_delete_span(child))
+            items.append(item)
+            if literal is not None:
+                self.add_site(child, path + (i,), users, kind, where, note, info)
+                continue
+            outer, self._reached = self._reached, []
+            try:
+                self.resolve(child, path + (i,), "scalar", users, kind, where, note)
+                item.reaches = self._reached
+            finally:
+                if outer is not None:
+                    outer.extend(self._reached)
+                self._reached = outer
 
     def ref(self, node, name, want, users, note):
         if name == "AWS::NoValue":
@@ -263,7 +287,9 @@ class _Walker:
         inheritors = []
         resources = _get(self.root, "Resources")
         for name_node, res in resources.value if isinstance(resources, MappingNode) else ():
-            name = name_node.value
+            name = _str(name_node)
+            if name is None:
+                continue  # a complex or tagged key is no logical id
             rtype = _str(_get(res, "Type"))
             props = _get(res, "Properties")
             base = ("Resources", name)
@@ -274,7 +300,7 @@ class _Walker:
                 elif rtype == "AWS::Serverless::Function" and _str(_get(props, "PackageType")) != "Image":
                     inheritors.append(name)
             elif rtype in LAYER_TYPES:
-                note = "layer {name}: rebuild the layer content for {target}".replace("{name}", name)
+                note = f"layer {name}: rebuild the layer content for {{target}}"
                 runtimes = _get(props, "CompatibleRuntimes")
                 if runtimes is not None:
                     self.resolve(runtimes, base + ("Properties", "CompatibleRuntimes"), "list", [name], "layer-runtime",
@@ -301,10 +327,23 @@ class CloudFormation:
     def parse(self, text: str):
         try:
             return _compose(text)
-        except ParseError as e:
-            if "expected a single document" in e.message or not _TEMPLATE_MARKERS.search(text):
-                return None  # several documents, or broken YAML that is no template: not ours
+        except ParseError:
+            if not _TEMPLATE_MARKERS.search(text):
+                return None  # broken or multi-document YAML that is no template: not ours
             raise
+
+    def check_edit(self, old: str, new: str) -> str | None:
+        """A stricter check than libyaml's for JSON files: still valid JSON."""
+        if old.lstrip("\ufeff \t\r\n").startswith("{"):
+            try:
+                json.loads(old.lstrip("\ufeff"))
+            except ValueError:
+                return None  # was not strict JSON to begin with
+            try:
+                json.loads(new.lstrip("\ufeff"))
+            except ValueError as e:
+                return f"the edited file would not be valid JSON ({e})"
+        return None
 
     def locate(self, doc, text: str) -> Located | None:
         if not is_template(doc):
