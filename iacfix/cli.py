@@ -14,13 +14,15 @@ import click
 from . import __version__, formats
 from .catalog import CatalogError, load_catalog
 from .discovery import Discovery
-from .engine import Options, run
+from .engine import FileResult, Options, display_path, run
+from .model import FileError
 from .rules import RULES, SEVERITY_RANK, Context, by_kind
 
 DEFAULT_TARGET = "python3.13"
 EPILOG = (
     "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
-    "(for fix: that remain); 2 usage error, or a file that could not be read or parsed."
+    "(for fix: that remain; with --diff or --dry-run: that the files still hold); "
+    "2 usage error, or a path that does not exist or a file that could not be read, parsed or written."
 )
 
 
@@ -46,7 +48,7 @@ def _codes(value: str | None) -> set[str]:
 def _common(f):
     """Options shared by check and fix."""
     options = [
-        click.argument("paths", nargs=-1, type=click.Path()),
+        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
         click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
                      help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
         click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True, metavar="DAYS",
@@ -97,11 +99,9 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
     discovery = Discovery(formats.extensions(), tuple(exclude))
-    roots = list(paths) or ["."]
-    missing = discovery.missing(roots)
-    for m in missing:
-        click.echo(f"iacfix: error: {m}: no such file or directory", err=True)
-    results = run(discovery.files(roots), opts, jobs or os.cpu_count() or 1)
+    results = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1)
+    for path, message in discovery.problems:
+        results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.target.id if opts.target else None
     common = dict(fix=opts.fix, write=opts.write, target=target)
     if fmt == "json":
@@ -113,9 +113,12 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
         click.echo(reporters.text(results, colour=colour, **common), color=colour)
-    if missing or any(r.errors for r in results):
+    if any(r.errors for r in results):
         ctx.exit(2)
-    worst = max((SEVERITY_RANK[f.severity] for r in results for f in r.findings), default=0)
+    # After a fix that wrote, what remains counts; after --diff or --dry-run the
+    # files still hold everything that was found.
+    counted = [f for r in results for f in r.findings + ([] if opts.write else r.fixed)]
+    worst = max((SEVERITY_RANK[f.severity] for f in counted), default=0)
     ctx.exit(1 if worst >= SEVERITY_RANK["warning"] else 0)
 
 

@@ -13,34 +13,45 @@ DEFAULT_EXCLUDES = (
 
 
 class Discovery:
+    """Walks roots; ``problems`` collects (path, message) for what it could not read."""
+
     def __init__(self, extensions: frozenset[str], excludes: tuple[str, ...] = ()):
         self.extensions = extensions
         self.names = frozenset(DEFAULT_EXCLUDES)
-        self.patterns = tuple(excludes)  # globs matched against the name and the path
+        # Globs are matched against a file or directory name and against its
+        # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
+        self.patterns = tuple(p.rstrip("/") for p in excludes)
+        self.problems: list[tuple[str, str]] = []
 
     def excluded(self, name: str, path: str) -> bool:
-        return name in self.names or any(
-            fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns
-        )
-
-    def missing(self, roots: list[str]) -> list[str]:
-        return [r for r in roots if not os.path.exists(r)]
+        if name in self.names:
+            return True
+        if not self.patterns:
+            return False
+        path = os.path.normpath(path)
+        return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns)
 
     def files(self, roots: list[str]) -> Iterator[str]:
         """Files under ``roots``, each once, as the walk finds them (callers sort
         results): files named explicitly always, files found by walking only
-        with a known extension."""
+        with a known extension.  A root that does not exist is a problem."""
         seen: set[str] = set()
+        cwd = os.getcwd()
         for root in roots:
             if os.path.isdir(root):
                 paths = self._walk(root)
-            elif os.path.exists(root):
+            elif os.path.lexists(root):
                 paths = iter((root,))
             else:
+                self.problems.append((root, "no such file or directory"))
                 continue
             for path in paths:
-                if path not in seen:
-                    seen.add(path)
+                # The same file named twice (a/b.yaml, ./a/b.yaml, /abs/a/b.yaml, or a
+                # link to it) is processed once: two workers must never write one file.
+                key = os.path.realpath(path) if os.path.islink(path) or os.path.isabs(path) \
+                    else os.path.normpath(os.path.join(cwd, path))
+                if key not in seen:
+                    seen.add(key)
                     yield path
 
     def _walk(self, top: str) -> Iterator[str]:
@@ -50,7 +61,8 @@ class Discovery:
             d = stack.pop()
             try:
                 entries = os.scandir(d)
-            except OSError:
+            except OSError as e:
+                self.problems.append((d, f"cannot read directory: {e.strerror or e}"))
                 continue
             with entries:
                 for e in entries:

@@ -28,10 +28,14 @@ class Positions:
     def __init__(self, text: str):
         self.text = text
         self.bom = text.startswith("\ufeff")
+        self._offset, self._line = 0, 1  # counting resumes here for increasing offsets
 
     def at(self, offset: int) -> tuple[int, int]:
         text = self.text
-        line = text.count("\n", 0, offset) + 1
+        if offset < self._offset:
+            self._offset, self._line = 0, 1
+        line = self._line + text.count("\n", self._offset, offset)
+        self._offset, self._line = offset, line
         col = offset - text.rfind("\n", 0, offset)
         if line == 1 and self.bom and offset > 0:
             col -= 1

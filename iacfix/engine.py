@@ -74,18 +74,30 @@ def _findings(located, judge: Judge, shown: str, text: str) -> list[Finding]:
     return out
 
 
+def unified_diff(old: str, new: str, path: str) -> str:
+    """A unified diff that ``patch`` accepts, also for files without a final newline."""
+    lines = difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, BOM not counted) of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    prefix = data[line_start:offset]
+    if line_start == 0 and prefix.startswith(b"\xef\xbb\xbf"):
+        prefix = prefix[3:]
+    return data.count(b"\n", 0, offset) + 1, len(prefix.decode("utf-8", "replace")) + 1
+
+
 def _decode(data: bytes, result: FileResult) -> str | None:
     nul = data.find(b"\x00")
     if nul != -1:
-        line = data.count(b"\n", 0, nul) + 1
-        _error(result, "binary file (NUL byte); not a template", line, nul - data.rfind(b"\n", 0, nul))
+        _error(result, "binary file (NUL byte); not a template", *_byte_position(data, nul))
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line_start = data.rfind(b"\n", 0, e.start) + 1
-        column = len(data[line_start:e.start].decode("utf-8", "replace")) + 1
-        _error(result, f"not valid UTF-8 (byte 0x{data[e.start]:02x})", data.count(b"\n", 0, e.start) + 1, column)
+        _error(result, f"not valid UTF-8 (byte 0x{data[e.start]:02x})", *_byte_position(data, e.start))
         return None
 
 
@@ -107,7 +119,7 @@ def _process_file(path: str, opts: Options) -> FileResult:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
-        return _error(result, f"cannot read: {e.strerror}")
+        return _error(result, f"cannot read: {e.strerror or e}")
     if not fmt.prefilter(data):
         return result
     text = _decode(data, result)
@@ -158,9 +170,7 @@ def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts:
         result.refused = f"not fixed, file left unchanged: {e}"
         return
     if opts.diff:
-        result.diff = "".join(
-            difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{result.path}", f"b/{result.path}")
-        )
+        result.diff = unified_diff(text, new_text, result.path)
     if opts.write:
         try:
             atomic_write(path, new_text.encode("utf-8"))

@@ -74,6 +74,8 @@ def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, ta
         doc["fixed"] = [dict(f.to_json(), fixed=True) for r in results for f in r.fixed]
         doc["not_fixed"] = [{"path": r.path, "message": r.refused} for r in results if r.refused]
         doc["notes"] = [n for r in results for n in r.notes]
+        if any(r.diff for r in results):
+            doc["diffs"] = [{"path": r.path, "diff": r.diff} for r in results if r.diff]
     # One list item per line, each encoded by json's C encoder (``indent``
     # would switch to the pure-Python one, which costs more than the check).
     parts = []
@@ -86,16 +88,25 @@ def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, ta
     return "{\n" + ",\n".join(parts) + "\n}"
 
 
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def github(results: list[FileResult], **_) -> str:
     """GitHub Actions workflow commands: annotations on the pull request."""
     level = {"error": "error", "warning": "warning", "info": "notice"}
     out = []
     for r in results:
         for e in r.errors:
-            out.append(f"::error file={e.path},line={e.line},col={e.column},title=iacfix::{e.message}")
+            out.append(f"::error file={_gh_property(e.path)},line={e.line},col={e.column},"
+                       f"title=iacfix::{_gh_data(e.message)}")
         for f in r.findings:
             out.append(
-                f"::{level[f.severity]} file={f.path},line={f.line},col={f.column},endLine={f.end_line},"
-                f"endColumn={f.end_column},title=iacfix {f.rule}::{f.message}"
+                f"::{level[f.severity]} file={_gh_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
+                f"endColumn={f.end_column},title={_gh_property('iacfix ' + f.rule)}::{_gh_data(f.message)}"
             )
     return "\n".join(out)

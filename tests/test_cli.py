@@ -68,9 +68,12 @@ def test_not_utf8_and_binary_are_errors_not_crashes(iacfix, tmp_path):
     assert "binary" in errors["blob.json"]["message"]
 
 
-def test_missing_path_is_a_usage_error(iacfix, tmp_path):
-    run = iacfix("check", "nope/")
-    assert run.code == 2 and "nope/: no such file" in run.err
+def test_missing_path_is_an_error_and_the_others_are_checked(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", FN.format(runtime="python3.9"))
+    run = iacfix("check", "nope/", "t.yaml", "--format", "json")
+    assert run.code == 2
+    assert run.json["errors"] == [{"path": "nope", "line": 1, "column": 1, "message": "no such file or directory"}]
+    assert [f["path"] for f in run.json["findings"]] == ["t.yaml"]
 
 
 def test_json_contract(iacfix, tmp_path):
@@ -262,3 +265,47 @@ def test_template_with_a_second_document_is_an_error(iacfix, tmp_path):
     write(tmp_path, "t.yaml", FN.format(runtime="python3.9") + "---\n")
     run = iacfix("check", ".", "--format", "json")
     assert run.code == 2 and "single document" in run.json["errors"][0]["message"]
+
+
+def test_same_file_named_twice_is_checked_once(iacfix, tmp_path):
+    write(tmp_path, "d/t.yaml", FN.format(runtime="python3.9"))
+    run = iacfix("check", "d/t.yaml", "./d/t.yaml", str(tmp_path / "d" / "t.yaml"), "d", "./d", "--format", "json")
+    assert len(run.json["findings"]) == 1
+
+
+def test_exclude_globs_match_paths_under_dot(iacfix, tmp_path):
+    write(tmp_path, "infra/legacy/a.yaml", FN.format(runtime="python3.9"))
+    write(tmp_path, "infra/b.yaml", FN.format(runtime="python3.9"))
+    paths = lambda *a: sorted(f["path"] for f in iacfix("check", *a, "--format", "json").json["findings"])
+    assert paths(".", "--exclude", "infra/legacy") == ["infra/b.yaml"]
+    assert paths("--exclude", "legacy/") == ["infra/b.yaml"]
+    assert paths(".", "--exclude", "*.yaml") == []
+
+
+def test_preview_exit_codes_and_patchable_diff(iacfix, tmp_path):
+    p = tmp_path / "t.yaml"
+    p.write_bytes(FN.format(runtime="python3.9").rstrip("\n").encode())  # no final newline
+    assert iacfix("fix", "t.yaml", "--dry-run").code == 1  # the file still holds the error
+    text = iacfix("fix", "t.yaml", "--diff")
+    assert text.code == 1 and "--- a/t.yaml" in text.out
+    [diff] = iacfix("fix", "t.yaml", "--diff", "--format", "json").json["diffs"]
+    assert diff["diff"] in text.out and diff["diff"].endswith("\\ No newline at end of file\n")
+    subprocess.run(["git", "apply", "-p1"], input=diff["diff"], text=True, cwd=tmp_path, check=True)
+    assert p.read_bytes() == FN.format(runtime="python3.13").rstrip("\n").encode()
+    assert iacfix("fix", "t.yaml", "--dry-run").code == 0
+    assert "diffs" not in iacfix("fix", "t.yaml", "--diff", "--format", "json").json
+
+
+def test_byte_level_errors_count_characters_not_bytes(iacfix, tmp_path):
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "nul.yaml").write_bytes(bom + "AWSTemplateFormatVersion: 'é' # Runtime".encode() + b"\x00")
+    (tmp_path / "ctrl.yaml").write_bytes(FN.format(runtime="python3.9").encode() + 'Metadata: {a: "é😀ü\x07"}\n'.encode())
+    (tmp_path / "bad.yaml").write_bytes(bom + b"AWSTemplateFormatVersion: '\xe9' # Runtime\n")
+    errors = {e["path"]: (e["line"], e["column"]) for e in iacfix("check", ".", "--format", "json").json["errors"]}
+    assert errors == {"nul.yaml": (1, 40), "ctrl.yaml": (7, 19), "bad.yaml": (1, 28)}
+
+
+def test_github_annotations_are_escaped(iacfix, tmp_path):
+    write(tmp_path, "a,b:c%.yaml", FN.format(runtime="python3.9"))
+    out = iacfix("check", ".", "--format", "github").out
+    assert out.startswith("::error file=a%2Cb%3Ac%25.yaml,line=6,")
