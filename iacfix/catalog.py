@@ -86,8 +86,13 @@ def parse_catalog(data: dict, origin: str) -> Catalog:
     """Build a Catalog from its JSON form, rejecting rows that could crash a rule."""
     if not isinstance(data, dict) or not isinstance(data.get("runtimes"), list):
         raise CatalogError(f"{origin}: expected an object with a 'runtimes' list")
+    os_rows = data.get("operating_systems") or {}
+    if not isinstance(os_rows, dict):
+        raise CatalogError(f"{origin}: 'operating_systems' must be an object")
     oses = {}
-    for code, row in (data.get("operating_systems") or {}).items():
+    for code, row in os_rows.items():
+        if not isinstance(row, dict):
+            raise CatalogError(f"{origin}: operating_systems.{code} must be an object")
         oses[code] = OperatingSystem(
             code=code,
             name=str(row.get("name") or code),
@@ -107,6 +112,10 @@ def parse_catalog(data: dict, origin: str) -> Catalog:
                 raise CatalogError(f"{where}: '{key}' must be a non-empty string")
         if row.get("os") is not None and row["os"] not in oses:
             raise CatalogError(f"{where}: unknown os {row['os']!r}")
+        if not isinstance(row.get("sources", {}), dict):
+            raise CatalogError(f"{where}: 'sources' must be an object mapping each date to its source")
+        if row.get("successor") is not None and not isinstance(row["successor"], str):
+            raise CatalogError(f"{where}: 'successor' must be a runtime id")
         dates = {k: _date(row.get(k), f"{where}.{k}") for k in DATE_KEYS}
         runtimes[row["id"]] = Runtime(
             provider=str(row.get("provider") or "aws"),

@@ -88,6 +88,8 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     target_rt = catalog.get(target)
     if target_rt is None:
         ctx.fail(f"--target {target!r} is not a runtime in the catalog (see `iacfix runtimes`)")
+    if target_rt.preview:
+        ctx.fail(f"--target {target}: a preview runtime with no published lifecycle; choose a generally available one")
     blocking = [r for r in by_kind("lifecycle") if r.severity == "error" and r.applies(target_rt, context)]
     if blocking:
         ctx.fail(f"--target {target}: {blocking[0].headline(target_rt, context)}; choose a supported runtime")
@@ -171,6 +173,11 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, 
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 
+def _move_to(rt, catalog) -> str:
+    successor = catalog.get(rt.successor or "")
+    return successor.id if successor is not None and catalog.is_older(rt, successor) else "-"
+
+
 def _status(rt, context) -> str:
     if rt.preview:
         return "preview"
@@ -210,13 +217,13 @@ def runtimes(ctx, as_of, horizon, catalog_path, family, fmt):
     header = ("RUNTIME", "OS", "DEPRECATION", "BLOCK CREATE", "BLOCK UPDATE", "STATUS", "MOVE TO")
     table = [header] + [
         (r.id, r.os or "-", *(str(d or "-") for d in (r.deprecation, r.block_create, r.block_update)),
-         _status(r, context), r.successor if r.successor != r.id else "-")
+         _status(r, context), _move_to(r, catalog))
         for r in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    eol = ", ".join(f"{o.name} {o.end_of_life}" for o in catalog.operating_systems.values())
+    eol = "; ".join(f"{o.name} ({o.code}): {o.end_of_life}" for o in catalog.operating_systems.values())
     click.echo(f"\nOperating systems end of life: {eol}")
 
 

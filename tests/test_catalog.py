@@ -86,6 +86,8 @@ def test_every_row_can_be_judged_on_every_interesting_date():
     ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "os": "AL9"}]}, "unknown os"),
     ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1"}] * 2}, "listed twice"),
     ({"runtimes": []}, "last_checked"),
+    ({"last_checked": "2026-11-21", "operating_systems": {"AL2": "2026-06-30"}, "runtimes": []}, "must be an object"),
+    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "sources": ["u"]}]}, "'sources'"),
     ([], "expected an object"),
 ])
 def test_rejects_rows_that_could_crash_a_rule(bad, message):

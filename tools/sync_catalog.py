@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "rules" / "catalog.json"
@@ -30,10 +31,24 @@ SUCCESSORS = {
     "java": "java25",
     "dotnet": "dotnet10",
     "dotnetcore": "dotnet10",
-    "ruby": "ruby3.4",
+    "ruby": "ruby4.0",
     "go": "provided.al2023",
     "provided": "provided.al2023",
 }
+
+
+def _version(v: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", v))
+
+
+def _successor(row: dict) -> str | None:
+    """The family's recommended runtime, for rows older than it only."""
+    successor = SUCCESSORS.get(row["family"])
+    if successor is None or successor == row["id"]:
+        return None
+    if successor.startswith(row["family"]) and _version(row["version"]) >= _version(successor[len(row["family"]):]):
+        return None
+    return successor
 
 
 def _source(sources: list[str], needle: str) -> str | None:
@@ -70,7 +85,7 @@ def convert(facts: dict, checked: str) -> dict:
             "version": row["version"],
             "os": row["os"],
             **dates,
-            "successor": SUCCESSORS.get(row["family"]),
+            "successor": _successor(row),
             "sources": sources,
         }
         if row["deprecation"] is None and row["status"] == "preview":
