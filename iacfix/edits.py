@@ -23,23 +23,30 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 
 class Positions:
-    """Offset -> 1-based (line, column); columns count characters, not the BOM."""
+    """Offset -> 1-based (line, column); columns count characters, not the BOM.
+
+    Lookups at increasing offsets (sites come sorted) resume where the last
+    one stopped, so a file costs one pass however many findings it has.
+    """
 
     def __init__(self, text: str):
         self.text = text
         self.bom = text.startswith("\ufeff")
-        self._offset, self._line = 0, 1  # counting resumes here for increasing offsets
+        self._offset, self._line, self._line_start = 0, 1, 0
 
     def at(self, offset: int) -> tuple[int, int]:
         text = self.text
         if offset < self._offset:
-            self._offset, self._line = 0, 1
-        line = self._line + text.count("\n", self._offset, offset)
-        self._offset, self._line = offset, line
-        col = offset - text.rfind("\n", 0, offset)
-        if line == 1 and self.bom and offset > 0:
+            self._offset, self._line, self._line_start = 0, 1, 0
+        newlines = text.count("\n", self._offset, offset)
+        if newlines:
+            self._line += newlines
+            self._line_start = text.rfind("\n", self._offset, offset) + 1
+        self._offset = offset
+        col = offset - self._line_start + 1
+        if self._line == 1 and self.bom and offset > 0:
             col -= 1
-        return line, col
+        return self._line, col
 
 
 def atomic_write(path: str, data: bytes) -> None:

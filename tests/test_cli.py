@@ -309,3 +309,19 @@ def test_github_annotations_are_escaped(iacfix, tmp_path):
     write(tmp_path, "a,b:c%.yaml", FN.format(runtime="python3.9"))
     out = iacfix("check", ".", "--format", "github").out
     assert out.startswith("::error file=a%2Cb%3Ac%25.yaml,line=6,")
+
+
+def test_layer_note_survives_a_shared_parameter(iacfix, tmp_path):
+    write(tmp_path, "t.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  P: {Type: String, Default: python3.9}\n"
+          "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Runtime: !Ref P}\n"
+          "  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties: {CompatibleRuntimes: [!Ref P]}\n")
+    run = iacfix("fix", ".")
+    assert "t.yaml:3:30: note: layer L: rebuild the layer content for python3.13" in run.out
+
+
+def test_positions_on_one_long_line(iacfix, tmp_path):
+    fns = ", ".join(f'"F{i}": {{"Type": "AWS::Lambda::Function", "Properties": {{"Runtime": "python3.9"}}}}' for i in range(3000))
+    write(tmp_path, "big.json", '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {' + fns + "}}")
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert len(findings) == 3000 and {f["line"] for f in findings} == {1}
+    assert findings[-1]["column"] == len('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {') + len(fns) - len('"python3.9"}}') + 1
