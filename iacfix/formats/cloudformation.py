@@ -40,6 +40,14 @@ _DEFAULT_TAGS = {
 }
 
 
+if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - PyYAML's wheels include libyaml
+    raise ImportError(
+        "iacfix needs PyYAML built with libyaml (its C parser gives exact marks and speed; "
+        "the pure-Python parser also rejects tabs that libyaml accepts): "
+        "pip install --force-reinstall --no-binary=:none: pyyaml"
+    )
+
+
 class _Composer(yaml.cyaml.CParser):
     """libyaml's composer with a resolver that only looks at the node kind."""
 
