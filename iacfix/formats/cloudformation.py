@@ -44,7 +44,7 @@ if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - PyYAML's 
     raise ImportError(
         "iacfix needs PyYAML built with libyaml (its C parser gives exact marks and speed; "
         "the pure-Python parser also rejects tabs that libyaml accepts): "
-        "pip install --force-reinstall --no-binary=:none: pyyaml"
+        "pip install --force-reinstall pyyaml"
     )
 
 
