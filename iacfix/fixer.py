@@ -21,13 +21,20 @@ class Refused(Exception):
 @dataclass(frozen=True)
 class Expectation:
     path: tuple
-    value: str | None = None  # scalar: new value
+    value: object = None  # scalar: new value
     replace: tuple = ()  # list: ((index, value), ...)
     delete: tuple = ()  # list: indexes removed
+    append: tuple = ()  # list: values added at its end
 
 
-def _quoted(site, target: str) -> str:
-    return f"{site.quote}{target}{site.quote}"
+def spelled(site: Site, target: str) -> tuple[str, object]:
+    """The text that writes ``target`` at ``site``, and the parsed value it gives."""
+    if site.spell is None:
+        return f"{site.quote}{target}{site.quote}", target
+    written = site.spell(target)
+    if written is None:
+        raise Refused(f"{target} cannot be written at {site.where or 'this site'}")
+    return written
 
 
 def _comma_after(text: str, pos: int) -> int | None:
@@ -97,8 +104,9 @@ def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixi
     if not any(holds_target(it) for i, it in enumerate(info.items) if i not in by_index):
         first = delete.pop(0)
         site = by_index[first]
-        edits.append(Edit(site.start, site.end, _quoted(site, target)))
-        replace = ((first, target),)
+        text_, value = spelled(site, target)
+        edits.append(Edit(site.start, site.end, text_))
+        replace = ((first, value),)
     if delete:
         if info.flow:
             edits += _flow_deletions(text, info, delete)
@@ -136,8 +144,12 @@ def plan(findings: list[Finding], target: str, text: str) -> tuple[list[Edit], l
         if site.in_list is not None:
             lists.setdefault(id(site.in_list), (site.in_list, []))[1].append(site)
         else:
-            edits.append(Edit(site.start, site.end, _quoted(site, target)))
-            expectations += [Expectation(path, value=target) for path in [site.path, *site.also]]
+            text_, value = spelled(site, target)
+            edits.append(Edit(site.start, site.end, text_))
+            if site.insert:
+                expectations.append(Expectation(site.path, append=(value,)))
+            else:
+                expectations += [Expectation(path, value=value) for path in [site.path, *site.also]]
     for info, flagged in lists.values():
         e, x = _plan_list(info, flagged, target, text, fixing)
         edits += e
@@ -163,5 +175,5 @@ def expected_document(before, expectations: list[Expectation]):
         seq = parent[x.path[-1]]
         for i, value in x.replace:
             seq[i] = value
-        parent[x.path[-1]] = [v for i, v in enumerate(seq) if i not in set(x.delete)]
+        parent[x.path[-1]] = [v for i, v in enumerate(seq) if i not in set(x.delete)] + list(x.append)
     return doc

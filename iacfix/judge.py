@@ -73,6 +73,7 @@ class Judge:
         fixable = (
             rule.fixable and site.quote is not None and self.target is not None
             and rt.family == self.target.family and ctx.catalog.is_older(rt, self.target)
+            and (site.spell is None or site.spell(self.target.id) is not None)
         )
         return self._finding(rule, path, pos, site.start, site.end, message, runtime=rt.id, deadlines=rt.deadlines(),
                              fixable=fixable, provider=site.provider, users=site.users, site=site)

@@ -9,6 +9,7 @@ back as UTF-8 changes no other byte.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -59,6 +60,14 @@ class Site:
     in_list: ListInfo | None = None
     notes: list[str] = field(default_factory=list)  # said when the site is fixed
     also: list[tuple] = field(default_factory=list)  # further paths of the same node (YAML aliases)
+    # How this format writes a target here: runtime id -> (replacement text,
+    # the value the re-parsed document holds at ``path``), or None when it
+    # cannot be written.  None: the id itself, in the site's quotes.
+    spell: Callable[[str], tuple[str, object] | None] | None = field(default=None, repr=False)
+    # For a runtime that is not written at all (a construct's default): the
+    # fix inserts text at ``start`` (== ``end``) and ``path`` names the list
+    # the re-parsed document gains ``spell(target)[1]`` in.
+    insert: bool = False
 
 
 @dataclass
