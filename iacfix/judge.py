@@ -75,7 +75,8 @@ class Judge:
             and rt.family == self.target.family and ctx.catalog.is_older(rt, self.target)
             and (site.spell is None or site.spell(self.target.id) is not None)
         )
-        return self._finding(rule, path, pos, site.start, site.end, message, runtime=rt.id, deadlines=rt.deadlines(),
+        start, end = site.at or (site.start, site.end)
+        return self._finding(rule, path, pos, start, end, message, runtime=rt.id, deadlines=rt.deadlines(),
                              fixable=fixable, provider=site.provider, users=site.users, site=site)
 
     def unresolved_site(self, u: Unresolved, path: str, pos: Positions) -> Finding | None:

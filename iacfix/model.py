@@ -68,6 +68,7 @@ class Site:
     # fix inserts text at ``start`` (== ``end``) and ``path`` names the list
     # the re-parsed document gains ``spell(target)[1]`` in.
     insert: bool = False
+    at: tuple[int, int] | None = None  # where findings point, when not at the edited span
 
 
 @dataclass
