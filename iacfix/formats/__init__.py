@@ -42,4 +42,4 @@ def for_path(path: str):
     return FORMATS[0]
 
 
-from . import cloudformation, cdk_python  # noqa: E402,F401
+from . import cloudformation, cdk_python, cdk_typescript  # noqa: E402,F401
