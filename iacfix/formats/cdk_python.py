@@ -214,9 +214,11 @@ class _Walker:
                 insert_at = last[1] + comma.start(2)
                 before, after = f"{comma.group(2)}{indent}", ","
 
+        v1 = self.imports.cdk_v1
+
         def spell(target: str):
             name = constant_name(target)
-            if name is None or reference is None:
+            if name is None or reference is None or v1:
                 return None
             value = f"{reference}.{name}"
             value = f"[{value}]" if argument == "compatible_runtimes" else value
