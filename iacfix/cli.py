@@ -101,7 +101,7 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
     discovery = Discovery(formats.extensions(), tuple(exclude))
-    results = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1)
+    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.target.id if opts.target else None
@@ -114,7 +114,7 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
             click.echo(out)
     else:
         colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        click.echo(reporters.text(results, colour=colour, **common), color=colour)
+        click.echo(reporters.text(results, stats, colour=colour, **common), color=colour)
     if any(r.errors for r in results):
         ctx.exit(2)
     # After a fix that wrote, what remains counts; after --diff or --dry-run the

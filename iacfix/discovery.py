@@ -41,20 +41,19 @@ class Discovery:
             if os.path.isdir(root):
                 paths = self._walk(root)
             elif os.path.lexists(root):
-                paths = iter((root,))
+                paths = iter(((root, os.path.islink(root)),))
             else:
                 self.problems.append((root, "no such file or directory"))
                 continue
-            for path in paths:
+            for path, link in paths:
                 # The same file named twice (a/b.yaml, ./a/b.yaml, /abs/a/b.yaml, or a
                 # link to it) is processed once: two workers must never write one file.
-                key = os.path.realpath(path) if os.path.islink(path) or os.path.isabs(path) \
-                    else os.path.normpath(os.path.join(cwd, path))
+                key = os.path.realpath(path) if link else os.path.normpath(os.path.join(cwd, path))
                 if key not in seen:
                     seen.add(key)
                     yield path
 
-    def _walk(self, top: str) -> Iterator[str]:
+    def _walk(self, top: str) -> Iterator[tuple[str, bool]]:
         stack = [top]
         exts = self.extensions
         while stack:
@@ -74,4 +73,4 @@ class Discovery:
                     else:
                         dot = name.rfind(".")
                         if dot > 0 and name[dot:].lower() in exts and e.is_file():
-                            yield e.path
+                            yield e.path, e.is_symlink()

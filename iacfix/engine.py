@@ -24,7 +24,7 @@ from .model import FileError, Finding, ParseError
 from .rules import Context
 
 PARALLEL_MIN_FILES = 256
-CHUNK = 32  # paths per task sent to a worker
+CHUNK = 64  # paths per task sent to a worker
 
 
 @dataclass
@@ -113,15 +113,15 @@ def process_file(path: str, opts: Options) -> FileResult:
 
 
 def _process_file(path: str, opts: Options) -> FileResult:
-    result = FileResult(display_path(path))
     fmt = formats.for_path(path)
     try:
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError as e:
-        return _error(result, f"cannot read: {e.strerror or e}")
+        return _error(FileResult(display_path(path)), f"cannot read: {e.strerror or e}")
+    result = FileResult(display_path(path))
     if not fmt.prefilter(data):
-        return result
+        return result  # most files end here: keep this path short
     text = _decode(data, result)
     if text is None:
         return result
@@ -195,11 +195,18 @@ def _init(opts: Options) -> None:
     _OPTS = opts
 
 
-def _work(path: str) -> FileResult:
-    return process_file(path, _OPTS)
+def _work(path: str) -> FileResult | None:
+    result = process_file(path, _OPTS)
+    return result if result.template or result.errors else None  # nothing to send back
 
 
-def run(paths: Iterable[str], opts: Options, jobs: int) -> list[FileResult]:
+@dataclass
+class RunStats:
+    files: int  # files read
+    templates: int  # files that held something of a known format
+
+
+def run(paths: Iterable[str], opts: Options, jobs: int) -> tuple[list[FileResult], RunStats]:
     """Process every path; results sorted by path whatever order work finished in.
 
     Paths are consumed as discovery yields them, so workers start while the
@@ -208,11 +215,13 @@ def run(paths: Iterable[str], opts: Options, jobs: int) -> list[FileResult]:
     paths = iter(paths)
     head = list(itertools.islice(paths, PARALLEL_MIN_FILES))
     if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
-        results = [process_file(p, opts) for p in itertools.chain(head, paths)]
+        _init(opts)
+        results = list(map(_work, itertools.chain(head, paths)))
     else:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
             results = list(pool.map(_work, itertools.chain(head, paths), chunksize=CHUNK))
-    results.sort(key=lambda r: r.path)
-    return results
+    stats = RunStats(files=len(results), templates=sum(1 for r in results if r is not None and r.template))
+    kept = sorted((r for r in results if r is not None), key=lambda r: r.path)
+    return kept, stats

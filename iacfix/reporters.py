@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .engine import FileResult
+from .engine import FileResult, RunStats
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -21,7 +21,7 @@ def _counts(results: list[FileResult]):
     return findings, errors
 
 
-def text(results: list[FileResult], *, fix: bool, write: bool, target: str | None, colour: bool) -> str:
+def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, target: str | None, colour: bool) -> str:
     lines = []
     style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
     for r in results:
@@ -52,8 +52,7 @@ def text(results: list[FileResult], *, fix: bool, write: bool, target: str | Non
         summary = f"Found {_plural(len(findings), 'finding')} ({detail}) in {_plural(files, 'file')}"
         summary += f"; {fixable} fixable with `iacfix fix`." if fixable else "."
     else:
-        templates = sum(1 for r in results if r.template)
-        summary = f"No findings in {_plural(templates, 'template')} ({_plural(len(results), 'file')} checked)."
+        summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
     if errors:
         summary += f" {_plural(len({e.path for e in errors}), 'file')} could not be read or parsed."
     lines.append(summary)

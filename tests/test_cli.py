@@ -325,3 +325,10 @@ def test_positions_on_one_long_line(iacfix, tmp_path):
     findings = iacfix("check", ".", "--format", "json").json["findings"]
     assert len(findings) == 3000 and {f["line"] for f in findings} == {1}
     assert findings[-1]["column"] == len('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {') + len(fns) - len('"python3.9"}}') + 1
+
+
+def test_a_link_and_its_target_in_one_tree_are_fixed_once(iacfix, tmp_path):
+    real = write(tmp_path, "d/t.yaml", FN.format(runtime="python3.9"))
+    (tmp_path / "d" / "link.yaml").symlink_to(real)
+    run = iacfix("fix", "d", "--format", "json")
+    assert len(run.json["fixed"]) == 1 and "python3.13" in real.read_text()

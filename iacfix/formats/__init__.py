@@ -23,8 +23,14 @@ import os
 FORMATS: list = []
 
 
+_BY_EXTENSION: dict = {}
+
+
 def register(cls):
-    FORMATS.append(cls())
+    fmt = cls()
+    FORMATS.append(fmt)
+    for ext in fmt.extensions:
+        _BY_EXTENSION.setdefault(ext, fmt)
     return cls
 
 
@@ -35,11 +41,9 @@ def extensions() -> frozenset[str]:
 def for_path(path: str):
     """The format that owns ``path`` by its extension, or the first format as a
     content sniffer for files named explicitly with another extension."""
-    ext = os.path.splitext(path)[1].lower()
-    for f in FORMATS:
-        if ext in f.extensions:
-            return f
-    return FORMATS[0]
+    dot = path.rfind(".")
+    f = _BY_EXTENSION.get(path[dot:].lower()) if dot > path.rfind(os.sep) + 1 else None
+    return f if f is not None else FORMATS[0]
 
 
 from . import cloudformation, cdk_python, cdk_typescript  # noqa: E402,F401
