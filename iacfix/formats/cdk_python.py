@@ -173,7 +173,8 @@ class _Walker:
         start = end - len(node.attr)  # the constant's own token
         users = self.users[id(node)]
         if rid is None:
-            self.unresolved.append(Unresolved(start, end, f"Runtime.{node.attr} is chosen by the CDK version", users))
+            if node.attr.endswith("_LATEST"):  # FROM_IMAGE, ALL and the like name no runtime
+                self.unresolved.append(Unresolved(start, end, f"Runtime.{node.attr} is chosen by the CDK version", users))
             return None
         v1 = self.imports.cdk_v1
 

@@ -140,8 +140,9 @@ class _Walker:
         name = _text(prop, self.data)
         rid = runtime_id(name)
         if rid is None:
-            start, end = self.offset(prop.start_byte), self.offset(prop.end_byte)
-            self.unresolved.append(Unresolved(start, end, f"Runtime.{name} is chosen by the CDK version", users))
+            if name.endswith("_LATEST"):  # FROM_IMAGE, ALL and the like name no runtime
+                start, end = self.offset(prop.start_byte), self.offset(prop.end_byte)
+                self.unresolved.append(Unresolved(start, end, f"Runtime.{name} is chosen by the CDK version", users))
             return
         v1 = self.imports.v1
 
