@@ -332,3 +332,12 @@ def test_a_link_and_its_target_in_one_tree_are_fixed_once(iacfix, tmp_path):
     (tmp_path / "d" / "link.yaml").symlink_to(real)
     run = iacfix("fix", "d", "--format", "json")
     assert len(run.json["fixed"]) == 1 and "python3.13" in real.read_text()
+
+
+def test_cdk_latest_constant_is_unresolved_and_from_image_is_nothing(iacfix, tmp_path):
+    write(tmp_path, "stack.py", "from aws_cdk import aws_lambda as l\n"
+          "l.Function(s, 'A', runtime=l.Runtime.NODEJS_LATEST)\n"
+          "l.DockerImageFunction(s, 'B', runtime=l.Runtime.FROM_IMAGE)\n")
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["rule"], f["line"], f["column"]) for f in run.json["findings"]] == [("RT102", 2, 40)]
+    assert run.code == 0
