@@ -339,5 +339,5 @@ def test_cdk_latest_constant_is_unresolved_and_from_image_is_nothing(iacfix, tmp
           "l.Function(s, 'A', runtime=l.Runtime.NODEJS_LATEST)\n"
           "l.DockerImageFunction(s, 'B', runtime=l.Runtime.FROM_IMAGE)\n")
     run = iacfix("check", ".", "--format", "json")
-    assert [(f["rule"], f["line"], f["column"]) for f in run.json["findings"]] == [("RT102", 2, 40)]
+    assert [(f["rule"], f["line"], f["column"]) for f in run.json["findings"]] == [("RT102", 2, 38)]
     assert run.code == 0
