@@ -67,23 +67,37 @@ def _flow_deletions(text: str, info: ListInfo, gone: list[int]) -> list[Edit]:
     comma they leave dangling after the new last entry.
     """
     items, dropped = info.items, set(gone)
-    last_kept = max(i for i in range(len(items)) if i not in dropped)
+    kept = [i for i in range(len(items)) if i not in dropped]
+    last_kept = kept[-1]
     edits = []
     for i in gone:
         line = _own_line(text, items[i], info.comment)
+        comma = _comma_after(text, items[i].end)
         if line is not None:
             edits.append(Edit(*line, ""))
+        elif i < last_kept and comma is not None and _ends_line(text, comma + 1, info.comment):
+            edits.append(Edit(items[i].start, comma + 1, ""))  # a comment after it stays
         elif i < last_kept:
             edits.append(Edit(items[i].start, items[i + 1].start, ""))
         else:
             edits.append(Edit(items[i - 1].end, items[i].end, ""))
     tail = [i for i in gone if i > last_kept]
+    comma = _comma_after(text, items[last_kept].end)
     if tail and _own_line(text, items[last_kept + 1], info.comment) is not None:
-        last_original_comma = _comma_after(text, items[-1].end)
-        comma = _comma_after(text, items[last_kept].end)
-        if comma is not None and last_original_comma is None:
+        if comma is not None and _comma_after(text, items[-1].end) is None:
             edits.append(Edit(comma, comma + 1, ""))
+    if info.single_needs_comma and len(kept) == 1 and tail and comma is not None \
+            and not _own_line(text, items[last_kept + 1], info.comment):
+        # (a, b) -> (a,): the tail deletion would take the comma a tuple needs.
+        edits = [e for e in edits if e.start != items[last_kept].end]
+        edits.append(Edit(comma + 1, items[last_kept + 1].end, ""))
     return edits
+
+
+def _ends_line(text: str, pos: int, comment: str) -> bool:
+    """Nothing but blanks, then a comment or the end of the line, from ``pos``."""
+    rest = text[pos:text.find("\n", pos) if "\n" in text[pos:] else len(text)].strip()
+    return not rest or bool(comment and rest.startswith(comment))
 
 
 def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixing: set[int]):

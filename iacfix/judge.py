@@ -69,11 +69,14 @@ class Judge:
         move_to = suggestion(rt, self.target, ctx)
         if move_to:
             parts.append(f"move to {move_to}")
+        if site.in_list is not None and site.in_list.blocked:
+            parts.append(f"not rewritten: {site.in_list.blocked}")
         message = "; ".join(parts) + (f" {context}" if context else "")
         fixable = (
             rule.fixable and site.quote is not None and self.target is not None
             and rt.family == self.target.family and ctx.catalog.is_older(rt, self.target)
             and (site.spell is None or site.spell(self.target.id) is not None)
+            and (site.in_list is None or site.in_list.blocked is None)
         )
         start, end = site.at or (site.start, site.end)
         return self._finding(rule, path, pos, start, end, message, runtime=rt.id, deadlines=rt.deadlines(),

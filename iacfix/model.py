@@ -43,7 +43,8 @@ class ListInfo:
     items: list[Item]
     flow: bool  # [a, b] (and JSON) rather than one "- a" line per entry
     comment: str = "#"  # how a comment starts in this format ("" if it has none)
-    blocked: str | None = None  # why entries cannot be removed safely, if so
+    blocked: str | None = None  # why the list cannot be rewritten safely, if so
+    single_needs_comma: bool = False  # a one-entry list keeps a trailing comma: (a,)
 
 
 @dataclass
