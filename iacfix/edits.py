@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import stat
 import tempfile
 
@@ -22,6 +24,10 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
+_BREAKS = re.compile(r"\r\n|\r|\n")
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
 class Positions:
     """Offset -> 1-based (line, column); columns count characters, not the BOM.
 
@@ -33,8 +39,14 @@ class Positions:
         self.text = text
         self.bom = text.startswith("\ufeff")
         self._offset, self._line, self._line_start = 0, 1, 0
+        # Old Mac line ends (a CR alone) count as line breaks, as editors count them.
+        self._starts = [0] + [m.end() for m in _BREAKS.finditer(text)] if _LONE_CR.search(text) else None
 
     def at(self, offset: int) -> tuple[int, int]:
+        if self._starts is not None:
+            line = bisect.bisect_right(self._starts, offset)
+            col = offset - self._starts[line - 1] + 1
+            return line, col - (1 if line == 1 and self.bom and offset > 0 else 0)
         text = self.text
         if offset < self._offset:
             self._offset, self._line, self._line_start = 0, 1, 0

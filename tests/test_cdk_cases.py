@@ -82,3 +82,31 @@ def test_case(name, iacfix, tmp_path):
     if expected is None and "shadowing" in name:
         assert run.json["findings"] == []
     assert iacfix("fix", "stack.py", "--format", "json").json["fixed"] == []
+
+
+TS_HEAD = "import * as lambda from 'aws-cdk-lib/aws-lambda';\n"
+
+
+def test_typescript_arrays_require_templates_and_defaults(iacfix, tmp_path):
+    source = (
+        TS_HEAD
+        + "import legacy = require('@aws-cdk/aws-lambda-python-alpha');\n"
+        + "const fns = [{ id: 'I', runtime: lambda.Runtime.PYTHON_3_9 }];\n"  # an array, not a runtime list
+        + "new lambda.LayerVersion(this, 'L', { compatibleRuntimes: [lambda.Runtime.PYTHON_3_8] });\n"
+        + "const t = new lambda.Runtime(`python3.10`);\n"
+        + "new legacy.PythonLayerVersion(this, 'P', { entry: 'layer' });\n"
+    )
+    (tmp_path / "stack.ts").write_text(source)
+    found = {(f["line"], f["runtime"], f["fixable"]) for f in iacfix("check", "stack.ts", "--format", "json").json["findings"]}
+    assert found == {(3, "python3.9", True), (4, "python3.8", False), (5, "python3.10", False), (6, "python3.7", False)}
+    iacfix("fix", "stack.ts")
+    assert (tmp_path / "stack.ts").read_text() == source.replace("PYTHON_3_9", "PYTHON_3_13")
+
+
+def test_typescript_the_parser_cannot_read_is_reported_not_rewritten(iacfix, tmp_path):
+    source = TS_HEAD + "export type * from './types';\nconst x = lambda.Runtime.PYTHON_3_9;\n"
+    (tmp_path / "stack.ts").write_text(source)
+    run = iacfix("fix", "stack.ts", "--format", "json")
+    assert run.json["errors"] == [] and run.code == 1
+    assert [(f["rule"], f["fixable"]) for f in run.json["findings"]] == [("RT102", False), ("RT003", False)]
+    assert (tmp_path / "stack.ts").read_text() == source

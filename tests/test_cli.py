@@ -341,3 +341,9 @@ def test_cdk_latest_constant_is_unresolved_and_from_image_is_nothing(iacfix, tmp
     run = iacfix("check", ".", "--format", "json")
     assert [(f["rule"], f["line"], f["column"]) for f in run.json["findings"]] == [("RT102", 2, 38)]
     assert run.code == 0
+
+
+def test_lone_cr_line_ends_count_as_lines(iacfix, tmp_path):
+    (tmp_path / "stack.py").write_bytes(b"from aws_cdk import aws_lambda as l\rx = 1\ry = l.Runtime.PYTHON_3_9\r")
+    [f] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (f["line"], f["column"]) == (3, 15)
