@@ -55,7 +55,7 @@ def _function_yaml(r: random.Random, k: int, serverless: bool) -> list[str]:
             "        ZipFile: |",
             "          import json",
             "          def handler(event, context):",
-            f"              # Runtime: python3.9 in a comment is not a site",
+            "              # Runtime: python3.9 in a comment is not a site",
             "              return {'statusCode': 200, 'body': json.dumps(event)}",
         ]
     lines += [

@@ -55,7 +55,7 @@ def render(imp: str, calls: list[dict], nl: str) -> str:
         brk = f"{nl}            " if c["break_before"] else ""
         lines += [f"        aws_lambda.Function(self, \"F{i}\",{c['comment']}",
                   f"            runtime{eq}{brk}{value},",
-                  f"            handler=\"i.h\")"]
+                  "            handler=\"i.h\")"]
     return nl.join(lines) + nl
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, SAMPLES
+from conftest import SAMPLES
 
 FN = """AWSTemplateFormatVersion: '2010-09-09'
 Resources:

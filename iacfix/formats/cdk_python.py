@@ -186,7 +186,7 @@ class _Scopes:
         """How code here can name the Runtime class without a new import."""
         for wanted, suffix in ((RUNTIME, ""), ("aws_cdk.aws_lambda", ".Runtime"), ("aws_cdk", ".aws_lambda.Runtime")):
             seen = set()
-            for kind, names in reversed(self.chain):
+            for _, names in reversed(self.chain):
                 for local in sorted(names):
                     if local not in seen and self.lookup(local) == wanted:
                         return local + suffix
@@ -351,7 +351,7 @@ class _Walker:
                 given = {k.arg for k in call.keywords}
                 if IMPLICIT[name] not in given and None not in given:  # None: **kwargs may hold it
                     self._implicit_site(call, name, IMPLICIT[name], scopes, path)
-        for call, q, scopes, path, users in self.calls:
+        for call, _, _, path, _ in self.calls:
             for i, kw in enumerate(call.keywords):
                 if kw.arg == "compatible_runtimes" and isinstance(kw.value, (ast.List, ast.Tuple)):
                     self._list(kw.value, path + ("keywords", i, "value"), _construct_id(call))
