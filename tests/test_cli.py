@@ -347,3 +347,11 @@ def test_lone_cr_line_ends_count_as_lines(iacfix, tmp_path):
     (tmp_path / "stack.py").write_bytes(b"from aws_cdk import aws_lambda as l\rx = 1\ry = l.Runtime.PYTHON_3_9\r")
     [f] = iacfix("check", ".", "--format", "json").json["findings"]
     assert (f["line"], f["column"]) == (3, 15)
+
+
+def test_unknown_runtime_is_info_and_never_rewritten(iacfix, tmp_path):
+    p = write(tmp_path, "t.yaml", FN.format(runtime="pyhton3.12"))
+    run = iacfix("fix", ".", "--format", "json")
+    [f] = run.json["findings"]
+    assert (f["rule"], f["severity"], f["fixable"], f["runtime"]) == ("RT101", "info", False, "pyhton3.12")
+    assert run.code == 0 and "pyhton3.12" in p.read_text()
