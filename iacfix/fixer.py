@@ -1,9 +1,10 @@
 """Fixable findings -> span edits, and the check that an edit did only that.
 
 A fix is a list of ``Edit``s on the original text plus ``Expectation``s: what
-the re-parsed document must look like afterwards.  ``verify`` re-parses the
-edited text and compares it with the original document with exactly the
-expected changes applied; anything else and the file is left alone.
+the re-parsed document must look like afterwards.  The engine re-parses the
+edited text and compares it with ``expected_document`` (the original with
+exactly the expected changes applied); anything else and the file is left
+alone.
 """
 
 from __future__ import annotations

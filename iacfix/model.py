@@ -53,7 +53,8 @@ class Site:
     start: int  # span of the whole scalar token, quotes included
     end: int
     path: tuple  # where the scalar sits in the parsed document
-    kind: str  # property | globals | parameter-default | allowed-value | mapping-value | layer-runtime | build-method
+    kind: str  # property | globals | parameter-default | allowed-value | mapping-value | layer-runtime |
+    #            build-method | implicit-default (a construct's default, not written)
     provider: str = "aws"
     quote: str | None = ""  # "", "'", '"'; None: the token cannot be rewritten in place
     users: list[str] = field(default_factory=list)

@@ -10,20 +10,30 @@ A format module defines a class with ``name``, ``extensions``, and:
   span in ``text`` (None when the document is not of this format, e.g. YAML
   that is not a template);
 - ``semantic(doc)``: the document's meaning as plain Python data (dicts,
-  lists, strings), used to verify that a fix changed exactly what it meant to.
+  lists, strings), used to verify that a fix changed exactly what it meant to;
+- optionally ``check_edit(old, new)``: a reason to refuse an edited text that
+  the parser accepts but the format should not (JSON that libyaml reads but
+  JSON parsers reject).
 
-and registers it with ``@register``.  Adding a format touches only its module
-and the import list at the bottom of this file.
+subclasses ``Format`` and registers it with ``@register``.  Adding a format
+touches only its module and the import list at the bottom of this file.
 """
 
 from __future__ import annotations
 
 import os
 
-FORMATS: list = []
+
+class Format:
+    name = ""
+    extensions: tuple[str, ...] = ()
+
+    def check_edit(self, old: str, new: str) -> str | None:
+        return None
 
 
-_BY_EXTENSION: dict = {}
+FORMATS: list[Format] = []
+_BY_EXTENSION: dict[str, Format] = {}
 
 
 def register(cls):

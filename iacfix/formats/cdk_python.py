@@ -26,7 +26,7 @@ import re
 import tokenize
 
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
-from . import register
+from . import Format, register
 
 RUNTIME = "aws_cdk.aws_lambda.Runtime"
 ALPHA_MODULES = ("aws_cdk.aws_lambda_python_alpha", "aws_cdk.aws_lambda_python")
@@ -385,7 +385,7 @@ def _construct_id(call: ast.Call) -> list[str]:
 
 
 @register
-class CdkPython:
+class CdkPython(Format):
     name = "cdk-python"
     extensions = (".py",)
 
@@ -405,6 +405,3 @@ class CdkPython:
 
     def semantic(self, doc):
         return plain(doc)
-
-    def check_edit(self, old: str, new: str) -> str | None:
-        return None

@@ -17,8 +17,8 @@ from __future__ import annotations
 import functools
 
 from ..model import Located, Site, Unresolved
-from . import register
-from .cdk_python import constant_name, runtime_id
+from . import Format, register
+from .cdk_python import CONSTRUCT_DEFAULT, constant_name, runtime_id
 
 RUNTIME = "aws-cdk-lib/aws-lambda.Runtime"
 _MODULES = {  # import source -> what its namespace holds
@@ -29,7 +29,6 @@ _MODULES = {  # import source -> what its namespace holds
     "@aws-cdk/aws-lambda-python": "alpha",
 }
 IMPLICIT = {"alpha.PythonLayerVersion": "compatibleRuntimes", "alpha.PythonFunction": "runtime"}
-CONSTRUCT_DEFAULT = "python3.7"  # see cdk_python.CONSTRUCT_DEFAULT
 
 
 @functools.lru_cache(maxsize=1)
@@ -226,7 +225,7 @@ class _Walker:
 
 
 @register
-class CdkTypeScript:
+class CdkTypeScript(Format):
     name = "cdk-typescript"
     extensions = (".ts",)
 
@@ -245,9 +244,6 @@ class CdkTypeScript:
     def semantic(self, doc):
         tree, data = doc
         return [_text(leaf, data) for leaf in _leaves(tree.root_node)]
-
-    def check_edit(self, old: str, new: str) -> str | None:
-        return None
 
 
 def _error_nodes(node):

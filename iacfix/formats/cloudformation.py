@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
-from . import register
+from . import Format, register
 
 FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
 LAYER_TYPES = {"AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion"}
@@ -325,7 +325,7 @@ class _Walker:
 
 
 @register
-class CloudFormation:
+class CloudFormation(Format):
     name = "cloudformation"
     extensions = (".yaml", ".yml", ".json", ".template")
 
