@@ -1,8 +1,14 @@
 """The runtime catalog: lifecycle data (rules/catalog.json) loaded and checked.
 
 Data lives apart from code: the catalog is JSON, every date names its source,
-and users may point ``--catalog FILE`` at their own copy when AWS moves a date
-before iacfix releases.
+and users may point ``--catalog FILE`` at their own copy when a provider moves
+a date before iacfix releases.
+
+Runtimes are keyed by provider and id (``aws``/``python3.11``,
+``gcp``/``python311``, ``azure``/``3.11``).  Each provider names its own dates
+(Lambda's block-update, Google's decommission, Azure's end of support) and says
+what each one means in the three generic phases rules judge: ``deprecation``,
+``block_create`` and ``block_update``.
 """
 
 from __future__ import annotations
@@ -15,7 +21,28 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-DATE_KEYS = ("deprecation", "block_create", "block_update")
+DATE_KEYS = ("deprecation", "block_create", "block_update")  # the phases rules judge
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A cloud's function service and the names of its lifecycle dates."""
+
+    code: str
+    name: str  # "AWS Lambda"
+    service: str  # "Lambda": how messages name who blocks what
+    deprecated: str  # how a past deprecation reads: "deprecated", "out of support"
+    dates: dict  # its date key -> (label, phases it sets)
+    source: str = ""
+
+
+# Catalogs of schema 1 (Lambda only) name no providers: they get this one.
+AWS = Provider(
+    code="aws", name="AWS Lambda", service="Lambda", deprecated="deprecated",
+    dates={"deprecation": ("deprecation", ("deprecation",)), "block_create": ("create blocked", ("block_create",)),
+           "block_update": ("update blocked", ("block_update",))},
+    source="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
+)
 _VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
@@ -44,6 +71,7 @@ class Runtime:
     successor: str | None
     sources: dict = field(default_factory=dict, compare=False, hash=False)
     preview: bool = False
+    dates: dict = field(default_factory=dict, compare=False, hash=False)  # the provider's own date keys
 
     @functools.cached_property
     def version_key(self) -> tuple[int, ...]:
@@ -52,18 +80,35 @@ class Runtime:
         return tuple(int(g) for g in m.groups() if g is not None) if m else ()
 
     def deadlines(self) -> dict[str, str | None]:
-        return {k: (getattr(self, k).isoformat() if getattr(self, k) else None) for k in DATE_KEYS}
+        """The provider's own dates, by its own names (JSON output)."""
+        return {k: (d.isoformat() if d else None) for k, d in self.dates.items()}
 
 
 @dataclass(frozen=True)
 class Catalog:
     last_checked: dt.date
-    runtimes: dict[str, Runtime]
+    runtimes: dict[tuple[str, str], Runtime]  # (provider, id) -> runtime
     operating_systems: dict[str, OperatingSystem]
     origin: str
+    providers: dict[str, Provider] = field(default_factory=lambda: {"aws": AWS})
 
-    def get(self, runtime_id: str) -> Runtime | None:
-        return self.runtimes.get(runtime_id)
+    def get(self, runtime_id: str, provider: str = "aws") -> Runtime | None:
+        return self.runtimes.get((provider, runtime_id))
+
+    def find(self, runtime_id: str) -> Runtime | None:
+        """A runtime by id in any provider, Lambda's first (``--target``)."""
+        return self.get(runtime_id) or next((rt for (_, i), rt in self.runtimes.items() if i == runtime_id), None)
+
+    def equivalent(self, rt: Runtime, provider: str) -> Runtime | None:
+        """The same language version as another provider spells it: Lambda's
+        python3.13 is Google's python313 and Azure's 3.13."""
+        if rt.provider == provider:
+            return rt
+        return next((o for (p, _), o in self.runtimes.items() if p == provider and o.family == rt.family
+                     and o.version_key and o.version_key == rt.version_key and not o.preview), None)
+
+    def provider(self, rt: Runtime) -> Provider:
+        return self.providers[rt.provider]
 
     def os_of(self, rt: Runtime) -> OperatingSystem | None:
         return self.operating_systems.get(rt.os) if rt.os else None
@@ -99,13 +144,17 @@ def parse_catalog(data: dict, origin: str) -> Catalog:
             end_of_life=_date(row.get("end_of_life"), f"{origin}: operating_systems.{code}.end_of_life"),
             source=str(row.get("source") or ""),
         )
-    runtimes: dict[str, Runtime] = {}
+    providers = _providers(data.get("providers"), origin)
+    runtimes: dict[tuple[str, str], Runtime] = {}
     for i, row in enumerate(data["runtimes"]):
         where = f"{origin}: runtimes[{i}]"
         if not isinstance(row, dict) or not isinstance(row.get("id"), str) or not row["id"]:
             raise CatalogError(f"{where}: every runtime needs a non-empty string 'id'")
-        where = f"{origin}: runtime {row['id']}"
-        if row["id"] in runtimes:
+        provider = row.get("provider") or "aws"
+        where = f"{origin}: runtime {provider}/{row['id']}"
+        if provider not in providers:
+            raise CatalogError(f"{where}: unknown provider {provider!r}")
+        if (provider, row["id"]) in runtimes:
             raise CatalogError(f"{where}: listed twice")
         for key in ("family", "version"):
             if not isinstance(row.get(key), str) or not row[key]:
@@ -116,9 +165,14 @@ def parse_catalog(data: dict, origin: str) -> Catalog:
             raise CatalogError(f"{where}: 'sources' must be an object mapping each date to its source")
         if row.get("successor") is not None and not isinstance(row["successor"], str):
             raise CatalogError(f"{where}: 'successor' must be a runtime id")
-        dates = {k: _date(row.get(k), f"{where}.{k}") for k in DATE_KEYS}
-        runtimes[row["id"]] = Runtime(
-            provider=str(row.get("provider") or "aws"),
+        own = {k: _date(row.get(k), f"{where}.{k}") for k in providers[provider].dates}
+        phases: dict[str, dt.date | None] = dict.fromkeys(DATE_KEYS)
+        for key, (_, means) in providers[provider].dates.items():
+            for phase in means:
+                if own[key] is not None and (phases[phase] is None or own[key] < phases[phase]):
+                    phases[phase] = own[key]
+        runtimes[(provider, row["id"])] = Runtime(
+            provider=provider,
             id=row["id"],
             family=row["family"],
             version=row["version"],
@@ -126,12 +180,35 @@ def parse_catalog(data: dict, origin: str) -> Catalog:
             successor=row.get("successor"),
             sources=dict(row.get("sources") or {}),
             preview=bool(row.get("preview", False)),
-            **dates,
+            dates=own,
+            **phases,
         )
     checked = _date(data.get("last_checked"), f"{origin}: last_checked")
     if checked is None:
         raise CatalogError(f"{origin}: 'last_checked' is required")
-    return Catalog(last_checked=checked, runtimes=runtimes, operating_systems=oses, origin=origin)
+    return Catalog(last_checked=checked, runtimes=runtimes, operating_systems=oses, origin=origin, providers=providers)
+
+
+def _providers(rows, origin: str) -> dict[str, Provider]:
+    if rows is None:
+        return {"aws": AWS}
+    if not isinstance(rows, dict):
+        raise CatalogError(f"{origin}: 'providers' must be an object")
+    out = {}
+    for code, row in rows.items():
+        where = f"{origin}: providers.{code}"
+        if not isinstance(row, dict) or not isinstance(row.get("dates"), dict) or not row["dates"]:
+            raise CatalogError(f"{where} needs a 'dates' object naming its lifecycle dates")
+        dates = {}
+        for key, spec in row["dates"].items():
+            means = spec.get("means") if isinstance(spec, dict) else None
+            if not isinstance(means, list) or not set(means) <= set(DATE_KEYS):
+                raise CatalogError(f"{where}.dates.{key}.means must list phases among {', '.join(DATE_KEYS)}")
+            dates[key] = (str(spec.get("label") or key), tuple(means))
+        out[code] = Provider(code=code, name=str(row.get("name") or code), service=str(row.get("service") or code),
+                             deprecated=str(row.get("deprecated") or "deprecated"), dates=dates,
+                             source=str(row.get("source") or ""))
+    return out
 
 
 def load_catalog(path: str | Path | None = None) -> Catalog:

@@ -14,6 +14,7 @@ from . import __version__, formats
 from .catalog import CatalogError, load_catalog
 from .discovery import Discovery
 from .engine import FileResult, Options, display_path, run
+from .judge import fit_target
 from .model import FileError
 from .rules import RULES, SEVERITY_RANK, Context, by_kind
 
@@ -84,14 +85,12 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
         enabled = (_codes(select) or set(RULES)) - _codes(ignore)
     except click.BadParameter as e:
         ctx.fail(e.format_message())
-    target_rt = catalog.get(target)
+    target_rt = catalog.find(target)
     if target_rt is None:
         ctx.fail(f"--target {target!r} is not a runtime in the catalog (see `iacfix runtimes`)")
-    if target_rt.preview:
-        ctx.fail(f"--target {target}: a preview runtime with no published lifecycle; choose a generally available one")
-    blocking = [r for r in by_kind("lifecycle") if r.severity == "error" and r.applies(target_rt, context)]
-    if blocking:
-        ctx.fail(f"--target {target}: {blocking[0].headline(target_rt, context)}; choose a supported runtime")
+    unfit = fit_target(target_rt, context)
+    if unfit:
+        ctx.fail(f"--target {target}: {unfit}; choose a supported, generally available runtime")
     return Options(catalog=catalog, context=context, enabled=frozenset(enabled), target=target_rt,
                    fix=fix, write=write, diff=diff)
 
@@ -126,8 +125,9 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="iacfix")
 def main():
-    """Find end-of-life AWS Lambda runtimes in CloudFormation and SAM templates
-    (YAML and JSON), say which deadline applies, and rewrite them in place.
+    """Find end-of-life function runtimes (AWS Lambda, Google Cloud Functions,
+    Azure Functions) in CloudFormation and SAM templates, AWS CDK apps and
+    Terraform, say which deadline applies, and rewrite them in place.
 
     \b
       iacfix check infra/                       # every runtime site, with its deadline
@@ -173,7 +173,7 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, 
 
 
 def _move_to(rt, catalog) -> str:
-    successor = catalog.get(rt.successor or "")
+    successor = catalog.get(rt.successor or "", rt.provider)
     return successor.id if successor is not None and catalog.is_older(rt, successor) else "-"
 
 
@@ -191,39 +191,50 @@ def _status(rt, context) -> str:
               help="Statuses count deprecations due within this many days as soon.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
               help="Show this catalog (JSON) instead of the built-in one.")
+@click.option("--provider", default=None, metavar="PROVIDER", help="Only this provider: aws, gcp or azure.")
 @click.option("--family", default=None, metavar="FAMILY", help="Only this family, e.g. python.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
-def runtimes(ctx, as_of, horizon, catalog_path, family, fmt):
-    """Print the runtime catalog: OS, deprecation, block-create and block-update
-    dates, and status as of a date."""
+def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
+    """Print the runtime catalog, one table per provider (AWS Lambda, Google
+    Cloud Functions, Azure Functions): each runtime's dates as its provider
+    names them, and its status as of a date."""
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:
         ctx.fail(str(e))
+    if provider is not None and provider not in catalog.providers:
+        ctx.fail(f"unknown provider {provider!r}; the catalog has {', '.join(catalog.providers)}")
     context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog)
-    rows = [rt for rt in catalog.runtimes.values() if family in (None, rt.family)]
-    rows.sort(key=lambda r: (r.provider, r.family, r.version_key, r.id))
+    rows = [rt for rt in catalog.runtimes.values() if family in (None, rt.family) and provider in (None, rt.provider)]
+    rows.sort(key=lambda r: (list(catalog.providers).index(r.provider), r.family, r.version_key, r.id))
     if fmt == "json":
         click.echo(json.dumps({
             "last_checked": catalog.last_checked.isoformat(), "as_of": context.as_of.isoformat(),
             "runtimes": [dict(provider=r.provider, id=r.id, os=r.os, status=_status(r, context), successor=r.successor,
-                              **r.deadlines(), sources=r.sources) for r in rows],
+                              deadlines=r.deadlines(), sources=r.sources) for r in rows],
         }, indent=2))
         return
-    click.echo(f"AWS Lambda runtimes - catalog last checked {catalog.last_checked} ({catalog.origin}); "
-               f"status as of {context.as_of}")
-    header = ("RUNTIME", "OS", "DEPRECATION", "BLOCK CREATE", "BLOCK UPDATE", "STATUS", "MOVE TO")
-    table = [header] + [
-        (r.id, r.os or "-", *(str(d or "-") for d in (r.deprecation, r.block_create, r.block_update)),
-         _status(r, context), _move_to(r, catalog))
-        for r in rows
-    ]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for row in table:
-        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
-    eol = "; ".join(f"{o.name} ({o.code}): {o.end_of_life}" for o in catalog.operating_systems.values())
-    click.echo(f"\nOperating systems end of life: {eol}")
+    click.echo(f"Runtime catalog last checked {catalog.last_checked} ({catalog.origin}); status as of {context.as_of}")
+    for code, prov in catalog.providers.items():
+        mine = [r for r in rows if r.provider == code]
+        if not mine:
+            continue
+        click.echo(f"\n{prov.name} ({code}){f' - {prov.source}' if prov.source else ''}")
+        has_os = any(r.os for r in mine)
+        header = ("RUNTIME", *(("OS",) if has_os else ()), *(label.upper() for label, _ in prov.dates.values()),
+                  "STATUS", "MOVE TO")
+        table = [header] + [
+            (r.id, *((r.os or "-",) if has_os else ()), *(str(r.dates.get(k) or "-") for k in prov.dates),
+             _status(r, context), _move_to(r, catalog))
+            for r in mine
+        ]
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        for row in table:
+            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    if provider in (None, "aws") and catalog.operating_systems:
+        eol = "; ".join(f"{o.name} ({o.code}): {o.end_of_life}" for o in catalog.operating_systems.values())
+        click.echo(f"\nOperating systems end of life: {eol}")
 
 
 @main.command()

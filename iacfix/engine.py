@@ -147,9 +147,8 @@ def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts:
     todo = [f for f in result.findings if f.fixable]
     if not todo:
         return
-    target = opts.target.id
     try:
-        edits, expectations = plan(todo, target, text)
+        edits, expectations = plan(todo, text)
         try:
             new_text = apply_edits(text, edits)
         except ValueError as e:
@@ -184,7 +183,7 @@ def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts:
         for note in f.site.notes:
             if note not in seen:
                 seen.add(note)
-                result.notes.append(f"{result.path}:{f.line}:{f.column}: note: {note.replace('{target}', target)}")
+                result.notes.append(f"{result.path}:{f.line}:{f.column}: note: {note.replace('{target}', f.fix_to)}")
 
 
 _OPTS: Options | None = None

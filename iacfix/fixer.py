@@ -151,21 +151,22 @@ def _join_line_deletions(edits: list[Edit], text: str) -> list[Edit]:
     return out
 
 
-def plan(findings: list[Finding], target: str, text: str) -> tuple[list[Edit], list[Expectation]]:
+def plan(findings: list[Finding], text: str) -> tuple[list[Edit], list[Expectation]]:
+    """Edits moving each finding to its ``fix_to`` (the target as its provider spells it)."""
     edits, expectations, lists = [], [], {}
     fixing = {id(f.site) for f in findings}
     for f in findings:
         site = f.site
         if site.in_list is not None:
-            lists.setdefault(id(site.in_list), (site.in_list, []))[1].append(site)
+            lists.setdefault(id(site.in_list), (site.in_list, [], f.fix_to))[1].append(site)
         else:
-            text_, value = spelled(site, target)
+            text_, value = spelled(site, f.fix_to)
             edits.append(Edit(site.start, site.end, text_))
             if site.insert:
                 expectations.append(Expectation(site.path, append=(value,)))
             else:
                 expectations += [Expectation(path, value=value) for path in [site.path, *site.also]]
-    for info, flagged in lists.values():
+    for info, flagged, target in lists.values():
         e, x = _plan_list(info, flagged, target, text, fixing)
         edits += e
         expectations.append(x)

@@ -105,6 +105,7 @@ class Finding:
     provider: str = "aws"
     users: list[str] = field(default_factory=list)
     site: Site | None = field(default=None, repr=False, compare=False)
+    fix_to: str | None = None  # the fix target as this site's provider spells it
 
     def to_json(self) -> dict:
         return {

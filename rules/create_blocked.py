@@ -6,12 +6,15 @@ from . import ERROR, Rule, register
 @register
 class CreateBlocked(Rule):
     """## What it does
-    Flags a Lambda runtime whose *block function create* date has passed.
+    Flags a runtime on which the provider no longer creates functions:
+    Lambda's *block function create* date (or Google Cloud Functions'
+    *decommission* date) has passed.
 
     ## Why is this bad
-    AWS no longer creates functions on this runtime: a new stack, a new region,
-    a replaced function or a disaster-recovery redeploy fails.  Updates to
-    existing functions still work until the block-update date, which follows.
+    No new function can use this runtime: a new stack, a new region, a
+    replaced function or a disaster-recovery redeploy fails.  On Lambda,
+    updates to existing functions still work until the block-update date,
+    which follows.
 
     ## Example
     ```yaml
@@ -29,11 +32,11 @@ class CreateBlocked(Rule):
     code = "RT002"
     name = "runtime-create-blocked"
     severity = ERROR
-    summary = "Lambda blocks creating functions on this runtime"
-    tags = ("aws", "lambda", "lifecycle")
+    summary = "the provider blocks creating functions on this runtime"
+    tags = ("aws", "gcp", "lifecycle")
 
     def applies(self, rt, ctx):
         return rt.block_create is not None and ctx.as_of >= rt.block_create
 
     def headline(self, rt, ctx):
-        return f"{rt.id}: Lambda blocks creating functions since {rt.block_create}"
+        return f"{rt.id}: {ctx.catalog.provider(rt).service} blocks creating functions since {rt.block_create}"

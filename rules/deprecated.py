@@ -6,12 +6,15 @@ from . import ERROR, Rule, register
 @register
 class Deprecated(Rule):
     """## What it does
-    Flags a Lambda runtime that AWS has deprecated.
+    Flags a runtime its provider has deprecated: a Lambda or Google Cloud
+    Functions runtime past its deprecation date, or an Azure Functions Python
+    version past its end of support.
 
     ## Why is this bad
     A deprecated runtime gets no security patches and no technical support.
-    AWS then blocks creating functions on it, and later updating them; the
-    finding names both dates so the migration can be planned before them.
+    Lambda then blocks creating functions on it, and later updating them;
+    Google decommissions it.  The finding names those dates so the migration
+    can be planned before them.
 
     ## Example
     ```yaml
@@ -30,10 +33,10 @@ class Deprecated(Rule):
     name = "runtime-deprecated"
     severity = ERROR
     summary = "the runtime is deprecated: no security patches"
-    tags = ("aws", "lambda", "lifecycle")
+    tags = ("aws", "gcp", "azure", "lifecycle")
 
     def applies(self, rt, ctx):
         return rt.deprecation is not None and ctx.as_of >= rt.deprecation
 
     def headline(self, rt, ctx):
-        return f"{rt.id} is deprecated since {rt.deprecation}"
+        return f"{rt.id} is {ctx.catalog.provider(rt).deprecated} since {rt.deprecation}"

@@ -6,12 +6,13 @@ from . import WARNING, Rule, register
 @register
 class DeprecationSoon(Rule):
     """## What it does
-    Flags a Lambda runtime whose deprecation date falls within the horizon
-    (`--horizon DAYS`, default 365) after the judgement date (`--as-of`).
+    Flags a runtime whose deprecation date (Azure: end of support) falls
+    within the horizon (`--horizon DAYS`, default 365) after the judgement
+    date (`--as-of`).
 
     ## Why is this bad
-    Deprecation starts the clock: create and update blocks follow within
-    months.  Moving while the runtime is still supported leaves time to test.
+    Deprecation starts the clock: create and update blocks (Google:
+    decommission) follow within months.  Moving while the runtime is still supported leaves time to test.
 
     ## Example
     With `--as-of 2027-01-01`:
@@ -27,11 +28,12 @@ class DeprecationSoon(Rule):
     name = "runtime-deprecation-soon"
     severity = WARNING
     summary = "the runtime is deprecated within the horizon"
-    tags = ("aws", "lambda", "lifecycle")
+    tags = ("aws", "gcp", "azure", "lifecycle")
 
     def applies(self, rt, ctx):
         return rt.deprecation is not None and ctx.as_of < rt.deprecation <= ctx.horizon_end
 
     def headline(self, rt, ctx):
         days = (rt.deprecation - ctx.as_of).days
-        return f"{rt.id} is deprecated on {rt.deprecation}, in {days} day{'s' if days != 1 else ''}"
+        word = ctx.catalog.provider(rt).deprecated
+        return f"{rt.id} is {word} on {rt.deprecation}, in {days} day{'s' if days != 1 else ''}"

@@ -6,8 +6,10 @@ from . import INFO, Rule, register
 @register
 class UnknownRuntime(Rule):
     """## What it does
-    Reports a runtime value that the catalog does not know, such as a typo
-    (`python3.1`) or a runtime newer than the catalog.
+    Reports a runtime value that the catalog does not know for its provider,
+    such as a typo (`python3.1`), a runtime newer than the catalog, or one
+    provider's spelling used for another (`python3.11` in a Google Cloud
+    function, which wants `python311`).
 
     ## Why is this bad
     iacfix cannot judge what it does not know.  A typo fails at deploy time; a
@@ -28,5 +30,5 @@ class UnknownRuntime(Rule):
     kind = "unknown"
     severity = INFO
     summary = "the runtime is not in the catalog"
-    tags = ("aws", "lambda", "catalog")
+    tags = ("aws", "gcp", "azure", "catalog")
     fixable = False

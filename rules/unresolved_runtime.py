@@ -8,7 +8,9 @@ class UnresolvedRuntime(Rule):
     """## What it does
     Reports a runtime property whose value cannot be known statically: built
     with `Fn::Sub` or `Fn::Join`, imported with `Fn::ImportValue`, read from
-    SSM, or taken from a parameter that has no `Default`.
+    SSM, or taken from a parameter that has no `Default`; in Terraform, a
+    function call, a data source, an interpolation or a variable with no
+    default and no `.tfvars` assignment.
 
     ## Why is this bad
     It is not bad in itself, but iacfix cannot tell which runtime deploys, so
@@ -30,5 +32,5 @@ class UnresolvedRuntime(Rule):
     severity = INFO
     summary = "the runtime value cannot be resolved statically"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html"
-    tags = ("aws", "lambda")
+    tags = ("aws", "gcp", "azure")
     fixable = False

@@ -6,13 +6,16 @@ from . import ERROR, Rule, register
 @register
 class UpdateBlocked(Rule):
     """## What it does
-    Flags a Lambda runtime whose *block function update* date has passed.
+    Flags a runtime whose provider no longer lets functions on it be updated:
+    Lambda's *block function update* date, or Google Cloud Functions'
+    *decommission* date, has passed.
 
     ## Why is this bad
-    From that date AWS rejects any update to a function on this runtime: no new
-    code, no configuration change, so a stack that holds it cannot deploy.
-    Invocations keep working, which is why the breakage shows up only on the
-    next release, usually under time pressure.
+    From that date the provider rejects any update to a function on this
+    runtime: no new code, no configuration change, so a stack that holds it
+    cannot deploy.  Lambda invocations keep working, which is why the breakage
+    shows up only on the next release, usually under time pressure; Google may
+    also disable functions left on a decommissioned runtime.
 
     ## Example
     ```yaml
@@ -24,19 +27,19 @@ class UpdateBlocked(Rule):
     Use instead: `Runtime: python3.13`.
 
     ## Fix safety
-    `iacfix fix` rewrites Python runtimes to `--target` (default python3.13),
-    changing only the value.  The function code must run on the new Python:
+    `iacfix fix` rewrites Python runtimes to `--target` (default python3.13,
+    written `python313` on Google Cloud), changing only the value.  The function code must run on the new Python:
     test it before deploying.  Other families are reported, not rewritten.
     """
 
     code = "RT001"
     name = "runtime-update-blocked"
     severity = ERROR
-    summary = "Lambda blocks updating functions on this runtime"
-    tags = ("aws", "lambda", "lifecycle")
+    summary = "the provider blocks updating functions on this runtime"
+    tags = ("aws", "gcp", "lifecycle")
 
     def applies(self, rt, ctx):
         return rt.block_update is not None and ctx.as_of >= rt.block_update
 
     def headline(self, rt, ctx):
-        return f"{rt.id}: Lambda blocks function updates since {rt.block_update}"
+        return f"{rt.id}: {ctx.catalog.provider(rt).service} blocks function updates since {rt.block_update}"

@@ -22,24 +22,28 @@ def test_loads_and_covers_every_lambda_runtime_family():
     assert cat.last_checked == dt.date.fromisoformat(RAW["last_checked"])
     families = {rt.family for rt in cat.runtimes.values()}
     assert {"python", "nodejs", "java", "dotnet", "ruby", "provided", "go"} <= families
-    assert {"python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"} <= set(cat.runtimes)
+    ids = {i for p, i in cat.runtimes if p == "aws"}
+    assert {"python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"} <= ids
+    assert {("gcp", f"python3{n}") for n in range(7, 15)} | {("azure", f"3.{n}") for n in range(6, 15)} <= set(cat.runtimes)
 
 
-@pytest.mark.parametrize("row", RAW["runtimes"], ids=lambda r: r["id"])
+@pytest.mark.parametrize("row", RAW["runtimes"], ids=lambda r: f"{r['provider']}/{r['id']}")
 def test_row_dates_are_iso_ordered_and_sourced(row):
-    dates = {k: row.get(k) for k in DATE_KEYS if row.get(k) is not None}
+    own = RAW["providers"][row["provider"]]["dates"]
+    assert not set(row) & (set(DATE_KEYS) - set(own)), "a date the provider does not name"
+    dates = {k: row.get(k) for k in own if row.get(k) is not None}
     for key, value in dates.items():
         assert dt.date.fromisoformat(value).isoformat() == value, f"{key} not ISO"
         assert row["sources"].get(key), f"{key} has no source"
     if row.get("os"):
         assert row["os"] in RAW["operating_systems"] and row["sources"].get("os")
-    ordered = [dates[k] for k in DATE_KEYS if k in dates]
+    ordered = [dates[k] for k in own if k in dates]
     if ordered != sorted(ordered):
         # Only pre-2022 rows, when AWS used another sequence, may be out of order, and they must say why.
         assert row.get("date_order_exception"), f"{row['id']}: dates out of order without a reason"
         assert max(ordered) < "2022-01-01"
     if row.get("successor"):
-        assert row["successor"] in {r["id"] for r in RAW["runtimes"]}
+        assert row["successor"] in {r["id"] for r in RAW["runtimes"] if r["provider"] == row["provider"]}
 
 
 def test_operating_systems_have_sourced_end_of_life():
@@ -59,12 +63,56 @@ def test_mission_facts():
 
 @pytest.mark.skipif(not FACTS.exists(), reason="../shared/facts not beside this checkout")
 def test_agrees_with_verified_facts():
-    facts = {r["id"]: r for r in json.loads(FACTS.read_text())["lambda_runtimes"]}
-    ours = {r["id"]: r for r in RAW["runtimes"]}
+    all_facts = json.loads(FACTS.read_text())
+    facts = {r["id"]: r for r in all_facts["lambda_runtimes"]}
+    ours = {r["id"]: r for r in RAW["runtimes"] if r["provider"] == "aws"}
     assert set(ours) == set(facts)
     for rid, row in ours.items():
         for key in DATE_KEYS + ("os",):
             assert row.get(key) == facts[rid][key], f"{rid}.{key}"
+    gcp = {r["id"]: r for r in RAW["runtimes"] if r["provider"] == "gcp"}
+    assert set(gcp) == {r["id"] for r in all_facts["gcp_runtimes"]}
+    for fact in all_facts["gcp_runtimes"]:
+        for key in ("deprecation", "decommission"):
+            # A month-only date (2021-02) is stored as its last day.
+            assert (gcp[fact["id"]][key] or "").startswith(fact[key] or ""), f"{fact['id']}.{key}"
+    azure = {r["id"]: r for r in RAW["runtimes"] if r["provider"] == "azure"}
+    assert set(azure) == {r["version"] for r in all_facts["azure_python"]}
+    for fact in all_facts["azure_python"]:
+        assert azure[fact["version"]]["end_of_support"].startswith(fact["end_of_support"])
+        if fact["end_of_support_exact_portal"]:
+            assert azure[fact["version"]]["end_of_support"] == fact["end_of_support_exact_portal"]
+
+
+def test_each_provider_date_sets_the_phases_rules_judge():
+    cat = load_catalog()
+    py39 = cat.get("python39", "gcp")
+    # Google: after decommission you can no longer create or update functions.
+    assert (str(py39.deprecation), str(py39.block_create), str(py39.block_update)) == (
+        "2025-10-05", "2026-04-05", "2026-04-05")
+    assert py39.deadlines() == {"deprecation": "2025-10-05", "decommission": "2026-04-05"}
+    az = cat.get("3.13", "azure")
+    assert (str(az.deprecation), az.block_create, az.deadlines()) == ("2029-10-31", None, {"end_of_support": "2029-10-31"})
+    assert "month only (2029-10)" in az.sources["end_of_support"]
+    assert cat.get("3.11", "azure").sources["end_of_support"].startswith("Azure/azure-functions-ux")
+    assert cat.get("python3.11").deadlines() == {
+        "deprecation": "2027-06-30", "block_create": "2027-07-31", "block_update": "2027-08-31"}
+
+
+def test_the_target_as_each_provider_spells_it():
+    cat = load_catalog()
+    target = cat.get("python3.13")
+    assert (cat.equivalent(target, "gcp").id, cat.equivalent(target, "azure").id) == ("python313", "3.13")
+    assert cat.equivalent(cat.get("nodejs24.x"), "gcp").id == "nodejs24"
+    assert cat.equivalent(cat.get("python3.15"), "gcp") is None  # Google has no 3.15
+    assert cat.find("python313") == cat.get("python313", "gcp") and cat.find("python3.13") == target
+    assert (cat.get("python311", "gcp").successor, cat.get("3.9", "azure").successor) == ("python313", "3.13")
+
+
+def test_a_lambda_only_catalog_without_providers_still_loads():
+    cat = parse_catalog({"last_checked": "2026-11-21", "runtimes": [
+        {"id": "python3.9", "family": "python", "version": "3.9", "deprecation": "2025-12-15"}]}, "old.json")
+    assert cat.get("python3.9").deprecation == dt.date(2025, 12, 15) and list(cat.providers) == ["aws"]
 
 
 def test_every_row_can_be_judged_on_every_interesting_date():
@@ -76,8 +124,9 @@ def test_every_row_can_be_judged_on_every_interesting_date():
     text = "x" * 40
     for day in sorted(dates):
         judge = Judge(Context(day, 365, cat), set(RULES), cat.get("python3.13"))
-        for rid in cat.runtimes:
-            judge.site(Site(value=rid, start=0, end=len(rid), path=(), kind="property", users=["F"]), "t", Positions(text))
+        for provider, rid in cat.runtimes:
+            site = Site(value=rid, start=0, end=len(rid), path=(), kind="property", users=["F"], provider=provider)
+            judge.site(site, "t", Positions(text))
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -89,6 +138,10 @@ def test_every_row_can_be_judged_on_every_interesting_date():
     ({"last_checked": "2026-11-21", "operating_systems": {"AL2": "2026-06-30"}, "runtimes": []}, "must be an object"),
     ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "sources": ["u"]}]}, "'sources'"),
     ([], "expected an object"),
+    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "provider": "oci"}]},
+     "unknown provider"),
+    ({"last_checked": "2026-11-21", "providers": {"gcp": {"dates": {"eol": {"means": ["gone"]}}}}, "runtimes": []},
+     "must list phases"),
 ])
 def test_rejects_rows_that_could_crash_a_rule(bad, message):
     with pytest.raises(CatalogError, match=message):

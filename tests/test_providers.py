@@ -1,0 +1,51 @@
+"""The judge speaks each provider's language: its ids, its dates, its spelling of the target."""
+
+import datetime as dt
+
+from iacfix.catalog import load_catalog
+from iacfix.edits import Positions
+from iacfix.judge import Judge
+from iacfix.model import Site
+from iacfix.rules import RULES, Context
+
+CAT = load_catalog()
+TEXT = " " * 40
+
+
+def judge(value, provider, as_of="2026-11-21", target="python3.13", quote='"'):
+    j = Judge(Context(dt.date.fromisoformat(as_of), 365, CAT), set(RULES), CAT.find(target))
+    site = Site(value=value, start=0, end=len(value), path=(), kind="property", users=["fn"], provider=provider,
+                quote=quote)
+    return j.site(site, "main.tf", Positions(TEXT))
+
+
+def test_google_decommission_blocks_updates_and_the_fix_is_python313():
+    f = judge("python39", "gcp")
+    assert (f.rule, f.runtime, f.provider, f.fixable, f.fix_to) == ("RT001", "python39", "gcp", True, "python313")
+    assert f.message == ("python39: Cloud Functions blocks function updates since 2026-04-05; "
+                         "Cloud Functions deprecation 2025-10-05; move to python313 (fn)")
+    assert f.deadlines == {"deprecation": "2025-10-05", "decommission": "2026-04-05"}
+
+
+def test_azure_end_of_support_and_the_fix_is_3_13():
+    f = judge("3.10", "azure")
+    assert (f.rule, f.fix_to, f.message) == ("RT003", "3.13", "3.10 is out of support since 2026-10-31; move to 3.13 (fn)")
+    soon = judge("3.11", "azure")
+    assert (soon.rule, soon.message) == ("RT005", "3.11 is out of support on 2027-10-31, in 344 days; move to 3.13 (fn)")
+
+
+def test_one_providers_spelling_is_unknown_to_another():
+    f = judge("python3.11", "gcp")
+    assert (f.rule, f.fixable) == ("RT101", False)
+    assert "not among the catalog's Google Cloud Functions runtimes" in f.message
+
+
+def test_the_target_follows_the_chosen_version_and_never_an_unsupported_one():
+    f = judge("python39", "gcp", target="python3.14")
+    assert (f.fixable, f.fix_to) == (True, "python314")
+    assert judge("3.10", "azure", target="python3.12").fix_to == "3.12"
+    # By 2029-05 Azure's 3.12 is out of support: not a target there, so nothing is fixable.
+    late = judge("3.10", "azure", as_of="2029-05-01", target="python3.13")
+    assert late.fix_to == "3.13"
+    gone = judge("3.10", "azure", as_of="2029-05-01", target="python3.12")
+    assert (gone.fixable, gone.fix_to) == (False, None)
