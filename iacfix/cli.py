@@ -99,7 +99,7 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
     discovery = Discovery(formats.extensions(), tuple(exclude))
-    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1)
+    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.target.id if opts.target else None

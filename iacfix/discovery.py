@@ -31,6 +31,12 @@ class Discovery:
         path = os.path.normpath(path)
         return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns)
 
+    def keeps(self, path: str) -> bool:
+        """Whether a file found other than by walking (a sibling a Terraform
+        directory takes in) passes the exclusions."""
+        parts = os.path.normpath(path).split(os.sep)
+        return not any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part)
+
     def files(self, roots: list[str]) -> Iterator[str]:
         """Files under ``roots``, each once, as the walk finds them (callers sort
         results): files named explicitly always, files found by walking only

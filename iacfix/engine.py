@@ -12,7 +12,7 @@ import itertools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import formats
@@ -102,88 +102,138 @@ def _decode(data: bytes, result: FileResult) -> str | None:
 
 
 def process_file(path: str, opts: Options) -> FileResult:
-    """Never raises: whatever goes wrong with one file is reported for that file."""
+    """One file on its own (a unit of one); never raises."""
+    return next(r for r in process_unit(formats.for_path(path), [path], opts) if r.path == display_path(path))
+
+
+def process_unit(fmt, paths: list[str], opts: Options) -> list[FileResult]:
+    """The files of one unit (one file, or a Terraform module directory);
+    never raises: whatever goes wrong is reported on the unit's files."""
     try:
-        return _process_file(path, opts)
+        return _process_unit(fmt, paths, opts)
     except RecursionError:
-        return _error(FileResult(display_path(path)), "nested too deeply to analyse; file left unchanged")
-    except Exception as e:  # a bug must not stop the run: report it on this file
-        return _error(FileResult(display_path(path)),
-                      f"internal error ({type(e).__name__}: {e}); file left unchanged - please report this")
+        message = "nested too deeply to analyse; file left unchanged"
+    except Exception as e:  # a bug must not stop the run: report it on these files
+        message = f"internal error ({type(e).__name__}: {e}); file left unchanged - please report this"
+    return [_error(FileResult(display_path(p)), message) for p in paths]
 
 
-def _process_file(path: str, opts: Options) -> FileResult:
-    fmt = formats.for_path(path)
+@dataclass
+class _File:
+    path: str
+    result: FileResult
+    text: str
+    doc: object
+    located: object = None
+    new_text: str | None = None
+    new_doc: object = None
+
+
+def _read(path: str, result: FileResult) -> bytes | None:
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            return fh.read()
     except OSError as e:
-        return _error(FileResult(display_path(path)), f"cannot read: {e.strerror or e}")
-    result = FileResult(display_path(path))
-    if not fmt.prefilter(data):
-        return result  # most files end here: keep this path short
-    text = _decode(data, result)
-    if text is None:
-        return result
-    try:
-        doc = fmt.parse(text)
-    except ParseError as e:
-        line, column = (e.line, e.column) if e.line else Positions(text).at(e.offset or 0)
-        return _error(result, e.message, line, column)
-    located = None if doc is None else fmt.locate(doc, text)
-    if located is None:
-        return result
-    result.template = True
-    judge = Judge(opts.context, opts.enabled, opts.target)
-    result.findings = _findings(located, judge, result.path, text)
-    if opts.fix:
-        _fix(path, result, text, doc, fmt, judge, opts)
-    for f in result.findings + result.fixed:
-        f.site = None  # results cross process boundaries: keep them small
-    return result
+        _error(result, f"cannot read: {e.strerror or e}")
+        return None
 
 
-def _fix(path: str, result: FileResult, text: str, doc, fmt, judge: Judge, opts: Options) -> None:
-    todo = [f for f in result.findings if f.fixable]
-    if not todo:
-        return
-    try:
-        edits, expectations = plan(todo, text)
+def _process_unit(fmt, paths: list[str], opts: Options) -> list[FileResult]:
+    results = {p: FileResult(display_path(p)) for p in paths}
+    data = {p: _read(p, results[p]) for p in paths}
+    data = {p: d for p, d in data.items() if d is not None}
+    # Most files end here: keep this path short.  A unit is looked at when any
+    # of its files may hold a site; its other files may hold what reaches one.
+    if not any(fmt.prefilter(d) for d in data.values()):
+        return list(results.values())
+    files: dict[str, _File] = {}
+    for path, raw in data.items():
+        if fmt.unit == "file" and not fmt.prefilter(raw):
+            continue
+        result = results[path]
+        text = _decode(raw, result)
+        if text is None:
+            continue
         try:
-            new_text = apply_edits(text, edits)
+            doc = fmt.parse(text)
+        except ParseError as e:
+            line, column = (e.line, e.column) if e.line else Positions(text).at(e.offset or 0)
+            _error(result, e.message, line, column)
+            continue
+        if doc is not None:
+            files[path] = _File(path, result, text, doc)
+    located = fmt.locate_unit({p: (f.doc, f.text) for p, f in files.items()})
+    judge = Judge(opts.context, opts.enabled, opts.target)
+    for path, f in files.items():
+        f.located = located.get(path)
+        if f.located is not None:
+            f.result.template = True
+            f.result.findings = _findings(f.located, judge, f.result.path, f.text)
+    if opts.fix:
+        _fix_unit(fmt, files, judge, opts)
+    for result in results.values():
+        for f in result.findings + result.fixed:
+            f.site = None  # results cross process boundaries: keep them small
+    return list(results.values())
+
+
+def _fix_unit(fmt, files: dict[str, _File], judge: Judge, opts: Options) -> None:
+    """Edit each file on its own, check each edit, then locate the unit again
+    (with the edited texts) before writing anything."""
+    edited = [f for f in files.values() if f.located is not None and _edit(f, fmt)]
+    if not edited:
+        return
+    again = fmt.locate_unit({p: ((f.new_doc, f.new_text) if f.new_text is not None else (f.doc, f.text))
+                             for p, f in files.items()})
+    for f in edited:
+        result, remaining = f.result, again.get(f.path)
+        if remaining is None:
+            result.refused = "not fixed, file left unchanged: the edited file is no longer recognised"
+            continue
+        if opts.diff:
+            result.diff = unified_diff(f.text, f.new_text, result.path)
+        if opts.write:
+            try:
+                atomic_write(f.path, f.new_text.encode("utf-8"))
+            except OSError as e:
+                _error(result, f"cannot write the fix: {e.strerror}; file left unchanged")
+                continue
+        todo = [x for x in result.findings if x.fixable]
+        result.fixed = todo
+        result.findings = _findings(remaining, judge, result.path, f.new_text)
+        seen = set()
+        for x in todo:
+            for note in x.site.notes:
+                if note not in seen:
+                    seen.add(note)
+                    result.notes.append(f"{result.path}:{x.line}:{x.column}: note: {note.replace('{target}', x.fix_to)}")
+
+
+def _edit(f: _File, fmt) -> bool:
+    """Plan and check the edit of one file; False (with the reason on its result) if refused."""
+    todo = [x for x in f.result.findings if x.fixable]
+    if not todo:
+        return False
+    try:
+        edits, expectations = plan(todo, f.text)
+        try:
+            new_text = apply_edits(f.text, edits)
         except ValueError as e:
             raise Refused(f"the edits would overlap ({e})") from None
         try:
             new_doc = fmt.parse(new_text)
         except ParseError as e:
             raise Refused(f"the edited file would not parse ({e.message})") from None
-        if new_doc is None or fmt.semantic(new_doc) != expected_document(fmt.semantic(doc), expectations):
+        if new_doc is None or fmt.semantic(new_doc) != expected_document(fmt.semantic(f.doc), expectations):
             raise Refused("re-parsing the edited file shows a change other than the runtime values")
-        problem = fmt.check_edit(text, new_text)
+        problem = fmt.check_edit(f.text, new_text)
         if problem:
             raise Refused(problem)
-        remaining = fmt.locate(new_doc, new_text)
-        if remaining is None:
-            raise Refused("the edited file is no longer recognised")
     except Refused as e:
-        result.refused = f"not fixed, file left unchanged: {e}"
-        return
-    if opts.diff:
-        result.diff = unified_diff(text, new_text, result.path)
-    if opts.write:
-        try:
-            atomic_write(path, new_text.encode("utf-8"))
-        except OSError as e:
-            _error(result, f"cannot write the fix: {e.strerror}; file left unchanged")
-            return
-    result.fixed = todo
-    result.findings = _findings(remaining, judge, result.path, new_text)
-    seen = set()
-    for f in todo:
-        for note in f.site.notes:
-            if note not in seen:
-                seen.add(note)
-                result.notes.append(f"{result.path}:{f.line}:{f.column}: note: {note.replace('{target}', f.fix_to)}")
+        f.result.refused = f"not fixed, file left unchanged: {e}"
+        return False
+    f.new_text, f.new_doc = new_text, new_doc
+    return True
 
 
 _OPTS: Options | None = None
@@ -194,9 +244,28 @@ def _init(opts: Options) -> None:
     _OPTS = opts
 
 
-def _work(path: str) -> FileResult | None:
-    result = process_file(path, _OPTS)
-    return result if result.template or result.errors else None  # nothing to send back
+def _work(unit: tuple[str, list[str]]) -> list[FileResult]:
+    name, paths = unit
+    results = process_unit(formats.by_name(name), paths, _OPTS)
+    return [r for r in results if r.template or r.errors]  # nothing else to send back
+
+
+def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, list[str]]]:
+    """(format name, paths) work units: a file on its own as discovery yields
+    it; the files of a directory-unit format (Terraform) grouped by directory,
+    with their siblings that ``keep`` accepts, once discovery is done."""
+    grouped: dict[tuple[str, str], set[str]] = {}
+    for path in paths:
+        fmt = formats.for_path(path)
+        if fmt.unit == "file":
+            yield fmt.name, [path]
+        else:
+            grouped.setdefault((fmt.name, os.path.dirname(path)), set()).add(path)
+    for (name, directory), found in sorted(grouped.items()):
+        fmt = formats.by_name(name)
+        known = {os.path.normpath(p) for p in found}
+        siblings = [p for p in fmt.unit_files(directory) if os.path.normpath(p) not in known and keep(p)]
+        yield name, sorted(found) + siblings
 
 
 @dataclass
@@ -205,22 +274,31 @@ class RunStats:
     templates: int  # files that held something of a known format
 
 
-def run(paths: Iterable[str], opts: Options, jobs: int) -> tuple[list[FileResult], RunStats]:
+def run(paths: Iterable[str], opts: Options, jobs: int, keep=lambda path: True) -> tuple[list[FileResult], RunStats]:
     """Process every path; results sorted by path whatever order work finished in.
 
     Paths are consumed as discovery yields them, so workers start while the
-    tree is still being walked; small runs stay in this process.
+    tree is still being walked; small runs stay in this process.  ``keep``
+    says which unlisted siblings a directory unit may take in (not excluded).
     """
-    paths = iter(paths)
-    head = list(itertools.islice(paths, PARALLEL_MIN_FILES))
+    read = 0
+
+    def counted(work):
+        nonlocal read
+        for unit in work:
+            read += len(unit[1])
+            yield unit
+
+    work = counted(units(paths, keep))
+    head = list(itertools.islice(work, PARALLEL_MIN_FILES))
     if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
         _init(opts)
-        results = list(map(_work, itertools.chain(head, paths)))
+        done = list(map(_work, itertools.chain(head, work)))
     else:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
-            results = list(pool.map(_work, itertools.chain(head, paths), chunksize=CHUNK))
-    stats = RunStats(files=len(results), templates=sum(1 for r in results if r is not None and r.template))
-    kept = sorted((r for r in results if r is not None), key=lambda r: r.path)
-    return kept, stats
+            done = list(pool.map(_work, itertools.chain(head, work), chunksize=CHUNK))
+    results = [r for batch in done for r in batch]
+    stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
+    return sorted(results, key=lambda r: r.path), stats

@@ -17,6 +17,11 @@ A format module defines a class with ``name``, ``extensions``, and:
 
 subclasses ``Format`` and registers it with ``@register``.  Adding a format
 touches only its module and the import list at the bottom of this file.
+
+Most formats see one file at a time (``unit = "file"``).  A format whose
+values travel between files (Terraform: variables, ``.tfvars``, locals) sets
+``unit = "directory"``, lists a directory's files in ``unit_files`` and
+overrides ``locate_unit``, which gets every parsed file of the unit at once.
 """
 
 from __future__ import annotations
@@ -27,9 +32,17 @@ import os
 class Format:
     name = ""
     extensions: tuple[str, ...] = ()
+    unit = "file"  # or "directory": all of a directory's files are located together
 
     def check_edit(self, old: str, new: str) -> str | None:
         return None
+
+    def locate_unit(self, parsed: dict) -> dict:
+        """{path: (doc, text)} -> {path: Located | None}; one file at a time unless overridden."""
+        return {path: self.locate(doc, text) for path, (doc, text) in parsed.items()}
+
+    def unit_files(self, directory: str) -> list[str]:  # pragma: no cover - directory units only
+        raise NotImplementedError
 
 
 FORMATS: list[Format] = []
@@ -42,6 +55,10 @@ def register(cls):
     for ext in fmt.extensions:
         _BY_EXTENSION.setdefault(ext, fmt)
     return cls
+
+
+def by_name(name: str):
+    return next(f for f in FORMATS if f.name == name)
 
 
 def extensions() -> frozenset[str]:
