@@ -1,7 +1,10 @@
-"""Golden files: tests/golden/NAME.in.EXT -> `iacfix fix` -> NAME.out.EXT, byte for byte."""
+"""Golden files: tests/golden/NAME.in.EXT -> `iacfix fix` -> NAME.out.EXT, byte
+for byte; and golden trees (a Terraform directory whose values travel between
+files): tests/golden/NAME.in/ -> `iacfix fix` -> NAME.out/."""
 
 import json
 import os
+import shutil
 import stat
 
 import pytest
@@ -9,14 +12,39 @@ import pytest
 from conftest import GOLDEN
 
 CASES = sorted(p.name for p in GOLDEN.glob("*.in.*"))
+TREES = sorted(p.name for p in GOLDEN.glob("*.in") if p.is_dir())
 EXPECTED = json.loads((GOLDEN / "findings.json").read_text())
 
 
+def _files(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def test_every_case_has_output_and_findings():
-    assert CASES, "no golden cases found"
+    assert CASES and TREES, "no golden cases found"
     for name in CASES:
         assert (GOLDEN / name.replace(".in.", ".out.")).exists(), name
         assert name in EXPECTED, name
+    for name in TREES:
+        assert set(_files(GOLDEN / name)) == set(_files(GOLDEN / name.replace(".in", ".out"))), name
+        assert name in EXPECTED, name
+
+
+@pytest.mark.parametrize("name", TREES)
+def test_tree_fix_matches_golden_bytes_and_is_idempotent(name, iacfix, tmp_path):
+    shutil.copytree(GOLDEN / name, tmp_path / name)
+    run = iacfix("check", name, "--format", "json")
+    got = [[f["path"], f["rule"], f["line"], f["column"], f["end_line"], f["end_column"], f["runtime"]]
+           for f in run.json["findings"]]
+    assert got == EXPECTED[name]
+    dry = iacfix("fix", name, "--diff")
+    assert _files(tmp_path / name) == _files(GOLDEN / name), "--diff wrote"
+    iacfix("fix", name)
+    assert _files(tmp_path / name) == _files(GOLDEN / name.replace(".in", ".out"))
+    changed = [p for p, data in _files(GOLDEN / name).items() if data != _files(GOLDEN / name.replace(".in", ".out"))[p]]
+    assert sorted(line[len(f"--- a/{name}/"):] for line in dry.out.splitlines() if line.startswith("--- a/")) == changed
+    again = iacfix("fix", name, "--format", "json")
+    assert again.json["fixed"] == [] and not any(f["fixable"] for f in again.json["findings"])
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -66,11 +66,17 @@ def extensions() -> frozenset[str]:
 
 
 def for_path(path: str):
-    """The format that owns ``path`` by its extension, or the first format as a
-    content sniffer for files named explicitly with another extension."""
-    dot = path.rfind(".")
-    f = _BY_EXTENSION.get(path[dot:].lower()) if dot > path.rfind(os.sep) + 1 else None
-    return f if f is not None else FORMATS[0]
+    """The format that owns ``path`` by its longest matching extension
+    (``.tf.json`` before ``.json``), or the first format as a content sniffer
+    for files named explicitly with another extension."""
+    name = os.path.basename(path).lower()
+    dot = name.find(".", 1)
+    while dot != -1:
+        f = _BY_EXTENSION.get(name[dot:])
+        if f is not None:
+            return f
+        dot = name.find(".", dot + 1)
+    return FORMATS[0]
 
 
-from . import cloudformation, cdk_python, cdk_typescript  # noqa: E402,F401
+from . import cloudformation, cdk_python, cdk_typescript, terraform  # noqa: E402,F401

@@ -1,0 +1,803 @@
+"""Terraform: ``.tf``, ``.tf.json``, ``.tfvars`` and ``.tfvars.json``, one module
+directory at a time.
+
+Runtime sinks (``_SINKS``): ``aws_lambda_function.runtime``,
+``aws_lambda_layer_version.compatible_runtimes``, the
+``terraform-aws-modules/lambda/aws`` module's ``runtime`` and
+``compatible_runtimes``, any other module input named ``runtime`` that holds a
+Lambda runtime; ``google_cloudfunctions_function.runtime`` and
+``google_cloudfunctions2_function.build_config.runtime``; Azure's
+``site_config.application_stack.python_version`` (``azurerm_linux_function_app``
+and its slot) and ``site_config.linux_fx_version = "PYTHON|3.x"`` (the older
+``azurerm_function_app`` and its slot).
+
+A value is followed to where it is written, within the module directory:
+``var.NAME`` to the variable's default and to every ``NAME = ...`` in the
+directory's ``*.tfvars`` / ``*.tfvars.json``; ``local.NAME`` to its ``locals``
+entry; both branches of ``cond ? a : b``; object attributes and tuple indexes
+of those.  A local module (``source = "./modules/fn"``) is read to learn which
+of its inputs reach a sink: the caller's argument for such an input is a site
+too.  A literal list in ``contains([...], var.NAME)`` of that variable's
+``validation`` is kept valid like CloudFormation's AllowedValues.  Anything
+else (a function call, a data source, ``each.value``, an interpolation) is
+reported at the use site as unresolved.
+
+tree-sitter-hcl gives byte spans for ``.tf``/``.tfvars`` and keeps going past
+syntax errors, which are reported, never edited; tree-sitter-json gives the
+spans of ``.tf.json``, whose meaning is checked with the stdlib ``json``.
+Nothing is run and no provider or module is downloaded.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
+from . import Format, register
+
+_HCL_COMMENTS = ("#", "//", "/*")
+_LAMBDA_LIKE = re.compile(r"(python|nodejs|java|dotnet|dotnetcore|ruby|go|provided)[0-9.]*(\.x|\.al2(023)?|-edge)?$")
+_LAMBDA_MODULE = re.compile(r"terraform-aws-modules/(lambda/aws|terraform-aws-lambda)(\b|/|$)")
+_FX_PYTHON = re.compile(r"(?i)(python\|)(\d+\.\d+)")
+_TEMPLATE_REF = re.compile(r"\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)\s*\}")
+MAX_MODULE_DEPTH = 8
+
+
+def _is_tf(name: str) -> bool:
+    n = name.lower()
+    return n.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json"))
+
+
+def _is_tfvars(path: str) -> bool:
+    return path.lower().endswith((".tfvars", ".tfvars.json"))
+
+
+@functools.lru_cache(maxsize=2)
+def _parser(kind: str):
+    import tree_sitter
+
+    if kind == "hcl":
+        import tree_sitter_hcl as grammar
+    else:
+        import tree_sitter_json as grammar
+    return tree_sitter.Parser(tree_sitter.Language(grammar.language()))
+
+
+# --- expressions: what a value is, wherever it is written ---------------------
+
+
+@dataclass
+class _Str:
+    value: str
+    start: int
+    end: int
+    quote: str | None  # None: written so that it cannot be rewritten in place (escapes)
+    path: tuple
+
+
+@dataclass
+class _Tuple:
+    items: list
+    start: int
+    end: int
+    path: tuple
+    json: bool
+
+
+@dataclass
+class _Obj:
+    fields: dict
+
+
+@dataclass
+class _Ref:
+    kind: str  # var | local | ...
+    name: str
+    rest: list  # attribute names / indexes after var.NAME
+    start: int
+    end: int
+
+
+@dataclass
+class _Cond:
+    branches: list
+
+
+@dataclass
+class _Opaque:
+    what: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Body:
+    attrs: dict  # name -> expression (JSON: every field)
+    blocks: list  # (type, labels, _Body)
+    json: bool = False
+    contains: list = field(default_factory=list)  # (NAME, _Tuple) for each contains([...], var.NAME)
+
+    def nested(self, name: str) -> list[_Body]:
+        out = [b for t, _, b in self.blocks if t == name]
+        if self.json:
+            value = self.attrs.get(name)
+            for v in (value.items if isinstance(value, _Tuple) else [value]):
+                if isinstance(v, _Obj):
+                    out.append(_body_of(v))
+        return out
+
+
+def _body_of(obj: _Obj) -> _Body:
+    return _Body(attrs=obj.fields, blocks=[], json=True)
+
+
+@dataclass
+class _File:
+    path: str
+    text: str
+    top: list  # (type, labels, _Body)
+    tfvars: dict  # name -> expression, for .tfvars files
+
+
+# --- HCL (tree-sitter-hcl) -----------------------------------------------------
+
+
+class _Hcl:
+    def __init__(self, text: str, data: bytes):
+        self.data = data
+        self.ascii = len(self.data) == len(text)
+
+    def offset(self, byte: int) -> int:
+        return byte if self.ascii else len(self.data[:byte].decode("utf-8", "ignore"))
+
+    def text(self, node) -> str:
+        return self.data[node.start_byte:node.end_byte].decode("utf-8")
+
+    def span(self, node) -> tuple[int, int]:
+        return self.offset(node.start_byte), self.offset(node.end_byte)
+
+    def body(self, node) -> _Body:
+        body = _Body(attrs={}, blocks=[])
+        for child in node.named_children:
+            if child.type == "attribute":
+                name, value = child.named_children[0], child.named_children[-1]
+                body.attrs[self.text(name)] = self.expr(value)
+                if self.text(name) == "condition":
+                    body.contains += self._contains(value)
+            elif child.type == "block":
+                kids = child.named_children
+                labels = [self._label(k) for k in kids[1:] if k.type in ("string_lit", "identifier")]
+                inner = next((k for k in kids if k.type == "body"), None)
+                body.blocks.append((self.text(kids[0]), labels, self.body(inner) if inner else _Body({}, [])))
+        return body
+
+    def _contains(self, node) -> list:
+        """(NAME, list) for each ``contains([...], var.NAME)`` under ``node``."""
+        out = []
+        if node.type == "function_call" and self.text(node.named_children[0]) == "contains":
+            args = next((c for c in node.named_children if c.type == "function_arguments"), None)
+            exprs = [c for c in args.named_children if c.type == "expression"] if args is not None else []
+            if len(exprs) == 2:
+                allowed, value = self.expr(exprs[0]), self.expr(exprs[1])
+                if isinstance(allowed, _Tuple) and isinstance(value, _Ref) and value.kind == "var" and not value.rest:
+                    out.append((value.name, allowed))
+        for child in node.named_children:
+            out += self._contains(child)
+        return out
+
+    def _label(self, node) -> str:
+        return self._string(node)[0] if node.type == "string_lit" else self.text(node)
+
+    def _string(self, node) -> tuple[str, int, int]:
+        """Content of a string literal (edge blanks included) and its span."""
+        first, last = node.children[0], node.children[-1]
+        return self.data[first.end_byte:last.start_byte].decode("utf-8"), node.start_byte, node.end_byte
+
+    def expr(self, node):
+        kids = [c for c in node.children if c.type != "comment"]
+        start, end = self.span(node)
+        t = node.type
+        if t == "expression":
+            if len(kids) == 1:
+                return self.expr(kids[0])
+            if kids[0].type == "(":
+                return self.expr(kids[1])
+            if kids[0].type == "variable_expr":
+                return self._traversal(kids, start, end)
+            return _Opaque("an expression", start, end)
+        if t == "literal_value":
+            if kids[0].type == "string_lit":
+                value, _, _ = self._string(kids[0])
+                return _Str(value, start, end, '"' if "\\" not in value and "%{" not in value else None,
+                            hcl_path(kids[0]))
+            return _Opaque(f"the literal {self.text(node)}", start, end)
+        if t == "variable_expr":
+            return self._traversal(kids, start, end)
+        if t == "collection_value":
+            return self.expr(kids[0])
+        if t == "tuple":
+            return _Tuple([self.expr(k) for k in kids if k.type == "expression"], start, end, hcl_path(node), False)
+        if t == "object":
+            fields = {}
+            for elem in (k for k in kids if k.type == "object_elem"):
+                key, value = [c for c in elem.children if c.type == "expression"][:2]
+                k = self.expr(key)
+                name = k.value if isinstance(k, _Str) else None
+                if name is None and [c.type for c in key.named_children] == ["variable_expr"]:
+                    name = self.text(key)  # a bare name: { runtime = ... }
+                if name is not None:
+                    fields[name] = self.expr(value)
+            return _Obj(fields)
+        if t == "conditional":
+            exprs = [k for k in kids if k.type == "expression"]
+            return _Cond([self.expr(exprs[1]), self.expr(exprs[2])])
+        if t == "function_call":
+            return _Opaque(f"a call to {self.text(kids[0])}()", start, end)
+        if t == "template_expr":
+            inner = kids[0]
+            parts = [c for c in inner.children if c.type not in ("quoted_template_start", "quoted_template_end")]
+            if inner.type == "quoted_template" and len(parts) == 1 and parts[0].type == "template_interpolation":
+                expr = next(c for c in parts[0].children if c.type == "expression")
+                return self.expr(expr)
+            return _Opaque("a heredoc" if inner.type == "heredoc_template" else "an interpolated string", start, end)
+        return _Opaque("an expression", start, end)
+
+    def _traversal(self, kids, start: int, end: int):
+        head = self.text(kids[0])
+        rest = []
+        for step in kids[1:]:
+            if step.type == "get_attr":
+                rest.append(self.text(step.named_children[-1]))
+            elif step.type == "index" and step.named_children and step.named_children[0].type == "new_index":
+                idx = next((c for c in step.named_children[0].children if c.type == "expression"), None)
+                value = self.expr(idx) if idx is not None else None
+                if isinstance(value, _Str):
+                    rest.append(value.value)
+                elif idx is not None and self.text(idx).isdigit():
+                    rest.append(int(self.text(idx)))
+                else:
+                    return _Opaque(f"an index into {head}", start, end)
+            else:
+                return _Opaque(f"a splat or index of {head}", start, end)
+        if head in ("var", "local") and rest and isinstance(rest[0], str):
+            return _Ref(head, rest[0], rest[1:], start, end)
+        what = {"data": "a data source", "module": "a module output", "each": "each.value of a for_each",
+                "count": "count.index"}.get(head, f"a reference to {head}")
+        return _Opaque(what, start, end)
+
+
+def hcl_path(node) -> tuple:
+    """Where ``node`` sits in ``hcl_semantic``'s nested lists."""
+    steps = []
+    while node.parent is not None:
+        parent = node.parent
+        kids = [c for c in parent.children if c.type != "comment"]
+        if parent.type == "tuple":
+            steps.append([k.id for k in kids if k.type == "expression"].index(node.id))
+        elif len(kids) > 1:
+            steps.append(1 + [k.id for k in kids].index(node.id))
+        node = parent
+    return tuple(reversed(steps))
+
+
+def hcl_semantic(node, data: bytes):
+    """The tree as nested lists without comments: a string literal is its
+    content, a tuple the list of its elements, a single-child node its child."""
+    if node.type == "string_lit":
+        return data[node.children[0].end_byte:node.children[-1].start_byte].decode("utf-8")
+    kids = [c for c in node.children if c.type != "comment"]
+    if node.type == "tuple":
+        return [hcl_semantic(k, data) for k in kids if k.type == "expression"]
+    if not kids:
+        return data[node.start_byte:node.end_byte].decode("utf-8")
+    if len(kids) == 1:
+        return hcl_semantic(kids[0], data)
+    return [node.type] + [hcl_semantic(k, data) for k in kids]
+
+
+def _first_error(node):
+    if node.is_error or node.is_missing:
+        return node
+    for child in node.children:
+        if child.has_error or child.is_missing:
+            found = _first_error(child)
+            if found is not None:
+                return found
+    return None
+
+
+# --- JSON (tree-sitter-json for spans) ----------------------------------------
+
+
+class _Json:
+    def __init__(self, text: str, data: bytes, tfvars: bool):
+        self.data = data
+        self.ascii = len(self.data) == len(text)
+        self.tfvars = tfvars  # .tfvars.json values are literal, not templates
+
+    offset = _Hcl.offset
+
+    def value(self, node, path: tuple):
+        start, end = self.offset(node.start_byte), self.offset(node.end_byte)
+        raw = self.data[node.start_byte:node.end_byte].decode("utf-8")
+        if node.type == "string":
+            value = json.loads(raw)
+            quote = '"' if raw[1:-1] == value else None
+            if self.tfvars or "${" not in value:
+                return _Str(value, start, end, quote, path)
+            m = _TEMPLATE_REF.fullmatch(value)
+            if m:
+                head, name, *rest = m.group(1).split(".")
+                if head in ("var", "local"):
+                    return _Ref(head, name, rest, start, end)
+                return _Opaque(f"a reference to {head}", start, end)
+            return _Opaque("an interpolated string", start, end)
+        if node.type == "array":
+            items = [self.value(c, path + (i,)) for i, c in enumerate(node.named_children)]
+            return _Tuple(items, start, end, path, True)
+        if node.type == "object":
+            fields = {}
+            for pair in node.named_children:
+                if pair.type == "pair":
+                    key = json.loads(self.data[pair.child_by_field_name("key").start_byte:
+                                               pair.child_by_field_name("key").end_byte])
+                    fields[key] = self.value(pair.child_by_field_name("value"), path + (key,))
+            return _Obj(fields)
+        return _Opaque(f"the literal {raw}", start, end)
+
+
+_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1, "provider": 1, "locals": 0}
+
+
+def _json_top(root: _Obj) -> list:
+    """Terraform's JSON syntax as (type, labels, body) blocks, as HCL gives them."""
+    out = []
+
+    def walk(kind: str, value, labels: list, depth: int):
+        for v in (value.items if isinstance(value, _Tuple) else [value]):
+            if not isinstance(v, _Obj):
+                continue
+            if depth == 0:
+                out.append((kind, labels, _body_of(v)))
+            else:
+                for name, inner in v.fields.items():
+                    walk(kind, inner, labels + [name], depth - 1)
+
+    for kind, value in root.fields.items():
+        if kind in _LABELS:
+            walk(kind, value, [], _LABELS[kind])
+    return out
+
+
+# --- documents ----------------------------------------------------------------
+
+
+@dataclass
+class _Doc:
+    kind: str  # hcl | json
+    tree: object
+    data: bytes
+    semantic: object = None  # json only: the stdlib's reading
+
+
+def _parse(text: str) -> _Doc:
+    """Terraform's JSON syntax starts with ``{``, which native syntax never does."""
+    data = text.encode("utf-8")
+    if text.lstrip("\ufeff \t\r\n")[:1] == "{":
+        try:
+            meaning = json.loads(text.lstrip("\ufeff"))
+        except json.JSONDecodeError as e:
+            raise ParseError(f"invalid JSON: {e.msg}", offset=e.pos + (1 if text.startswith("\ufeff") else 0)) from None
+        return _Doc("json", _parser("json").parse(data), data, meaning)
+    tree = _parser("hcl").parse(data)
+    if tree.root_node.has_error:
+        bad = _first_error(tree.root_node)
+        where = _Hcl(text, data).offset(bad.start_byte if bad is not None else 0)
+        what = f"missing {bad.type}" if bad is not None and bad.is_missing else "syntax error"
+        raise ParseError(f"Terraform {what}; file left unchanged", offset=where)
+    return _Doc("hcl", tree, data)
+
+
+def _load(path: str, doc: _Doc, text: str) -> _File:
+    tfvars = _is_tfvars(path)
+    if doc.kind == "json":
+        reader = _Json(text, doc.data, tfvars)
+        root = next((c for c in doc.tree.root_node.named_children if c.type == "object"), None)
+        obj = reader.value(root, ()) if root is not None else _Obj({})
+        obj = obj if isinstance(obj, _Obj) else _Obj({})
+        return _File(path, text, [] if tfvars else _json_top(obj), obj.fields if tfvars else {})
+    reader = _Hcl(text, doc.data)
+    body_node = next((c for c in doc.tree.root_node.named_children if c.type == "body"), None)
+    body = reader.body(body_node) if body_node is not None else _Body({}, [])
+    return _File(path, text, [] if tfvars else body.blocks, body.attrs if tfvars else {})
+
+
+# --- sinks: where a runtime is used -------------------------------------------
+
+
+def _fx_python(value: str):
+    """linux_fx_version "PYTHON|3.9" -> ("3.9", spell) ; other stacks -> None."""
+    m = _FX_PYTHON.fullmatch(value)
+    if not m:
+        return None
+    prefix = m.group(1)
+    return m.group(2), lambda target: (f'"{prefix}{target}"', f"{prefix}{target}")
+
+
+@dataclass
+class _Sink:
+    provider: str
+    is_list: bool
+    expr: object
+    file: str
+    address: str  # who uses the value: aws_lambda_function.api, module.fn.aws_lambda_function.this
+    attr: str
+    convert: object = None  # literal -> (runtime id, spell) or None when not a runtime
+    quiet: bool = False  # a guess (a module input named runtime): report only Lambda-like literals
+    via: str | None = None  # a local module's call: "module.fn input py"
+
+
+def _resource_sinks(f: _File, kind: str, labels: list, body: _Body) -> list[_Sink]:
+    if kind != "resource" or len(labels) != 2:
+        return []
+    rtype, address = labels[0], f"{labels[0]}.{labels[1]}"
+    out = []
+
+    def add(provider, is_list, b: _Body, attr, convert=None):
+        if attr in b.attrs:
+            out.append(_Sink(provider, is_list, b.attrs[attr], f.path, address, attr, convert))
+
+    if rtype == "aws_lambda_function":
+        add("aws", False, body, "runtime")
+    elif rtype == "aws_lambda_layer_version":
+        add("aws", True, body, "compatible_runtimes")
+    elif rtype == "google_cloudfunctions_function":
+        add("gcp", False, body, "runtime")
+    elif rtype == "google_cloudfunctions2_function":
+        for b in body.nested("build_config"):
+            add("gcp", False, b, "runtime")
+    elif rtype in ("azurerm_linux_function_app", "azurerm_linux_function_app_slot"):
+        for sc in body.nested("site_config"):
+            for stack in sc.nested("application_stack"):
+                add("azure", False, stack, "python_version")
+    elif rtype in ("azurerm_function_app", "azurerm_function_app_slot"):
+        for sc in body.nested("site_config"):
+            add("azure", False, sc, "linux_fx_version", _fx_python)
+    return out
+
+
+def _module_source(body: _Body) -> str | None:
+    source = body.attrs.get("source")
+    return source.value if isinstance(source, _Str) else None
+
+
+def _is_local(source: str) -> bool:
+    return source.startswith(("./", "../")) or source in (".", "..")
+
+
+# --- a module directory -------------------------------------------------------
+
+
+@dataclass
+class _Var:
+    name: str
+    file: _File
+    default: object = None
+    validation: list = field(default_factory=list)  # tuples in contains([...], var.NAME)
+
+
+class _Module:
+    """The files of one directory, with its variables, tfvars and locals."""
+
+    def __init__(self, directory: str, files: list[_File], loader):
+        self.directory = directory
+        self.files = files
+        self.loader = loader
+        self.vars: dict[str, _Var] = {}
+        self.tfvars: dict[str, list[tuple[_File, object]]] = {}
+        self.locals: dict[str, tuple[_File, object]] = {}
+        self.file_of: dict[int, _File] = {}
+        for f in files:
+            for name, value in f.tfvars.items():
+                self.tfvars.setdefault(name, []).append((f, value))
+            for kind, labels, body in f.top:
+                if kind == "variable" and labels:
+                    var = self.vars[labels[0]] = _Var(labels[0], f, body.attrs.get("default"))
+                    for v in body.nested("validation"):
+                        var.validation += [t for name, t in v.contains if name == labels[0]]
+                elif kind == "locals":
+                    for name, value in body.attrs.items():
+                        self.locals[name] = (f, value)
+
+    @functools.cached_property
+    def sinks(self) -> list[_Sink]:
+        out = []
+        for f in self.files:
+            for kind, labels, body in f.top:
+                out += _resource_sinks(f, kind, labels, body)
+                if kind == "module" and labels:
+                    out += self._module_sinks(f, labels[0], body)
+        return out
+
+    def _module_sinks(self, f: _File, name: str, body: _Body) -> list[_Sink]:
+        source = _module_source(body)
+        address = f"module.{name}"
+        out = []
+        if source is not None and _LAMBDA_MODULE.search(source):
+            for attr, is_list in (("runtime", False), ("compatible_runtimes", True)):
+                if attr in body.attrs:
+                    out.append(_Sink("aws", is_list, body.attrs[attr], f.path, address, attr))
+            return out
+        inner = self.loader(os.path.normpath(os.path.join(os.path.dirname(f.path), source))) \
+            if source is not None and _is_local(source) else None
+        if inner is None:
+            if "runtime" in body.attrs:
+                out.append(_Sink("aws", False, body.attrs["runtime"], f.path, address, "runtime", quiet=True))
+            return out
+        for input_name, sink in inner.inputs().items():
+            if input_name in body.attrs:
+                out.append(_Sink(sink.provider, sink.is_list, body.attrs[input_name], f.path,
+                                 f"{address}.{sink.address}", input_name, sink.convert, sink.quiet,
+                                 via=f"{address} input {input_name}"))
+        return out
+
+    def inputs(self) -> dict[str, _Sink]:
+        """This module's variables that reach a sink, with the sink they reach."""
+        out = {}
+        for sink in self.sinks:
+            for name in Resolver(self).vars_reached(sink.expr):
+                out.setdefault(name, sink)
+        return out
+
+
+# --- resolution ---------------------------------------------------------------
+
+
+@dataclass
+class _Hit:
+    """A literal (or list) a sink's value comes from, and how it got there."""
+
+    value: object  # _Str | _Tuple | _Opaque
+    file: str
+    kind: str
+    where: str
+
+
+class Resolver:
+    def __init__(self, module: _Module):
+        self.m = module
+
+    def hits(self, expr, file: str, kind: str, where: str, seen=frozenset()) -> list[_Hit]:
+        if isinstance(expr, (_Str, _Tuple)):
+            return [_Hit(expr, file, kind, where)]
+        if isinstance(expr, _Cond):
+            return [h for b in expr.branches for h in self.hits(b, file, kind, where, seen)]
+        if isinstance(expr, _Ref):
+            key = (expr.kind, expr.name)
+            if key in seen:
+                return [_Hit(_Opaque(f"{expr.kind}.{expr.name} refers to itself", expr.start, expr.end), file, kind, where)]
+            seen = seen | {key}
+            out = []
+            if expr.kind == "var":
+                var = self.m.vars.get(expr.name)
+                if var is not None and var.default is not None:
+                    out += self._select(var.default, expr.rest, var.file.path, "variable-default",
+                                        f'variable "{expr.name}" default', seen)
+                for f, value in self.m.tfvars.get(expr.name, []):
+                    out += self._select(value, expr.rest, f.path, "tfvars",
+                                        f"{expr.name} in {os.path.basename(f.path)}", seen)
+                if not out:
+                    why = "is not declared" if var is None else "has no default and no .tfvars value"
+                    out.append(_Hit(_Opaque(f"var.{expr.name} {why}", expr.start, expr.end), file, kind, where))
+                return out
+            entry = self.m.locals.get(expr.name)
+            if entry is None:
+                return [_Hit(_Opaque(f"local.{expr.name} is not defined", expr.start, expr.end), file, kind, where)]
+            return self._select(entry[1], expr.rest, entry[0].path, "local", f"local.{expr.name}", seen)
+        if isinstance(expr, _Obj):
+            return [_Hit(_Opaque("an object", 0, 0), file, kind, where)]
+        return [_Hit(expr, file, kind, where)]
+
+    def _select(self, expr, rest: list, file: str, kind: str, where: str, seen) -> list[_Hit]:
+        for step in rest:
+            if isinstance(expr, _Obj) and isinstance(step, str) and step in expr.fields:
+                expr = expr.fields[step]
+                where = f"{where}.{step}"
+            elif isinstance(expr, _Tuple) and isinstance(step, int) and step < len(expr.items):
+                expr = expr.items[step]
+                where = f"{where}[{step}]"
+            elif isinstance(expr, _Ref):
+                return self.hits(_Ref(expr.kind, expr.name, expr.rest + rest[rest.index(step):], expr.start, expr.end),
+                                 file, kind, where, seen)
+            else:
+                return [_Hit(_Opaque(f"{where} has no {step!r}", 0, 0), file, kind, where)]
+        return self.hits(expr, file, kind, where, seen)
+
+    def vars_reached(self, expr, seen=frozenset()) -> set[str]:
+        if isinstance(expr, _Cond):
+            return set().union(*(self.vars_reached(b, seen) for b in expr.branches))
+        if isinstance(expr, _Tuple):
+            return set().union(set(), *(self.vars_reached(i, seen) for i in expr.items))
+        if isinstance(expr, _Ref) and (expr.kind, expr.name) not in seen:
+            if expr.kind == "var":
+                return {expr.name}
+            entry = self.m.locals.get(expr.name)
+            return self.vars_reached(entry[1], seen | {(expr.kind, expr.name)}) if entry else set()
+        return set()
+
+
+# --- from hits to sites -------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self, module: _Module):
+        self.m = module
+        self.sites: dict[tuple[str, int], Site] = {}
+        self.site_file: dict[int, str] = {}
+        self.lists: dict[tuple[str, int], ListInfo] = {}
+        self.unresolved: dict[str, list[Unresolved]] = {}
+        self.reaches: list[tuple[Item, list]] = []
+
+    def sink(self, sink: _Sink) -> None:
+        resolver = Resolver(self.m)
+        kind, where = ("module-input", sink.via) if sink.via else ("property", f"{sink.address} {sink.attr}")
+        for hit in resolver.hits(sink.expr, sink.file, kind, where):
+            value = hit.value
+            if isinstance(value, _Str) and not sink.is_list:
+                self._site(sink, hit, value, None)
+            elif isinstance(value, _Tuple) and sink.is_list:
+                self._list(sink, hit, value, resolver)
+            elif not sink.quiet:
+                what = value.what if isinstance(value, _Opaque) else \
+                    f"{sink.attr} wants {'a list' if sink.is_list else 'a string'}, not {'a list' if isinstance(value, _Tuple) else 'a string'}"
+                start, end = _span(sink.expr)
+                self.unresolved.setdefault(sink.file, []).append(Unresolved(start, end, what, users=[sink.address]))
+        for var_name in resolver.vars_reached(sink.expr):
+            var = self.m.vars.get(var_name)
+            for tup in (var.validation if var is not None else []):
+                self._list(sink, _Hit(tup, var.file.path, "allowed-value", f'variable "{var_name}" validation'),
+                           tup, resolver, validation=True)
+
+    def _site(self, sink: _Sink, hit: _Hit, s: _Str, info: ListInfo | None, kind: str | None = None) -> Site | None:
+        value, spell, quote = s.value, None, s.quote
+        if sink.convert is not None:
+            converted = sink.convert(value)
+            if converted is None:
+                return None
+            value, spell = converted
+        elif sink.quiet and not _LAMBDA_LIKE.match(value):
+            return None
+        key = (hit.file, s.start)
+        site = self.sites.get(key)
+        if site is not None:
+            if sink.address not in site.users:
+                site.users.append(sink.address)
+            return site
+        site = Site(value=value, start=s.start, end=s.end, path=s.path, kind=kind or hit.kind, provider=sink.provider,
+                    quote=quote, users=[sink.address], where=hit.where, in_list=info, spell=spell)
+        self.sites[key] = site
+        return site
+
+    def _list(self, sink: _Sink, hit: _Hit, tup: _Tuple, resolver: Resolver, validation: bool = False) -> None:
+        key = (hit.file, tup.start)
+        info = self.lists.get(key)
+        if info is None:
+            items = []
+            for item in tup.items:
+                literal = item if isinstance(item, _Str) else None
+                start, end = _span(item)
+                items.append(Item(value=literal.value if literal else None, start=start, end=end))
+            info = ListInfo(path=tup.path, items=items, flow=True, comment="" if tup.json else _HCL_COMMENTS)
+            self.lists[key] = info
+        for i, item in enumerate(tup.items):
+            entry = _Hit(item, hit.file, hit.kind, hit.where)
+            if isinstance(item, _Str):
+                self._site(sink, entry, item, info)
+            elif not validation:
+                reached = []
+                for h in resolver.hits(item, hit.file, hit.kind, hit.where):
+                    if isinstance(h.value, _Str):
+                        site = self._site(sink, h, h.value, None)
+                        if site is not None:
+                            reached.append(site)
+                    elif not sink.quiet:
+                        start, end = _span(item)
+                        what = h.value.what if isinstance(h.value, _Opaque) else "a list inside the list"
+                        self.unresolved.setdefault(hit.file, []).append(Unresolved(start, end, what, users=[sink.address]))
+                info.items[i].reaches = reached
+
+    def located(self, paths) -> dict:
+        by_file: dict[str, Located] = {}
+        for (file, _), site in self.sites.items():
+            by_file.setdefault(file, Located([], [])).sites.append(site)
+        for file, items in self.unresolved.items():
+            seen = set()
+            for u in items:
+                if (u.start, u.reason) not in seen:
+                    seen.add((u.start, u.reason))
+                    by_file.setdefault(file, Located([], [])).unresolved.append(u)
+        return {p: by_file.get(p) for p in paths}
+
+
+def _span(expr) -> tuple[int, int]:
+    if isinstance(expr, _Cond):
+        spans = [_span(b) for b in expr.branches]
+        return min(s for s, _ in spans), max(e for _, e in spans)
+    if isinstance(expr, _Obj):
+        spans = [_span(v) for v in expr.fields.values()] or [(0, 0)]
+        return min(s for s, _ in spans), max(e for _, e in spans)
+    return expr.start, expr.end
+
+
+@register
+class Terraform(Format):
+    name = "terraform"
+    extensions = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
+    unit = "directory"
+
+    def prefilter(self, data: bytes) -> bool:
+        return (b"runtime" in data or b"python_version" in data or b"linux_fx_version" in data
+                or (b"module" in data and (b'"./' in data or b'"../' in data)))
+
+    def parse(self, text: str):
+        return _parse(text)
+
+    def unit_files(self, directory: str) -> list[str]:
+        try:
+            names = os.listdir(directory or ".")
+        except OSError:
+            return []
+        return sorted(os.path.join(directory, n) for n in names
+                      if _is_tf(n) and os.path.isfile(os.path.join(directory, n)))
+
+    def locate(self, doc, text: str) -> Located | None:
+        return self.locate_unit({"": (doc, text)}).get("")
+
+    def locate_unit(self, parsed: dict) -> dict:
+        loader = _Loader(self)
+        files = [_load(path, doc, text) for path, (doc, text) in parsed.items()]
+        directory = os.path.dirname(next(iter(parsed), ""))
+        module = _Module(directory, files, loader)
+        loader.seen.add(os.path.realpath(directory or "."))
+        collector = _Collector(module)
+        for sink in module.sinks:
+            collector.sink(sink)
+        return collector.located(parsed)
+
+    def semantic(self, doc):
+        if doc.kind == "json":
+            return doc.semantic
+        return hcl_semantic(doc.tree.root_node, doc.data)
+
+
+class _Loader:
+    """Reads local modules from disk (read-only context), each directory once."""
+
+    def __init__(self, fmt: Terraform, depth: int = 0):
+        self.fmt = fmt
+        self.seen: set[str] = set()
+        self.cache: dict[str, _Module | None] = {}
+        self.depth = depth
+
+    def __call__(self, directory: str) -> _Module | None:
+        real = os.path.realpath(directory or ".")
+        if real in self.cache:
+            return self.cache[real]
+        if real in self.seen or len(self.seen) > 64:
+            return None
+        self.seen.add(real)
+        files = []
+        for path in self.fmt.unit_files(directory):
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    text = fh.read()
+                files.append(_load(path, _parse(text), text))
+            except (OSError, UnicodeDecodeError, ParseError):
+                continue
+        module = _Module(directory, files, self) if files else None
+        self.cache[real] = module
+        return module

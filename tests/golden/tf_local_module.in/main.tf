@@ -1,0 +1,21 @@
+module "orders" {
+  source  = "./modules/fn"
+  name    = "orders"
+  py      = "python3.9" # the caller's choice wins
+}
+
+module "billing" {
+  source = "./modules/fn"
+  name   = "billing"
+}
+
+module "deps" {
+  source   = "./modules/layer"
+  runtimes = ["python3.8", "python3.12"]
+}
+
+module "gcf" {
+  source          = "./modules/fn"
+  name            = "gcf"
+  google_runtime  = "python39"
+}

@@ -1,0 +1,13 @@
+variable "stage" {
+  type = string
+}
+
+variable "runtime" {
+  type    = string
+  default = "python3.13"
+}
+
+variable "layer_runtimes" {
+  type    = list(string)
+  default = ["python3.13"]
+}
