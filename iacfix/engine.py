@@ -148,7 +148,7 @@ def _process_unit(fmt, paths: list[str], opts: Options) -> list[FileResult]:
         return list(results.values())
     files: dict[str, _File] = {}
     for path, raw in data.items():
-        if fmt.unit == "file" and not fmt.prefilter(raw):
+        if not (fmt.prefilter(raw) or fmt.context(path, raw)):
             continue
         result = results[path]
         text = _decode(raw, result)

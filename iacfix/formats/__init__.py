@@ -22,6 +22,8 @@ Most formats see one file at a time (``unit = "file"``).  A format whose
 values travel between files (Terraform: variables, ``.tfvars``, locals) sets
 ``unit = "directory"``, lists a directory's files in ``unit_files`` and
 overrides ``locate_unit``, which gets every parsed file of the unit at once.
+A unit is parsed when any of its files passes the prefilter; then each file
+that passes it or ``context`` is parsed.
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ class Format:
 
     def check_edit(self, old: str, new: str) -> str | None:
         return None
+
+    def context(self, path: str, data: bytes) -> bool:
+        """Directory units: whether a file the prefilter rejects may still hold
+        what leads to a site elsewhere in its unit, and so must be parsed."""
+        return False
 
     def locate_unit(self, parsed: dict) -> dict:
         """{path: (doc, text)} -> {path: Located | None}; one file at a time unless overridden."""

@@ -76,7 +76,11 @@ class _Str:
     start: int
     end: int
     quote: str | None  # None: written so that it cannot be rewritten in place (escapes)
-    path: tuple
+    where: object  # JSON: the key path; HCL: the node, whose path is found only if it becomes a site
+
+    @property
+    def path(self) -> tuple:
+        return self.where if isinstance(self.where, tuple) else hcl_path(self.where)
 
 
 @dataclass
@@ -84,8 +88,10 @@ class _Tuple:
     items: list
     start: int
     end: int
-    path: tuple
+    where: object
     json: bool
+
+    path = _Str.path
 
 
 @dataclass
@@ -114,25 +120,57 @@ class _Opaque:
     end: int
 
 
+class _Attrs:
+    """An HCL body's attributes, each turned into an expression only when asked
+    for: most of a configuration is never looked at."""
+
+    def __init__(self, reader, nodes: dict):
+        self.reader, self.nodes, self.done = reader, nodes, {}
+
+    def get(self, name: str, default=None):
+        if name not in self.done:
+            node = self.nodes.get(name)
+            if node is None:
+                return default
+            self.done[name] = self.reader.expr(node)
+        return self.done[name]
+
+    def __contains__(self, name) -> bool:
+        return name in self.nodes
+
+    def __getitem__(self, name: str):
+        if name not in self.nodes:
+            raise KeyError(name)
+        return self.get(name)
+
+    def keys(self):
+        return self.nodes.keys()
+
+
 @dataclass
 class _Body:
-    attrs: dict  # name -> expression (JSON: every field)
-    blocks: list  # (type, labels, _Body)
-    json: bool = False
-    contains: list = field(default_factory=list)  # (NAME, _Tuple) for each contains([...], var.NAME)
+    attrs: object  # name -> expression: _Attrs (HCL) or a dict (JSON: every field)
+    blocks: list  # (type, labels, body node) for HCL; built on demand
+    reader: object = None  # the _Hcl reader; None for JSON
 
     def nested(self, name: str) -> list[_Body]:
-        out = [b for t, _, b in self.blocks if t == name]
-        if self.json:
-            value = self.attrs.get(name)
-            for v in (value.items if isinstance(value, _Tuple) else [value]):
-                if isinstance(v, _Obj):
-                    out.append(_body_of(v))
+        if self.reader is not None:
+            return [self.reader.body(node) for t, _, node in self.blocks if t == name]
+        out = []
+        value = self.attrs.get(name)
+        for v in (value.items if isinstance(value, _Tuple) else [value]):
+            if isinstance(v, _Obj):
+                out.append(_body_of(v))
         return out
+
+    def contains(self) -> list:
+        """(NAME, list) for each ``contains([...], var.NAME)`` in ``condition`` (HCL only)."""
+        node = self.attrs.nodes.get("condition") if self.reader is not None else None
+        return self.reader.contains(node) if node is not None else []
 
 
 def _body_of(obj: _Obj) -> _Body:
-    return _Body(attrs=obj.fields, blocks=[], json=True)
+    return _Body(attrs=obj.fields, blocks=[])
 
 
 @dataclass
@@ -140,7 +178,7 @@ class _File:
     path: str
     text: str
     top: list  # (type, labels, _Body)
-    tfvars: dict  # name -> expression, for .tfvars files
+    tfvars: object  # name -> expression (see _Attrs), for .tfvars files
 
 
 # --- HCL (tree-sitter-hcl) -----------------------------------------------------
@@ -161,21 +199,19 @@ class _Hcl:
         return self.offset(node.start_byte), self.offset(node.end_byte)
 
     def body(self, node) -> _Body:
-        body = _Body(attrs={}, blocks=[])
-        for child in node.named_children:
+        """A block's body: its attributes (converted when asked for) and its
+        blocks (read when asked for)."""
+        attrs, blocks = {}, []
+        for child in (node.named_children if node is not None else ()):
             if child.type == "attribute":
-                name, value = child.named_children[0], child.named_children[-1]
-                body.attrs[self.text(name)] = self.expr(value)
-                if self.text(name) == "condition":
-                    body.contains += self._contains(value)
+                attrs[self.text(child.named_children[0])] = child.named_children[-1]
             elif child.type == "block":
                 kids = child.named_children
                 labels = [self._label(k) for k in kids[1:] if k.type in ("string_lit", "identifier")]
-                inner = next((k for k in kids if k.type == "body"), None)
-                body.blocks.append((self.text(kids[0]), labels, self.body(inner) if inner else _Body({}, [])))
-        return body
+                blocks.append((self.text(kids[0]), labels, next((k for k in kids if k.type == "body"), None)))
+        return _Body(_Attrs(self, attrs), blocks, self)
 
-    def _contains(self, node) -> list:
+    def contains(self, node) -> list:
         """(NAME, list) for each ``contains([...], var.NAME)`` under ``node``."""
         out = []
         if node.type == "function_call" and self.text(node.named_children[0]) == "contains":
@@ -186,7 +222,7 @@ class _Hcl:
                 if isinstance(allowed, _Tuple) and isinstance(value, _Ref) and value.kind == "var" and not value.rest:
                     out.append((value.name, allowed))
         for child in node.named_children:
-            out += self._contains(child)
+            out += self.contains(child)
         return out
 
     def _label(self, node) -> str:
@@ -212,15 +248,14 @@ class _Hcl:
         if t == "literal_value":
             if kids[0].type == "string_lit":
                 value, _, _ = self._string(kids[0])
-                return _Str(value, start, end, '"' if "\\" not in value and "%{" not in value else None,
-                            hcl_path(kids[0]))
+                return _Str(value, start, end, '"' if "\\" not in value and "%{" not in value else None, kids[0])
             return _Opaque(f"the literal {self.text(node)}", start, end)
         if t == "variable_expr":
             return self._traversal(kids, start, end)
         if t == "collection_value":
             return self.expr(kids[0])
         if t == "tuple":
-            return _Tuple([self.expr(k) for k in kids if k.type == "expression"], start, end, hcl_path(node), False)
+            return _Tuple([self.expr(k) for k in kids if k.type == "expression"], start, end, node, False)
         if t == "object":
             fields = {}
             for elem in (k for k in kids if k.type == "object_elem"):
@@ -412,8 +447,9 @@ def _load(path: str, doc: _Doc, text: str) -> _File:
         return _File(path, text, [] if tfvars else _json_top(obj), obj.fields if tfvars else {})
     reader = _Hcl(text, doc.data)
     body_node = next((c for c in doc.tree.root_node.named_children if c.type == "body"), None)
-    body = reader.body(body_node) if body_node is not None else _Body({}, [])
-    return _File(path, text, [] if tfvars else body.blocks, body.attrs if tfvars else {})
+    body = reader.body(body_node)
+    top = [] if tfvars else [(kind, labels, reader.body(node)) for kind, labels, node in body.blocks]
+    return _File(path, text, top, body.attrs if tfvars else {})
 
 
 # --- sinks: where a runtime is used -------------------------------------------
@@ -498,20 +534,21 @@ class _Module:
         self.files = files
         self.loader = loader
         self.vars: dict[str, _Var] = {}
-        self.tfvars: dict[str, list[tuple[_File, object]]] = {}
-        self.locals: dict[str, tuple[_File, object]] = {}
+        # name -> (file, attributes, name): read from the attributes only when used
+        self.tfvars: dict[str, list[tuple[_File, object, str]]] = {}
+        self.locals: dict[str, tuple[_File, object, str]] = {}
         self.file_of: dict[int, _File] = {}
         for f in files:
-            for name, value in f.tfvars.items():
-                self.tfvars.setdefault(name, []).append((f, value))
+            for name in f.tfvars.keys():
+                self.tfvars.setdefault(name, []).append((f, f.tfvars, name))
             for kind, labels, body in f.top:
                 if kind == "variable" and labels:
                     var = self.vars[labels[0]] = _Var(labels[0], f, body.attrs.get("default"))
                     for v in body.nested("validation"):
-                        var.validation += [t for name, t in v.contains if name == labels[0]]
+                        var.validation += [t for name, t in v.contains() if name == labels[0]]
                 elif kind == "locals":
-                    for name, value in body.attrs.items():
-                        self.locals[name] = (f, value)
+                    for name in body.attrs.keys():
+                        self.locals[name] = (f, body.attrs, name)
 
     @functools.cached_property
     def sinks(self) -> list[_Sink]:
@@ -587,8 +624,8 @@ class Resolver:
                 if var is not None and var.default is not None:
                     out += self._select(var.default, expr.rest, var.file.path, "variable-default",
                                         f'variable "{expr.name}" default', seen)
-                for f, value in self.m.tfvars.get(expr.name, []):
-                    out += self._select(value, expr.rest, f.path, "tfvars",
+                for f, attrs, name in self.m.tfvars.get(expr.name, []):
+                    out += self._select(attrs.get(name), expr.rest, f.path, "tfvars",
                                         f"{expr.name} in {os.path.basename(f.path)}", seen)
                 if not out:
                     why = "is not declared" if var is None else "has no default and no .tfvars value"
@@ -597,7 +634,7 @@ class Resolver:
             entry = self.m.locals.get(expr.name)
             if entry is None:
                 return [_Hit(_Opaque(f"local.{expr.name} is not defined", expr.start, expr.end), file, kind, where)]
-            return self._select(entry[1], expr.rest, entry[0].path, "local", f"local.{expr.name}", seen)
+            return self._select(entry[1].get(entry[2]), expr.rest, entry[0].path, "local", f"local.{expr.name}", seen)
         if isinstance(expr, _Obj):
             return [_Hit(_Opaque("an object", 0, 0), file, kind, where)]
         return [_Hit(expr, file, kind, where)]
@@ -626,7 +663,7 @@ class Resolver:
             if expr.kind == "var":
                 return {expr.name}
             entry = self.m.locals.get(expr.name)
-            return self.vars_reached(entry[1], seen | {(expr.kind, expr.name)}) if entry else set()
+            return self.vars_reached(entry[1].get(entry[2]), seen | {(expr.kind, expr.name)}) if entry else set()
         return set()
 
 
@@ -740,8 +777,13 @@ class Terraform(Format):
     unit = "directory"
 
     def prefilter(self, data: bytes) -> bool:
+        """A sink, or a call of a local module that may hold one."""
         return (b"runtime" in data or b"python_version" in data or b"linux_fx_version" in data
                 or (b"module" in data and (b'"./' in data or b'"../' in data)))
+
+    def context(self, path: str, data: bytes) -> bool:
+        """What a value can travel through: variables, locals, module calls, tfvars."""
+        return b"variable" in data or b"locals" in data or b"module" in data or _is_tfvars(path)
 
     def parse(self, text: str):
         return _parse(text)
