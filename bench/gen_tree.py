@@ -1,7 +1,9 @@
 """Generate a deterministic synthetic monorepo for benchmarking iacfix.
 
 The tree mixes CloudFormation/SAM templates (YAML and JSON, some with outdated
-Python runtimes, some without any Lambda) with unrelated files of the kinds a
+Python runtimes, some without any Lambda) and Terraform module directories
+(.tf with AWS, Google and Azure functions, variables and .tfvars, and .tf files
+with no function at all) with unrelated files of the kinds a
 real monorepo holds: Python and TypeScript sources, Markdown, package.json,
 Kubernetes manifests, GitHub workflows and docker-compose files.
 
@@ -121,6 +123,44 @@ def cfn_no_lambda(r: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+def tf_functions(r: random.Random) -> str:
+    out = [f'variable "runtime_{r.randint(1, 9)}" {{', '  type    = string',
+           f'  default = "{r.choice(RUNTIMES)}"', "}", ""]
+    for k in range(r.randint(1, 8)):
+        kind = r.random()
+        if kind < 0.6:
+            runtime = f'"{r.choice(RUNTIMES)}"' if r.random() < 0.6 else f"var.runtime_{r.randint(1, 9)}"
+            out += [f'resource "aws_lambda_function" "fn{k}" {{', f'  function_name = "svc-fn{k}"',
+                    "  role          = aws_iam_role.lambda.arn", f'  handler       = "app{k}.handler"',
+                    f"  runtime       = {runtime} # team {r.randint(1, 40)}", f"  memory_size   = {r.choice([128, 256, 512])}",
+                    "  environment {", "    variables = {", f'      TABLE = "table-{k}"', "    }", "  }", "}", ""]
+        elif kind < 0.75:
+            out += [f'resource "aws_lambda_layer_version" "layer{k}" {{', f'  layer_name          = "deps{k}"',
+                    f'  compatible_runtimes = ["{r.choice(RUNTIMES)}", "{r.choice(RUNTIMES)}"]', "}", ""]
+        elif kind < 0.88:
+            out += [f'resource "google_cloudfunctions2_function" "gcf{k}" {{', f'  name     = "gcf-{k}"',
+                    '  location = "europe-west1"', "  build_config {",
+                    f'    runtime     = "python3{r.randint(8, 13)}"', '    entry_point = "main"', "  }", "}", ""]
+        else:
+            out += [f'resource "azurerm_linux_function_app" "app{k}" {{', f'  name = "app-{k}"', "  site_config {",
+                    "    application_stack {", f'      python_version = "3.{r.randint(8, 13)}"', "    }", "  }", "}", ""]
+    out += ['resource "aws_iam_role" "lambda" {', '  name = "lambda"', "  assume_role_policy = <<-EOT",
+            '    {"Version": "2012-10-17", "Statement": []}', "  EOT", "}"]
+    return "\n".join(out) + "\n"
+
+
+def tf_no_functions(r: random.Random) -> str:
+    out = []
+    for k in range(r.randint(2, 20)):
+        out += [f'resource "aws_s3_bucket" "b{k}" {{', f'  bucket = "bucket-{r.randint(1, 10**9)}"',
+                "  tags = {", f'    team = "t{r.randint(1, 50)}"', "  }", "}", ""]
+    return "\n".join(out)
+
+
+def tfvars(r: random.Random) -> str:
+    return f'runtime_{r.randint(1, 9)} = "{r.choice(RUNTIMES)}"\nenvironment = "prod"\n'
+
+
 def python_src(r: random.Random) -> str:
     body = []
     for k in range(r.randint(5, 60)):
@@ -167,6 +207,9 @@ KINDS = [
     (10, "web", ".json", package_json),
     (10, "k8s", ".yaml", k8s_yaml),
     (7, "ci", ".yml", workflow_yaml),
+    (4, "infra", ".tf", tf_functions),
+    (2, "infra", ".tf", tf_no_functions),
+    (1, "infra", ".tfvars", tfvars),
 ]
 
 

@@ -11,7 +11,7 @@ Steps:
    errors, files fixed).
 3. Time, best (minimum) wall time of --repeat runs, each command as a child
    process:
-     grep                  grep -rlE 'Runtime|BuildMethod' TREE     (the floor)
+     grep                  grep -rlE 'Runtime|BuildMethod|runtime|python_version' TREE  (the floor)
      iacfix check          iacfix check TREE --as-of 2026-11-21 --format json
      iacfix fix --dry-run  iacfix fix TREE --as-of 2026-11-21 --dry-run --format json
    Output goes to /dev/null.  Exit status 1 ("findings") is expected; 2 or
@@ -532,7 +532,7 @@ def main_benches(tree: Path, info: TreeInfo) -> dict[str, Bench]:
     ok = frozenset({0, 1})
     n, size = info.files, info.bytes
     return {
-        "grep": Bench("grep -rlE (floor)", ["grep", "-rlE", "Runtime|BuildMethod", str(tree)], n, size, ok),
+        "grep": Bench("grep -rlE (floor)", ["grep", "-rlE", "Runtime|BuildMethod|runtime|python_version", str(tree)], n, size, ok),
         "check": Bench("iacfix check", [iacfix, "check", str(tree), *common], n, size, ok),
         "fix": Bench("iacfix fix --dry-run", [iacfix, "fix", str(tree), *common, "--dry-run"], n, size, ok),
     }

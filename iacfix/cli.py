@@ -140,11 +140,14 @@ def main():
 
 @main.command(epilog=EPILOG)
 @_common
-@_target_option("Runtime a fix would move Python sites to; decides what is reported as fixable.")
+@_target_option("Runtime a fix would move Python sites to (each provider spells it its way); decides what "
+                "is reported as fixable.")
 @click.pass_context
 def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, jobs, target):
-    """Report every Lambda runtime site in PATHS (default: .) that is past, or
-    near, a deadline."""
+    """Report every function runtime site in PATHS (default: .) that is past,
+    or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
+    in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
+    is read with the other files of its directory (variables, .tfvars, locals)."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, fix=False, write=False, diff=False)
     _execute(ctx, paths, exclude, fmt, jobs, opts)
@@ -163,9 +166,10 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, 
     Only the runtime values change: comments, quotes, indentation, line endings,
     BOM and the final newline stay byte-identical.  Each edited file is parsed
     again and written (atomically) only if exactly the intended values changed.
-    Parameter AllowedValues and layer CompatibleRuntimes end up holding the
-    target once and no flagged runtime.  Non-Python runtimes are reported, not
-    rewritten.
+    Each provider gets the target in its own spelling (python3.13, python313 on
+    Google Cloud, 3.13 on Azure).  Parameter AllowedValues, layer compatible
+    runtimes and Terraform validation lists end up holding the target once and
+    no flagged runtime.  Non-Python runtimes are reported, not rewritten.
     """
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, fix=True, write=not (diff or dry_run), diff=diff)

@@ -199,7 +199,8 @@ def test_samples_end_to_end_console_script(tmp_path):
     assert run.returncode == 1, run.stderr
     doc = json.loads(run.stdout)
     paths = {f["path"].split("samples/")[-1] for f in doc["findings"]}
-    assert paths == {"sam-orders/template.yaml", "cfn-json/stack.json", "cdk-app/stacks/orders.py"}
+    assert paths == {"sam-orders/template.yaml", "cfn-json/stack.json", "cdk-app/stacks/orders.py", "terraform/main.tf",
+                     "terraform/variables.tf", "terraform/prod.tfvars", "terraform/modules/python-fn/main.tf"}
     assert doc["errors"] == []
 
 

@@ -1,0 +1,2 @@
+# terraform apply -var-file=prod.tfvars
+lambda_runtime = "python3.10"
