@@ -111,4 +111,4 @@ class Judge:
         used = f" (used by {', '.join(u.users)})" if u.users else ""
         msg = f"runtime not resolved statically: {u.reason}{used}"
         return self._finding(self.unresolved, path, pos, u.start, u.end, msg, runtime=None, deadlines=None,
-                             fixable=False, users=u.users)
+                             fixable=False, users=u.users, provider=u.provider)

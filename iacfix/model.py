@@ -79,6 +79,7 @@ class Unresolved:
     end: int
     reason: str
     users: list[str] = field(default_factory=list)
+    provider: str = "aws"
 
 
 @dataclass
