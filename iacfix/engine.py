@@ -106,11 +106,11 @@ def process_file(path: str, opts: Options) -> FileResult:
     return next(r for r in process_unit(formats.for_path(path), [path], opts) if r.path == display_path(path))
 
 
-def process_unit(fmt, paths: list[str], opts: Options) -> list[FileResult]:
+def process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str] = frozenset()) -> list[FileResult]:
     """The files of one unit (one file, or a Terraform module directory);
     never raises: whatever goes wrong is reported on the unit's files."""
     try:
-        return _process_unit(fmt, paths, opts)
+        return _process_unit(fmt, paths, opts, shared)
     except RecursionError:
         message = "nested too deeply to analyse; file left unchanged"
     except Exception as e:  # a bug must not stop the run: report it on these files
@@ -138,7 +138,7 @@ def _read(path: str, result: FileResult) -> bytes | None:
         return None
 
 
-def _process_unit(fmt, paths: list[str], opts: Options) -> list[FileResult]:
+def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str]) -> list[FileResult]:
     results = {p: FileResult(display_path(p)) for p in paths}
     data = {p: _read(p, results[p]) for p in paths}
     data = {p: d for p, d in data.items() if d is not None}
@@ -170,17 +170,21 @@ def _process_unit(fmt, paths: list[str], opts: Options) -> list[FileResult]:
             f.result.template = True
             f.result.findings = _findings(f.located, judge, f.result.path, f.text)
     if opts.fix:
-        _fix_unit(fmt, files, judge, opts)
+        _fix_unit(fmt, files, judge, opts, shared)
     for result in results.values():
         for f in result.findings + result.fixed:
             f.site = None  # results cross process boundaries: keep them small
     return list(results.values())
 
 
-def _fix_unit(fmt, files: dict[str, _File], judge: Judge, opts: Options) -> None:
+def _fix_unit(fmt, files: dict[str, _File], judge: Judge, opts: Options, shared: frozenset[str]) -> None:
     """Edit each file on its own, check each edit, then locate the unit again
     (with the edited texts) before writing anything."""
-    edited = [f for f in files.values() if f.located is not None and _edit(f, fmt)]
+    for f in files.values():
+        if f.path in shared and any(x.fixable for x in f.result.findings):
+            f.result.refused = ("not fixed, file left unchanged: it is linked into several directories, each "
+                                "its own unit; fix it where it is written, or from one of those directories")
+    edited = [f for f in files.values() if f.located is not None and f.path not in shared and _edit(f, fmt)]
     if not edited:
         return
     again = fmt.locate_unit({p: ((f.new_doc, f.new_text) if f.new_text is not None else (f.doc, f.text))
@@ -244,28 +248,37 @@ def _init(opts: Options) -> None:
     _OPTS = opts
 
 
-def _work(unit: tuple[str, list[str]]) -> list[FileResult]:
-    name, paths = unit
-    results = process_unit(formats.by_name(name), paths, _OPTS)
+def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
+    name, paths, shared = unit
+    results = process_unit(formats.by_name(name), paths, _OPTS, shared)
     return [r for r in results if r.template or r.errors]  # nothing else to send back
 
 
-def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, list[str]]]:
-    """(format name, paths) work units: a file on its own as discovery yields
-    it; the files of a directory-unit format (Terraform) grouped by directory,
-    with their siblings that ``keep`` accepts, once discovery is done."""
+def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, list[str], frozenset[str]]]:
+    """(format name, paths, shared) work units: a file on its own as discovery
+    yields it; the files of a directory-unit format (Terraform) grouped by
+    directory, with their siblings that ``keep`` accepts, once discovery is
+    done.  ``shared`` names the paths that are one real file in several units
+    (a variables.tf linked into every environment): read everywhere, edited
+    nowhere, so that no two workers ever write one file."""
     grouped: dict[tuple[str, str], set[str]] = {}
     for path in paths:
         fmt = formats.for_path(path)
         if fmt.unit == "file":
-            yield fmt.name, [path]
+            yield fmt.name, [path], frozenset()
         else:
-            grouped.setdefault((fmt.name, os.path.dirname(path)), set()).add(path)
+            grouped.setdefault((fmt.name, os.path.normpath(os.path.dirname(path))), set()).add(path)
+    work, owners = [], {}
     for (name, directory), found in sorted(grouped.items()):
         fmt = formats.by_name(name)
         known = {os.path.normpath(p) for p in found}
         siblings = [p for p in fmt.unit_files(directory) if os.path.normpath(p) not in known and keep(p)]
-        yield name, sorted(found) + siblings
+        unit = sorted(found) + siblings
+        for p in unit:
+            owners.setdefault(os.path.realpath(p), set()).add(directory)
+        work.append((name, unit))
+    for name, unit in work:
+        yield name, unit, frozenset(p for p in unit if len(owners[os.path.realpath(p)]) > 1)
 
 
 @dataclass
@@ -299,6 +312,27 @@ def run(paths: Iterable[str], opts: Options, jobs: int, keep=lambda path: True) 
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
             done = list(pool.map(_work, itertools.chain(head, work), chunksize=CHUNK))
-    results = [r for batch in done for r in batch]
+    results = _merge([r for batch in done for r in batch])
     stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
     return sorted(results, key=lambda r: r.path), stats
+
+
+def _merge(results: list[FileResult]) -> list[FileResult]:
+    """One result per real file: a file shared by several units (a link, or a
+    file named two ways) is reported once, with each finding once."""
+    by_file: dict[str, FileResult] = {}
+    for r in sorted(results, key=lambda r: r.path):
+        key = os.path.realpath(r.path)
+        first = by_file.setdefault(key, r)
+        if first is r:
+            continue
+        seen = {(f.rule, f.line, f.column) for f in first.findings}
+        first.findings += [f for f in r.findings if (f.rule, f.line, f.column) not in seen]
+        for f in first.findings:
+            f.path = first.path
+        first.findings.sort(key=lambda f: (f.line, f.column, f.rule))
+        first.errors += [e for e in r.errors if (e.line, e.column, e.message) not in
+                         {(x.line, x.column, x.message) for x in first.errors}]
+        first.template = first.template or r.template
+        first.refused = first.refused or r.refused
+    return list(by_file.values())

@@ -1,6 +1,7 @@
 """Terraform: module directories as units, python-hcl2 as an independent oracle,
 and random formatting around runtime attributes (hypothesis)."""
 
+import json
 import re
 import shutil
 import tempfile
@@ -221,3 +222,83 @@ def test_fix_changes_only_runtime_values_and_is_idempotent(text):
         assert path.read_bytes().decode() == fixed and "Fixed 0 sites" in second.output
         for old in ("python3.8", "python3.9", "python3.10", "python3.11", "python38", "python39", '"3.9"', '"3.8"'):
             assert old not in fixed
+
+
+# --- found by review: each of these once lost a fix, crashed or misjudged -------
+
+
+def test_a_file_linked_into_several_directories_is_reported_once_and_never_written_twice(iacfix, tmp_path):
+    shared = "".join(f'  rt_{i} = "python3.9"\n' for i in range(300))
+    _write(tmp_path, {"shared/locals.tf": "locals {\n" + shared + "}\n"})
+    for i in range(300):
+        _write(tmp_path, {f"envs/e{i:03d}/main.tf": f'resource "aws_lambda_function" "f" {{\n  runtime = local.rt_{i}\n}}\n'})
+        (tmp_path / f"envs/e{i:03d}/locals.tf").symlink_to("../../shared/locals.tf")
+    before = (tmp_path / "shared/locals.tf").read_bytes()
+    run = iacfix("fix", "envs", "-j", "2", "--format", "json")
+    assert (tmp_path / "shared/locals.tf").read_bytes() == before  # nobody wrote it from a stale copy
+    assert len(run.json["findings"]) == 300 and {f["path"] for f in run.json["findings"]} == {"envs/e000/locals.tf"}
+    assert "linked into several directories" in json.dumps(run.json["not_fixed"])
+    assert run.code == 1
+
+
+def test_a_cycle_of_local_modules_ends(iacfix, tmp_path):
+    _write(tmp_path, {
+        "main.tf": 'resource "aws_lambda_function" "root" {\n  runtime = "python3.9"\n}\n'
+                   'module "a" {\n  source = "./a"\n}\n',
+        "a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
+        "b/main.tf": 'module "a" {\n  source = "../a"\n}\nmodule "me" {\n  source = "./"\n}\n',
+    })
+    run = iacfix("check", "main.tf", "--format", "json")
+    assert run.json["errors"] == [] and [f["rule"] for f in run.json["findings"]] == ["RT003"]
+
+
+def test_lists_read_by_index_and_validations_iacfix_cannot_keep_are_not_rewritten(iacfix, tmp_path):
+    _write(tmp_path, {"main.tf": (
+        'variable "rts" {\n  default = ["python3.13", "python3.9"]\n}\n'
+        'resource "aws_lambda_layer_version" "l" {\n  compatible_runtimes = var.rts\n}\n'
+        'resource "aws_lambda_function" "f" {\n  runtime = var.rts[1]\n}\n'
+        'variable "rt" {\n  default = "python3.9"\n  validation {\n'
+        '    condition     = var.rt == "python3.9" || var.rt == "python3.10"\n    error_message = "no"\n  }\n}\n'
+        'resource "aws_lambda_function" "g" {\n  runtime = var.rt\n}\n'
+        'variable "many" {\n  default = ["python3.9"]\n  validation {\n'
+        '    condition     = alltrue([for r in var.many : contains(["python3.9", "python3.12"], lower(r))])\n'
+        '    error_message = "no"\n  }\n}\n'
+        'resource "aws_lambda_layer_version" "m" {\n  compatible_runtimes = var.many\n}\n')})
+    run = iacfix("fix", "main.tf", "--format", "json")
+    text = (tmp_path / "main.tf").read_text()
+    assert 'default = ["python3.13", "python3.9"]' in text and 'default = "python3.9"' in text
+    assert 'contains(["python3.13", "python3.12"], lower(r))' in text and 'default = ["python3.13"]' in text
+    reasons = " ".join(f["message"] for f in run.json["findings"])
+    assert "read by index" in reasons and "validation names a runtime outside a contains" in reasons
+
+
+def test_one_value_for_two_providers_is_reported_not_rewritten(iacfix, tmp_path):
+    _write(tmp_path, {"main.tf": 'variable "rt" {\n  default = "python39"\n}\n'
+                                 'resource "google_cloudfunctions_function" "g" {\n  runtime = var.rt\n}\n'
+                                 'resource "aws_lambda_function" "f" {\n  runtime = var.rt\n}\n'
+                                 'module "gcf" {\n  source  = "GoogleCloudPlatform/cloud-functions/google"\n'
+                                 '  runtime = "python39"\n}\n'})
+    run = iacfix("fix", "main.tf", "--format", "json")
+    text = (tmp_path / "main.tf").read_text()
+    assert 'default = "python39"' in text and 'runtime = "python313"' in text
+    shared = next(f for f in run.json["findings"] if f["line"] == 2)
+    assert shared["fixable"] is False and "spells runtimes differently" in shared["message"]
+
+
+def test_for_each_maps_try_lookup_dynamic_blocks_escapes_and_unset_values(iacfix, tmp_path):
+    _write(tmp_path, {"main.tf": (
+        'locals {\n  fns = {\n    api = { runtime = "python3.9" }\n  }\n  m = { a = "python3.11" }\n}\n'
+        'resource "aws_lambda_function" "fn" {\n  for_each = local.fns\n  runtime  = each.value.runtime\n}\n'
+        'resource "aws_lambda_function" "t" {\n  runtime = try(local.nope, "python3.8")\n}\n'
+        'resource "aws_lambda_function" "l" {\n  runtime = lookup(local.m, "k", "python3.10")\n}\n'
+        'resource "google_cloudfunctions2_function" "d" {\n  dynamic "build_config" {\n    for_each = [1]\n'
+        '    content {\n      runtime = "python39"\n    }\n  }\n}\n'
+        'resource "aws_lambda_function" "esc" {\n  runtime = "python3.\\u0039"\n}\n'
+        'variable "runtime" {\n  default = ""\n}\n'
+        'resource "aws_lambda_function" "img" {\n  runtime = var.runtime == "" ? null : var.runtime\n}\n')})
+    run = iacfix("check", "main.tf", "--format", "json")
+    got = {(f["line"], f["rule"], f["runtime"], f["fixable"], f["provider"]) for f in run.json["findings"]}
+    assert got == {(3, "RT003", "python3.9", True, "aws"), (5, "RT004", "python3.11", True, "aws"),
+                   (12, "RT003", "python3.8", True, "aws"), (12, "RT102", None, False, "aws"),
+                   (15, "RT003", "python3.10", True, "aws"), (21, "RT001", "python39", True, "gcp"),
+                   (26, "RT003", "python3.9", False, "aws")}

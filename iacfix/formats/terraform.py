@@ -34,17 +34,22 @@ import functools
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
 from . import Format, register
 
 _HCL_COMMENTS = ("#", "//", "/*")
-_LAMBDA_LIKE = re.compile(r"(python|nodejs|java|dotnet|dotnetcore|ruby|go|provided)[0-9.]*(\.x|\.al2(023)?|-edge)?$")
+_RUNTIME_LIKE = {  # what a module input named runtime must look like to be taken for one
+    "aws": re.compile(r"python\d\.\d+|nodejs\d+\.(x|\d+)|java\d+(\.al2(023)?)?|dotnet(core)?\d+(\.\d)?|ruby\d\.\d"
+                      r"|go1\.x|provided(\.al2(023)?)?"),
+    "gcp": re.compile(r"(python|nodejs|go|java|ruby|php|dotnet)\d+"),
+}
 _LAMBDA_MODULE = re.compile(r"terraform-aws-modules/(lambda/aws|terraform-aws-lambda)(\b|/|$)")
 _FX_PYTHON = re.compile(r"(?i)(python\|)(\d+\.\d+)")
 _TEMPLATE_REF = re.compile(r"\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)\s*\}")
-MAX_MODULE_DEPTH = 8
+UNSET = "null"  # what a null value's _Opaque says: no runtime set, nothing to report
 
 
 def _is_tf(name: str) -> bool:
@@ -70,6 +75,18 @@ def _parser(kind: str):
 # --- expressions: what a value is, wherever it is written ---------------------
 
 
+class _At:
+    """An HCL node and its reader: the path is worked out only if needed."""
+
+    __slots__ = ("reader", "node")
+
+    def __init__(self, reader, node):
+        self.reader, self.node = reader, node
+
+    def path(self) -> tuple:
+        return self.reader.path(self.node)
+
+
 @dataclass
 class _Str:
     value: str
@@ -80,7 +97,7 @@ class _Str:
 
     @property
     def path(self) -> tuple:
-        return self.where if isinstance(self.where, tuple) else hcl_path(self.where)
+        return self.where if isinstance(self.where, tuple) else self.where.path()
 
 
 @dataclass
@@ -110,7 +127,16 @@ class _Ref:
 
 @dataclass
 class _Cond:
-    branches: list
+    branches: list  # any of them may be the value: a ? b : c, try(b, c), coalesce(b, c)
+
+
+@dataclass
+class _Values:
+    """Every value of a map (lookup's first argument)."""
+
+    of: object
+    start: int
+    end: int
 
 
 @dataclass
@@ -155,7 +181,11 @@ class _Body:
 
     def nested(self, name: str) -> list[_Body]:
         if self.reader is not None:
-            return [self.reader.body(node) for t, _, node in self.blocks if t == name]
+            out = [self.reader.body(node) for t, _, node in self.blocks if t == name]
+            for t, labels, node in self.blocks:  # dynamic "name" { content { ... } }
+                if t == "dynamic" and labels == [name]:
+                    out += self.reader.body(node).nested("content")
+            return out
         out = []
         value = self.attrs.get(name)
         for v in (value.items if isinstance(value, _Tuple) else [value]):
@@ -164,9 +194,14 @@ class _Body:
         return out
 
     def contains(self) -> list:
-        """(NAME, list) for each ``contains([...], var.NAME)`` in ``condition`` (HCL only)."""
+        """The literal lists of ``contains([...], ...)`` in ``condition`` (HCL only)."""
         node = self.attrs.nodes.get("condition") if self.reader is not None else None
         return self.reader.contains(node) if node is not None else []
+
+    def literals(self) -> list[str]:
+        """Every string literal in ``condition`` (HCL only)."""
+        node = self.attrs.nodes.get("condition") if self.reader is not None else None
+        return self.reader.literals(node) if node is not None else []
 
 
 def _body_of(obj: _Obj) -> _Body:
@@ -184,13 +219,42 @@ class _File:
 # --- HCL (tree-sitter-hcl) -----------------------------------------------------
 
 
+def _char_offsets(text: str, data: bytes):
+    """byte offset -> character offset, for text that is not all ASCII."""
+    if len(data) == len(text):
+        return None
+    out = [0] * (len(data) + 1)
+    b = 0
+    for i, ch in enumerate(text):
+        n = len(ch.encode("utf-8"))
+        for k in range(n):
+            out[b + k] = i
+        b += n
+    out[b] = len(text)
+    return out
+
+
 class _Hcl:
     def __init__(self, text: str, data: bytes):
         self.data = data
-        self.ascii = len(self.data) == len(text)
+        self.chars = _char_offsets(text, data)
+        self.index: dict[int, dict[int, int]] = {}  # parent id -> {child id: position in the semantic list}
 
     def offset(self, byte: int) -> int:
-        return byte if self.ascii else len(self.data[:byte].decode("utf-8", "ignore"))
+        return byte if self.chars is None else self.chars[byte]
+
+    def path(self, node) -> tuple:
+        """Where ``node`` sits in ``hcl_semantic``'s nested lists."""
+        steps = []
+        while node.parent is not None:
+            parent = node.parent
+            positions = self.index.get(parent.id)
+            if positions is None:
+                positions = self.index[parent.id] = _positions(parent)
+            if positions:
+                steps.append(positions[node.id])
+            node = parent
+        return tuple(reversed(steps))
 
     def text(self, node) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8")
@@ -212,18 +276,25 @@ class _Hcl:
         return _Body(_Attrs(self, attrs), blocks, self)
 
     def contains(self, node) -> list:
-        """(NAME, list) for each ``contains([...], var.NAME)`` under ``node``."""
+        """The literal list of each ``contains([...], X)`` under ``node`` (a
+        validation condition: ``X`` is its variable, maybe inside ``lower()``
+        or a ``for`` over a list variable)."""
         out = []
         if node.type == "function_call" and self.text(node.named_children[0]) == "contains":
             args = next((c for c in node.named_children if c.type == "function_arguments"), None)
             exprs = [c for c in args.named_children if c.type == "expression"] if args is not None else []
             if len(exprs) == 2:
-                allowed, value = self.expr(exprs[0]), self.expr(exprs[1])
-                if isinstance(allowed, _Tuple) and isinstance(value, _Ref) and value.kind == "var" and not value.rest:
-                    out.append((value.name, allowed))
+                allowed = self.expr(exprs[0])
+                if isinstance(allowed, _Tuple):
+                    out.append(allowed)
         for child in node.named_children:
             out += self.contains(child)
         return out
+
+    def literals(self, node) -> list[str]:
+        if node.type == "string_lit":
+            return [self._string(node)[0]]
+        return [v for c in node.named_children for v in self.literals(c)]
 
     def _label(self, node) -> str:
         return self._string(node)[0] if node.type == "string_lit" else self.text(node)
@@ -248,14 +319,16 @@ class _Hcl:
         if t == "literal_value":
             if kids[0].type == "string_lit":
                 value, _, _ = self._string(kids[0])
-                return _Str(value, start, end, '"' if "\\" not in value and "%{" not in value else None, kids[0])
-            return _Opaque(f"the literal {self.text(node)}", start, end)
+                plain = "\\" not in value and "%{" not in value and "${" not in value
+                return _Str(_hcl_unescape(value), start, end, '"' if plain else None, _At(self, kids[0]))
+            text = self.text(node)
+            return _Opaque(UNSET if text == "null" else f"the literal {text}", start, end)
         if t == "variable_expr":
             return self._traversal(kids, start, end)
         if t == "collection_value":
             return self.expr(kids[0])
         if t == "tuple":
-            return _Tuple([self.expr(k) for k in kids if k.type == "expression"], start, end, node, False)
+            return _Tuple([self.expr(k) for k in kids if k.type == "expression"], start, end, _At(self, node), False)
         if t == "object":
             fields = {}
             for elem in (k for k in kids if k.type == "object_elem"):
@@ -271,7 +344,14 @@ class _Hcl:
             exprs = [k for k in kids if k.type == "expression"]
             return _Cond([self.expr(exprs[1]), self.expr(exprs[2])])
         if t == "function_call":
-            return _Opaque(f"a call to {self.text(kids[0])}()", start, end)
+            name = self.text(kids[0])
+            args = next((c for c in kids if c.type == "function_arguments"), None)
+            exprs = [self.expr(c) for c in args.named_children if c.type == "expression"] if args is not None else []
+            if name in ("try", "coalesce") and exprs:
+                return _Cond(exprs)
+            if name == "lookup" and len(exprs) in (2, 3):
+                return _Cond([_Values(exprs[0], start, end)] + exprs[2:])
+            return _Opaque(f"a call to {name}()", start, end)
         if t == "template_expr":
             inner = kids[0]
             parts = [c for c in inner.children if c.type not in ("quoted_template_start", "quoted_template_end")]
@@ -300,23 +380,20 @@ class _Hcl:
                 return _Opaque(f"a splat or index of {head}", start, end)
         if head in ("var", "local") and rest and isinstance(rest[0], str):
             return _Ref(head, rest[0], rest[1:], start, end)
+        if head == "each" and rest[:1] == ["value"]:
+            return _Ref("each", "value", rest[1:], start, end)
         what = {"data": "a data source", "module": "a module output", "each": "each.value of a for_each",
                 "count": "count.index"}.get(head, f"a reference to {head}")
         return _Opaque(what, start, end)
 
 
-def hcl_path(node) -> tuple:
-    """Where ``node`` sits in ``hcl_semantic``'s nested lists."""
-    steps = []
-    while node.parent is not None:
-        parent = node.parent
-        kids = [c for c in parent.children if c.type != "comment"]
-        if parent.type == "tuple":
-            steps.append([k.id for k in kids if k.type == "expression"].index(node.id))
-        elif len(kids) > 1:
-            steps.append(1 + [k.id for k in kids].index(node.id))
-        node = parent
-    return tuple(reversed(steps))
+def _positions(parent) -> dict:
+    """Each child's index in ``hcl_semantic``'s list for ``parent`` (empty when
+    ``parent`` collapses into its only child)."""
+    kids = [c for c in parent.children if c.type != "comment"]
+    if parent.type == "tuple":
+        return {k.id: i for i, k in enumerate(k for k in kids if k.type == "expression")}
+    return {k.id: 1 + i for i, k in enumerate(kids)} if len(kids) > 1 else {}
 
 
 def hcl_semantic(node, data: bytes):
@@ -332,6 +409,16 @@ def hcl_semantic(node, data: bytes):
     if len(kids) == 1:
         return hcl_semantic(kids[0], data)
     return [node.type] + [hcl_semantic(k, data) for k in kids]
+
+
+_ESCAPES = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[nrt\"\\])")
+
+
+def _hcl_unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    simple = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+    return _ESCAPES.sub(lambda m: simple.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), raw)
 
 
 def _first_error(node):
@@ -351,7 +438,7 @@ def _first_error(node):
 class _Json:
     def __init__(self, text: str, data: bytes, tfvars: bool):
         self.data = data
-        self.ascii = len(self.data) == len(text)
+        self.chars = _char_offsets(text, data)
         self.tfvars = tfvars  # .tfvars.json values are literal, not templates
 
     offset = _Hcl.offset
@@ -426,14 +513,19 @@ def _parse(text: str) -> _Doc:
         try:
             meaning = json.loads(text.lstrip("\ufeff"))
         except json.JSONDecodeError as e:
-            raise ParseError(f"invalid JSON: {e.msg}", offset=e.pos + (1 if text.startswith("\ufeff") else 0)) from None
+            raise ParseError(f"invalid JSON: {e.msg}; file left unchanged", offset=e.pos + (1 if text.startswith("\ufeff") else 0)) from None
         return _Doc("json", _parser("json").parse(data), data, meaning)
     tree = _parser("hcl").parse(data)
     if tree.root_node.has_error:
         bad = _first_error(tree.root_node)
-        where = _Hcl(text, data).offset(bad.start_byte if bad is not None else 0)
-        what = f"missing {bad.type}" if bad is not None and bad.is_missing else "syntax error"
-        raise ParseError(f"Terraform {what}; file left unchanged", offset=where)
+        at = bad.start_byte if bad is not None else 0
+        what = "syntax error"
+        if bad is not None and bad.is_missing:
+            if bad.type in ("quoted_template_end", "heredoc_identifier") and bad.parent is not None:
+                what, at = "unterminated string", bad.parent.start_byte
+            else:
+                what = f"missing {bad.type.replace('_', ' ')}"
+        raise ParseError(f"Terraform {what}; file left unchanged", offset=_Hcl(text, data).offset(at))
     return _Doc("hcl", tree, data)
 
 
@@ -473,8 +565,9 @@ class _Sink:
     address: str  # who uses the value: aws_lambda_function.api, module.fn.aws_lambda_function.this
     attr: str
     convert: object = None  # literal -> (runtime id, spell) or None when not a runtime
-    quiet: bool = False  # a guess (a module input named runtime): report only Lambda-like literals
+    quiet: bool = False  # a guess (a module input named runtime): report only runtime-like literals
     via: str | None = None  # a local module's call: "module.fn input py"
+    for_each: tuple | None = None  # (expression, file) that each.value reads
 
 
 def _resource_sinks(f: _File, kind: str, labels: list, body: _Body) -> list[_Sink]:
@@ -483,9 +576,11 @@ def _resource_sinks(f: _File, kind: str, labels: list, body: _Body) -> list[_Sin
     rtype, address = labels[0], f"{labels[0]}.{labels[1]}"
     out = []
 
+    for_each = (body.attrs.get("for_each"), f.path) if "for_each" in body.attrs else None
+
     def add(provider, is_list, b: _Body, attr, convert=None):
         if attr in b.attrs:
-            out.append(_Sink(provider, is_list, b.attrs[attr], f.path, address, attr, convert))
+            out.append(_Sink(provider, is_list, b.attrs[attr], f.path, address, attr, convert, for_each=for_each))
 
     if rtype == "aws_lambda_function":
         add("aws", False, body, "runtime")
@@ -524,6 +619,7 @@ class _Var:
     file: _File
     default: object = None
     validation: list = field(default_factory=list)  # tuples in contains([...], var.NAME)
+    pinned: str | None = None  # why its values cannot be rewritten (a validation iacfix cannot keep valid)
 
 
 class _Module:
@@ -537,15 +633,21 @@ class _Module:
         # name -> (file, attributes, name): read from the attributes only when used
         self.tfvars: dict[str, list[tuple[_File, object, str]]] = {}
         self.locals: dict[str, tuple[_File, object, str]] = {}
-        self.file_of: dict[int, _File] = {}
+        self.indexed: set[int] = set()  # lists read by index somewhere: never drop entries
+        self.busy = False
         for f in files:
             for name in f.tfvars.keys():
                 self.tfvars.setdefault(name, []).append((f, f.tfvars, name))
             for kind, labels, body in f.top:
                 if kind == "variable" and labels:
                     var = self.vars[labels[0]] = _Var(labels[0], f, body.attrs.get("default"))
-                    for v in body.nested("validation"):
-                        var.validation += [t for name, t in v.contains() if name == labels[0]]
+                    for v in body.nested("validation"):  # a validation may only read its variable
+                        lists = v.contains()
+                        var.validation += lists
+                        listed = Counter(i.value for t in lists for i in t.items if isinstance(i, _Str))
+                        other = Counter(v.literals()) - listed  # literals iacfix would not keep valid
+                        if any(rx.fullmatch(x) for x in other for rx in _RUNTIME_LIKE.values()):
+                            var.pinned = "its validation names a runtime outside a contains([...]) list"
                 elif kind == "locals":
                     for name in body.attrs.keys():
                         self.locals[name] = (f, body.attrs, name)
@@ -564,31 +666,42 @@ class _Module:
         source = _module_source(body)
         address = f"module.{name}"
         out = []
+        for_each = (body.attrs.get("for_each"), f.path) if "for_each" in body.attrs else None
         if source is not None and _LAMBDA_MODULE.search(source):
             for attr, is_list in (("runtime", False), ("compatible_runtimes", True)):
                 if attr in body.attrs:
-                    out.append(_Sink("aws", is_list, body.attrs[attr], f.path, address, attr))
+                    out.append(_Sink("aws", is_list, body.attrs[attr], f.path, address, attr, for_each=for_each))
             return out
         inner = self.loader(os.path.normpath(os.path.join(os.path.dirname(f.path), source))) \
             if source is not None and _is_local(source) else None
         if inner is None:
             if "runtime" in body.attrs:
-                out.append(_Sink("aws", False, body.attrs["runtime"], f.path, address, "runtime", quiet=True))
+                provider = "gcp" if source is not None and "google" in source.lower() else "aws"
+                out.append(_Sink(provider, False, body.attrs["runtime"], f.path, address, "runtime", quiet=True,
+                                 for_each=for_each))
             return out
         for input_name, sink in inner.inputs().items():
             if input_name in body.attrs:
                 out.append(_Sink(sink.provider, sink.is_list, body.attrs[input_name], f.path,
                                  f"{address}.{sink.address}", input_name, sink.convert, sink.quiet,
-                                 via=f"{address} input {input_name}"))
+                                 via=f"{address} input {input_name}", for_each=for_each))
         return out
 
     def inputs(self) -> dict[str, _Sink]:
-        """This module's variables that reach a sink, with the sink they reach."""
-        out = {}
-        for sink in self.sinks:
-            for name in Resolver(self).vars_reached(sink.expr):
-                out.setdefault(name, sink)
-        return out
+        """This module's variables that reach a sink, with the sink they reach.
+        A module met again while its own inputs are worked out (a cycle of
+        local modules) has none."""
+        if self.busy:
+            return {}
+        self.busy = True
+        try:
+            out = {}
+            for sink in self.sinks:
+                for name in Resolver(self, sink.for_each).vars_reached(sink.expr):
+                    out.setdefault(name, sink)
+            return out
+        finally:
+            self.busy = False
 
 
 # --- resolution ---------------------------------------------------------------
@@ -602,66 +715,114 @@ class _Hit:
     file: str
     kind: str
     where: str
+    pinned: str | None = None  # why it must not be rewritten, if so
 
 
 class Resolver:
-    def __init__(self, module: _Module):
+    def __init__(self, module: _Module, for_each=None):
         self.m = module
+        self.for_each = for_each  # (expression, file) of the resource whose each.value is read
 
     def hits(self, expr, file: str, kind: str, where: str, seen=frozenset()) -> list[_Hit]:
-        if isinstance(expr, (_Str, _Tuple)):
+        """Where the value of ``expr`` is written: literals, lists, or why it cannot be known."""
+        out = []
+        for h in self._terms(expr, file, kind, where, seen):
+            if isinstance(h.value, _Obj):
+                h = _Hit(_Opaque("an object", 0, 0), h.file, h.kind, h.where)
+            out.append(h)
+        return out
+
+    def _terms(self, expr, file: str, kind: str, where: str, seen) -> list[_Hit]:
+        if isinstance(expr, (_Str, _Tuple, _Obj)):
             return [_Hit(expr, file, kind, where)]
         if isinstance(expr, _Cond):
-            return [h for b in expr.branches for h in self.hits(b, file, kind, where, seen)]
-        if isinstance(expr, _Ref):
-            key = (expr.kind, expr.name)
-            if key in seen:
-                return [_Hit(_Opaque(f"{expr.kind}.{expr.name} refers to itself", expr.start, expr.end), file, kind, where)]
-            seen = seen | {key}
+            return [h for b in expr.branches for h in self._terms(b, file, kind, where, seen)]
+        if isinstance(expr, _Values):
             out = []
-            if expr.kind == "var":
-                var = self.m.vars.get(expr.name)
-                if var is not None and var.default is not None:
-                    out += self._select(var.default, expr.rest, var.file.path, "variable-default",
-                                        f'variable "{expr.name}" default', seen)
-                for f, attrs, name in self.m.tfvars.get(expr.name, []):
-                    out += self._select(attrs.get(name), expr.rest, f.path, "tfvars",
-                                        f"{expr.name} in {os.path.basename(f.path)}", seen)
-                if not out:
-                    why = "is not declared" if var is None else "has no default and no .tfvars value"
-                    out.append(_Hit(_Opaque(f"var.{expr.name} {why}", expr.start, expr.end), file, kind, where))
-                return out
-            entry = self.m.locals.get(expr.name)
-            if entry is None:
-                return [_Hit(_Opaque(f"local.{expr.name} is not defined", expr.start, expr.end), file, kind, where)]
-            return self._select(entry[1].get(entry[2]), expr.rest, entry[0].path, "local", f"local.{expr.name}", seen)
-        if isinstance(expr, _Obj):
-            return [_Hit(_Opaque("an object", 0, 0), file, kind, where)]
-        return [_Hit(expr, file, kind, where)]
+            for h in self._terms(expr.of, file, kind, where, seen):
+                values = h.value.fields.values() if isinstance(h.value, _Obj) else None
+                if values is None:
+                    out.append(_Hit(_Opaque("a lookup in something that is not a map", expr.start, expr.end),
+                                    file, kind, where))
+                else:
+                    out += [x for v in values for x in self._terms(v, h.file, h.kind, h.where, seen)]
+            return out
+        if not isinstance(expr, _Ref):
+            return [_Hit(expr, file, kind, where)]
+        key = (expr.kind, expr.name)
+        if key in seen:
+            return [_Hit(_Opaque(f"{expr.kind}.{expr.name} refers to itself", expr.start, expr.end), file, kind, where)]
+        seen = seen | {key}
+        if expr.kind == "each":
+            if self.for_each is None:
+                return [_Hit(_Opaque("each.value outside a for_each", expr.start, expr.end), file, kind, where)]
+            out = []
+            for h in self._terms(self.for_each[0], self.for_each[1], kind, where, seen):
+                items = h.value.fields.values() if isinstance(h.value, _Obj) else \
+                    h.value.items if isinstance(h.value, _Tuple) else None
+                if items is None:
+                    out.append(_Hit(_Opaque("each.value of a for_each that is not a literal map",
+                                            expr.start, expr.end), file, kind, where))
+                else:
+                    out += [x for v in items for x in self._select(v, expr.rest, h.file, h.kind, h.where, seen)]
+            return out
+        if expr.kind == "var":
+            out = []
+            var = self.m.vars.get(expr.name)
+            if var is not None and var.default is not None:
+                out += self._select(var.default, expr.rest, var.file.path, "variable-default",
+                                    f'variable "{expr.name}{{}}" default', seen)
+            for f, attrs, name in self.m.tfvars.get(expr.name, []):
+                out += self._select(attrs.get(name), expr.rest, f.path, "tfvars",
+                                    f"{expr.name}{{}} in {os.path.basename(f.path)}", seen)
+            if not out:
+                why = "is not declared" if var is None else "has no default and no .tfvars value"
+                out.append(_Hit(_Opaque(f"var.{expr.name} {why}", expr.start, expr.end), file, kind, where))
+            for h in out:
+                h.pinned = h.pinned or (var.pinned if var is not None else None)
+            return out
+        entry = self.m.locals.get(expr.name)
+        if entry is None:
+            return [_Hit(_Opaque(f"local.{expr.name} is not defined", expr.start, expr.end), file, kind, where)]
+        return self._select(entry[1].get(entry[2]), expr.rest, entry[0].path, "local", f"local.{expr.name}{{}}", seen)
 
     def _select(self, expr, rest: list, file: str, kind: str, where: str, seen) -> list[_Hit]:
-        for step in rest:
+        """``expr``'s attribute or element named by ``rest``; ``where`` has a
+        ``{}`` for the path taken (``local.cfg{}`` -> ``local.cfg.runtime``)."""
+        taken = ""
+        for i, step in enumerate(rest):
             if isinstance(expr, _Obj) and isinstance(step, str) and step in expr.fields:
                 expr = expr.fields[step]
-                where = f"{where}.{step}"
+                taken += f".{step}"
             elif isinstance(expr, _Tuple) and isinstance(step, int) and step < len(expr.items):
+                self.m.indexed.add(id(expr))  # removing an entry would shift the others
                 expr = expr.items[step]
-                where = f"{where}[{step}]"
-            elif isinstance(expr, _Ref):
-                return self.hits(_Ref(expr.kind, expr.name, expr.rest + rest[rest.index(step):], expr.start, expr.end),
-                                 file, kind, where, seen)
+                taken += f"[{step}]"
+            elif isinstance(expr, (_Ref, _Cond)):
+                if isinstance(expr, _Ref):
+                    expr = _Ref(expr.kind, expr.name, expr.rest + rest[i:], expr.start, expr.end)
+                    return self._terms(expr, file, kind, where.format(taken), seen)
+                return [h for b in expr.branches for h in self._select(b, rest[i:], file, kind,
+                                                                          where.format(taken) + "{}", seen)]
             else:
-                return [_Hit(_Opaque(f"{where} has no {step!r}", 0, 0), file, kind, where)]
-        return self.hits(expr, file, kind, where, seen)
+                what = f"element {step}" if isinstance(step, int) else f"attribute {step!r}"
+                return [_Hit(_Opaque(f"{where.format(taken)} has no {what}", 0, 0), file, kind, where.format(taken))]
+        return self._terms(expr, file, kind, where.format(taken), seen)
 
     def vars_reached(self, expr, seen=frozenset()) -> set[str]:
         if isinstance(expr, _Cond):
             return set().union(*(self.vars_reached(b, seen) for b in expr.branches))
+        if isinstance(expr, _Values):
+            return self.vars_reached(expr.of, seen)
+        if isinstance(expr, _Obj):
+            return set().union(set(), *(self.vars_reached(v, seen) for v in expr.fields.values()))
         if isinstance(expr, _Tuple):
             return set().union(set(), *(self.vars_reached(i, seen) for i in expr.items))
         if isinstance(expr, _Ref) and (expr.kind, expr.name) not in seen:
             if expr.kind == "var":
                 return {expr.name}
+            if expr.kind == "each":
+                return self.vars_reached(self.for_each[0], seen) if self.for_each else set()
             entry = self.m.locals.get(expr.name)
             return self.vars_reached(entry[1].get(entry[2]), seen | {(expr.kind, expr.name)}) if entry else set()
         return set()
@@ -677,13 +838,15 @@ class _Collector:
         self.site_file: dict[int, str] = {}
         self.lists: dict[tuple[str, int], ListInfo] = {}
         self.unresolved: dict[str, list[Unresolved]] = {}
-        self.reaches: list[tuple[Item, list]] = []
+        self.tuples: dict[int, list] = {}  # id(ListInfo) -> the list expressions it was made from
 
     def sink(self, sink: _Sink) -> None:
-        resolver = Resolver(self.m)
+        resolver = Resolver(self.m, sink.for_each)
         kind, where = ("module-input", sink.via) if sink.via else ("property", f"{sink.address} {sink.attr}")
         for hit in resolver.hits(sink.expr, sink.file, kind, where):
             value = hit.value
+            if (isinstance(value, _Str) and value.value == "") or (isinstance(value, _Opaque) and value.what == UNSET):
+                continue  # "" and null leave the runtime unset (a container image, a module's default)
             if isinstance(value, _Str) and not sink.is_list:
                 self._site(sink, hit, value, None)
             elif isinstance(value, _Tuple) and sink.is_list:
@@ -692,7 +855,8 @@ class _Collector:
                 what = value.what if isinstance(value, _Opaque) else \
                     f"{sink.attr} wants {'a list' if sink.is_list else 'a string'}, not {'a list' if isinstance(value, _Tuple) else 'a string'}"
                 start, end = _span(sink.expr)
-                self.unresolved.setdefault(sink.file, []).append(Unresolved(start, end, what, users=[sink.address]))
+                self.unresolved.setdefault(sink.file, []).append(
+                    Unresolved(start, end, what, users=[sink.address], provider=sink.provider))
         for var_name in resolver.vars_reached(sink.expr):
             var = self.m.vars.get(var_name)
             for tup in (var.validation if var is not None else []):
@@ -706,16 +870,23 @@ class _Collector:
             if converted is None:
                 return None
             value, spell = converted
-        elif sink.quiet and not _LAMBDA_LIKE.match(value):
+        elif sink.quiet and not _RUNTIME_LIKE[sink.provider].fullmatch(value):
             return None
         key = (hit.file, s.start)
         site = self.sites.get(key)
+        if site is None and hit.pinned:
+            quote = None
         if site is not None:
             if sink.address not in site.users:
                 site.users.append(sink.address)
+            if site.provider != sink.provider and site.quote is not None:
+                # One value, two spellings (python3.11 on Lambda, python311 on Google): no rewrite fits both.
+                site.quote = None
+                site.where += f" (also used by {sink.address}, on {sink.provider}, which spells runtimes differently; not rewritten)"
             return site
+        where = f"{hit.where} ({hit.pinned}; not rewritten)" if hit.pinned else hit.where
         site = Site(value=value, start=s.start, end=s.end, path=s.path, kind=kind or hit.kind, provider=sink.provider,
-                    quote=quote, users=[sink.address], where=hit.where, in_list=info, spell=spell)
+                    quote=quote, users=[sink.address], where=where, in_list=info, spell=spell)
         self.sites[key] = site
         return site
 
@@ -730,6 +901,7 @@ class _Collector:
                 items.append(Item(value=literal.value if literal else None, start=start, end=end))
             info = ListInfo(path=tup.path, items=items, flow=True, comment="" if tup.json else _HCL_COMMENTS)
             self.lists[key] = info
+            self.tuples[id(info)] = [tup]
         for i, item in enumerate(tup.items):
             entry = _Hit(item, hit.file, hit.kind, hit.where)
             if isinstance(item, _Str):
@@ -744,10 +916,14 @@ class _Collector:
                     elif not sink.quiet:
                         start, end = _span(item)
                         what = h.value.what if isinstance(h.value, _Opaque) else "a list inside the list"
-                        self.unresolved.setdefault(hit.file, []).append(Unresolved(start, end, what, users=[sink.address]))
+                        self.unresolved.setdefault(hit.file, []).append(
+                            Unresolved(start, end, what, users=[sink.address], provider=sink.provider))
                 info.items[i].reaches = reached
 
     def located(self, paths) -> dict:
+        for (_, start), info in self.lists.items():
+            if info.blocked is None and any(id(t) in self.m.indexed for t in self.tuples.get(id(info), ())):
+                info.blocked = "the list is also read by index, which removing an entry would shift"
         by_file: dict[str, Located] = {}
         for (file, _), site in self.sites.items():
             by_file.setdefault(file, Located([], [])).sites.append(site)
