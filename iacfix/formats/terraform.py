@@ -966,11 +966,10 @@ class Terraform(Format):
 
     def unit_files(self, directory: str) -> list[str]:
         try:
-            names = os.listdir(directory or ".")
+            with os.scandir(directory or ".") as entries:
+                return sorted(os.path.join(directory, e.name) for e in entries if _is_tf(e.name) and e.is_file())
         except OSError:
             return []
-        return sorted(os.path.join(directory, n) for n in names
-                      if _is_tf(n) and os.path.isfile(os.path.join(directory, n)))
 
     def locate(self, doc, text: str) -> Located | None:
         return self.locate_unit({"": (doc, text)}).get("")
