@@ -250,7 +250,15 @@ def _init(opts: Options) -> None:
 
 def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
     name, paths, shared = unit
-    results = process_unit(formats.by_name(name), paths, _OPTS, shared)
+    fmt = formats.by_name(name)
+    if fmt.unit == "file":  # the path most files take: read, prefilter, done
+        try:
+            with open(paths[0], "rb") as fh:
+                if not fmt.prefilter(fh.read()):
+                    return []
+        except OSError:
+            pass  # process_unit reports it
+    results = process_unit(fmt, paths, _OPTS, shared)
     return [r for r in results if r.template or r.errors]  # nothing else to send back
 
 

@@ -54,18 +54,20 @@ class Format:
 
 FORMATS: list[Format] = []
 _BY_EXTENSION: dict[str, Format] = {}
+_BY_NAME: dict[str, Format] = {}
 
 
 def register(cls):
     fmt = cls()
     FORMATS.append(fmt)
+    _BY_NAME[fmt.name] = fmt
     for ext in fmt.extensions:
         _BY_EXTENSION.setdefault(ext, fmt)
     return cls
 
 
 def by_name(name: str):
-    return next(f for f in FORMATS if f.name == name)
+    return _BY_NAME[name]
 
 
 def extensions() -> frozenset[str]:
