@@ -49,6 +49,7 @@ _RUNTIME_LIKE = {  # what a module input named runtime must look like to be take
 _LAMBDA_MODULE = re.compile(r"terraform-aws-modules/(lambda/aws|terraform-aws-lambda)(\b|/|$)")
 _FX_PYTHON = re.compile(r"(?i)(python\|)(\d+\.\d+)")
 _TEMPLATE_REF = re.compile(r"\$\{\s*([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+)\s*\}")
+MAX_LOCAL_MODULES = 64  # local module directories read for one unit, nested calls included
 UNSET = "null"  # what a null value's _Opaque says: no runtime set, nothing to report
 
 
@@ -835,7 +836,6 @@ class _Collector:
     def __init__(self, module: _Module):
         self.m = module
         self.sites: dict[tuple[str, int], Site] = {}
-        self.site_file: dict[int, str] = {}
         self.lists: dict[tuple[str, int], ListInfo] = {}
         self.unresolved: dict[str, list[Unresolved]] = {}
         self.tuples: dict[int, list] = {}  # id(ListInfo) -> the list expressions it was made from
@@ -994,17 +994,16 @@ class Terraform(Format):
 class _Loader:
     """Reads local modules from disk (read-only context), each directory once."""
 
-    def __init__(self, fmt: Terraform, depth: int = 0):
+    def __init__(self, fmt: Terraform):
         self.fmt = fmt
         self.seen: set[str] = set()
         self.cache: dict[str, _Module | None] = {}
-        self.depth = depth
 
     def __call__(self, directory: str) -> _Module | None:
         real = os.path.realpath(directory or ".")
         if real in self.cache:
             return self.cache[real]
-        if real in self.seen or len(self.seen) > 64:
+        if real in self.seen or len(self.seen) > MAX_LOCAL_MODULES:
             return None
         self.seen.add(real)
         files = []
