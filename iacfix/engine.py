@@ -282,11 +282,14 @@ def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, l
         known = {os.path.normpath(p) for p in found}
         siblings = [p for p in fmt.unit_files(directory) if os.path.normpath(p) not in known and keep(p)]
         unit = sorted(found) + siblings
-        for p in unit:
-            owners.setdefault(os.path.realpath(p), set()).add(directory)
-        work.append((name, unit))
-    for name, unit in work:
-        yield name, unit, frozenset(p for p in unit if len(owners[os.path.realpath(p)]) > 1)
+        real_dir = os.path.realpath(directory)  # one lookup per directory; links are rare
+        reals = [os.path.realpath(p) if os.path.islink(p) else os.path.join(real_dir, os.path.basename(p))
+                 for p in unit]
+        for real in reals:
+            owners.setdefault(real, set()).add(directory)
+        work.append((name, unit, reals))
+    for name, unit, reals in work:
+        yield name, unit, frozenset(p for p, real in zip(unit, reals) if len(owners[real]) > 1)
 
 
 @dataclass
@@ -302,12 +305,13 @@ def run(paths: Iterable[str], opts: Options, jobs: int, keep=lambda path: True) 
     tree is still being walked; small runs stay in this process.  ``keep``
     says which unlisted siblings a directory unit may take in (not excluded).
     """
-    read = 0
+    read, shared = 0, set()
 
     def counted(work):
         nonlocal read
         for unit in work:
             read += len(unit[1])
+            shared.update(display_path(p) for p in unit[2])
             yield unit
 
     work = counted(units(paths, keep))
@@ -320,17 +324,17 @@ def run(paths: Iterable[str], opts: Options, jobs: int, keep=lambda path: True) 
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
             done = list(pool.map(_work, itertools.chain(head, work), chunksize=CHUNK))
-    results = _merge([r for batch in done for r in batch])
+    results = _merge([r for batch in done for r in batch], shared)
     stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
     return sorted(results, key=lambda r: r.path), stats
 
 
-def _merge(results: list[FileResult]) -> list[FileResult]:
-    """One result per real file: a file shared by several units (a link, or a
-    file named two ways) is reported once, with each finding once."""
+def _merge(results: list[FileResult], shared: set[str]) -> list[FileResult]:
+    """One result per real file: a file shared by several units (through a
+    link) is reported once, with each finding once."""
     by_file: dict[str, FileResult] = {}
     for r in sorted(results, key=lambda r: r.path):
-        key = os.path.realpath(r.path)
+        key = os.path.realpath(r.path) if r.path in shared else r.path
         first = by_file.setdefault(key, r)
         if first is r:
             continue
