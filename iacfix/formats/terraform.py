@@ -991,6 +991,34 @@ class Terraform(Format):
         return hcl_semantic(doc.tree.root_node, doc.data)
 
 
+def _module_files(directory: str, paths: tuple) -> list[_File]:
+    """A local module's files, parsed once per worker while unchanged: many
+    environments call the same module."""
+    try:
+        stamp = tuple((p, st.st_mtime_ns, st.st_size) for p, st in ((p, os.stat(p)) for p in paths))
+    except OSError:
+        stamp = None
+    key = (os.path.realpath(directory or "."), stamp)
+    if stamp is not None and key in _MODULE_CACHE:
+        return _MODULE_CACHE[key]
+    files = []
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+            files.append(_load(path, _parse(text), text))
+        except (OSError, UnicodeDecodeError, ParseError):
+            continue  # context only: the module's own unit reports it
+    if stamp is not None:
+        if len(_MODULE_CACHE) >= 128:
+            _MODULE_CACHE.pop(next(iter(_MODULE_CACHE)))
+        _MODULE_CACHE[key] = files
+    return files
+
+
+_MODULE_CACHE: dict[tuple, list[_File]] = {}
+
+
 class _Loader:
     """Reads local modules from disk (read-only context), each directory once."""
 
@@ -1006,14 +1034,7 @@ class _Loader:
         if real in self.seen or len(self.seen) > MAX_LOCAL_MODULES:
             return None
         self.seen.add(real)
-        files = []
-        for path in self.fmt.unit_files(directory):
-            try:
-                with open(path, encoding="utf-8") as fh:
-                    text = fh.read()
-                files.append(_load(path, _parse(text), text))
-            except (OSError, UnicodeDecodeError, ParseError):
-                continue
+        files = _module_files(directory, tuple(self.fmt.unit_files(directory)))
         module = _Module(directory, files, self) if files else None
         self.cache[real] = module
         return module
