@@ -106,11 +106,13 @@ def process_file(path: str, opts: Options) -> FileResult:
     return next(r for r in process_unit(formats.for_path(path), [path], opts) if r.path == display_path(path))
 
 
-def process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str] = frozenset()) -> list[FileResult]:
+def process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str] = frozenset(),
+                 read: dict[str, bytes] | None = None) -> list[FileResult]:
     """The files of one unit (one file, or a Terraform module directory);
-    never raises: whatever goes wrong is reported on the unit's files."""
+    never raises: whatever goes wrong is reported on the unit's files.
+    ``read`` holds the bytes of files already read."""
     try:
-        return _process_unit(fmt, paths, opts, shared)
+        return _process_unit(fmt, paths, opts, shared, read or {})
     except RecursionError:
         message = "nested too deeply to analyse; file left unchanged"
     except Exception as e:  # a bug must not stop the run: report it on these files
@@ -138,9 +140,9 @@ def _read(path: str, result: FileResult) -> bytes | None:
         return None
 
 
-def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str]) -> list[FileResult]:
+def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], read: dict) -> list[FileResult]:
     results = {p: FileResult(display_path(p)) for p in paths}
-    data = {p: _read(p, results[p]) for p in paths}
+    data = {p: read[p] if p in read else _read(p, results[p]) for p in paths}
     data = {p: d for p, d in data.items() if d is not None}
     # Most files end here: keep this path short.  A unit is looked at when any
     # of its files may hold a site; its other files may hold what reaches one.
@@ -251,14 +253,17 @@ def _init(opts: Options) -> None:
 def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
     name, paths, shared = unit
     fmt = formats.by_name(name)
+    read = {}
     if fmt.unit == "file":  # the path most files take: read, prefilter, done
         try:
             with open(paths[0], "rb") as fh:
-                if not fmt.prefilter(fh.read()):
-                    return []
+                read[paths[0]] = fh.read()
         except OSError:
             pass  # process_unit reports it
-    results = process_unit(fmt, paths, _OPTS, shared)
+        else:
+            if not fmt.prefilter(read[paths[0]]):
+                return []
+    results = process_unit(fmt, paths, _OPTS, shared, read)
     return [r for r in results if r.template or r.errors]  # nothing else to send back
 
 

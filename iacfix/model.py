@@ -42,7 +42,7 @@ class ListInfo:
     path: tuple
     items: list[Item]
     flow: bool  # [a, b] (and JSON) rather than one "- a" line per entry
-    comment: str = "#"  # how a comment starts in this format ("" if it has none)
+    comment: str | tuple[str, ...] = "#"  # how a comment starts: a prefix, or several (HCL: #, //, /*); "" if none
     blocked: str | None = None  # why the list cannot be rewritten safely, if so
     single_needs_comma: bool = False  # a one-entry list keeps a trailing comma: (a,)
 

@@ -1,7 +1,7 @@
 """Terraform: ``.tf``, ``.tf.json``, ``.tfvars`` and ``.tfvars.json``, one module
 directory at a time.
 
-Runtime sinks (``_SINKS``): ``aws_lambda_function.runtime``,
+Runtime sinks (``_resource_sinks``, ``_Module._module_sinks``): ``aws_lambda_function.runtime``,
 ``aws_lambda_layer_version.compatible_runtimes``, the
 ``terraform-aws-modules/lambda/aws`` module's ``runtime`` and
 ``compatible_runtimes``, any other module input named ``runtime`` that holds a
@@ -14,13 +14,15 @@ and its slot) and ``site_config.linux_fx_version = "PYTHON|3.x"`` (the older
 A value is followed to where it is written, within the module directory:
 ``var.NAME`` to the variable's default and to every ``NAME = ...`` in the
 directory's ``*.tfvars`` / ``*.tfvars.json``; ``local.NAME`` to its ``locals``
-entry; both branches of ``cond ? a : b``; object attributes and tuple indexes
-of those.  A local module (``source = "./modules/fn"``) is read to learn which
-of its inputs reach a sink: the caller's argument for such an input is a site
-too.  A literal list in ``contains([...], var.NAME)`` of that variable's
-``validation`` is kept valid like CloudFormation's AllowedValues.  Anything
-else (a function call, a data source, ``each.value``, an interpolation) is
-reported at the use site as unresolved.
+entry; every branch of ``cond ? a : b``, ``try()`` and ``coalesce()``; every
+value of ``lookup()``'s map and its default; ``each.value`` of a literal
+``for_each`` map; object attributes and tuple indexes of those; the
+``content`` of a ``dynamic`` block.  A local module (``source =
+"./modules/fn"``) is read to learn which of its inputs reach a sink: the
+caller's argument for such an input is a site too.  A literal list in a
+``contains([...], ...)`` of the variable's ``validation`` is kept valid like
+CloudFormation's AllowedValues.  Anything else (another function call, a data
+source, an interpolation) is reported at the use site as unresolved.
 
 tree-sitter-hcl gives byte spans for ``.tf``/``.tfvars`` and keeps going past
 syntax errors, which are reported, never edited; tree-sitter-json gives the
@@ -212,7 +214,6 @@ def _body_of(obj: _Obj) -> _Body:
 @dataclass
 class _File:
     path: str
-    text: str
     top: list  # (type, labels, _Body)
     tfvars: object  # name -> expression (see _Attrs), for .tfvars files
 
@@ -294,16 +295,16 @@ class _Hcl:
 
     def literals(self, node) -> list[str]:
         if node.type == "string_lit":
-            return [self._string(node)[0]]
+            return [self._string(node)]
         return [v for c in node.named_children for v in self.literals(c)]
 
     def _label(self, node) -> str:
-        return self._string(node)[0] if node.type == "string_lit" else self.text(node)
+        return self._string(node) if node.type == "string_lit" else self.text(node)
 
-    def _string(self, node) -> tuple[str, int, int]:
-        """Content of a string literal (edge blanks included) and its span."""
-        first, last = node.children[0], node.children[-1]
-        return self.data[first.end_byte:last.start_byte].decode("utf-8"), node.start_byte, node.end_byte
+    def _string(self, node) -> str:
+        """Content of a string literal, edge blanks included (tree-sitter's
+        template_literal leaves them out), escapes as written."""
+        return self.data[node.children[0].end_byte:node.children[-1].start_byte].decode("utf-8")
 
     def expr(self, node):
         kids = [c for c in node.children if c.type != "comment"]
@@ -319,7 +320,7 @@ class _Hcl:
             return _Opaque("an expression", start, end)
         if t == "literal_value":
             if kids[0].type == "string_lit":
-                value, _, _ = self._string(kids[0])
+                value = self._string(kids[0])
                 plain = "\\" not in value and "%{" not in value and "${" not in value
                 return _Str(_hcl_unescape(value), start, end, '"' if plain else None, _At(self, kids[0]))
             text = self.text(node)
@@ -400,7 +401,7 @@ def _positions(parent) -> dict:
 def hcl_semantic(node, data: bytes):
     """The tree as nested lists without comments: a string literal is its
     content, a tuple the list of its elements, a single-child node its child."""
-    if node.type == "string_lit":
+    if node.type == "string_lit":  # as _Hcl._string
         return data[node.children[0].end_byte:node.children[-1].start_byte].decode("utf-8")
     kids = [c for c in node.children if c.type != "comment"]
     if node.type == "tuple":
@@ -466,8 +467,8 @@ class _Json:
             fields = {}
             for pair in node.named_children:
                 if pair.type == "pair":
-                    key = json.loads(self.data[pair.child_by_field_name("key").start_byte:
-                                               pair.child_by_field_name("key").end_byte])
+                    k = pair.child_by_field_name("key")
+                    key = json.loads(self.data[k.start_byte:k.end_byte])
                     fields[key] = self.value(pair.child_by_field_name("value"), path + (key,))
             return _Obj(fields)
         return _Opaque(f"the literal {raw}", start, end)
@@ -537,12 +538,12 @@ def _load(path: str, doc: _Doc, text: str) -> _File:
         root = next((c for c in doc.tree.root_node.named_children if c.type == "object"), None)
         obj = reader.value(root, ()) if root is not None else _Obj({})
         obj = obj if isinstance(obj, _Obj) else _Obj({})
-        return _File(path, text, [] if tfvars else _json_top(obj), obj.fields if tfvars else {})
+        return _File(path, [] if tfvars else _json_top(obj), obj.fields if tfvars else {})
     reader = _Hcl(text, doc.data)
     body_node = next((c for c in doc.tree.root_node.named_children if c.type == "body"), None)
     body = reader.body(body_node)
     top = [] if tfvars else [(kind, labels, reader.body(node)) for kind, labels, node in body.blocks]
-    return _File(path, text, top, body.attrs if tfvars else {})
+    return _File(path, top, body.attrs if tfvars else {})
 
 
 # --- sinks: where a runtime is used -------------------------------------------
@@ -571,13 +572,16 @@ class _Sink:
     for_each: tuple | None = None  # (expression, file) that each.value reads
 
 
+def _for_each(f: _File, body: _Body) -> tuple | None:
+    return (body.attrs.get("for_each"), f.path) if "for_each" in body.attrs else None
+
+
 def _resource_sinks(f: _File, kind: str, labels: list, body: _Body) -> list[_Sink]:
     if kind != "resource" or len(labels) != 2:
         return []
     rtype, address = labels[0], f"{labels[0]}.{labels[1]}"
     out = []
-
-    for_each = (body.attrs.get("for_each"), f.path) if "for_each" in body.attrs else None
+    for_each = _for_each(f, body)
 
     def add(provider, is_list, b: _Body, attr, convert=None):
         if attr in b.attrs:
@@ -619,15 +623,14 @@ class _Var:
     name: str
     file: _File
     default: object = None
-    validation: list = field(default_factory=list)  # tuples in contains([...], var.NAME)
+    validation: list = field(default_factory=list)  # the literal lists of contains([...], ...) in its validation
     pinned: str | None = None  # why its values cannot be rewritten (a validation iacfix cannot keep valid)
 
 
 class _Module:
     """The files of one directory, with its variables, tfvars and locals."""
 
-    def __init__(self, directory: str, files: list[_File], loader):
-        self.directory = directory
+    def __init__(self, files: list[_File], loader):
         self.files = files
         self.loader = loader
         self.vars: dict[str, _Var] = {}
@@ -667,7 +670,7 @@ class _Module:
         source = _module_source(body)
         address = f"module.{name}"
         out = []
-        for_each = (body.attrs.get("for_each"), f.path) if "for_each" in body.attrs else None
+        for_each = _for_each(f, body)
         if source is not None and _LAMBDA_MODULE.search(source):
             for attr, is_list in (("runtime", False), ("compatible_runtimes", True)):
                 if attr in body.attrs:
@@ -836,9 +839,8 @@ class _Collector:
     def __init__(self, module: _Module):
         self.m = module
         self.sites: dict[tuple[str, int], Site] = {}
-        self.lists: dict[tuple[str, int], ListInfo] = {}
+        self.lists: dict[tuple[str, int], tuple[ListInfo, _Tuple]] = {}  # (file, start) -> list, as read
         self.unresolved: dict[str, list[Unresolved]] = {}
-        self.tuples: dict[int, list] = {}  # id(ListInfo) -> the list expressions it was made from
 
     def sink(self, sink: _Sink) -> None:
         resolver = Resolver(self.m, sink.for_each)
@@ -863,7 +865,7 @@ class _Collector:
                 self._list(sink, _Hit(tup, var.file.path, "allowed-value", f'variable "{var_name}" validation'),
                            tup, resolver, validation=True)
 
-    def _site(self, sink: _Sink, hit: _Hit, s: _Str, info: ListInfo | None, kind: str | None = None) -> Site | None:
+    def _site(self, sink: _Sink, hit: _Hit, s: _Str, info: ListInfo | None) -> Site | None:
         value, spell, quote = s.value, None, s.quote
         if sink.convert is not None:
             converted = sink.convert(value)
@@ -885,14 +887,14 @@ class _Collector:
                 site.where += f" (also used by {sink.address}, on {sink.provider}, which spells runtimes differently; not rewritten)"
             return site
         where = f"{hit.where} ({hit.pinned}; not rewritten)" if hit.pinned else hit.where
-        site = Site(value=value, start=s.start, end=s.end, path=s.path, kind=kind or hit.kind, provider=sink.provider,
+        site = Site(value=value, start=s.start, end=s.end, path=s.path, kind=hit.kind, provider=sink.provider,
                     quote=quote, users=[sink.address], where=where, in_list=info, spell=spell)
         self.sites[key] = site
         return site
 
     def _list(self, sink: _Sink, hit: _Hit, tup: _Tuple, resolver: Resolver, validation: bool = False) -> None:
         key = (hit.file, tup.start)
-        info = self.lists.get(key)
+        info = self.lists[key][0] if key in self.lists else None
         if info is None:
             items = []
             for item in tup.items:
@@ -900,8 +902,7 @@ class _Collector:
                 start, end = _span(item)
                 items.append(Item(value=literal.value if literal else None, start=start, end=end))
             info = ListInfo(path=tup.path, items=items, flow=True, comment="" if tup.json else _HCL_COMMENTS)
-            self.lists[key] = info
-            self.tuples[id(info)] = [tup]
+            self.lists[key] = info, tup
         for i, item in enumerate(tup.items):
             entry = _Hit(item, hit.file, hit.kind, hit.where)
             if isinstance(item, _Str):
@@ -921,8 +922,8 @@ class _Collector:
                 info.items[i].reaches = reached
 
     def located(self, paths) -> dict:
-        for (_, start), info in self.lists.items():
-            if info.blocked is None and any(id(t) in self.m.indexed for t in self.tuples.get(id(info), ())):
+        for info, tup in self.lists.values():
+            if info.blocked is None and id(tup) in self.m.indexed:
                 info.blocked = "the list is also read by index, which removing an entry would shift"
         by_file: dict[str, Located] = {}
         for (file, _), site in self.sites.items():
@@ -978,7 +979,7 @@ class Terraform(Format):
         loader = _Loader(self)
         files = [_load(path, doc, text) for path, (doc, text) in parsed.items()]
         directory = os.path.dirname(next(iter(parsed), ""))
-        module = _Module(directory, files, loader)
+        module = _Module(files, loader)
         loader.seen.add(os.path.realpath(directory or "."))
         collector = _Collector(module)
         for sink in module.sinks:
@@ -1035,6 +1036,6 @@ class _Loader:
             return None
         self.seen.add(real)
         files = _module_files(directory, tuple(self.fmt.unit_files(directory)))
-        module = _Module(directory, files, self) if files else None
+        module = _Module(files, self) if files else None
         self.cache[real] = module
         return module
