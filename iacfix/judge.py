@@ -91,11 +91,13 @@ class Judge:
         move_to = suggestion(rt, target, ctx)
         if move_to:
             parts.append(f"move to {move_to}")
-        if site.in_list is not None and site.in_list.blocked:
+        if site.blocked:
+            parts.append(f"not rewritten: {site.blocked}")
+        elif site.in_list is not None and site.in_list.blocked:
             parts.append(f"not rewritten: {site.in_list.blocked}")
         message = "; ".join(parts) + (f" {context}" if context else "")
         fixable = (
-            rule.fixable and site.quote is not None and target is not None
+            rule.fixable and site.quote is not None and target is not None and not site.blocked
             and rt.family == target.family and ctx.catalog.is_older(rt, target)
             and (site.spell is None or site.spell(target.id) is not None)
             and (site.in_list is None or site.in_list.blocked is None)

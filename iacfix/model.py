@@ -71,6 +71,7 @@ class Site:
     # the re-parsed document gains ``spell(target)[1]`` in.
     insert: bool = False
     at: tuple[int, int] | None = None  # where findings point, when not at the edited span
+    blocked: str | None = None  # why this value must not be rewritten (reported, never fixed), if so
 
 
 @dataclass
