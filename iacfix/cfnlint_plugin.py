@@ -21,17 +21,16 @@ from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from .catalog import load_catalog
 from .engine import Options, process_file
-from .rules import RULES, RUNTIMES_PAGE, Context
-
-DEFAULT_TARGET = "python3.13"
+from .rules import RUNTIMES_PAGE, Context
+from .targets import default_target, with_target
 
 
 @functools.lru_cache(maxsize=8)
 def _findings(filename: str, mtime: float, as_of: str, horizon: int):
     catalog = load_catalog()
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    opts = Options(catalog=catalog, context=Context(day, horizon, catalog), enabled=frozenset(RULES),
-                   target=catalog.get(DEFAULT_TARGET))
+    context = Context(day, horizon, catalog)
+    opts = Options(context=with_target(context, *default_target(catalog, context)))
     return process_file(filename, opts).findings
 
 

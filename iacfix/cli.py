@@ -13,12 +13,12 @@ import click
 from . import __version__, formats
 from .catalog import CatalogError, load_catalog
 from .discovery import Discovery
-from .engine import FileResult, Options, display_path, run
-from .judge import fit_target
+from .engine import FileResult, Options, display_path
 from .model import FileError
-from .rules import RULES, SEVERITY_RANK, Context, by_kind
-
-DEFAULT_TARGET = "python3.13"
+from .pool import run
+from .rules import RULES, SEVERITY_RANK, Context
+from .rules.lifecycle import status
+from .targets import default_target, unfit, with_target
 EPILOG = (
     "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
     "(for fix: that remain; with --diff or --dry-run: that the files still hold); "
@@ -30,12 +30,11 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _codes(value: str | None) -> set[str]:
-    if not value:
-        return set()
+def _codes(values: tuple[str, ...]) -> set[str]:
+    """Rule codes named by repeated, comma-separated codes, prefixes or names."""
     by_name = {r.name: c for c, r in RULES.items()}
     out = set()
-    for item in (v.strip() for v in value.split(",")):
+    for item in (v.strip() for value in values for v in value.split(",")):
         if not item:
             continue
         matched = {c for c in RULES if c.startswith(item.upper())} or ({by_name[item]} if item in by_name else set())
@@ -55,8 +54,14 @@ def _common(f):
                      help="Warn about deprecations due within this many days."),
         click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
                      help="Use this runtime catalog (JSON) instead of the built-in one."),
-        click.option("--select", default=None, metavar="RULES", help="Only these rules (comma-separated codes, prefixes or names)."),
-        click.option("--ignore", default=None, metavar="RULES", help="Skip these rules (comma-separated codes, prefixes or names)."),
+        click.option("--select", multiple=True, metavar="RULES",
+                     help="Report and fix only findings of these rules (comma-separated codes, prefixes or names; "
+                          "repeatable). Selection never changes which rule a finding belongs to."),
+        click.option("--ignore", multiple=True, metavar="RULES",
+                     help="Drop findings of these rules (comma-separated codes, prefixes or names; repeatable)."),
+        click.option("--unsafe-fixes", is_flag=True,
+                     help="Also apply (fix) or count as fixable (check) fixes that may change behaviour, such as "
+                          "a move across a major version (python2.7 -> python3.13)."),
         click.option("--exclude", multiple=True, metavar="GLOB",
                      help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
                           "(.git, node_modules, .aws-sam, cdk.out, ...)."),
@@ -70,39 +75,53 @@ def _common(f):
     return f
 
 
-def _target_option(help_text: str):
-    return click.option("--target", default=DEFAULT_TARGET, show_default=True, metavar="RUNTIME", help=help_text)
+TARGET_HELP = (
+    "Runtime to move flagged sites of its family to (a Python target fixes Python sites, a Node.js target "
+    "Node.js sites); each provider gets it in its own spelling (python313 on Google Cloud, 3.13 on Azure). "
+    "Refused if a lifecycle rule flags it on the --as-of date. Default: derived from the catalog as of "
+    "--as-of: the Python runtime supported longest that no rule flags, the oldest among equals "
+    "(python3.13 in 2026)."
+)
 
 
-def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, fix, write, diff) -> Options:
+def _target_option():
+    return click.option("--target", default=None, metavar="RUNTIME", help=TARGET_HELP)
+
+
+def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
+             fix, write, diff) -> Options:
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:
         ctx.fail(str(e))
-    as_of = as_of.date() if as_of else _today()
-    context = Context(as_of=as_of, horizon_days=horizon, catalog=catalog)
     try:
         enabled = (_codes(select) or set(RULES)) - _codes(ignore)
     except click.BadParameter as e:
         ctx.fail(e.format_message())
-    target_rt = catalog.find(target)
-    if target_rt is None:
-        ctx.fail(f"--target {target!r} is not a runtime in the catalog (see `iacfix runtimes`)")
-    unfit = fit_target(target_rt, context)
-    if unfit:
-        ctx.fail(f"--target {target}: {unfit}; choose a supported, generally available runtime")
-    return Options(catalog=catalog, context=context, enabled=frozenset(enabled), target=target_rt,
-                   fix=fix, write=write, diff=diff)
+    context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog,
+                      enabled=frozenset(enabled), unsafe_fixes=unsafe_fixes)
+    if target is None:
+        context = with_target(context, *default_target(catalog, context))
+    else:
+        target_rt = catalog.find(target)
+        if target_rt is None:
+            ctx.fail(f"--target {target!r} is not a runtime in the catalog (see `iacfix runtimes`)")
+        why = unfit(target_rt, context)
+        if why:
+            ctx.fail(f"--target {target}: {why}; choose a runtime no rule flags on {context.as_of} "
+                     f"(see `iacfix runtimes --as-of {context.as_of}`)")
+        context = with_target(context, target_rt)
+    return Options(context=context, fix=fix, write=write, diff=diff)
 
 
 def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
-    discovery = Discovery(formats.extensions(), tuple(exclude))
+    discovery = Discovery(formats.claims, tuple(exclude))
     results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
-    target = opts.target.id if opts.target else None
+    target = opts.context.target.id if opts.context.target else None
     common = dict(fix=opts.fix, write=opts.write, target=target)
     if fmt == "json":
         click.echo(reporters.as_json(results, as_of=opts.context.as_of.isoformat(), **common))
@@ -131,8 +150,9 @@ def main():
 
     \b
       iacfix check infra/                       # every runtime site, with its deadline
-      iacfix fix infra/ --diff                  # preview the rewrite to python3.13
+      iacfix fix infra/ --diff                  # preview the rewrite (to python3.13 in 2026)
       iacfix fix infra/ --target python3.13     # rewrite in place; nothing else changes
+      iacfix fix infra/ --unsafe-fixes          # also across a major version (python2.7)
       iacfix runtimes                           # the lifecycle catalog
       iacfix explain RT004                      # what a rule means
     """
@@ -140,28 +160,30 @@ def main():
 
 @main.command(epilog=EPILOG)
 @_common
-@_target_option("Runtime a fix would move Python sites to (each provider spells it its way); decides what "
-                "is reported as fixable.")
+@_target_option()
 @click.pass_context
-def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, jobs, target):
+def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, target):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
     in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
     is read with the other files of its directory (variables, .tfvars, locals)."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
-                    target=target, fix=False, write=False, diff=False)
+                    target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False)
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 
 @main.command(epilog=EPILOG)
 @_common
-@_target_option("Runtime to move flagged Python sites to; never a downgrade.")
+@_target_option()
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.pass_context
-def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, jobs, target, diff, dry_run):
-    """Rewrite, in place, each flagged Python runtime in PATHS (default: .) that
-    is older than --target.
+def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, target, diff,
+        dry_run):
+    """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
+    target's family that is older than the target (--target; Python by
+    default).  Safe fixes only, unless --unsafe-fixes: a move across a major
+    version (python2.7) may change what the code does.
 
     Only the runtime values change: comments, quotes, indentation, line endings,
     BOM and the final newline stay byte-identical.  Each edited file is parsed
@@ -169,23 +191,16 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, exclude, fmt, 
     Each provider gets the target in its own spelling (python3.13, python313 on
     Google Cloud, 3.13 on Azure).  Parameter AllowedValues, layer compatible
     runtimes and Terraform validation lists end up holding the target once and
-    no flagged runtime.  Non-Python runtimes are reported, not rewritten.
+    no flagged runtime.  Runtimes of other families are reported, not rewritten.
     """
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
-                    target=target, fix=True, write=not (diff or dry_run), diff=diff)
+                    target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff)
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 
 def _move_to(rt, catalog) -> str:
     successor = catalog.get(rt.successor or "", rt.provider)
     return successor.id if successor is not None and catalog.is_older(rt, successor) else "-"
-
-
-def _status(rt, context) -> str:
-    if rt.preview:
-        return "preview"
-    rule = next((r for r in by_kind("lifecycle") if r.applies(rt, context)), None)
-    return rule.name.removeprefix("runtime-") if rule else "supported"
 
 
 @main.command()
@@ -215,7 +230,7 @@ def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
     if fmt == "json":
         click.echo(json.dumps({
             "last_checked": catalog.last_checked.isoformat(), "as_of": context.as_of.isoformat(),
-            "runtimes": [dict(provider=r.provider, id=r.id, os=r.os, status=_status(r, context), successor=r.successor,
+            "runtimes": [dict(provider=r.provider, id=r.id, os=r.os, status=status(r, context), successor=r.successor,
                               deadlines=r.deadlines(), sources=r.sources) for r in rows],
         }, indent=2))
         return
@@ -230,7 +245,7 @@ def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
                   "STATUS", "MOVE TO")
         table = [header] + [
             (r.id, *((r.os or "-",) if has_os else ()), *(str(r.dates.get(k) or "-") for k in prov.dates),
-             _status(r, context), _move_to(r, catalog))
+             status(r, context), _move_to(r, catalog))
             for r in mine
         ]
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -251,7 +266,8 @@ def explain(ctx, rule):
         ctx.fail(f"unknown rule {rule!r}; `iacfix rules` lists them")
     click.echo(f"# {found.code} {found.name}\n")
     click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
-    click.echo(f"Severity: {found.severity}. Fixable: {'yes (Python runtimes)' if found.fixable else 'no'}. "
+    fixable = "never" if found.fix_safety == "never" else "yes (safe within a major version; unsafe across one)"
+    click.echo(f"Severity: {found.severity}. Fixable: {fixable}. "
                f"Tags: {', '.join(found.tags)}.\nSource: {found.url}\n")
     click.echo(inspect.cleandoc(found.__doc__ or ""))
 

@@ -15,8 +15,8 @@ DEFAULT_EXCLUDES = (
 class Discovery:
     """Walks roots; ``problems`` collects (path, message) for what it could not read."""
 
-    def __init__(self, extensions: frozenset[str], excludes: tuple[str, ...] = ()):
-        self.extensions = extensions
+    def __init__(self, claims, excludes: tuple[str, ...] = ()):
+        self.claims = claims  # file name -> whether some format reads it
         self.names = frozenset(DEFAULT_EXCLUDES)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
@@ -40,7 +40,7 @@ class Discovery:
     def files(self, roots: list[str]) -> Iterator[str]:
         """Files under ``roots``, each once, as the walk finds them (callers sort
         results): files named explicitly always, files found by walking only
-        with a known extension.  A root that does not exist is a problem."""
+        when a format claims their name.  A root that does not exist is a problem."""
         seen: set[str] = set()
         cwd = os.getcwd()
         for root in roots:
@@ -61,7 +61,7 @@ class Discovery:
 
     def _walk(self, top: str) -> Iterator[tuple[str, bool]]:
         stack = [top]
-        exts = self.extensions
+        claims = self.claims
         while stack:
             d = stack.pop()
             try:
@@ -77,6 +77,5 @@ class Discovery:
                     if e.is_dir(follow_symlinks=False):
                         stack.append(e.path)
                     else:
-                        dot = name.rfind(".")
-                        if dot > 0 and name[dot:].lower() in exts and e.is_file():
+                        if claims(name) and e.is_file():
                             yield e.path, e.is_symlink()

@@ -32,7 +32,8 @@ class Positions:
     """Offset -> 1-based (line, column); columns count characters, not the BOM.
 
     Lookups at increasing offsets (sites come sorted) resume where the last
-    one stopped, so a file costs one pass however many findings it has.
+    one stopped, so a file costs one pass however many findings it has; a
+    lookup behind the last one bisects a table of line starts built once.
     """
 
     def __init__(self, text: str):
@@ -49,7 +50,8 @@ class Positions:
             return line, col - (1 if line == 1 and self.bom and offset > 0 else 0)
         text = self.text
         if offset < self._offset:
-            self._offset, self._line, self._line_start = 0, 1, 0
+            self._starts = [0] + [m.end() for m in _BREAKS.finditer(text)]
+            return self.at(offset)
         newlines = text.count("\n", self._offset, offset)
         if newlines:
             self._line += newlines

@@ -1,8 +1,10 @@
 """The data that flows through iacfix: files -> sites -> findings -> edits.
 
-Formats produce ``Site``s (a runtime value with its exact span) and
-``Unresolved`` notes; the judge turns them into ``Finding``s; the fixer turns
-fixable findings into ``Edit``s.  Offsets are indexes into the decoded text
+Formats locate: ``Site``s (a runtime value with its exact span and a
+structured ``Where``) and ``Unresolved`` notes, in a ``Located``.  Checkers
+(``iacfix.rules``) turn what was located into ``Finding``s, each carrying its
+``Fix``: span ``Edit``s with a title and an applicability, or the reason it
+has none.  The engine applies the fixes a run asks for and verifies them.  Offsets are indexes into the decoded text
 (characters, BOM included as U+FEFF), so splicing the text and encoding it
 back as UTF-8 changes no other byte.
 """
@@ -47,6 +49,25 @@ class ListInfo:
     single_needs_comma: bool = False  # a one-entry list keeps a trailing comma: (a,)
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a value is written, as data (rules and reporters word it).
+
+    ``kind`` names the place: ``resource`` (a resource's property or
+    attribute), ``globals`` (SAM Globals), ``parameter`` (a template
+    parameter's ``Default`` or ``AllowedValues``), ``mapping`` (a Mappings
+    entry), ``metadata`` (a resource's Metadata), ``variable`` (a Terraform
+    variable or .tfvars value), ``local``, ``module-input``, ``construct``
+    (a CDK construct call), ``value`` (any other reference, named as written).
+    ``name`` is the thing's own name (logical id, address, parameter), and
+    ``field`` the property, attribute or key under it.
+    """
+
+    kind: str
+    name: str = ""
+    field: str = ""
+
+
 @dataclass
 class Site:
     value: str
@@ -54,14 +75,14 @@ class Site:
     end: int
     path: tuple  # where the scalar sits in the parsed document
     kind: str  # property | globals | parameter-default | allowed-value | mapping-value | layer-runtime |
-    #            build-method | implicit-default (a construct's default, not written)
+    #            build-method | module-input | implicit-default (a construct's default, not written)
     provider: str = "aws"
     quote: str | None = ""  # "", "'", '"'; None: the token cannot be rewritten in place
     users: list[str] = field(default_factory=list)
-    where: str = ""  # human description: "Parameter PyRuntime Default"
+    where: Where = field(default_factory=lambda: Where("value"))
     in_list: ListInfo | None = None
-    notes: list[str] = field(default_factory=list)  # said when the site is fixed
     also: list[tuple] = field(default_factory=list)  # further paths of the same node (YAML aliases)
+    layers: list[str] = field(default_factory=list)  # layers built for this runtime (rebuilt when it moves)
     # How this format writes a target here: runtime id -> (replacement text,
     # the value the re-parsed document holds at ``path``), or None when it
     # cannot be written.  None: the id itself, in the site's quotes.
@@ -89,6 +110,53 @@ class Located:
 
     sites: list[Site]
     unresolved: list[Unresolved]
+    more: list = field(default_factory=list)  # anything else a format locates, for the checkers that consume it
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` (character offsets) with ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the re-parsed document must show at ``path`` after a fix."""
+
+    path: tuple
+    value: object = None  # scalar: new value
+    replace: tuple = ()  # list: ((index, value), ...)
+    delete: tuple = ()  # list: indexes removed
+    append: tuple = ()  # list: values added at its end
+
+
+SAFE, UNSAFE = "safe", "unsafe"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Span edits on one file, with a title and an applicability.
+
+    ``safe`` fixes are applied by ``fix``; ``unsafe`` ones (they may change
+    what the code does) only with ``--unsafe-fixes``.  ``expect`` says what
+    the re-parsed file must show afterwards; ``notes`` are said when the fix
+    is applied.  Several findings may share one fix (the entries of one list).
+    """
+
+    title: str
+    applicability: str
+    edits: tuple[Edit, ...]
+    expect: tuple[Expectation, ...] = ()
+    notes: tuple[str, ...] = ()
+    lines: tuple[tuple[int, int, int, int], ...] = ()  # each edit's (line, column, end_line, end_column)
+
+    def to_json(self, path: str) -> dict:
+        return {"title": self.title, "applicability": self.applicability, "edits": [
+            {"path": path, "line": a, "column": b, "end_line": c, "end_column": d, "content": e.text}
+            for e, (a, b, c, d) in zip(self.edits, self.lines)]}
 
 
 @dataclass
@@ -100,17 +168,18 @@ class Finding:
     column: int
     end_line: int
     end_column: int
-    runtime: str | None
     message: str
-    deadlines: dict | None
-    fixable: bool
+    runtime: str | None = None
     provider: str = "aws"
+    deadlines: dict | None = None
     users: list[str] = field(default_factory=list)
-    site: Site | None = field(default=None, repr=False, compare=False)
-    fix_to: str | None = None  # the fix target as this site's provider spells it
+    data: dict = field(default_factory=dict)  # further structured keys, per rule
+    fix: Fix | None = None
+    fix_unavailable: str | None = None  # why there is no fix, when there is none
+    fixable: bool = False  # a fix this run applies (safe, or unsafe with --unsafe-fixes)
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "rule": self.rule,
             "severity": self.severity,
             "path": self.path,
@@ -125,6 +194,10 @@ class Finding:
             "fixable": self.fixable,
             "used_by": self.users,
         }
+        out.update(self.data)
+        out["fix"] = None if self.fix is None else self.fix.to_json(self.path)
+        out["fix_unavailable"] = self.fix_unavailable
+        return out
 
 
 @dataclass
@@ -137,9 +210,3 @@ class FileError:
     def to_json(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
 
-
-@dataclass(frozen=True)
-class Edit:
-    start: int
-    end: int
-    text: str

@@ -6,7 +6,8 @@ import json
 
 import click
 
-from .engine import FileResult, RunStats
+from .engine import FileResult
+from .pool import RunStats
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -47,10 +48,15 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
         summary = f"{verb} {_plural(fixed, 'site')} in {_plural(fixed_files, 'file')}" + (f" (target {target})" if fixed else "")
         summary += f"; {_plural(len(findings), 'finding')} remain{'s' if len(findings) == 1 else ''}"
         summary += (f" ({detail})" if detail else "") + "."
+        hidden = sum(1 for f in findings if f.fix is not None and not f.fixable)
+        if hidden:
+            summary += f" {hidden} more fixable with `--unsafe-fixes`."
     elif findings:
         fixable = sum(1 for f in findings if f.fixable)
+        hidden = sum(1 for f in findings if f.fix is not None and not f.fixable)
         summary = f"Found {_plural(len(findings), 'finding')} ({detail}) in {_plural(files, 'file')}"
-        summary += f"; {fixable} fixable with `iacfix fix`." if fixable else "."
+        summary += f"; {fixable} fixable with `iacfix fix`" if fixable else ""
+        summary += f" ({hidden} more with `--unsafe-fixes`)." if hidden else "."
     else:
         summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
     if errors:
@@ -69,7 +75,8 @@ def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, ta
     }
     if fix:
         doc["target"] = target
-        doc["written"] = write
+        doc["written"] = write  # v1: whether this run writes files at all
+        doc["files_written"] = sum(1 for r in results if r.written)
         doc["fixed"] = [dict(f.to_json(), fixed=True) for r in results for f in r.fixed]
         doc["not_fixed"] = [{"path": r.path, "message": r.refused} for r in results if r.refused]
         doc["notes"] = [n for r in results for n in r.notes]

@@ -1,21 +1,25 @@
-"""iacfix rules: one module per concern, registered with ``@register``.
+"""iacfix rules: what a finding means, and the checkers that make findings.
 
-A rule is a small class with an id (``code``), a name, a severity, a one-line
-summary, the URL its facts come from, tags, and a docstring written like
-ruff's (What it does / Why is this bad / Example / Fix safety) that
-``iacfix explain CODE`` prints.  Lifecycle data is not here: it lives in
-``catalog.json`` beside this file and reaches rules as ``Runtime`` rows.
+A **rule** is a small class with an id (``code``), a name, a severity, a
+one-line summary, the URL its facts come from, tags, and a docstring written
+like ruff's (What it does / Why is this bad / Example / Fix safety) that
+``iacfix explain CODE`` prints.  It is registered with ``@register``.
 
-Rules of kind ``lifecycle`` judge a known runtime against dates; the judge asks
-them in registration order and the first that applies speaks for the site.
-Rules of kind ``unknown`` and ``unresolved`` describe sites the catalog cannot
-judge.
+A **checker** turns what a format located (``Site``, ``Unresolved``, and
+whatever later formats locate) into ``Finding``s, each with its ``Fix`` or
+the reason it has none.  It declares the located types it ``consumes`` and is
+registered with ``@checker``.  Adding a rule is its module plus one line in
+the import list at the bottom of this file.
+
+Lifecycle data is not here: it lives in ``catalog.json`` beside this file and
+reaches rules as ``Runtime`` rows.  Which lifecycle rule speaks for a runtime
+is decided in one place, ``lifecycle.classify``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from iacfix.catalog import Catalog, Runtime
 
@@ -26,35 +30,48 @@ RUNTIMES_PAGE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.ht
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule judges against: the date of judgement and the horizon."""
+    """What checkers judge against: the date, the horizon, the catalog, the fix
+    target (None: no runtime of its family is fit to move to), the rules the
+    run selected, and whether unsafe fixes are applied."""
 
     as_of: dt.date
     horizon_days: int
     catalog: Catalog
+    target: Runtime | None = None
+    enabled: frozenset[str] = frozenset()
+    unsafe_fixes: bool = False
+    no_target: str = ""  # why there is no target, when there is none
+    _targets: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def horizon_end(self) -> dt.date:
         return self.as_of + dt.timedelta(days=self.horizon_days)
 
+    def selected(self, code: str) -> bool:
+        return not self.enabled or code in self.enabled
+
 
 class Rule:
     code: str = ""
     name: str = ""
-    kind: str = "lifecycle"  # lifecycle | unknown | unresolved
     severity: str = WARNING
     summary: str = ""
     url: str = RUNTIMES_PAGE
     tags: tuple[str, ...] = ()
-    fixable: bool = True
+    fix_safety: str = "sometimes"  # sometimes | never: what `explain` and `rules` say of its fixes
 
-    def applies(self, rt: Runtime, ctx: Context) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
 
-    def headline(self, rt: Runtime, ctx: Context) -> str:  # pragma: no cover - interface
+class Checker:
+    """Located items of the types in ``consumes`` -> findings."""
+
+    consumes: tuple[type, ...] = ()
+
+    def check(self, items: list, file, ctx: Context) -> list:  # pragma: no cover - interface
         raise NotImplementedError
 
 
 RULES: dict[str, Rule] = {}
+CHECKERS: list[Checker] = []
 
 
 def register(cls: type[Rule]) -> type[Rule]:
@@ -65,10 +82,11 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
-def by_kind(kind: str) -> list[Rule]:
-    return [r for r in RULES.values() if r.kind == kind]
+def checker(cls: type[Checker]) -> type[Checker]:
+    CHECKERS.append(cls())
+    return cls
 
 
-# Registration order is the judge's order of precedence for lifecycle rules.
 from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprecation_soon  # noqa: E402,F401
 from . import unknown_runtime, unresolved_runtime  # noqa: E402,F401
+from . import runtime_sites  # noqa: E402,F401

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from . import ERROR, Rule, register
+from . import ERROR, register
+from .lifecycle import LifecycleRule
 
 
 @register
-class CreateBlocked(Rule):
+class CreateBlocked(LifecycleRule):
     """## What it does
     Flags a runtime on which the provider no longer creates functions:
     Lambda's *block function create* date (or Google Cloud Functions'

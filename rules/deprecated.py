@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from . import ERROR, Rule, register
+from . import ERROR, register
+from .lifecycle import LifecycleRule
 
 
 @register
-class Deprecated(Rule):
+class Deprecated(LifecycleRule):
     """## What it does
     Flags a runtime its provider has deprecated: a Lambda or Google Cloud
     Functions runtime past its deprecation date, or an Azure Functions Python

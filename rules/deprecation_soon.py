@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from . import WARNING, Rule, register
+from . import WARNING, register
+from .lifecycle import LifecycleRule
 
 
 @register
-class DeprecationSoon(Rule):
+class DeprecationSoon(LifecycleRule):
     """## What it does
     Flags a runtime whose deprecation date (Azure: end of support) falls
     within the horizon (`--horizon DAYS`, default 365) after the judgement

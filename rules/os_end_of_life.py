@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from . import WARNING, Rule, register
+from . import WARNING, register
+from .lifecycle import LifecycleRule
 
 
 @register
-class OsEndOfLife(Rule):
+class OsEndOfLife(LifecycleRule):
     """## What it does
     Flags a Lambda runtime that runs on an operating system past its end of
     life, such as `python3.11`, `java17` or `provided.al2` on Amazon Linux 2

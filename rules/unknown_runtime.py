@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from . import INFO, Rule, register
+from .wording import context
 
 
 @register
@@ -27,8 +28,13 @@ class UnknownRuntime(Rule):
 
     code = "RT101"
     name = "runtime-unknown"
-    kind = "unknown"
     severity = INFO
     summary = "the runtime is not in the catalog"
     tags = ("aws", "gcp", "azure", "catalog")
-    fixable = False
+    fix_safety = "never"
+
+    def message(self, site, ctx) -> str:
+        catalog = ctx.catalog
+        name = catalog.providers[site.provider].name if site.provider in catalog.providers else site.provider
+        msg = f"{site.value!r} is not among the catalog's {name} runtimes (checked {catalog.last_checked}) {context(site)}"
+        return msg.strip()

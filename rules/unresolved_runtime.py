@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from . import INFO, Rule, register
+from iacfix.model import Finding, Unresolved
+
+from . import INFO, RULES, Checker, Rule, checker, register
 
 
 @register
@@ -28,9 +30,31 @@ class UnresolvedRuntime(Rule):
 
     code = "RT102"
     name = "runtime-unresolved"
-    kind = "unresolved"
     severity = INFO
     summary = "the runtime value cannot be resolved statically"
     url = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html"
     tags = ("aws", "gcp", "azure")
-    fixable = False
+    fix_safety = "never"
+
+    def message(self, u: Unresolved) -> str:
+        used = f" (used by {', '.join(u.users)})" if u.users else ""
+        return f"runtime not resolved statically: {u.reason}{used}"
+
+
+@checker
+class UnresolvedSites(Checker):
+    consumes = (Unresolved,)
+
+    def check(self, items: list[Unresolved], file, ctx) -> list[Finding]:
+        rule = RULES["RT102"]
+        if not ctx.selected(rule.code):
+            return []
+        out = []
+        for u in items:
+            line, col = file.positions.at(u.start)
+            end_line, end_col = file.positions.at(u.end)
+            out.append(Finding(rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col,
+                               end_line=end_line, end_column=end_col, message=rule.message(u), provider=u.provider,
+                               users=u.users, fix_unavailable="the value is not known statically; "
+                               "check the deadline where it is chosen"))
+        return out

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from . import ERROR, Rule, register
+from . import ERROR, register
+from .lifecycle import LifecycleRule
 
 
 @register
-class UpdateBlocked(Rule):
+class UpdateBlocked(LifecycleRule):
     """## What it does
     Flags a runtime whose provider no longer lets functions on it be updated:
     Lambda's *block function update* date, or Google Cloud Functions'

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -5,12 +6,38 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from iacfix.catalog import load_catalog
 from iacfix.cli import main
+from iacfix.engine import Options, check
+from iacfix.model import Located
+from iacfix.rules import RULES, Context
+from iacfix.targets import default_target, with_target
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden"
 SAMPLES = HERE.parent / "samples"
-AS_OF = "2026-11-21"
+AS_OF = "2026-11-21"  # the date every judgement in the suite is made on, unless a test says otherwise
+CATALOG = load_catalog()
+
+
+def make_context(as_of: str = AS_OF, target: str | None = None, horizon: int = 365, catalog=CATALOG,
+                 enabled=frozenset(RULES), unsafe_fixes: bool = False) -> Context:
+    """A judgement context as the CLI builds it: ``target`` None derives the default."""
+    ctx = Context(dt.date.fromisoformat(as_of), horizon, catalog, enabled=frozenset(enabled), unsafe_fixes=unsafe_fixes)
+    if target is None:
+        return with_target(ctx, *default_target(catalog, ctx))
+    return with_target(ctx, catalog.find(target))
+
+
+def make_options(fix: bool = False, write: bool = False, diff: bool = False, **context) -> Options:
+    return Options(context=make_context(**context), fix=fix, write=write, diff=diff)
+
+
+def judge(site, text: str | None = None, path: str = "t", **context):
+    """The findings the checkers make of one located site (or Unresolved)."""
+    located = Located([site], []) if hasattr(site, "value") else Located([], [site])
+    text = text if text is not None else " " * (site.end + 1)
+    return check(located, path, text, make_context(**context))
 
 
 class Run:

@@ -5,11 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import judge
 
 from iacfix.catalog import DATE_KEYS, CatalogError, load_catalog, parse_catalog
-from iacfix.judge import Judge
 from iacfix.rules import RULES, Context
-from iacfix.edits import Positions
 from iacfix.model import Site
 
 CATALOG_FILE = Path(__file__).parent.parent / "rules" / "catalog.json"
@@ -121,12 +120,12 @@ def test_every_row_can_be_judged_on_every_interesting_date():
     dates = {dt.date(2016, 1, 1), dt.date(2026, 11, 21), dt.date(2031, 1, 1)}
     for rt in cat.runtimes.values():
         dates |= {d for d in (rt.deprecation, rt.block_create, rt.block_update) if d}
-    text = "x" * 40
     for day in sorted(dates):
-        judge = Judge(Context(day, 365, cat), set(RULES), cat.get("python3.13"))
-        for provider, rid in cat.runtimes:
-            site = Site(value=rid, start=0, end=len(rid), path=(), kind="property", users=["F"], provider=provider)
-            judge.site(site, "t", Positions(text))
+        for target in (None, "python3.13"):
+            for provider, rid in cat.runtimes:
+                site = Site(value=rid, start=0, end=len(rid), path=(), kind="property", users=["F"], provider=provider)
+                for f in judge(site, as_of=day.isoformat(), target=target, catalog=cat):
+                    assert f.fix is not None or f.fix_unavailable, (day, rid, f)
 
 
 @pytest.mark.parametrize("bad, message", [

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iacfix.catalog import load_catalog
-from iacfix.engine import Options, process_file
+from conftest import make_options
+from iacfix.engine import process_file
 from iacfix.rules import RULES, Context
 
 CATALOG = load_catalog()
@@ -68,8 +69,7 @@ def fixed(calls):
 def test_fix_touches_only_runtime_tokens_and_is_idempotent(tmp_path, imp, calls, nl):
     path = tmp_path / "stack.py"
     path.write_bytes(render(imp, calls, nl).encode())
-    opts = Options(catalog=CATALOG, context=Context(dt.date(2026, 11, 21), 365, CATALOG), enabled=frozenset(RULES),
-                   target=CATALOG.get("python3.13"), fix=True, write=True)
+    opts = make_options(target="python3.13", fix=True, write=True)
     first = process_file(str(path), opts)
     assert not first.errors and first.refused is None
     want = render(imp, fixed(calls), nl)

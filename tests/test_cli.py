@@ -101,12 +101,14 @@ def test_as_of_makes_judgement_reproducible(iacfix, tmp_path):
     assert rules("2025-01-01", "--horizon", "1000") == ["RT005"]
 
 
-def test_select_and_ignore(iacfix, tmp_path):
+def test_select_and_ignore_filter_and_never_relabel(iacfix, tmp_path):
     write(tmp_path, "t.yaml", FN.format(runtime="python3.11"))
-    assert iacfix("check", ".", "--ignore", "RT004").code == 1  # falls to RT005: deprecation in 221 days
-    run = iacfix("check", ".", "--ignore", "RT004,RT005", "--format", "json")
+    # python3.11 is RT004 (AL2 end of life); ignoring RT004 drops it, never turns it into RT005.
+    run = iacfix("check", ".", "--ignore", "RT004", "--format", "json")
     assert run.code == 0 and run.json["findings"] == []
+    assert iacfix("check", ".", "--select", "RT005", "--format", "json").json["findings"] == []
     assert iacfix("check", ".", "--select", "runtime-deprecated").code == 0
+    assert [f["rule"] for f in iacfix("check", ".", "--select", "RT004", "--format", "json").json["findings"]] == ["RT004"]
     bad = iacfix("check", ".", "--select", "XX9")
     assert bad.code == 2 and "unknown rule" in bad.err
 
@@ -120,10 +122,11 @@ def test_target_validation_and_no_downgrade(iacfix, tmp_path):
     iacfix("fix", ".", "--target", "python3.12")
     assert "python3.12" in p.read_text() and "python3.12" in q.read_text()
     r = write(tmp_path, "v.yaml", FN.format(runtime="python3.11"))
-    iacfix("fix", "v.yaml", "--target", "python3.12", "--horizon", "9999")
-    assert "python3.12" in r.read_text()
-    iacfix("fix", "v.yaml", "--target", "python3.11", as_of="2026-01-01")  # would be a downgrade: untouched
-    assert "python3.12" in r.read_text()
+    flagged = iacfix("fix", "v.yaml", "--target", "python3.12", "--horizon", "9999")  # RT005 within that horizon
+    assert flagged.code == 2 and "python3.12 is deprecated on 2028-10-31" in flagged.err and "2026-11-21" in flagged.err
+    assert "python3.11" in r.read_text()
+    iacfix("fix", "v.yaml", "--target", "python3.11", as_of="2026-01-01")  # not older than the target: untouched
+    assert "Runtime: python3.11" in r.read_text()
 
 
 def test_non_python_is_reported_not_rewritten(iacfix, tmp_path):

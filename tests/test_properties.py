@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from iacfix.catalog import load_catalog
-from iacfix.engine import Options, process_file
+from conftest import make_options
+from iacfix.engine import process_file
 from iacfix.rules import RULES, Context
 import datetime as dt
 
@@ -95,8 +96,7 @@ def expected(f, functions, layers, param):
 
 
 def options():
-    return Options(catalog=CATALOG, context=Context(dt.date(2026, 11, 21), 365, CATALOG),
-                   enabled=frozenset(RULES), target=CATALOG.get(TARGET), fix=True, write=True)
+    return make_options(target=TARGET, fix=True, write=True)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

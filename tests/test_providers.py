@@ -1,22 +1,15 @@
 """The judge speaks each provider's language: its ids, its dates, its spelling of the target."""
 
-import datetime as dt
-
-from iacfix.catalog import load_catalog
-from iacfix.edits import Positions
-from iacfix.judge import Judge
+import conftest
 from iacfix.model import Site
-from iacfix.rules import RULES, Context
-
-CAT = load_catalog()
-TEXT = " " * 40
 
 
 def judge(value, provider, as_of="2026-11-21", target="python3.13", quote='"'):
-    j = Judge(Context(dt.date.fromisoformat(as_of), 365, CAT), set(RULES), CAT.find(target))
     site = Site(value=value, start=0, end=len(value), path=(), kind="property", users=["fn"], provider=provider,
                 quote=quote)
-    return j.site(site, "main.tf", Positions(TEXT))
+    [finding] = conftest.judge(site, text=" " * 40, path="main.tf", as_of=as_of, target=target)
+    finding.fix_to = finding.fix.edits[0].text.strip(quote) if finding.fix else None
+    return finding
 
 
 def test_google_decommission_blocks_updates_and_the_fix_is_python313():

@@ -1,22 +1,29 @@
-"""Formats: each knows one kind of file and nothing else.
+"""Formats: each knows one kind of file and nothing else (no dates, no wording).
 
-A format module defines a class with ``name``, ``extensions``, and:
+A format module defines a ``Format`` subclass, registers it with
+``@register``, and gives:
 
+- the files it reads: ``filenames`` (exact names: ``Dockerfile``),
+  ``globs`` (``Dockerfile.*``, ``*.dockerfile``) and ``extensions``
+  (``.yaml``); a name claim wins over an extension claim, the longest
+  extension wins among extensions (``.tf.json`` before ``.json``);
+- ``sniff(data: bytes) -> bool``: a cheap content test for a file named on
+  the command line that no name claims (default: not ours);
 - ``prefilter(data: bytes) -> bool``: a cheap byte test run before any parse;
   False means the file cannot hold a site;
 - ``parse(text: str)``: the parsed document, or None when the file is not of
   this format after all; raise ``ParseError`` on bad syntax;
-- ``locate(doc, text) -> Located | None``: every runtime site with its exact
-  span in ``text`` (None when the document is not of this format, e.g. YAML
-  that is not a template);
+- ``locate(doc, text) -> Located | None``: every site with its exact span in
+  ``text`` and a structured ``Where`` (None when the document is not of this
+  format, e.g. YAML that is not a template);
 - ``semantic(doc)``: the document's meaning as plain Python data (dicts,
   lists, strings), used to verify that a fix changed exactly what it meant to;
 - optionally ``check_edit(old, new)``: a reason to refuse an edited text that
   the parser accepts but the format should not (JSON that libyaml reads but
   JSON parsers reject).
 
-subclasses ``Format`` and registers it with ``@register``.  Adding a format
-touches only its module and the import list at the bottom of this file.
+Adding a format touches only its module and the import list at the bottom
+of this file.
 
 Most formats see one file at a time (``unit = "file"``).  A format whose
 values travel between files (Terraform: variables, ``.tfvars``, locals) sets
@@ -28,13 +35,20 @@ that passes it or ``context`` is parsed.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 
 
 class Format:
     name = ""
     extensions: tuple[str, ...] = ()
+    filenames: tuple[str, ...] = ()
+    globs: tuple[str, ...] = ()
     unit = "file"  # or "directory": all of a directory's files are located together
+
+    def sniff(self, data: bytes) -> bool:
+        """Whether a file no name claims, named on the command line, is ours."""
+        return False
 
     def check_edit(self, old: str, new: str) -> str | None:
         return None
@@ -54,6 +68,8 @@ class Format:
 
 FORMATS: list[Format] = []
 _BY_EXTENSION: dict[str, Format] = {}
+_BY_FILENAME: dict[str, Format] = {}
+_GLOBS: list[tuple[str, Format]] = []
 _BY_NAME: dict[str, Format] = {}
 
 
@@ -63,6 +79,9 @@ def register(cls):
     _BY_NAME[fmt.name] = fmt
     for ext in fmt.extensions:
         _BY_EXTENSION.setdefault(ext, fmt)
+    for name in fmt.filenames:
+        _BY_FILENAME.setdefault(name, fmt)
+    _GLOBS.extend((g, fmt) for g in fmt.globs)
     return cls
 
 
@@ -70,22 +89,34 @@ def by_name(name: str):
     return _BY_NAME[name]
 
 
-def extensions() -> frozenset[str]:
-    return frozenset(ext for f in FORMATS for ext in f.extensions)
-
-
-def for_path(path: str):
-    """The format that owns ``path`` by its longest matching extension
-    (``.tf.json`` before ``.json``), or the first format as a content sniffer
-    for files named explicitly with another extension."""
-    name = os.path.basename(path).lower()
+def for_path(path: str) -> Format | None:
+    """The format whose file names claim ``path``: an exact name, then a glob,
+    then the longest matching extension; None when no format claims it."""
+    base = os.path.basename(path)
+    fmt = _BY_FILENAME.get(base)
+    if fmt is not None:
+        return fmt
+    for pattern, fmt in _GLOBS:
+        if fnmatch.fnmatchcase(base, pattern):
+            return fmt
+    name = base.lower()
     dot = name.find(".", 1)
     while dot != -1:
-        f = _BY_EXTENSION.get(name[dot:])
-        if f is not None:
-            return f
+        fmt = _BY_EXTENSION.get(name[dot:])
+        if fmt is not None:
+            return fmt
         dot = name.find(".", dot + 1)
-    return FORMATS[0]
+    return None
+
+
+def claims(name: str) -> bool:
+    """Whether some format reads a file called ``name`` (discovery's test)."""
+    return for_path(name) is not None
+
+
+def sniff(data: bytes) -> Format | None:
+    """The first format whose content test accepts ``data``."""
+    return next((f for f in FORMATS if f.sniff(data)), None)
 
 
 from . import cloudformation, cdk_python, cdk_typescript, terraform  # noqa: E402,F401

@@ -25,7 +25,7 @@ import io
 import re
 import tokenize
 
-from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
+from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
 
 RUNTIME = "aws_cdk.aws_lambda.Runtime"
@@ -244,8 +244,8 @@ class _Walker:
         elif isinstance(value, ast.AST):
             self.visit(value, path, users, scopes)
 
-    def _where(self, users: list) -> str:
-        return f"{users[0]} runtime" if users else "Runtime"
+    def _where(self, users: list) -> Where:
+        return Where("resource", users[0], "runtime") if users else Where("value", "Runtime")
 
     def _constant_site(self, node: ast.Attribute, path: tuple, users: list) -> None:
         rid = runtime_id(node.attr)
@@ -301,7 +301,7 @@ class _Walker:
         at = insert_at if insert_at is not None else self.offsets.span(call)[1]
         self.sites[id(call)] = Site(
             value=CONSTRUCT_DEFAULT, start=at, end=at, path=path + ("keywords",), kind="implicit-default",
-            users=users, where=f"{construct} without {argument}= defaults to {CONSTRUCT_DEFAULT}", spell=spell,
+            users=users, where=Where("construct", construct, argument), spell=spell,
             insert=True, at=self.offsets.span(call.func))
 
     def _insertion_point(self, call: ast.Call) -> tuple[int | None, str, str]:
@@ -363,16 +363,15 @@ class _Walker:
         """Entries of compatible_runtimes=[...]; the fix keeps the target once."""
         info = ListInfo(path=path + ("elts",), items=[], flow=True, comment="#",
                         single_needs_comma=isinstance(node, ast.Tuple))
-        note = f"layer {owner[0]}: rebuild the layer content for {{target}}" if owner else \
-            "rebuild the layer content for {target}"
         for element in node.elts:
             start, end = self.offsets.span(element)
             site = self.sites.get(id(element))
             info.items.append(Item(site.value if site else None, start, end))
             if site is not None:
                 site.in_list, site.kind = info, "layer-runtime"
-                site.where = f"{owner[0]} compatible_runtimes" if owner else "compatible_runtimes"
-                site.notes.append(note)
+                site.where = Where("resource", owner[0], "compatible_runtimes") if owner else \
+                    Where("value", "compatible_runtimes")
+                site.layers.extend(owner)
         if any(isinstance(e, ast.Starred) for e in node.elts):
             info.blocked = "the list unpacks another list (*...)"
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 
-from ..model import Located, Site, Unresolved
+from ..model import Located, Site, Unresolved, Where
 from . import Format, register
 from .cdk_python import CONSTRUCT_DEFAULT, constant_name, runtime_id
 
@@ -128,8 +128,10 @@ class _Walker:
         start, end = self.offset(leaf.start_byte), self.offset(leaf.end_byte)
         at = (self.offset(shown.start_byte), self.offset(shown.end_byte)) if shown is not None else None
         return Site(value=value, start=start, end=end, path=(self.leaf_index[(leaf.start_byte, leaf.end_byte)],),
-                    kind="property", users=users, quote=None if in_array or self.partial else "",
-                    where=f"{users[0]} runtime" if users else "Runtime", spell=spell, at=at)
+                    kind="property", users=users, where=Where("resource", users[0], "runtime") if users else
+                    Where("value", "Runtime"), spell=spell, at=at,
+                    blocked="iacfix does not rewrite compatibleRuntimes arrays in TypeScript" if in_array else
+                    "tree-sitter-typescript cannot parse all of this file" if self.partial else None)
 
     def walk(self) -> Located | None:
         if not self.imports.names:
@@ -220,8 +222,8 @@ class _Walker:
             return
         start, end = self.offset(ctor.start_byte), self.offset(ctor.end_byte)
         self.sites.append(Site(value=CONSTRUCT_DEFAULT, start=start, end=end, path=(), kind="implicit-default",
-                               users=users, quote=None, where=f"{_text(ctor, self.data)} without {argument} "
-                               f"defaults to {CONSTRUCT_DEFAULT}; add it by hand"))
+                               users=users, where=Where("construct", _text(ctor, self.data), argument),
+                               blocked=f"add {argument} by hand: iacfix inserts arguments only in Python"))
 
 
 @register

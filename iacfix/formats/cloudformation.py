@@ -16,7 +16,7 @@ import re
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
+from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
 
 FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
@@ -168,7 +168,7 @@ class _Walker:
         return line_start, line_end
 
     # -- recording ----------------------------------------------------------
-    def add_site(self, node, path, users, kind, where, note=None, list_info=None) -> Site:
+    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None) -> Site:
         start, end = self.span(node)
         quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: not rewritable
         if quote is not None:
@@ -186,8 +186,8 @@ class _Walker:
         elif path != site.path and path not in site.also:
             site.also.append(path)  # the same node again: a YAML alias
         site.users.extend(u for u in users if u not in site.users)
-        if note and note not in site.notes:
-            site.notes.append(note)
+        if layer and layer not in site.layers:
+            site.layers.append(layer)
         if self._reached is not None:
             self._reached.append(site)
         return site
@@ -201,28 +201,28 @@ class _Walker:
             u.users.extend(x for x in users if x not in u.users)
 
     # -- resolution -----------------------------------------------------------
-    def resolve(self, node, path, want, users, kind, where, note=None):
+    def resolve(self, node, path, want, users, kind, where, layer=None):
         """Follow ``node`` to the literal(s) it stands for and record them."""
         intrinsic = _intrinsic(node)
         if intrinsic is not None:
             step, name, args = intrinsic
             if name == "Ref":
-                return self.ref(node, _str(args) if args is not node else node.value, want, users, note)
+                return self.ref(node, _str(args) if args is not node else node.value, want, users, layer)
             if name == "Fn::If" and isinstance(args, SequenceNode) and len(args.value) == 3:
                 for i in (1, 2):
-                    self.resolve(args.value[i], path + (step, i), want, users, kind, where, note)
+                    self.resolve(args.value[i], path + (step, i), want, users, kind, where, layer)
                 return
             if name == "Fn::FindInMap" and isinstance(args, SequenceNode) and len(args.value) >= 3:
-                return self.find_in_map(node, args, want, users, note)
+                return self.find_in_map(node, args, want, users, layer)
             return self.add_unresolved(node, f"the value is computed by {name}", users)
         if want == "list":
             if isinstance(node, SequenceNode):
-                self.resolve_list(node, path, users, kind, where, note)
+                self.resolve_list(node, path, users, kind, where, layer)
             return
         if _str(node) is not None:
-            self.add_site(node, path, users, kind, where, note)
+            self.add_site(node, path, users, kind, where, layer)
 
-    def resolve_list(self, node, path, users, kind, where, note):
+    def resolve_list(self, node, path, users, kind, where, layer):
         items = []
         info = ListInfo(path=path, items=items, flow=bool(node.flow_style))
         seq_start, seq_end = self.span(node)
@@ -235,18 +235,18 @@ class _Walker:
             item = Item(literal, start, end, None if info.flow else self.block_delete_span(child))
             items.append(item)
             if literal is not None:
-                self.add_site(child, path + (i,), users, kind, where, note, info)
+                self.add_site(child, path + (i,), users, kind, where, layer, info)
                 continue
             outer, self._reached = self._reached, []
             try:
-                self.resolve(child, path + (i,), "scalar", users, kind, where, note)
+                self.resolve(child, path + (i,), "scalar", users, kind, where, layer)
                 item.reaches = self._reached
             finally:
                 if outer is not None:
                     outer.extend(self._reached)
                 self._reached = outer
 
-    def ref(self, node, name, want, users, note):
+    def ref(self, node, name, want, users, layer):
         if name == "AWS::NoValue":
             return
         param = _get(self.params, name) if name else None
@@ -261,13 +261,13 @@ class _Walker:
         if want == "list":
             return self.add_unresolved(node, f"parameter {name} is a comma-delimited list", users)
         base = ("Parameters", name)
-        self.resolve(default, base + ("Default",), "scalar", users, "parameter-default", f"Parameter {name} Default", note)
+        self.resolve(default, base + ("Default",), "scalar", users, "parameter-default", Where("parameter", name, "Default"), layer)
         allowed = _get(param, "AllowedValues")
         if isinstance(allowed, SequenceNode):
             self.resolve(allowed, base + ("AllowedValues",), "list", users, "allowed-value",
-                         f"Parameter {name} AllowedValues", note)
+                         Where("parameter", name, "AllowedValues"), layer)
 
-    def find_in_map(self, node, args, want, users, note):
+    def find_in_map(self, node, args, want, users, layer):
         map_name = _str(args.value[0])
         table = _get(self.mappings, map_name) if map_name else None
         if not isinstance(table, MappingNode):
@@ -288,7 +288,7 @@ class _Walker:
             return self.add_unresolved(node, f"Fn::FindInMap finds no value in mapping {map_name}", users)
         for keys, value in level:
             path = ("Mappings", map_name) + keys
-            self.resolve(value, path, want, users, "mapping-value", "Mappings " + ".".join((map_name,) + keys), note)
+            self.resolve(value, path, want, users, "mapping-value", Where("mapping", map_name, ".".join(keys)), layer)
 
     # -- template structure ---------------------------------------------------
     def walk(self) -> Located:
@@ -304,23 +304,23 @@ class _Walker:
             if rtype in FUNCTION_TYPES:
                 runtime = _get(props, "Runtime")
                 if runtime is not None:
-                    self.resolve(runtime, base + ("Properties", "Runtime"), "scalar", [name], "property", f"{name} Runtime")
+                    self.resolve(runtime, base + ("Properties", "Runtime"), "scalar", [name], "property", Where("resource", name, "Runtime"))
                 elif rtype == "AWS::Serverless::Function" and _str(_get(props, "PackageType")) != "Image":
                     inheritors.append(name)
             elif rtype in LAYER_TYPES:
-                note = f"layer {name}: rebuild the layer content for {{target}}"
+                layer = name
                 runtimes = _get(props, "CompatibleRuntimes")
                 if runtimes is not None:
                     self.resolve(runtimes, base + ("Properties", "CompatibleRuntimes"), "list", [name], "layer-runtime",
-                                 f"{name} CompatibleRuntimes", note)
+                                 Where("resource", name, "CompatibleRuntimes"), layer)
                 build = _get(_get(res, "Metadata"), "BuildMethod")
                 if _str(build) is not None and RUNTIME_LIKE.match(build.value):
                     self.add_site(build, base + ("Metadata", "BuildMethod"), [name], "build-method",
-                                  f"{name} Metadata.BuildMethod", note)
+                                  Where("metadata", name, "BuildMethod"), layer)
         global_runtime = _get(_get(_get(self.root, "Globals"), "Function"), "Runtime")
         if global_runtime is not None:
-            where = "SAM Globals.Function.Runtime" + ("" if inheritors else ", inherited by no function")
-            self.resolve(global_runtime, ("Globals", "Function", "Runtime"), "scalar", inheritors, "globals", where)
+            self.resolve(global_runtime, ("Globals", "Function", "Runtime"), "scalar", inheritors, "globals",
+                         Where("globals", "Function", "Runtime"))
         return Located(sorted(self.sites.values(), key=lambda s: s.start), sorted(self.unresolved.values(), key=lambda u: u.start))
 
 
@@ -331,6 +331,9 @@ class CloudFormation(Format):
 
     def prefilter(self, data: bytes) -> bool:
         return b"AWS" in data and (b"Runtime" in data or b"BuildMethod" in data)
+
+    def sniff(self, data: bytes) -> bool:
+        return self.prefilter(data)  # a template under any name: parsing tells
 
     def parse(self, text: str):
         try:

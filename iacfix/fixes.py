@@ -1,31 +1,23 @@
-"""Fixable findings -> span edits, and the check that an edit did only that.
+"""Span edits that move a located value to a target, and what they must do.
 
 A fix is a list of ``Edit``s on the original text plus ``Expectation``s: what
-the re-parsed document must look like afterwards.  The engine re-parses the
-edited text and compares it with ``expected_document`` (the original with
-exactly the expected changes applied); anything else and the file is left
-alone.
+the re-parsed document must look like afterwards.  Checkers build them with
+``replace_value`` (one value) and ``rewrite_list`` (a list that must end up
+holding the target once and none of the flagged entries); the engine merges
+the fixes a run applies (``merge``), re-parses the edited text and compares it
+with ``expected_document`` (the original with exactly the expected changes
+applied); anything else and the file is left alone.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 
-from .model import Edit, Finding, Item, ListInfo, Site
+from .model import Edit, Expectation, Item, ListInfo, Site
 
 
 class Refused(Exception):
     """The fix cannot be made safely; the file is left unchanged."""
-
-
-@dataclass(frozen=True)
-class Expectation:
-    path: tuple
-    value: object = None  # scalar: new value
-    replace: tuple = ()  # list: ((index, value), ...)
-    delete: tuple = ()  # list: indexes removed
-    append: tuple = ()  # list: values added at its end
 
 
 def spelled(site: Site, target: str) -> tuple[str, object]:
@@ -101,8 +93,24 @@ def _ends_line(text: str, pos: int, comment: str) -> bool:
     return not rest or bool(comment and rest.startswith(comment))
 
 
+def replace_value(site: Site, target: str) -> tuple[list[Edit], list[Expectation]]:
+    """Write ``target`` at a single-valued site (or insert it, for a default
+    that is not written)."""
+    text, value = spelled(site, target)
+    if site.insert:
+        return [Edit(site.start, site.end, text)], [Expectation(site.path, append=(value,))]
+    return [Edit(site.start, site.end, text)], [Expectation(path, value=value) for path in [site.path, *site.also]]
+
+
+def rewrite_list(info: ListInfo, flagged: list[Site], target: str, text: str,
+                 fixing: set[int]) -> tuple[list[Edit], list[Expectation]]:
+    """Rewrite a list so it holds ``target`` once and none of ``flagged``;
+    ``fixing`` holds the ids of every site the same fixes move to ``target``."""
+    edits, expectation = _plan_list(info, flagged, target, text, fixing)
+    return join_line_deletions(edits, text), [expectation]
+
+
 def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixing: set[int]):
-    """Rewrite a list so it holds ``target`` once and none of ``flagged``."""
     if info.blocked:
         raise Refused(info.blocked)
     by_index = {s.path[-1]: s for s in flagged}  # a list entry's path ends with its index
@@ -133,7 +141,13 @@ def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixi
     return edits, Expectation(info.path, replace=replace, delete=tuple(delete))
 
 
-def _join_line_deletions(edits: list[Edit], text: str) -> list[Edit]:
+def merge(edits, text: str) -> list[Edit]:
+    """The edits of several fixes of one file, once each, in order, touching
+    line deletions joined."""
+    return join_line_deletions(list(dict.fromkeys(edits)), text, at_end=False)
+
+
+def join_line_deletions(edits: list[Edit], text: str, at_end: bool = True) -> list[Edit]:
     """Merge touching whole-line deletions; a run of deleted lines that ends a
     file without a final newline takes the line break before it instead, so
     the file still ends without one."""
@@ -143,34 +157,12 @@ def _join_line_deletions(edits: list[Edit], text: str) -> list[Edit]:
             out[-1] = Edit(out[-1].start, e.end, "")
         else:
             out.append(e)
-    last = out[-1] if out else None
+    last = out[-1] if out and at_end else None
     if last and not last.text and last.end == len(text) and not text.endswith("\n") and last.start > 0 \
             and text[last.start - 1] == "\n":
         back = 2 if text.startswith("\r\n", last.start - 2) else 1
         out[-1] = Edit(last.start - back, last.end, "")
     return out
-
-
-def plan(findings: list[Finding], text: str) -> tuple[list[Edit], list[Expectation]]:
-    """Edits moving each finding to its ``fix_to`` (the target as its provider spells it)."""
-    edits, expectations, lists = [], [], {}
-    fixing = {id(f.site) for f in findings}
-    for f in findings:
-        site = f.site
-        if site.in_list is not None:
-            lists.setdefault(id(site.in_list), (site.in_list, [], f.fix_to))[1].append(site)
-        else:
-            text_, value = spelled(site, f.fix_to)
-            edits.append(Edit(site.start, site.end, text_))
-            if site.insert:
-                expectations.append(Expectation(site.path, append=(value,)))
-            else:
-                expectations += [Expectation(path, value=value) for path in [site.path, *site.also]]
-    for info, flagged, target in lists.values():
-        e, x = _plan_list(info, flagged, target, text, fixing)
-        edits += e
-        expectations.append(x)
-    return _join_line_deletions(edits, text), expectations
 
 
 def _parent(doc, path: tuple):

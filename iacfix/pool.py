@@ -1,0 +1,78 @@
+"""Run units over all cores: paths stream from discovery into workers while
+the tree is still being walked; small runs stay in this process."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from . import formats
+from .engine import FileResult, Options, display_path, process_file, process_unit
+from .units import merge, units
+
+PARALLEL_MIN_FILES = 256
+CHUNK = 64  # paths per task sent to a worker
+
+
+@dataclass
+class RunStats:
+    files: int  # files read
+    templates: int  # files that held something of a known format
+
+
+_OPTS: Options | None = None
+
+
+def _init(opts: Options) -> None:
+    global _OPTS
+    _OPTS = opts
+
+
+def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
+    name, paths, shared = unit
+    if not name:  # claimed by no file name: the content decides
+        results = [process_file(paths[0], _OPTS)]
+    else:
+        fmt = formats.by_name(name)
+        read = {}
+        if fmt.unit == "file":  # the path most files take: read, prefilter, done
+            try:
+                with open(paths[0], "rb") as fh:
+                    read[paths[0]] = fh.read()
+            except OSError:
+                pass  # process_unit reports it
+            else:
+                if not fmt.prefilter(read[paths[0]]):
+                    return []
+        results = process_unit(fmt, paths, _OPTS, shared, read)
+    return [r for r in results if r.template or r.errors]  # nothing else to send back
+
+
+def run(paths: Iterable[str], opts: Options, jobs: int, keep=lambda path: True) -> tuple[list[FileResult], RunStats]:
+    """Process every path; results sorted by path whatever order work finished in.
+    ``keep`` says which unlisted siblings a directory unit may take in (not excluded)."""
+    read, shared = 0, set()
+
+    def counted(work):
+        nonlocal read
+        for unit in work:
+            read += len(unit[1])
+            shared.update(display_path(p) for p in unit[2])
+            yield unit
+
+    work = counted(units(paths, keep))
+    head = list(itertools.islice(work, PARALLEL_MIN_FILES))
+    if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
+        _init(opts)
+        done = list(map(_work, itertools.chain(head, work)))
+    else:
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
+            done = list(pool.map(_work, itertools.chain(head, work), chunksize=CHUNK))
+    results = merge([r for batch in done for r in batch], shared)
+    stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
+    return sorted(results, key=lambda r: r.path), stats

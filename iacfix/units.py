@@ -1,0 +1,66 @@
+"""Work units and file ownership.
+
+A file is a unit on its own; the files of a directory-unit format (Terraform)
+are grouped by directory, with the siblings discovery did not list.  A real
+file that several units share (a variables.tf linked into every environment)
+is read by each and written by none, and reported once (``merge``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+
+from . import formats
+from .engine import FileResult
+
+
+def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, list[str], frozenset[str]]]:
+    """(format name, paths, shared) work units: a file on its own as discovery
+    yields it (format name "" when no name claims it: its content decides);
+    the files of a directory-unit format grouped by directory, with their
+    siblings that ``keep`` accepts, once discovery is done.  ``shared`` names
+    the paths that are one real file in several units: read everywhere,
+    edited nowhere, so that no two workers ever write one file."""
+    grouped: dict[tuple[str, str], set[str]] = {}
+    for path in paths:
+        fmt = formats.for_path(path)
+        if fmt is None or fmt.unit == "file":
+            yield (fmt.name if fmt else ""), [path], frozenset()
+        else:
+            grouped.setdefault((fmt.name, os.path.normpath(os.path.dirname(path))), set()).add(path)
+    work, owners = [], {}
+    for (name, directory), found in sorted(grouped.items()):
+        fmt = formats.by_name(name)
+        known = {os.path.normpath(p) for p in found}
+        siblings = [p for p in fmt.unit_files(directory) if os.path.normpath(p) not in known and keep(p)]
+        unit = sorted(found) + siblings
+        real_dir = os.path.realpath(directory)  # one lookup per directory; links are rare
+        reals = [os.path.realpath(p) if os.path.islink(p) else os.path.join(real_dir, os.path.basename(p))
+                 for p in unit]
+        for real in reals:
+            owners.setdefault(real, set()).add(directory)
+        work.append((name, unit, reals))
+    for name, unit, reals in work:
+        yield name, unit, frozenset(p for p, real in zip(unit, reals) if len(owners[real]) > 1)
+
+
+def merge(results: list[FileResult], shared: set[str]) -> list[FileResult]:
+    """One result per real file: a file shared by several units (through a
+    link) is reported once, with each finding once."""
+    by_file: dict[str, FileResult] = {}
+    for r in sorted(results, key=lambda r: r.path):
+        key = os.path.realpath(r.path) if r.path in shared else r.path
+        first = by_file.setdefault(key, r)
+        if first is r:
+            continue
+        seen = {(f.rule, f.line, f.column) for f in first.findings}
+        first.findings += [f for f in r.findings if (f.rule, f.line, f.column) not in seen]
+        for f in first.findings:
+            f.path = first.path
+        first.findings.sort(key=lambda f: (f.line, f.column, f.rule))
+        first.errors += [e for e in r.errors if (e.line, e.column, e.message) not in
+                         {(x.line, x.column, x.message) for x in first.errors}]
+        first.template = first.template or r.template
+        first.refused = first.refused or r.refused
+    return list(by_file.values())

@@ -1,0 +1,67 @@
+"""How findings about runtime sites are worded; formats hand over data only.
+
+``place`` words a ``Where`` (a resource's property, a parameter's default, a
+mapping entry...) and ``context`` the parenthesised clause that ends a
+message: who uses the value and, for values written away from the resource,
+where they are written.
+"""
+
+from __future__ import annotations
+
+from iacfix.catalog import Runtime
+from iacfix.model import Site, Where
+
+from . import Context
+
+
+def place(where: Where) -> str:
+    if isinstance(where, str):  # pragma: no cover - Terraform until it hands over a Where
+        return where
+    kind, name, field = where.kind, where.name, where.field
+    if kind == "globals":
+        return f"SAM Globals.{name}.{field}"
+    if kind == "parameter":
+        return f"Parameter {name} {field}"
+    if kind == "mapping":
+        return f"Mappings {name}.{field}" if field else f"Mappings {name}"
+    if kind == "metadata":
+        return f"{name} Metadata.{field}"
+    if kind == "construct":
+        return f"{name} without {field}="
+    if kind == "validation":
+        return f'variable "{name}" validation'
+    return " ".join(p for p in (name, field) if p)
+
+
+def context(site: Site) -> str:
+    """``(Orders)``, ``(Parameter Py Default; used by A, B)``, ``(SAM
+    Globals.Function.Runtime, inherited by no function)``."""
+    users = site.users
+    if site.kind == "property":
+        return f"({users[0]})" if users else ""
+    where = place(site.where)
+    if site.kind == "implicit-default":
+        where += f" defaults to {site.value}"
+    if site.kind in ("layer-runtime", "build-method"):
+        return f"({where})"
+    if site.kind == "globals" and not users:
+        return f"({where}, inherited by no function)"
+    used = f"; used by {', '.join(users)}" if users else ""
+    return f"({where}{used})"
+
+
+def deadline_clause(rt: Runtime, headline: str, ctx: Context) -> str:
+    """The runtime's other dates, named as its provider names them."""
+    provider = ctx.catalog.provider(rt)
+    parts = [f"{provider.dates[key][0]} {date}" for key, date in rt.dates.items()
+             if date is not None and str(date) not in headline]
+    return (f"{provider.service} " + ", ".join(parts)) if parts else ""
+
+
+def layer_notes(site: Site, target: str) -> list[str]:
+    """Said when a layer's runtimes are rewritten: its content is built for one Python."""
+    if site.layers:
+        return [f"layer {name}: rebuild the layer content for {target}" for name in site.layers]
+    if site.kind in ("layer-runtime", "build-method"):
+        return [f"rebuild the layer content for {target}"]
+    return []
