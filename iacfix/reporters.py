@@ -55,8 +55,11 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
         fixable = sum(1 for f in findings if f.fixable)
         hidden = sum(1 for f in findings if f.fix is not None and not f.fixable)
         summary = f"Found {_plural(len(findings), 'finding')} ({detail}) in {_plural(files, 'file')}"
-        summary += f"; {fixable} fixable with `iacfix fix`" if fixable else ""
-        summary += f" ({hidden} more with `--unsafe-fixes`)." if hidden else "."
+        if fixable:
+            summary += f"; {fixable} fixable with `iacfix fix`" + (f" ({hidden} more with `--unsafe-fixes`)" if hidden else "")
+        elif hidden:
+            summary += f"; {hidden} fixable with `iacfix fix --unsafe-fixes`"
+        summary += "."
     else:
         summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
     if errors:

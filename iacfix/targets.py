@@ -62,9 +62,10 @@ def target_for(ctx: Context, provider: str) -> Runtime | None:
 
 
 def suggestion(rt: Runtime, ctx: Context) -> str | None:
-    """What to move to: the fix target for its family, else the catalog's successor."""
+    """What to move to: the fix target for its family, else the catalog's
+    successor, if it is newer and not deprecated or blocked itself."""
     target = target_for(ctx, rt.provider)
     for candidate in (target, ctx.catalog.get(rt.successor or "", rt.provider)):
-        if candidate is not None and ctx.catalog.is_older(rt, candidate):
+        if candidate is not None and ctx.catalog.is_older(rt, candidate) and unfit(candidate, ctx, "error") is None:
             return candidate.id
     return None
