@@ -94,7 +94,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--repeat", type=int, default=3, help="timed runs per command; the best is reported (default: 3)")
     p.add_argument("--cfn-lint", type=int, default=0, metavar="N",
                    help="also compare with cfn-lint on the first N templates (default: 0, skip)")
+    p.add_argument("--baseline", type=Path, metavar="EXE",
+                   help="also time another build's iacfix console script (e.g. a checkout of main in its own venv)"
+                        " on the same tree, interleaved with this one, and compare")
     a = p.parse_args(argv)
+    if a.baseline is not None and not a.baseline.is_file():
+        p.error(f"--baseline {a.baseline}: no such file")
     if a.repeat < 1:
         p.error("--repeat must be at least 1")
     if a.cfn_lint < 0:
@@ -526,16 +531,21 @@ def tool_version(cmd: list[str]) -> str:
 # --------------------------------------------------------------------------- #
 
 
-def main_benches(tree: Path, info: TreeInfo) -> dict[str, Bench]:
+def main_benches(tree: Path, info: TreeInfo, baseline: Path | None = None) -> dict[str, Bench]:
     iacfix = iacfix_exe()
     common = ["--as-of", AS_OF, "--format", "json"]
     ok = frozenset({0, 1})
     n, size = info.files, info.bytes
-    return {
+    benches = {
         "grep": Bench("grep -rlE (floor)", ["grep", "-rlE", "Runtime|BuildMethod|runtime|python_version", str(tree)], n, size, ok),
         "check": Bench("iacfix check", [iacfix, "check", str(tree), *common], n, size, ok),
         "fix": Bench("iacfix fix --dry-run", [iacfix, "fix", str(tree), *common, "--dry-run"], n, size, ok),
     }
+    if baseline is not None:
+        benches["base-check"] = Bench("baseline check", [str(baseline), "check", str(tree), *common], n, size, ok)
+        benches["base-fix"] = Bench("baseline fix --dry-run", [str(baseline), "fix", str(tree), *common, "--dry-run"],
+                                    n, size, ok)
+    return benches
 
 
 def cfn_lint_benches(exe: str, chosen: list[Path]) -> dict[str, Bench]:
@@ -600,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
     iacfix_version = tool_version([iacfix_exe()])
     print(f"iacfix: {iacfix_version}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
 
-    benches = main_benches(args.out, tree)
+    benches = main_benches(args.out, tree, args.baseline)
     print("warming the cache (untimed grep) and running each iacfix command once ...", flush=True)
     before = fingerprint(args.out)
     for slug, b in benches.items():
@@ -620,6 +630,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{b.name} output ({b.output}): {b.check}")
 
     print_table(f"Whole tree: {args.out}", list(benches.values()), benches["grep"])
+    if args.baseline is not None:
+        for key in ("check", "fix"):
+            this, base = benches[key], benches[f"base-{key}"]
+            print(f"  {this.name}: this build {this.best_wall_s:.3f} s, baseline {base.best_wall_s:.3f} s"
+                  f" ({this.best_wall_s / base.best_wall_s:.2f}x); findings {this.check.get('findings')}"
+                  f" vs {base.check.get('findings')}")
     if cfn:
         print_cfn_lint_report(cfn)
 
@@ -630,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {
         "config": {"files": args.files, "seed": args.seed, "tree": str(args.out), "repeat": args.repeat,
-                   "cfn_lint": args.cfn_lint, "as_of": AS_OF},
+                   "cfn_lint": args.cfn_lint, "as_of": AS_OF,
+                   "baseline": str(args.baseline) if args.baseline else None},
         "environment": environment() | {"iacfix": iacfix_version},
         "tree": {"regular_files": tree.files, "mb": tree.bytes / MB, "templates": len(tree.templates)},
         "benches": {k: b.summary() for k, b in benches.items()},
