@@ -3,6 +3,7 @@ the tree is still being walked; small runs stay in this process."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 from collections.abc import Iterable
@@ -48,7 +49,19 @@ def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
                 if not fmt.prefilter(read[paths[0]]):
                     return []
         results = process_unit(fmt, paths, _OPTS, shared, read)
-    return [r for r in results if r.template or r.errors]  # nothing else to send back
+    return [_slim(r) for r in results if r.template or r.errors]  # nothing else to send back
+
+
+def _slim(result: FileResult) -> FileResult:
+    """Results cross process boundaries: drop what only verification needed
+    (a fix's expected document), keeping fixes that findings share shared."""
+    slim = {}
+    for f in result.findings + result.fixed:
+        if f.fix is not None and f.fix.expect:
+            if id(f.fix) not in slim:  # the original stays referenced here: its id is not reused
+                slim[id(f.fix)] = (f.fix, dataclasses.replace(f.fix, expect=()))
+            f.fix = slim[id(f.fix)][1]
+    return result
 
 
 def run(paths: Iterable[str], opts: Options, jobs: int, keep=lambda path: True) -> tuple[list[FileResult], RunStats]:
