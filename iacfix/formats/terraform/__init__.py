@@ -39,8 +39,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved
-from . import Format, register
+from ...model import Item, ListInfo, Located, ParseError, Site, Unresolved
+from .. import Format, register
 
 _HCL_COMMENTS = ("#", "//", "/*")
 _RUNTIME_LIKE = {  # what a module input named runtime must look like to be taken for one
