@@ -1,7 +1,7 @@
 """Terraform: ``.tf``, ``.tf.json``, ``.tfvars`` and ``.tfvars.json``, one module
 directory at a time.
 
-Runtime sinks (``sinks._resource_sinks``, ``modules._Module._module_sinks``):
+Runtime sinks (the tables in ``sinks``; ``modules._Module._module_sinks``):
 ``aws_lambda_function.runtime``, ``aws_lambda_layer_version.compatible_runtimes``, the
 ``terraform-aws-modules/lambda/aws`` module's ``runtime`` and
 ``compatible_runtimes``, any other module input named ``runtime`` that holds a

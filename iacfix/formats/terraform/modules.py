@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .resolve import Resolver
-from .sinks import _LAMBDA_MODULE, _RUNTIME_LIKE, _Sink, _for_each, _resource_sinks
+from .sinks import _RUNTIME_LIKE, _Sink, _for_each, _known_module, _resource_sinks, _sinks
 from .values import _Body, _File, _Str
 
 
@@ -76,11 +76,9 @@ class _Module:
         address = f"module.{name}"
         out = []
         for_each = _for_each(f, body)
-        if source is not None and _LAMBDA_MODULE.search(source):
-            for attr, is_list in (("runtime", False), ("compatible_runtimes", True)):
-                if attr in body.attrs:
-                    out.append(_Sink("aws", is_list, body.attrs[attr], f.path, address, attr, for_each=for_each))
-            return out
+        known = _known_module(source)
+        if known is not None:
+            return _sinks(known, f, body, address, for_each)
         inner = self.loader(os.path.normpath(os.path.join(os.path.dirname(f.path), source))) \
             if source is not None and _is_local(source) else None
         if inner is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .values import _Body, _File
 
@@ -13,7 +14,6 @@ _RUNTIME_LIKE = {  # what a module input named runtime must look like to be take
                       r"|go1\.x|provided(\.al2(023)?)?"),
     "gcp": re.compile(r"(python|nodejs|go|java|ruby|php|dotnet)\d+"),
 }
-_LAMBDA_MODULE = re.compile(r"terraform-aws-modules/(lambda/aws|terraform-aws-lambda)(\b|/|$)")
 _FX_PYTHON = re.compile(r"(?i)(python\|)(\d+\.\d+)")
 
 
@@ -24,6 +24,36 @@ def _fx_python(value: str):
         return None
     prefix = m.group(1)
     return m.group(2), lambda target: (f'"{prefix}{target}"', f"{prefix}{target}")
+
+
+class _RuntimeAttr(NamedTuple):
+    """An attribute that holds a runtime: ``path`` goes through nested blocks
+    (``dynamic`` ones included) to the attribute, dot-separated."""
+
+    path: str
+    provider: str
+    is_list: bool = False  # a list of runtimes
+    convert: object = None  # literal -> (runtime id, spell) or None when not a runtime
+
+
+_APPLICATION_STACK = (_RuntimeAttr("site_config.application_stack.python_version", "azure"),)
+_LINUX_FX = (_RuntimeAttr("site_config.linux_fx_version", "azure", convert=_fx_python),)
+_RESOURCE_SINKS: dict[str, tuple[_RuntimeAttr, ...]] = {  # resource type -> where it holds a runtime
+    "aws_lambda_function": (_RuntimeAttr("runtime", "aws"),),
+    "aws_lambda_layer_version": (_RuntimeAttr("compatible_runtimes", "aws", is_list=True),),
+    "google_cloudfunctions_function": (_RuntimeAttr("runtime", "gcp"),),
+    "google_cloudfunctions2_function": (_RuntimeAttr("build_config.runtime", "gcp"),),
+    "azurerm_linux_function_app": _APPLICATION_STACK,
+    "azurerm_linux_function_app_slot": _APPLICATION_STACK,
+    "azurerm_function_app": _LINUX_FX,
+    "azurerm_function_app_slot": _LINUX_FX,
+}
+# Registry modules whose inputs are known sinks: source pattern -> inputs.  Any
+# other module's input named runtime is a guess (modules._Module._module_sinks).
+_MODULE_SINKS: tuple[tuple[re.Pattern, tuple[_RuntimeAttr, ...]], ...] = (
+    (re.compile(r"terraform-aws-modules/(lambda/aws|terraform-aws-lambda)(\b|/|$)"),
+     (_RuntimeAttr("runtime", "aws"), _RuntimeAttr("compatible_runtimes", "aws", is_list=True))),
+)
 
 
 @dataclass
@@ -48,27 +78,28 @@ def _resource_sinks(f: _File, kind: str, labels: list, body: _Body) -> list[_Sin
     if kind != "resource" or len(labels) != 2:
         return []
     rtype, address = labels[0], f"{labels[0]}.{labels[1]}"
+    return _sinks(_RESOURCE_SINKS.get(rtype, ()), f, body, address, _for_each(f, body))
+
+
+def _known_module(source: str | None) -> tuple[_RuntimeAttr, ...] | None:
+    """The inputs of a registry module known to take runtimes, or None."""
+    if source is not None:
+        for pattern, inputs in _MODULE_SINKS:
+            if pattern.search(source):
+                return inputs
+    return None
+
+
+def _sinks(attrs: tuple[_RuntimeAttr, ...], f: _File, body: _Body, address: str, for_each) -> list[_Sink]:
+    """The sinks ``attrs`` name in a resource's or module call's ``body``."""
     out = []
-    for_each = _for_each(f, body)
-
-    def add(provider, is_list, b: _Body, attr, convert=None):
-        if attr in b.attrs:
-            out.append(_Sink(provider, is_list, b.attrs[attr], f.path, address, attr, convert, for_each=for_each))
-
-    if rtype == "aws_lambda_function":
-        add("aws", False, body, "runtime")
-    elif rtype == "aws_lambda_layer_version":
-        add("aws", True, body, "compatible_runtimes")
-    elif rtype == "google_cloudfunctions_function":
-        add("gcp", False, body, "runtime")
-    elif rtype == "google_cloudfunctions2_function":
-        for b in body.nested("build_config"):
-            add("gcp", False, b, "runtime")
-    elif rtype in ("azurerm_linux_function_app", "azurerm_linux_function_app_slot"):
-        for sc in body.nested("site_config"):
-            for stack in sc.nested("application_stack"):
-                add("azure", False, stack, "python_version")
-    elif rtype in ("azurerm_function_app", "azurerm_function_app_slot"):
-        for sc in body.nested("site_config"):
-            add("azure", False, sc, "linux_fx_version", _fx_python)
+    for spec in attrs:
+        *blocks, attr = spec.path.split(".")
+        bodies = [body]
+        for name in blocks:
+            bodies = [inner for b in bodies for inner in b.nested(name)]
+        for b in bodies:
+            if attr in b.attrs:
+                out.append(_Sink(spec.provider, spec.is_list, b.attrs[attr], f.path, address, attr, spec.convert,
+                                 for_each=for_each))
     return out
