@@ -15,8 +15,6 @@ from . import Context
 
 
 def place(where: Where) -> str:
-    if isinstance(where, str):  # pragma: no cover - Terraform until it hands over a Where
-        return where
     kind, name, field = where.kind, where.name, where.field
     if kind == "globals":
         return f"SAM Globals.{name}.{field}"
@@ -30,6 +28,14 @@ def place(where: Where) -> str:
         return f"{name} without {field}="
     if kind == "validation":
         return f'variable "{name}" validation'
+    if kind == "variable":
+        return f'variable "{name}" {field}'
+    if kind == "tfvars":
+        return f"{name} in {field}"
+    if kind == "local":
+        return f"local.{name}"
+    if kind == "module-input":
+        return f"{name} input {field}"
     return " ".join(p for p in (name, field) if p)
 
 

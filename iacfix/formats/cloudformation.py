@@ -18,10 +18,10 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
+from .shapes import looks_like_runtime
 
 FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
 LAYER_TYPES = {"AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion"}
-RUNTIME_LIKE = re.compile(r"(python|nodejs|java|dotnet|ruby|go|provided)[0-9.]")
 _BLOCK_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+\Z")
 _BLOCK_ITEM_SUFFIX = re.compile(r"[ \t]*(#[^\n]*)?\r?\Z")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -314,7 +314,7 @@ class _Walker:
                     self.resolve(runtimes, base + ("Properties", "CompatibleRuntimes"), "list", [name], "layer-runtime",
                                  Where("resource", name, "CompatibleRuntimes"), layer)
                 build = _get(_get(res, "Metadata"), "BuildMethod")
-                if _str(build) is not None and RUNTIME_LIKE.match(build.value):
+                if _str(build) is not None and looks_like_runtime(build.value, "aws"):
                     self.add_site(build, base + ("Metadata", "BuildMethod"), [name], "build-method",
                                   Where("metadata", name, "BuildMethod"), layer)
         global_runtime = _get(_get(_get(self.root, "Globals"), "Function"), "Runtime")

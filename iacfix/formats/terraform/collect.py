@@ -4,11 +4,12 @@ cannot be followed Unresolved entries, grouped by file."""
 
 from __future__ import annotations
 
-from ...model import Item, ListInfo, Located, Site, Unresolved
+from ...model import Item, ListInfo, Located, Site, Unresolved, Where
+from ..shapes import looks_like_runtime
 from .hcl import _HCL_COMMENTS
 from .modules import _Module
 from .resolve import Resolver, _Hit
-from .sinks import _RUNTIME_LIKE, _Sink
+from .sinks import _Sink
 from .values import UNSET, _Cond, _Obj, _Opaque, _Str, _Tuple
 
 
@@ -21,7 +22,8 @@ class _Collector:
 
     def sink(self, sink: _Sink) -> None:
         resolver = Resolver(self.m, sink.for_each)
-        kind, where = ("module-input", sink.via) if sink.via else ("property", f"{sink.address} {sink.attr}")
+        kind, where = ("module-input", Where("module-input", *sink.via)) if sink.via else \
+            ("property", Where("resource", sink.address, sink.attr))
         for hit in resolver.hits(sink.expr, sink.file, kind, where):
             value = hit.value
             if (isinstance(value, _Str) and value.value == "") or (isinstance(value, _Opaque) and value.what == UNSET):
@@ -39,7 +41,7 @@ class _Collector:
         for var_name in resolver.vars_reached(sink.expr):
             var = self.m.vars.get(var_name)
             for tup in (var.validation if var is not None else []):
-                self._list(sink, _Hit(tup, var.file.path, "allowed-value", f'variable "{var_name}" validation'),
+                self._list(sink, _Hit(tup, var.file.path, "allowed-value", Where("validation", var_name)),
                            tup, resolver, validation=True)
 
     def _site(self, sink: _Sink, hit: _Hit, s: _Str, info: ListInfo | None) -> Site | None:
@@ -49,23 +51,21 @@ class _Collector:
             if converted is None:
                 return None
             value, spell = converted
-        elif sink.quiet and not _RUNTIME_LIKE[sink.provider].fullmatch(value):
+        elif sink.quiet and not looks_like_runtime(value, sink.provider):
             return None
         key = (hit.file, s.start)
         site = self.sites.get(key)
-        if site is None and hit.pinned:
-            quote = None
         if site is not None:
             if sink.address not in site.users:
                 site.users.append(sink.address)
-            if site.provider != sink.provider and site.quote is not None:
+            if site.provider != sink.provider and not site.blocked:
                 # One value, two spellings (python3.11 on Lambda, python311 on Google): no rewrite fits both.
-                site.quote = None
-                site.where += f" (also used by {sink.address}, on {sink.provider}, which spells runtimes differently; not rewritten)"
+                site.blocked = (f"also used by {sink.address}, on {sink.provider}, which spells runtimes "
+                                "differently")
             return site
-        where = f"{hit.where} ({hit.pinned}; not rewritten)" if hit.pinned else hit.where
         site = Site(value=value, start=s.start, end=s.end, path=s.path, kind=hit.kind, provider=sink.provider,
-                    quote=quote, users=[sink.address], where=where, in_list=info, spell=spell)
+                    quote=quote, users=[sink.address], where=hit.where, in_list=info, spell=spell,
+                    blocked=hit.pinned)
         self.sites[key] = site
         return site
 

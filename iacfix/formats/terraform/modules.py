@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .resolve import Resolver
-from .sinks import _RUNTIME_LIKE, _Sink, _for_each, _known_module, _resource_sinks, _sinks
+from ..shapes import looks_like_runtime
+from .sinks import _Sink, _for_each, _known_module, _resource_sinks, _sinks
 from .values import _Body, _File, _Str
 
 
@@ -55,7 +56,7 @@ class _Module:
                         var.validation += lists
                         listed = Counter(i.value for t in lists for i in t.items if isinstance(i, _Str))
                         other = Counter(v.literals()) - listed  # literals iacfix would not keep valid
-                        if any(rx.fullmatch(x) for x in other for rx in _RUNTIME_LIKE.values()):
+                        if any(looks_like_runtime(x) for x in other):
                             var.pinned = "its validation names a runtime outside a contains([...]) list"
                 elif kind == "locals":
                     for name in body.attrs.keys():
@@ -91,7 +92,7 @@ class _Module:
             if input_name in body.attrs:
                 out.append(_Sink(sink.provider, sink.is_list, body.attrs[input_name], f.path,
                                  f"{address}.{sink.address}", input_name, sink.convert, sink.quiet,
-                                 via=f"{address} input {input_name}", for_each=for_each))
+                                 via=(address, input_name), for_each=for_each))
         return out
 
     def inputs(self) -> dict[str, _Sink]:

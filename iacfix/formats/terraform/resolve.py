@@ -4,10 +4,12 @@ lookups."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ...model import Where
 from .values import _Cond, _Obj, _Opaque, _Ref, _Str, _Tuple, _Values
 
 if TYPE_CHECKING:
@@ -21,8 +23,18 @@ class _Hit:
     value: object  # _Str | _Tuple | _Opaque
     file: str
     kind: str
-    where: str
+    where: Where  # its name may hold a "{}" for the path taken into an object: local.cfg{} -> local.cfg.runtime
     pinned: str | None = None  # why it must not be rewritten, if so
+
+
+def _taken(where: Where, taken: str, more: str = "") -> Where:
+    return dataclasses.replace(where, name=where.name.format(taken) + more)
+
+
+def _named(where: Where) -> str:
+    """How a reason names the place: local.cfg.runtime, var.rt, ..."""
+    prefix = {"local": "local.", "variable": "var.", "tfvars": "var."}.get(where.kind, "")
+    return prefix + where.name
 
 
 class Resolver:
@@ -30,7 +42,7 @@ class Resolver:
         self.m = module
         self.for_each = for_each  # (expression, file) of the resource whose each.value is read
 
-    def hits(self, expr, file: str, kind: str, where: str, seen=frozenset()) -> list[_Hit]:
+    def hits(self, expr, file: str, kind: str, where: Where, seen=frozenset()) -> list[_Hit]:
         """Where the value of ``expr`` is written: literals, lists, or why it cannot be known."""
         out = []
         for h in self._terms(expr, file, kind, where, seen):
@@ -39,7 +51,7 @@ class Resolver:
             out.append(h)
         return out
 
-    def _terms(self, expr, file: str, kind: str, where: str, seen) -> list[_Hit]:
+    def _terms(self, expr, file: str, kind: str, where: Where, seen) -> list[_Hit]:
         if isinstance(expr, (_Str, _Tuple, _Obj)):
             return [_Hit(expr, file, kind, where)]
         if isinstance(expr, _Cond):
@@ -78,10 +90,10 @@ class Resolver:
             var = self.m.vars.get(expr.name)
             if var is not None and var.default is not None:
                 out += self._select(var.default, expr.rest, var.file.path, "variable-default",
-                                    f'variable "{expr.name}{{}}" default', seen)
+                                    Where("variable", f"{expr.name}{{}}", "default"), seen)
             for f, attrs, name in self.m.tfvars.get(expr.name, []):
                 out += self._select(attrs.get(name), expr.rest, f.path, "tfvars",
-                                    f"{expr.name}{{}} in {os.path.basename(f.path)}", seen)
+                                    Where("tfvars", f"{expr.name}{{}}", os.path.basename(f.path)), seen)
             if not out:
                 why = "is not declared" if var is None else "has no default and no .tfvars value"
                 out.append(_Hit(_Opaque(f"var.{expr.name} {why}", expr.start, expr.end), file, kind, where))
@@ -91,9 +103,9 @@ class Resolver:
         entry = self.m.locals.get(expr.name)
         if entry is None:
             return [_Hit(_Opaque(f"local.{expr.name} is not defined", expr.start, expr.end), file, kind, where)]
-        return self._select(entry[1].get(entry[2]), expr.rest, entry[0].path, "local", f"local.{expr.name}{{}}", seen)
+        return self._select(entry[1].get(entry[2]), expr.rest, entry[0].path, "local", Where("local", f"{expr.name}{{}}"), seen)
 
-    def _select(self, expr, rest: list, file: str, kind: str, where: str, seen) -> list[_Hit]:
+    def _select(self, expr, rest: list, file: str, kind: str, where: Where, seen) -> list[_Hit]:
         """``expr``'s attribute or element named by ``rest``; ``where`` has a
         ``{}`` for the path taken (``local.cfg{}`` -> ``local.cfg.runtime``)."""
         taken = ""
@@ -108,13 +120,13 @@ class Resolver:
             elif isinstance(expr, (_Ref, _Cond)):
                 if isinstance(expr, _Ref):
                     expr = _Ref(expr.kind, expr.name, expr.rest + rest[i:], expr.start, expr.end)
-                    return self._terms(expr, file, kind, where.format(taken), seen)
+                    return self._terms(expr, file, kind, _taken(where, taken), seen)
                 return [h for b in expr.branches for h in self._select(b, rest[i:], file, kind,
-                                                                          where.format(taken) + "{}", seen)]
+                                                                          _taken(where, taken, "{}"), seen)]
             else:
                 what = f"element {step}" if isinstance(step, int) else f"attribute {step!r}"
-                return [_Hit(_Opaque(f"{where.format(taken)} has no {what}", 0, 0), file, kind, where.format(taken))]
-        return self._terms(expr, file, kind, where.format(taken), seen)
+                return [_Hit(_Opaque(f"{_named(_taken(where, taken))} has no {what}", 0, 0), file, kind, _taken(where, taken))]
+        return self._terms(expr, file, kind, _taken(where, taken), seen)
 
     def vars_reached(self, expr, seen=frozenset()) -> set[str]:
         if isinstance(expr, _Cond):

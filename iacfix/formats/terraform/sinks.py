@@ -9,11 +9,6 @@ from typing import NamedTuple
 
 from .values import _Body, _File
 
-_RUNTIME_LIKE = {  # what a module input named runtime must look like to be taken for one
-    "aws": re.compile(r"python\d\.\d+|nodejs\d+\.(x|\d+)|java\d+(\.al2(023)?)?|dotnet(core)?\d+(\.\d)?|ruby\d\.\d"
-                      r"|go1\.x|provided(\.al2(023)?)?"),
-    "gcp": re.compile(r"(python|nodejs|go|java|ruby|php|dotnet)\d+"),
-}
 _FX_PYTHON = re.compile(r"(?i)(python\|)(\d+\.\d+)")
 
 
@@ -66,7 +61,7 @@ class _Sink:
     attr: str
     convert: object = None  # literal -> (runtime id, spell) or None when not a runtime
     quiet: bool = False  # a guess (a module input named runtime): report only runtime-like literals
-    via: str | None = None  # a local module's call: "module.fn input py"
+    via: tuple[str, str] | None = None  # a local module's call and input: ("module.fn", "py")
     for_each: tuple | None = None  # (expression, file) that each.value reads
 
 
