@@ -5,6 +5,10 @@ the venv's cfn-lint on a copy of samples/sam-orders/template.yaml (their
 `template.yaml` replaced by its path): each must exit with the status its
 findings call for and carry exactly what `iacfix check` reports with the same
 settings, one of E9100/W9100/I9100 per site.
+
+The example under "## Example" of every rule's `iacfix explain CODE` is
+checked with the `--as-of` it states: `iacfix check` must report that rule
+there, and only that rule.
 """
 
 import datetime as dt
@@ -13,11 +17,13 @@ import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from conftest import HERE, SAMPLES
+from iacfix.rules import RULES
 
 README = HERE.parent / "README.md"
 CFN_LINT = Path(sys.executable).with_name("cfn-lint")
@@ -164,3 +170,37 @@ def test_unusable_settings_are_reported(setting, why, tmp_path):
     run = cfn_lint(["--append-rules", "iacfix.cfnlint_plugin", "-x", f"W9100:{setting}", "--", str(path)], tmp_path)
     check_run(run)
     assert why in run.stdout and " RT0" not in run.stdout
+
+
+# `iacfix explain CODE`: each rule's example, checked as the text says.
+
+EXTENSION = {"yaml": ".yaml", "json": ".json", "hcl": ".tf", "python": ".py", "typescript": ".ts"}
+
+
+def rule_example(iacfix, code: str) -> tuple[str, str, str | None]:
+    """(language, code, stated --as-of) of the example that `iacfix explain CODE` prints."""
+    text = iacfix("explain", code).out
+    section = text.split("\n## Example\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```(\w+)\n(.*?)```", section, re.S)
+    assert block, f"{code}: no fenced code block under ## Example"
+    stated = re.findall(r"`--as-of (\d{4}-\d{2}-\d{2})`", section[:block.start()])
+    assert len(stated) <= 1, f"{code}: the example states more than one --as-of"
+    return block[1], block[2], stated[0] if stated else None
+
+
+def as_file(language: str, text: str) -> str:
+    """The example as a file: as written, or a bare `Runtime:` property put into a Lambda function."""
+    if language == "yaml" and text.startswith("Runtime:"):
+        return "Resources:\n  Function:\n    Type: AWS::Lambda::Function\n    Properties:\n" + textwrap.indent(text, " " * 6)
+    return text
+
+
+@pytest.mark.parametrize("code", list(RULES))
+def test_rule_example_is_what_check_reports(code, iacfix, tmp_path):
+    language, text, as_of = rule_example(iacfix, code)
+    path = tmp_path / f"example{EXTENSION[language]}"
+    path.write_text(as_file(language, text), encoding="utf-8")
+    found = iacfix("check", path.name, "--format", "json", as_of=as_of).json
+    assert not found["errors"], found["errors"]
+    assert found["findings"], f"{code}: the example is not a complete {language} file with a runtime site"
+    assert {f["rule"] for f in found["findings"]} == {code}, found["findings"]
