@@ -18,10 +18,17 @@ class CreateBlocked(LifecycleRule):
     which follows.
 
     ## Example
+    With `--as-of 2026-12-01` (from 2027-03-03 Lambda also blocks updates, and
+    RT001 applies):
     ```yaml
+    Transform: AWS::Serverless-2016-10-31
     Globals:
       Function:
         Runtime: python3.7   # create blocked since 2024-01-09
+    Resources:
+      Api:
+        Type: AWS::Serverless::Function
+        Properties: {CodeUri: src/, Handler: app.handler}
     ```
     Use instead: `Runtime: python3.13`.
 

@@ -18,13 +18,22 @@ class Deprecated(LifecycleRule):
     can be planned before them.
 
     ## Example
+    With `--as-of 2026-12-01` (from 2027-02-01 Lambda blocks creating
+    functions on python3.9, and RT002 applies):
     ```yaml
     Parameters:
       PythonRuntime:
         Type: String
         Default: python3.9   # deprecated 2025-12-15
+        AllowedValues: [python3.9, python3.12]
+    Resources:
+      Worker:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: !Ref PythonRuntime
     ```
-    Use instead: `Default: python3.13` (iacfix also keeps `AllowedValues` valid).
+    Use instead: `Default: python3.13`; iacfix also keeps `AllowedValues`
+    valid (`[python3.13, python3.12]`).
 
     ## Fix safety
     Only the value changes.  Test the function code on the new runtime.

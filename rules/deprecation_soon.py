@@ -16,10 +16,17 @@ class DeprecationSoon(LifecycleRule):
     decommission) follow within months.  Moving while the runtime is still supported leaves time to test.
 
     ## Example
-    With `--as-of 2027-01-01`:
+    With `--as-of 2028-01-01`:
     ```yaml
-    Runtime: python3.11   # deprecated 2027-06-30, in 180 days
+    Resources:
+      Api:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.12   # deprecated 2028-10-31, in 304 days
     ```
+    Use instead: `Runtime: python3.13`.  With the default horizon python3.11
+    is never RT005: its deprecation (2027-06-30) comes 365 days after the end
+    of life of Amazon Linux 2 (2026-06-30), from which RT004 applies.
 
     ## Fix safety
     Only the value changes.  Test the function code on the new runtime.

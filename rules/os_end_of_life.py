@@ -19,10 +19,15 @@ class OsEndOfLife(LifecycleRule):
     OS.
 
     ## Example
-    ```yaml
-    Runtime: python3.11   # Amazon Linux 2, end of life 2026-06-30
+    With `--as-of 2026-12-01` (from 2027-06-30 python3.11 is deprecated, and
+    RT003 applies):
+    ```hcl
+    resource "aws_lambda_function" "api" {
+      function_name = "api"
+      runtime       = "python3.11" # Amazon Linux 2, end of life 2026-06-30
+    }
     ```
-    Use instead: `Runtime: python3.13` (Amazon Linux 2023).
+    Use instead: `runtime = "python3.13"` (Amazon Linux 2023).
 
     ## Fix safety
     The new runtime also changes the OS: native dependencies (wheels built

@@ -19,7 +19,11 @@ class UnknownRuntime(Rule):
 
     ## Example
     ```yaml
-    Runtime: pyhton3.12
+    Resources:
+      Api:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: pyhton3.12   # a typo
     ```
 
     ## Fix safety

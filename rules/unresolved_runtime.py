@@ -21,7 +21,13 @@ class UnresolvedRuntime(Rule):
 
     ## Example
     ```yaml
-    Runtime: !Sub "python${PyVersion}"
+    Parameters:
+      PyVersion: {Type: String, Default: "3.12"}
+    Resources:
+      Api:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: !Sub "python${PyVersion}"
     ```
 
     ## Fix safety

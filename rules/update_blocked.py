@@ -20,10 +20,11 @@ class UpdateBlocked(LifecycleRule):
 
     ## Example
     ```yaml
-    Handler:
-      Type: AWS::Lambda::Function
-      Properties:
-        Runtime: python3.6   # update blocked since 2022-08-29
+    Resources:
+      Handler:
+        Type: AWS::Lambda::Function
+        Properties:
+          Runtime: python3.6   # update blocked since 2022-08-29
     ```
     Use instead: `Runtime: python3.13`.
 
