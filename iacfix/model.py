@@ -60,12 +60,14 @@ class Where:
     variable or .tfvars value), ``local``, ``module-input``, ``construct``
     (a CDK construct call), ``value`` (any other reference, named as written).
     ``name`` is the thing's own name (logical id, address, parameter), and
-    ``field`` the property, attribute or key under it.
+    ``field`` the property, attribute or key under it.  ``via`` names what
+    the value is interpolated into, if anything.
     """
 
     kind: str
     name: str = ""
     field: str = ""
+    via: str = ""  # what the value is written into, when it is part of a larger one: Fn::Sub "python${V}"
 
 
 @dataclass

@@ -9,10 +9,11 @@ from . import INFO, RULES, Checker, Rule, checker, register
 class UnresolvedRuntime(Rule):
     """## What it does
     Reports a runtime property whose value cannot be known statically: built
-    with `Fn::Sub` or `Fn::Join`, imported with `Fn::ImportValue`, read from
-    SSM, or taken from a parameter that has no `Default`; in Terraform, a
-    function call, a data source, an interpolation or a variable with no
-    default and no `.tfvars` assignment.
+    with `Fn::Join`, or with an `Fn::Sub` other than one `${Var}` that names a
+    parameter with a `Default` or an entry of its variable map, imported with
+    `Fn::ImportValue`, read from SSM, or taken from a parameter that has no
+    `Default`; in Terraform, a function call, a data source, an interpolation
+    or a variable with no default and no `.tfvars` assignment.
 
     ## Why is this bad
     It is not bad in itself, but iacfix cannot tell which runtime deploys, so
@@ -21,13 +22,11 @@ class UnresolvedRuntime(Rule):
 
     ## Example
     ```yaml
-    Parameters:
-      PyVersion: {Type: String, Default: "3.12"}
     Resources:
       Api:
         Type: AWS::Lambda::Function
         Properties:
-          Runtime: !Sub "python${PyVersion}"
+          Runtime: !ImportValue shared-python-runtime
     ```
 
     ## Fix safety

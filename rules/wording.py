@@ -15,6 +15,11 @@ from . import Context
 
 
 def place(where: Where) -> str:
+    text = _place(where)
+    return f"{text} via {where.via}" if where.via else text
+
+
+def _place(where: Where) -> str:
     kind, name, field = where.kind, where.name, where.field
     if kind == "globals":
         return f"SAM Globals.{name}.{field}"

@@ -41,6 +41,18 @@ def test_iacfix_flags_every_line_cfnlint_flags(name, iacfix, copy_golden):
     assert lines <= ours
 
 
+@pytest.mark.parametrize("name", CASES)
+def test_iacfix_flags_every_function_whose_resolved_runtime_cfnlint_flags(name, iacfix, copy_golden):
+    """cfn-lint judges a runtime behind Ref (W1030) or Fn::Sub (W1031) at the
+    function's Runtime line; iacfix at the value it resolves to (a parameter's
+    Default, a Sub's variable), naming the function among its users."""
+    resolved = {m.path[1] for m in lint((GOLDEN / name).read_text(encoding="utf-8-sig"))
+                if m.rule.id in ("W1030", "W1031") and "was deprecated" in m.message and m.path[0] == "Resources"}
+    copy_golden(name)
+    findings = iacfix("check", name, "--format", "json", as_of=dt.date.today().isoformat()).json["findings"]
+    ours = {user for f in findings if f["deadlines"] for user in f["used_by"]}
+    assert resolved <= ours
+
 
 @pytest.mark.parametrize("name", ["params_allowed.in.yaml", "sam_globals.in.yaml", "mappings_if.in.yaml"])
 def test_cfnlint_plugin_reports_what_check_reports(name, iacfix, copy_golden):

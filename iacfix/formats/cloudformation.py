@@ -1,5 +1,11 @@
 """CloudFormation and SAM templates, YAML or JSON, detected by content.
 
+A runtime is followed through Ref to a parameter's Default (and its
+AllowedValues), Fn::FindInMap, Fn::If, and an Fn::Sub whose template has one
+``${Var}``: the site is then the variable's written value (a parameter's
+Default, or the entry of the Sub's variable map) and its value is the runtime
+the template composes; a fix writes only the part the variable supplies.
+
 Parsing uses libyaml through PyYAML's C parser: it composes a node tree with
 exact marks (character index, BOM excluded) and accepts JSON too, so one
 locator serves both.  The composer asks a resolver for the tag of every
@@ -10,8 +16,10 @@ which is all a locator needs and 40% faster than ``CBaseLoader``'s resolver
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from dataclasses import dataclass
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -26,6 +34,7 @@ _BLOCK_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+\Z")
 _BLOCK_ITEM_SUFFIX = re.compile(r"[ \t]*(#[^\n]*)?\r?\Z")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _SHORT_FORMS = {"!Ref": "Ref", "!Condition": "Condition"}
+_SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 # Raw text that marks a file as meant to be a template even when it does not
 # parse; a broken file without these is not reported (it may be a Helm chart).
 _TEMPLATE_MARKERS = re.compile(
@@ -141,6 +150,50 @@ def is_template(root) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Sub:
+    """The Fn::Sub text around a value being followed: the runtime is
+    ``prefix + value + suffix``."""
+
+    prefix: str = ""
+    suffix: str = ""
+    template: str = ""  # the outermost template, for where-strings
+    why: str = ""  # what an unresolved reason is about: "Fn::Sub variable ${V}: "
+
+    def inner(self, template: str, var: str) -> _Sub:
+        head, _, tail = template.partition("${" + var + "}")
+        return _Sub(self.prefix + head, tail + self.suffix, self.template or template,
+                    f"{self.why}Fn::Sub variable ${{{var}}}: ")
+
+    def speller(self, quote: str):
+        """Write only the part of a target the variable supplies, in the value's
+        quotes; a plain part that YAML or JSON would read as another value
+        (3.10 is the number 3.1) is double-quoted."""
+        prefix, suffix = self.prefix, self.suffix
+
+        def spell(target: str):
+            if len(target) <= len(prefix) + len(suffix) or not (target.startswith(prefix) and target.endswith(suffix)):
+                return None
+            part = target[len(prefix):len(target) - len(suffix)]
+            q = quote or ('"' if _retyped(part) else "")
+            return f"{q}{part}{q}", part
+
+        return spell
+
+
+_NO_SUB = _Sub()
+
+
+def _retyped(plain_text: str) -> bool:
+    """Whether a standard YAML (1.1) or JSON parser reads this plain scalar as
+    something that prints differently: 3.10 -> 3.1, 010 -> 8, on -> True."""
+    try:
+        value = yaml.safe_load(plain_text)
+    except yaml.YAMLError:
+        return True
+    return not isinstance(value, str) and str(value) != plain_text
+
+
 class _Walker:
     def __init__(self, root, text: str):
         self.root = root
@@ -168,7 +221,7 @@ class _Walker:
         return line_start, line_end
 
     # -- recording ----------------------------------------------------------
-    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None) -> Site:
+    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None, sub=_NO_SUB) -> Site:
         start, end = self.span(node)
         quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: not rewritable
         if quote is not None:
@@ -177,11 +230,14 @@ class _Walker:
                 start = end - len(token)  # past a tag or anchor written before the value
             else:
                 quote = None  # escapes or line folding inside the value: report, never rewrite
-        site = self.sites.get(start)
+        key = (start, sub.prefix, sub.suffix)  # one value read as two runtimes: two sites
+        site = self.sites.get(key)
         if site is None:
-            site = self.sites[start] = Site(
-                value=node.value, start=start, end=end, path=path, kind=kind, quote=quote,
-                users=[], where=where, in_list=list_info,
+            site = self.sites[key] = Site(
+                value=sub.prefix + node.value + sub.suffix, start=start, end=end, path=path, kind=kind, quote=quote,
+                users=[], where=dataclasses.replace(where, via=f'Fn::Sub "{sub.template}"') if sub.template else where,
+                in_list=list_info,
+                spell=sub.speller(quote) if (sub.prefix or sub.suffix) and quote is not None else None,
             )
         elif path != site.path and path not in site.also:
             site.also.append(path)  # the same node again: a YAML alias
@@ -192,37 +248,40 @@ class _Walker:
             self._reached.append(site)
         return site
 
-    def add_unresolved(self, node, reason, users):
+    def add_unresolved(self, node, reason, users, sub=_NO_SUB):
         start, end = self.span(node)
         u = self.unresolved.get(start)
         if u is None:
-            self.unresolved[start] = Unresolved(start, end, reason, list(users))
+            self.unresolved[start] = Unresolved(start, end, sub.why + reason, list(users))
         else:
             u.users.extend(x for x in users if x not in u.users)
 
     # -- resolution -----------------------------------------------------------
-    def resolve(self, node, path, want, users, kind, where, layer=None):
-        """Follow ``node`` to the literal(s) it stands for and record them."""
+    def resolve(self, node, path, want, users, kind, where, layer=None, sub=_NO_SUB):
+        """Follow ``node`` to the literal(s) it stands for and record them;
+        ``sub``: the Fn::Sub text the value is written into."""
         intrinsic = _intrinsic(node)
         if intrinsic is not None:
             step, name, args = intrinsic
             if name == "Ref":
-                return self.ref(node, _str(args) if args is not node else node.value, want, users, layer)
+                return self.ref(node, _str(args) if args is not node else node.value, want, users, layer, sub)
             if name == "Fn::If" and isinstance(args, SequenceNode) and len(args.value) == 3:
                 for i in (1, 2):
-                    self.resolve(args.value[i], path + (step, i), want, users, kind, where, layer)
+                    self.resolve(args.value[i], path + (step, i), want, users, kind, where, layer, sub)
                 return
             if name == "Fn::FindInMap" and isinstance(args, SequenceNode) and len(args.value) >= 3:
-                return self.find_in_map(node, args, want, users, layer)
-            return self.add_unresolved(node, f"the value is computed by {name}", users)
+                return self.find_in_map(node, args, want, users, layer, sub)
+            if name == "Fn::Sub" and want == "scalar":
+                return self.fn_sub(node, step, args, path, users, kind, where, layer, sub)
+            return self.add_unresolved(node, f"the value is computed by {name}", users, sub)
         if want == "list":
             if isinstance(node, SequenceNode):
-                self.resolve_list(node, path, users, kind, where, layer)
+                self.resolve_list(node, path, users, kind, where, layer, sub)
             return
         if _str(node) is not None:
-            self.add_site(node, path, users, kind, where, layer)
+            self.add_site(node, path, users, kind, where, layer, sub=sub)
 
-    def resolve_list(self, node, path, users, kind, where, layer):
+    def resolve_list(self, node, path, users, kind, where, layer, sub=_NO_SUB):
         items = []
         info = ListInfo(path=path, items=items, flow=bool(node.flow_style))
         seq_start, seq_end = self.span(node)
@@ -232,46 +291,87 @@ class _Walker:
                 # An alias (*name): the node, and so its span, is where the anchor is.
                 info.blocked = "the list holds a YAML alias"
             literal = _str(child)
-            item = Item(literal, start, end, None if info.flow else self.block_delete_span(child))
+            # An entry's value is the runtime it makes (AllowedValues of a Sub's parameter: "3.9" -> python3.9).
+            value = None if literal is None else sub.prefix + literal + sub.suffix
+            item = Item(value, start, end, None if info.flow else self.block_delete_span(child))
             items.append(item)
             if literal is not None:
-                self.add_site(child, path + (i,), users, kind, where, layer, info)
+                self.add_site(child, path + (i,), users, kind, where, layer, info, sub)
                 continue
             outer, self._reached = self._reached, []
             try:
-                self.resolve(child, path + (i,), "scalar", users, kind, where, layer)
+                self.resolve(child, path + (i,), "scalar", users, kind, where, layer, sub)
                 item.reaches = self._reached
             finally:
                 if outer is not None:
                     outer.extend(self._reached)
                 self._reached = outer
 
-    def ref(self, node, name, want, users, layer):
+    def ref(self, node, name, want, users, layer, sub=_NO_SUB):
         if name == "AWS::NoValue":
             return
         param = _get(self.params, name) if name else None
         if not isinstance(param, MappingNode):
-            return self.add_unresolved(node, f"Ref {name} is not a parameter of this template", users)
+            return self.add_unresolved(node, f"Ref {name} is not a parameter of this template", users, sub)
         ptype = _str(_get(param, "Type")) or ""
         if ptype.startswith("AWS::SSM::"):
-            return self.add_unresolved(node, f"parameter {name} is read from SSM at deploy time", users)
+            return self.add_unresolved(node, f"parameter {name} is read from SSM at deploy time", users, sub)
         default = _get(param, "Default")
         if default is None:
-            return self.add_unresolved(node, f"parameter {name} has no Default: the runtime is chosen at deploy time", users)
+            return self.add_unresolved(node, f"parameter {name} has no Default: the runtime is chosen at deploy time",
+                                       users, sub)
         if want == "list":
-            return self.add_unresolved(node, f"parameter {name} is a comma-delimited list", users)
+            return self.add_unresolved(node, f"parameter {name} is a comma-delimited list", users, sub)
         base = ("Parameters", name)
-        self.resolve(default, base + ("Default",), "scalar", users, "parameter-default", Where("parameter", name, "Default"), layer)
+        self.resolve(default, base + ("Default",), "scalar", users, "parameter-default", Where("parameter", name, "Default"),
+                     layer, sub)
         allowed = _get(param, "AllowedValues")
         if isinstance(allowed, SequenceNode):
             self.resolve(allowed, base + ("AllowedValues",), "list", users, "allowed-value",
-                         Where("parameter", name, "AllowedValues"), layer)
+                         Where("parameter", name, "AllowedValues"), layer, sub)
 
-    def find_in_map(self, node, args, want, users, layer):
+    def fn_sub(self, node, step, args, path, users, kind, where, layer, sub):
+        """Fn::Sub whose template has one ${Var} and literal text around it:
+        follow the variable (an entry of the variable map, else a parameter)."""
+        if isinstance(args, ScalarNode) and (args is node or _str(args) is not None):
+            template, variables = args.value, None
+        elif isinstance(args, SequenceNode) and len(args.value) == 2 and _str(args.value[0]) is not None \
+                and isinstance(args.value[1], MappingNode) and not args.value[1].tag.startswith("!"):
+            template, variables = args.value[0].value, args.value[1]
+        else:
+            return self.add_unresolved(node, "Fn::Sub takes a template string or [template, variable map]", users, sub)
+        refs = _SUB_VARIABLE.findall(template)
+        escaped = [r for r in refs if r.startswith("!")]
+        if escaped:
+            return self.add_unresolved(node, f"the Fn::Sub template holds the escape ${{{escaped[0]}}}", users, sub)
+        if len(refs) != 1:
+            names = ", ".join(f"${{{r}}}" for r in refs)
+            return self.add_unresolved(node, f"the Fn::Sub template has {len(refs)} variables ({names})" if refs
+                                       else "the Fn::Sub template has no ${} variable", users, sub)
+        var = refs[0]
+        inner = sub.inner(template, var)
+        if "${" in inner.prefix + inner.suffix:
+            return self.add_unresolved(node, f'the Fn::Sub template "{template}" has an unclosed ${{', users, sub)
+        value = _get(variables, var)
+        if value is not None:
+            return self.resolve(value, path + (step, 1, var), "scalar", users, kind, where, layer, inner)
+        if isinstance(_get(self.params, var), MappingNode):
+            return self.ref(node, var, "scalar", users, layer, inner)
+        if "::" in var:
+            reason = "is a pseudo parameter, known at deploy time"
+        elif "." in var:
+            reason = "is a resource attribute (Fn::GetAtt), known at deploy time"
+        elif _get(_get(self.root, "Resources"), var) is not None:
+            reason = "is a resource's Ref value, known at deploy time"
+        else:
+            reason = "is not a parameter of this template" + ("" if variables is None else " nor in its variable map")
+        self.add_unresolved(node, f"Fn::Sub variable ${{{var}}} {reason}", users, sub)
+
+    def find_in_map(self, node, args, want, users, layer, sub=_NO_SUB):
         map_name = _str(args.value[0])
         table = _get(self.mappings, map_name) if map_name else None
         if not isinstance(table, MappingNode):
-            return self.add_unresolved(node, f"Fn::FindInMap names no mapping of this template ({map_name})", users)
+            return self.add_unresolved(node, f"Fn::FindInMap names no mapping of this template ({map_name})", users, sub)
         level = [((), table)]
         for key_node in args.value[1:3]:
             key = _str(key_node)
@@ -285,10 +385,10 @@ class _Walker:
                         nxt.append((keys + (k.value,), v))
             level = nxt
         if not level:
-            return self.add_unresolved(node, f"Fn::FindInMap finds no value in mapping {map_name}", users)
+            return self.add_unresolved(node, f"Fn::FindInMap finds no value in mapping {map_name}", users, sub)
         for keys, value in level:
             path = ("Mappings", map_name) + keys
-            self.resolve(value, path, want, users, "mapping-value", Where("mapping", map_name, ".".join(keys)), layer)
+            self.resolve(value, path, want, users, "mapping-value", Where("mapping", map_name, ".".join(keys)), layer, sub)
 
     # -- template structure ---------------------------------------------------
     def walk(self) -> Located:
@@ -321,7 +421,26 @@ class _Walker:
         if global_runtime is not None:
             self.resolve(global_runtime, ("Globals", "Function", "Runtime"), "scalar", inheritors, "globals",
                          Where("globals", "Function", "Runtime"))
+        self.block_shared_values()
         return Located(sorted(self.sites.values(), key=lambda s: s.start), sorted(self.unresolved.values(), key=lambda u: u.start))
+
+    def block_shared_values(self):
+        """A value read as two runtimes (python${V} and python3.${V}, or !Ref V and
+        a Sub of V) has no rewrite that fits both: report it, never rewrite it, and
+        likewise the rest of its parameter (AllowedValues must keep the Default)."""
+        runtimes: dict[int, list[str]] = {}
+        for (start, _, _), site in self.sites.items():
+            runtimes.setdefault(start, []).append(site.value)
+        shared = {start: values for start, values in runtimes.items() if len(values) > 1}
+        params = {}
+        for site in self.sites.values():
+            if site.start in shared and site.path[0] == "Parameters":
+                params.setdefault(site.path[:2], shared[site.start])
+        for site in self.sites.values():
+            values = shared.get(site.start) or params.get(site.path[:2])
+            if values and site.blocked is None:
+                owner = f"parameter {site.path[1]}" if site.path[:2] in params else "the value"
+                site.blocked = f"{owner} is read as different runtimes ({', '.join(values)}); no rewrite fits all"
 
 
 @register
