@@ -110,3 +110,19 @@ def test_typescript_the_parser_cannot_read_is_reported_not_rewritten(iacfix, tmp
     assert run.json["errors"] == [] and run.code == 1
     assert [(f["rule"], f["fixable"]) for f in run.json["findings"]] == [("RT102", False), ("RT003", False)]
     assert (tmp_path / "stack.ts").read_text() == source
+
+
+def test_construct_id_given_by_keyword_names_the_users(iacfix, tmp_path):
+    source = HEAD + (
+        "_lambda.Function(self, id='Orders', runtime=_lambda.Runtime.PYTHON_3_9, handler='i.h')\n"
+        "_lambda.Function(scope=self, id='Audit', runtime=_lambda.Runtime('python3.10'))\n"
+        "_lambda.Function(self, 'Positional', runtime=_lambda.Runtime.PYTHON_3_8)\n"
+        "_lambda.LayerVersion(id='Shared', scope=self, compatible_runtimes=[_lambda.Runtime.PYTHON_3_9])\n"
+        "PythonLayerVersion(self, id='Implicit', entry='layer')\n"
+        "_lambda.Function(self, runtime=_lambda.Runtime.PYTHON_3_10)\n"  # no id at all
+    )
+    (tmp_path / "stack.py").write_text(source)
+    findings = iacfix("check", "stack.py", "--format", "json").json["findings"]
+    assert [(f["line"], f["used_by"]) for f in findings] == [
+        (3, ["Orders"]), (4, ["Audit"]), (5, ["Positional"]), (6, ["Shared"]), (7, ["Implicit"]), (8, [])]
+    assert "(Orders)" in findings[0]["message"] and "(Shared compatible_runtimes)" in findings[3]["message"]

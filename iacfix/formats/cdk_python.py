@@ -378,10 +378,18 @@ class _Walker:
 
 
 def _construct_id(call: ast.Call) -> list[str]:
-    """[id] of a construct call ``X(scope, "id", ...)``."""
-    if len(call.args) >= 2 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str):
-        return [call.args[1].value]
-    return []
+    """[id] of a construct call: ``X(scope, "id", ...)``, ``X(scope, id="id")``
+    or ``X(scope=scope, id="id")``, keywords in any order."""
+    if any(isinstance(a, ast.Starred) for a in call.args[:2]):
+        return []  # where the id falls is not known
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    if len(call.args) >= 2:
+        node = call.args[1]
+    elif len(call.args) + ("scope" in keywords) == 1:  # the scope is given once, the id by name
+        node = keywords.get("id")
+    else:
+        node = None
+    return [node.value] if isinstance(node, ast.Constant) and isinstance(node.value, str) else []
 
 
 @register
