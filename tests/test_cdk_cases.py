@@ -19,21 +19,23 @@ CASES = {
     ),
     "a function-local import does not hide the module's": (
         "from aws_cdk.aws_lambda import Runtime\ndef legacy():\n    from myapp.models import Runtime\n"
-        "    return Runtime.PYTHON_3_9\nx = Runtime.PYTHON_3_9\n",
+        "    return Runtime.PYTHON_3_9\nf(runtime=Runtime.PYTHON_3_9)\n",
         "from aws_cdk.aws_lambda import Runtime\ndef legacy():\n    from myapp.models import Runtime\n"
-        "    return Runtime.PYTHON_3_9\nx = Runtime.PYTHON_3_13\n",
+        "    return Runtime.PYTHON_3_9\nf(runtime=Runtime.PYTHON_3_13)\n",
     ),
     "the last binding wins": (
-        "class Runtime:\n    pass\nfrom aws_cdk.aws_lambda import Runtime\ny = Runtime.PYTHON_3_9\n",
-        "class Runtime:\n    pass\nfrom aws_cdk.aws_lambda import Runtime\ny = Runtime.PYTHON_3_13\n",
+        "class Runtime:\n    pass\nfrom aws_cdk.aws_lambda import Runtime\nf(runtime=Runtime.PYTHON_3_9)\n",
+        "class Runtime:\n    pass\nfrom aws_cdk.aws_lambda import Runtime\nf(runtime=Runtime.PYTHON_3_13)\n",
     ),
     "star import": (
-        "from aws_cdk.aws_lambda import *\nr = Runtime.PYTHON_3_9\nq = Runtime(name='python3.8', family=RuntimeFamily.PYTHON)\n",
-        "from aws_cdk.aws_lambda import *\nr = Runtime.PYTHON_3_13\nq = Runtime(name='python3.13', family=RuntimeFamily.PYTHON)\n",
+        "from aws_cdk.aws_lambda import *\nf(runtime=Runtime.PYTHON_3_9)\n"
+        "f(runtime=Runtime(name='python3.8', family=RuntimeFamily.PYTHON))\n",
+        "from aws_cdk.aws_lambda import *\nf(runtime=Runtime.PYTHON_3_13)\n"
+        "f(runtime=Runtime(name='python3.13', family=RuntimeFamily.PYTHON))\n",
     ),
     "CDK v1 alpha module: constants are reported, not rewritten": (
         "from aws_cdk import aws_lambda as _lambda\nfrom aws_cdk.aws_lambda_python import PythonLayerVersion\n"
-        "PythonLayerVersion(s, 'L', entry='layer')\nx = _lambda.Runtime.PYTHON_3_8\n",
+        "PythonLayerVersion(s, 'L', entry='layer')\n_lambda.Function(s, 'F', runtime=_lambda.Runtime.PYTHON_3_8)\n",
         None,
     ),
     "CRLF: the added line ends like the others": (
@@ -110,3 +112,153 @@ def test_typescript_the_parser_cannot_read_is_reported_not_rewritten(iacfix, tmp
     assert run.json["errors"] == [] and run.code == 1
     assert [(f["rule"], f["fixable"]) for f in run.json["findings"]] == [("RT102", False), ("RT003", False)]
     assert (tmp_path / "stack.ts").read_text() == source
+
+
+def test_construct_id_given_by_keyword_names_the_users(iacfix, tmp_path):
+    source = HEAD + (
+        "_lambda.Function(self, id='Orders', runtime=_lambda.Runtime.PYTHON_3_9, handler='i.h')\n"
+        "_lambda.Function(scope=self, id='Audit', runtime=_lambda.Runtime('python3.10'))\n"
+        "_lambda.Function(self, 'Positional', runtime=_lambda.Runtime.PYTHON_3_8)\n"
+        "_lambda.LayerVersion(id='Shared', scope=self, compatible_runtimes=[_lambda.Runtime.PYTHON_3_9])\n"
+        "PythonLayerVersion(self, id='Implicit', entry='layer')\n"
+        "_lambda.Function(self, runtime=_lambda.Runtime.PYTHON_3_10)\n"  # no id at all
+    )
+    (tmp_path / "stack.py").write_text(source)
+    findings = iacfix("check", "stack.py", "--format", "json").json["findings"]
+    assert [(f["line"], f["used_by"]) for f in findings] == [
+        (3, ["Orders"]), (4, ["Audit"]), (5, ["Positional"]), (6, ["Shared"]), (7, ["Implicit"]), (8, [])]
+    assert "(Orders)" in findings[0]["message"] and "(Shared compatible_runtimes)" in findings[3]["message"]
+
+
+RT_HEAD = "from aws_cdk import aws_lambda as _lambda\nfrom aws_cdk.aws_lambda import Runtime\n"
+NOT_STRAIGHT = "is not passed straight to a runtime argument"
+
+# Where a runtime value goes decides whether it is rewritten: name -> (source, output of
+# fix (None: unchanged), why each finding that is reported but not rewritten is not).
+FLOW = {
+    "aws-powertools layer_v3: a name bound in several branches and read for the layer's id": (
+        RT_HEAD + "def stack(self, python_version):\n"
+        "    if python_version == 'python3.8':\n        python_version = Runtime.PYTHON_3_8\n"
+        "    if python_version == 'python3.13':\n        python_version = Runtime.PYTHON_3_13\n"
+        "    _lambda.LayerVersion(self, f'Layer-{python_version.name}', compatible_runtimes=[python_version])\n",
+        None,
+        [f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (python_version is bound in several places)"],
+    ),
+    "compared, returned, stored, formatted, a dict value, another argument": (
+        RT_HEAD + "def pick(old):\n    return Runtime.PYTHON_3_8 if old else Runtime.PYTHON_3_13\n"
+        "if given == Runtime.PYTHON_3_9:\n    pass\n"
+        "self.runtime = Runtime.PYTHON_3_9\n"
+        "label = f'{Runtime.PYTHON_3_9}'\n"
+        "BY_NAME = {'py38': Runtime('python3.8')}\n"
+        "helper(Runtime.PYTHON_3_9, default=Runtime.PYTHON_3_10)\n"
+        "_lambda.Function(s, 'F', runtime=Runtime.PYTHON_3_8.name)\n",
+        None,
+        [f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it is returned)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (it is compared)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (it is stored in self.runtime)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (it is formatted into a string)",
+         f'Runtime("python3.8") {NOT_STRAIGHT} (it is a dict value)',
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (it is passed to helper())",
+         f"Runtime.PYTHON_3_10 {NOT_STRAIGHT} (it is passed as default=)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it has its .name read)"],
+    ),
+    "a name bound once, at the top of the module or a function, read only as a runtime argument": (
+        RT_HEAD + "RUNTIME = Runtime.PYTHON_3_9\n"
+        "def stack(self):\n    local: Runtime = Runtime('python3.10', _lambda.RuntimeFamily.PYTHON)\n"
+        "    _lambda.Function(self, 'A', runtime=RUNTIME)\n    _lambda.Function(self, 'B', runtime=local)\n"
+        "    if prod:\n        _lambda.Function(self, 'C', runtime=RUNTIME)\n",
+        RT_HEAD + "RUNTIME = Runtime.PYTHON_3_13\n"
+        "def stack(self):\n    local: Runtime = Runtime('python3.13', _lambda.RuntimeFamily.PYTHON)\n"
+        "    _lambda.Function(self, 'A', runtime=RUNTIME)\n    _lambda.Function(self, 'B', runtime=local)\n"
+        "    if prod:\n        _lambda.Function(self, 'C', runtime=RUNTIME)\n",
+        [],
+    ),
+    "a name bound once but also read elsewhere, bound inside an if, re-bound, or never read": (
+        RT_HEAD + "SHARED = Runtime.PYTHON_3_9\nprint(SHARED == other)\n"
+        "if prod:\n    COND = Runtime.PYTHON_3_9\n"
+        "TWICE = Runtime.PYTHON_3_9\nTWICE = Runtime.PYTHON_3_12\n"
+        "UNREAD = Runtime.PYTHON_3_8\n"
+        "GLOBAL = Runtime.PYTHON_3_8\ndef set_it():\n    global GLOBAL\n"
+        "class Props:\n    runtime = Runtime.PYTHON_3_8\n"
+        "for rt in [Runtime.PYTHON_3_8]:\n    pass\n"
+        "MATCHED = Runtime.PYTHON_3_9\nmatch given:\n    case Runtime.PYTHON_3_8:\n        pass\n"
+        "    case {'rt': x, **MATCHED}:\n        pass\n"
+        "_lambda.Function(s, 'A', runtime=SHARED)\n_lambda.Function(s, 'B', runtime=COND)\n"
+        "_lambda.Function(s, 'C', runtime=TWICE)\n_lambda.Function(s, 'D', runtime=GLOBAL)\n"
+        "_lambda.Function(s, 'E', runtime=MATCHED)\n",
+        None,
+        [f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (SHARED is compared)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (COND is bound inside an if)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (TWICE is bound in several places)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (UNREAD is not read in this file)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (GLOBAL is declared global or nonlocal)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (runtime is a class attribute)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (its list is looped over)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (MATCHED is bound in several places)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it is compared)"],
+    ),
+    "construct properties, dicts unpacked with **, conditional values": (
+        RT_HEAD + "props = _lambda.FunctionProps(runtime=Runtime.PYTHON_3_9, handler='i.h')\n"
+        "KW = {'runtime': Runtime.PYTHON_3_10, 'handler': 'i.h'}\n"
+        "_lambda.Function(s, 'A', **KW)\n"
+        "_lambda.Function(s, 'B', **{'runtime': Runtime.PYTHON_3_11})\n"
+        "_lambda.Function(s, 'C', runtime=Runtime.PYTHON_3_9 if prod else Runtime.PYTHON_3_8)\n"
+        "_lambda.Function(s, 'D', runtime=given or Runtime.PYTHON_3_9)\n",
+        RT_HEAD + "props = _lambda.FunctionProps(runtime=Runtime.PYTHON_3_13, handler='i.h')\n"
+        "KW = {'runtime': Runtime.PYTHON_3_13, 'handler': 'i.h'}\n"
+        "_lambda.Function(s, 'A', **KW)\n"
+        "_lambda.Function(s, 'B', **{'runtime': Runtime.PYTHON_3_13})\n"
+        "_lambda.Function(s, 'C', runtime=Runtime.PYTHON_3_13 if prod else Runtime.PYTHON_3_13)\n"
+        "_lambda.Function(s, 'D', runtime=given or Runtime.PYTHON_3_13)\n",
+        [],
+    ),
+    "a dict that is also read otherwise is not unpacked only": (
+        RT_HEAD + "KW = {'runtime': Runtime.PYTHON_3_10}\n_lambda.Function(s, 'A', **KW)\nlog(KW['runtime'])\n",
+        None,
+        [f"Runtime.PYTHON_3_10 {NOT_STRAIGHT} (KW is indexed)"],
+    ),
+    "a list bound once is fixed as a list; one that is also changed is not": (
+        RT_HEAD + "LAYER = [Runtime.PYTHON_3_9, Runtime.PYTHON_3_13]\n"
+        "OTHER = [Runtime.PYTHON_3_8]\nOTHER.append(Runtime.PYTHON_3_12)\n"
+        "_lambda.LayerVersion(s, 'L', compatible_runtimes=LAYER)\n"
+        "_lambda.LayerVersion(s, 'M', compatible_runtimes=OTHER)\n",
+        RT_HEAD + "LAYER = [Runtime.PYTHON_3_13]\n"
+        "OTHER = [Runtime.PYTHON_3_8]\nOTHER.append(Runtime.PYTHON_3_12)\n"
+        "_lambda.LayerVersion(s, 'L', compatible_runtimes=LAYER)\n"
+        "_lambda.LayerVersion(s, 'M', compatible_runtimes=OTHER)\n",
+        [f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (OTHER has its .append read)"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLOW))
+def test_only_runtime_arguments_are_rewritten(name, iacfix, tmp_path):
+    source, expected, reasons = FLOW[name]
+    path = tmp_path / "stack.py"
+    path.write_bytes(source.encode())
+    findings = iacfix("check", "stack.py", "--format", "json").json["findings"]
+    blocked = [f for f in findings if "not rewritten: " in f["message"]]
+    context = [f" ({f['used_by'][0]})" if f["used_by"] else "" for f in blocked]  # the message ends with it
+    assert [f["message"].split("not rewritten: ")[1].removesuffix(c) for f, c in zip(blocked, context)] == reasons
+    assert not any(f["fixable"] for f in blocked)
+    run = iacfix("fix", "stack.py", "--format", "json")
+    assert run.json["errors"] == [] and run.json["not_fixed"] == []
+    assert path.read_bytes().decode() == (source if expected is None else expected)
+
+
+def test_a_value_not_rewritten_keeps_its_rule_and_place(iacfix, tmp_path):
+    (tmp_path / "stack.py").write_text(RT_HEAD + "_lambda.Function(s, 'F', runtime=Runtime.PYTHON_3_8)\n"
+                                                 "if given == Runtime.PYTHON_3_8:\n    pass\n")
+    passed, compared = iacfix("check", "stack.py", "--format", "json").json["findings"]
+    assert (passed["rule"], passed["fixable"], passed["line"], passed["column"]) == ("RT003", True, 3, 42)
+    assert (compared["rule"], compared["fixable"], compared["line"], compared["column"]) == ("RT003", False, 4, 21)
+    assert compared["message"] == passed["message"].removesuffix(" (F)") + (
+        f"; not rewritten: Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it is compared)")
+
+
+def test_a_name_that_reaches_a_construct_names_it(iacfix, tmp_path):
+    (tmp_path / "stack.py").write_text(RT_HEAD + "RT = Runtime.PYTHON_3_9\nLAYERS = [Runtime.PYTHON_3_8]\n"
+                                                 "_lambda.Function(s, 'A', runtime=RT)\n_lambda.Function(s, id='B', runtime=RT)\n"
+                                                 "_lambda.LayerVersion(s, 'L', compatible_runtimes=LAYERS)\n")
+    findings = iacfix("check", "stack.py", "--format", "json").json["findings"]
+    assert [(f["line"], f["used_by"], f["fixable"]) for f in findings] == [(3, ["A", "B"], True), (4, ["L"], True)]

@@ -13,6 +13,18 @@ v2 alike: both install the module ``aws_cdk.aws_lambda``), and then:
   ``aws_lambda_python``) deploy the construct's default, python3.7: that is
   reported at the call, and the fix adds the argument.
 
+A constant (or ``Runtime("...")``) is rewritten only where its value goes to
+a runtime argument and nowhere else: ``runtime=`` of any call, an entry of a
+``compatible_runtimes=`` list or tuple, the ``"runtime"`` entry of a dict
+unpacked with ``**``, either branch of ``a if c else b`` or an operand of
+``or``/``and`` there; or through a name bound once in its scope, by a plain
+assignment at the top of the module or function body, whose every use goes
+to such an argument (a list or dict bound so counts likewise).  Anywhere else
+(compared, returned, stored in an attribute, formatted, passed as another
+argument, bound in several places or inside an ``if``) it is reported with
+the same rule and never rewritten: a rewrite there would change what the
+program does, not only which runtime it deploys.
+
 A name that merely looks alike (a local ``Runtime`` class, a parameter or
 variable shadowing an import, ``mylib.Runtime.PYTHON_3_9``, text in strings
 or comments) is not a site.
@@ -24,6 +36,7 @@ import ast
 import io
 import re
 import tokenize
+from collections import Counter
 
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
@@ -119,37 +132,48 @@ def _target_names(target) -> list[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)]
 
 
-def scope_bindings(body: list, params=()) -> dict[str, str]:
-    """Names one scope binds, in source order (the last binding wins): an import
-    of a dotted name maps to it; anything else (def, class, assignment, loop or
-    ``with`` target, parameter) maps to "" - a name that is not the CDK's."""
-    names = {p: "" for p in params}
+def scope_binds(body: list, params=()):
+    """Each binding of one scope, in source order, as (name, meaning): an import
+    of a dotted name means it; anything else (def, class, assignment, loop,
+    ``with`` or ``match`` target, parameter) means "" - a name that is not the
+    CDK's."""
+    for p in params:
+        yield p, ""
     stack = list(reversed(body))
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(_import_bindings(node))
+            yield from _import_bindings(node).items()
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names[node.name] = ""  # its body is a scope of its own
+            yield node.name, ""  # its body is a scope of its own
             continue
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for t in targets:
-                names.update(dict.fromkeys(_target_names(t), ""))
+                yield from ((n, "") for n in _target_names(t))
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 if item.optional_vars is not None:
-                    names.update(dict.fromkeys(_target_names(item.optional_vars), ""))
+                    yield from ((n, "") for n in _target_names(item.optional_vars))
         elif isinstance(node, ast.ExceptHandler) and node.name:
-            names[node.name] = ""
+            yield node.name, ""
         elif isinstance(node, ast.NamedExpr):
-            names.update(dict.fromkeys(_target_names(node.target), ""))
+            yield from ((n, "") for n in _target_names(node.target))
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            yield node.name, ""
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            yield node.rest, ""
         elif isinstance(node, ast.Lambda):
             continue
         for child in reversed(list(ast.iter_child_nodes(node))):
-            if isinstance(child, (ast.stmt, ast.excepthandler, ast.expr)):
+            if isinstance(child, (ast.stmt, ast.excepthandler, ast.expr, ast.match_case, ast.pattern,
+                                  ast.comprehension)):
                 stack.append(child)
-    return names
+
+
+def scope_bindings(body: list, params=()) -> dict[str, str]:
+    """Names one scope binds (the last binding wins), as ``scope_binds``."""
+    return dict(scope_binds(body, params))
 
 
 def _params(args: ast.arguments) -> list[str]:
@@ -166,13 +190,18 @@ class _Scopes:
     def enter(self, kind: str, names: dict) -> _Scopes:
         return _Scopes(self.chain + ((kind, names),))
 
-    def lookup(self, name: str) -> str | None:
+    def resolve(self, name: str) -> dict | None:
+        """The names of the scope ``name`` is bound in, seen from here."""
         for i, (kind, names) in enumerate(reversed(self.chain)):
             if kind == "class" and i > 0:
                 continue  # a class body is not visible from the methods inside it
             if name in names:
-                return names[name] or None
+                return names
         return None
+
+    def lookup(self, name: str) -> str | None:
+        names = self.resolve(name)
+        return (names[name] or None) if names is not None else None
 
     def qualify(self, node) -> str | None:
         if isinstance(node, ast.Name):
@@ -208,25 +237,42 @@ class _Walker:
         self.unresolved: list[Unresolved] = []
         self.calls: list[tuple[ast.Call, str | None, _Scopes, tuple, list]] = []
         self.paths: dict[int, tuple] = {}
+        self.values: list[tuple[ast.expr, Site]] = []  # constant and Runtime("...") sites, with their nodes
+        self.parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+        # By id() of a scope's node: its names and how often each is bound.
+        self.scope_info: dict[int, tuple[dict, Counter]] = {}
+        self.loads: dict[tuple[int, str], list[ast.Name]] = {}  # (id() of the names, name) -> its reads
+        self.declared = {n for node in ast.walk(tree) if isinstance(node, (ast.Global, ast.Nonlocal))
+                         for n in node.names}
+
+    def _enter(self, scopes: _Scopes, kind: str, node, binds) -> _Scopes:
+        binds = list(binds)
+        names = dict(binds)
+        self.scope_info[id(node)] = names, Counter(n for n, _ in binds)
+        return scopes.enter(kind, names)
 
     def visit(self, node, path: tuple, users: list, scopes: _Scopes) -> None:
         self.paths[id(node)] = path
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             body = node.body if isinstance(node.body, list) else [node.body]
-            inner = scopes.enter("function", scope_bindings(body, _params(node.args)))
+            inner = self._enter(scopes, "function", node, scope_binds(body, _params(node.args)))
             for name, value in ast.iter_fields(node):
                 # Decorators, defaults and annotations belong to the outer scope.
                 self._visit_field(value, path + (name,), users, inner if name == "body" else scopes)
             return
         if isinstance(node, ast.ClassDef):
-            inner = scopes.enter("class", scope_bindings(node.body))
+            inner = self._enter(scopes, "class", node, scope_binds(node.body))
             for name, value in ast.iter_fields(node):
                 self._visit_field(value, path + (name,), users, inner if name == "body" else scopes)
             return
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            bound = {n: "" for g in node.generators for n in _target_names(g.target)}
-            scopes = scopes.enter("function", bound)
-        if isinstance(node, ast.Attribute):
+            bound = ((n, "") for g in node.generators for n in _target_names(g.target))
+            scopes = self._enter(scopes, "function", node, bound)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            owner = scopes.resolve(node.id)
+            if owner is not None:
+                self.loads.setdefault((id(owner), node.id), []).append(node)
+        elif isinstance(node, ast.Attribute):
             q = scopes.qualify(node)
             if q and q.startswith(RUNTIME + ".") and q.count(".") == RUNTIME.count(".") + 1:
                 self._constant_site(node, path, users)
@@ -265,6 +311,7 @@ class _Walker:
 
         self.sites[id(node)] = Site(value=rid, start=start, end=end, path=path, kind="property", users=users,
                                     where=self._where(users), spell=spell)
+        self.values.append((node, self.sites[id(node)]))
 
     def _string_site(self, call: ast.Call, arg: ast.Constant, path: tuple, users: list) -> None:
         """Runtime("python3.9", ...): the site is the string; the path is the call's."""
@@ -282,6 +329,7 @@ class _Walker:
 
         self.sites[id(call)] = Site(value=arg.value, start=start, end=end, path=path, kind="property", users=users,
                                     quote=quote, where=self._where(users), spell=spell)
+        self.values.append((call, self.sites[id(call)]))
 
     def _implicit_site(self, call: ast.Call, construct: str, argument: str, scopes: _Scopes, path: tuple) -> None:
         reference = scopes.runtime_reference()
@@ -340,7 +388,7 @@ class _Walker:
         return offset(*arg_tokens[-1].end), ", ", ""
 
     def walk(self) -> Located | None:
-        self.visit(self.tree, (), [], _Scopes().enter("module", scope_bindings(self.tree.body)))
+        self.visit(self.tree, (), [], self._enter(_Scopes(), "module", self.tree, scope_binds(self.tree.body)))
         for call, q, scopes, path, users in self.calls:
             if q == RUNTIME:
                 arg = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "name"), None)
@@ -351,13 +399,77 @@ class _Walker:
                 given = {k.arg for k in call.keywords}
                 if IMPLICIT[name] not in given and None not in given:  # None: **kwargs may hold it
                     self._implicit_site(call, name, IMPLICIT[name], scopes, path)
-        for call, _, _, path, _ in self.calls:
-            for i, kw in enumerate(call.keywords):
-                if kw.arg == "compatible_runtimes" and isinstance(kw.value, (ast.List, ast.Tuple)):
-                    self._list(kw.value, path + ("keywords", i, "value"), _construct_id(call))
+        lists = {}
+        for node, site in self.values:
+            calls, why = self._flow(node)
+            if why is not None:
+                label = f"Runtime.{node.attr}" if isinstance(node, ast.Attribute) else f'Runtime("{site.value}")'
+                site.blocked = f"{label} is not passed straight to a runtime argument ({why})"
+                continue
+            users = list(dict.fromkeys(i for call in calls for i in _construct_id(call)))
+            if users:
+                site.users, site.where = users, self._where(users)
+            parent = self.parents[id(node)]
+            if isinstance(parent, (ast.List, ast.Tuple)):  # it went to compatible_runtimes= with its list
+                lists[id(parent)] = parent, users
+        for node, users in lists.values():
+            self._list(node, self.paths[id(node)], users)
         if not self.sites and not self.unresolved:
             return None
         return Located(sorted(self.sites.values(), key=lambda s: s.start), self.unresolved)
+
+    def _flow(self, node, want: str = "runtime", subject: str = "it", seen: frozenset = frozenset()):
+        """Where the value of ``node`` goes: (the calls it is a ``want``
+        argument of, None) when it goes nowhere else, else ([], why not).
+        ``want`` is "runtime", "runtimes" (a list of them) or "kwargs" (a dict
+        unpacked with ``**``)."""
+        parent = self.parents.get(id(node))
+        if isinstance(parent, ast.keyword):
+            if parent.arg == _ARGUMENT[want]:
+                return [self.parents[id(parent)]], None
+            return [], f"{subject} is passed as {parent.arg}=" if parent.arg else f"{subject} is unpacked with **"
+        if isinstance(parent, (ast.List, ast.Tuple)) and want == "runtime":
+            return self._flow(parent, "runtimes", f"its {type(parent).__name__.lower()}", seen)
+        if isinstance(parent, ast.BoolOp) or isinstance(parent, ast.IfExp) and node is not parent.test:
+            return self._flow(parent, want, subject, seen)
+        if isinstance(parent, ast.Dict) and want != "kwargs" and any(v is node for v in parent.values):
+            key = parent.keys[[id(v) for v in parent.values].index(id(node))]
+            if isinstance(key, ast.Constant) and key.value == _ARGUMENT[want]:
+                return self._flow(parent, "kwargs", "its dict", seen)
+        if isinstance(parent, (ast.Assign, ast.AnnAssign)) and node is parent.value:
+            targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+            if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                return self._through_name(parent, targets[0].id, want, seen)
+        return [], f"{subject} {_use(parent, node)}"
+
+    def _through_name(self, assign, name: str, want: str, seen: frozenset):
+        """``_flow`` of a value bound by ``name = value``: the name must be bound
+        there only, at the top of its module or function, and every read of it
+        must go where the value may."""
+        scope = self.parents[id(assign)]
+        while not isinstance(scope, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            scope = self.parents[id(scope)]
+        names, counts = self.scope_info[id(scope)]
+        if name in self.declared:
+            return [], f"{name} is declared global or nonlocal"
+        if counts[name] > 1:
+            return [], f"{name} is bound in several places"
+        if self.parents[id(assign)] is not scope:
+            return [], f"{name} is bound inside {_BLOCKS.get(type(self.parents[id(assign)]), 'a block')}"
+        if isinstance(scope, ast.ClassDef):
+            return [], f"{name} is a class attribute"
+        reads = self.loads.get((id(names), name), [])
+        if not reads:
+            return [], f"{name} is not read in this file"
+        if (id(names), name) in seen:
+            return [], f"{name} is bound to itself"
+        calls = []
+        for read in reads:
+            got, why = self._flow(read, want, name, seen | {(id(names), name)})
+            if why is not None:
+                return [], why
+            calls += got
+        return calls, None
 
     def _list(self, node, path: tuple, owner: list[str]) -> None:
         """Entries of compatible_runtimes=[...]; the fix keeps the target once."""
@@ -376,11 +488,49 @@ class _Walker:
             info.blocked = "the list unpacks another list (*...)"
 
 
+_ARGUMENT = {"runtime": "runtime", "runtimes": "compatible_runtimes", "kwargs": None}  # what a value may go to
+_BLOCKS = {ast.If: "an if", ast.For: "a for loop", ast.AsyncFor: "a for loop", ast.While: "a while loop",
+           ast.Try: "a try", ast.With: "a with", ast.AsyncWith: "a with", ast.match_case: "a match case"}
+if hasattr(ast, "TryStar"):
+    _BLOCKS[ast.TryStar] = "a try"
+
+
+def _use(parent, node) -> str:
+    """What is done with ``node``'s value in ``parent``, when it is not a runtime argument."""
+    if isinstance(parent, ast.Call):
+        if node is parent.func:
+            return "is called"
+        named = isinstance(parent.func, (ast.Name, ast.Attribute))
+        return f"is passed to {ast.unparse(parent.func)}()" if named else "is passed to a call"
+    if isinstance(parent, ast.Attribute):
+        return f"has its .{parent.attr} read"
+    if isinstance(parent, ast.Dict):
+        return "is a dict key" if any(k is node for k in parent.keys) else "is a dict value"
+    if isinstance(parent, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node is parent.value:
+        targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
+        return f"is stored in {', '.join(ast.unparse(t) for t in targets)}"
+    uses = {ast.Compare: "is compared", ast.MatchValue: "is compared", ast.Return: "is returned", ast.Yield: "is yielded",
+            ast.YieldFrom: "is yielded", ast.Lambda: "is returned", ast.FormattedValue: "is formatted into a string",
+            ast.Starred: "is unpacked with *", ast.Subscript: "is indexed", ast.Expr: "is not used",
+            ast.arguments: "is a parameter default", ast.NamedExpr: "is bound with :=", ast.Set: "is in a set",
+            ast.List: "is in a list", ast.Tuple: "is in a tuple", ast.IfExp: "is tested", ast.For: "is looped over",
+            ast.AsyncFor: "is looped over", ast.comprehension: "is looped over"}
+    return uses.get(type(parent), "is part of a larger expression")
+
+
 def _construct_id(call: ast.Call) -> list[str]:
-    """[id] of a construct call ``X(scope, "id", ...)``."""
-    if len(call.args) >= 2 and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str):
-        return [call.args[1].value]
-    return []
+    """[id] of a construct call: ``X(scope, "id", ...)``, ``X(scope, id="id")``
+    or ``X(scope=scope, id="id")``, keywords in any order."""
+    if any(isinstance(a, ast.Starred) for a in call.args[:2]):
+        return []  # where the id falls is not known
+    keywords = {k.arg: k.value for k in call.keywords if k.arg}
+    if len(call.args) >= 2:
+        node = call.args[1]
+    elif len(call.args) + ("scope" in keywords) == 1:  # the scope is given once, the id by name
+        node = keywords.get("id")
+    else:
+        node = None
+    return [node.value] if isinstance(node, ast.Constant) and isinstance(node.value, str) else []
 
 
 @register
