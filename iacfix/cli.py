@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import os
 import sys
@@ -269,7 +268,7 @@ def explain(ctx, rule):
     fixable = "never" if found.fix_safety == "never" else "yes (safe within a major version; unsafe across one)"
     click.echo(f"Severity: {found.severity}. Fixable: {fixable}. "
                f"Tags: {', '.join(found.tags)}.\nSource: {found.url}\n")
-    click.echo(inspect.cleandoc(found.__doc__ or ""))
+    click.echo(found.docs())
 
 
 @main.command(name="rules")

@@ -19,6 +19,7 @@ is decided in one place, ``lifecycle.classify``.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from dataclasses import dataclass, field
 
 from iacfix.catalog import Catalog, Runtime
@@ -59,6 +60,10 @@ class Rule:
     url: str = RUNTIMES_PAGE
     tags: tuple[str, ...] = ()
     fix_safety: str = "sometimes"  # sometimes | never: what `explain` and `rules` say of its fixes
+
+    def docs(self) -> str:
+        """What `iacfix explain` prints after the header: the docstring."""
+        return inspect.cleandoc(type(self).__doc__ or "")
 
 
 class Checker:

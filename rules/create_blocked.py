@@ -31,10 +31,6 @@ class CreateBlocked(LifecycleRule):
         Properties: {CodeUri: src/, Handler: app.handler}
     ```
     Use instead: `Runtime: python3.13`.
-
-    ## Fix safety
-    As for RT001: only the value changes; the code must be tested on the new
-    runtime.  Non-Python runtimes are reported, not rewritten.
     """
 
     code = "RT002"

@@ -34,9 +34,6 @@ class Deprecated(LifecycleRule):
     ```
     Use instead: `Default: python3.13`; iacfix also keeps `AllowedValues`
     valid (`[python3.13, python3.12]`).
-
-    ## Fix safety
-    Only the value changes.  Test the function code on the new runtime.
     """
 
     code = "RT003"

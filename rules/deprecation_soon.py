@@ -27,9 +27,6 @@ class DeprecationSoon(LifecycleRule):
     Use instead: `Runtime: python3.13`.  With the default horizon python3.11
     is never RT005: its deprecation (2027-06-30) comes 365 days after the end
     of life of Amazon Linux 2 (2026-06-30), from which RT004 applies.
-
-    ## Fix safety
-    Only the value changes.  Test the function code on the new runtime.
     """
 
     code = "RT005"

@@ -16,8 +16,25 @@ from . import RULES, Context, Rule
 PRECEDENCE = ("RT001", "RT002", "RT003", "RT004", "RT005")
 
 
+FIX_SAFETY = """\
+`iacfix fix` moves the sites of the target's family (Python by default,
+spelled `python313` on Google Cloud and `3.13` on Azure) to `--target`,
+changing only the value.  Within a major version the fix is *safe*: test
+the function code on the new runtime before deploying.  Across a major
+version (`python2.7`, or `nodejs18.x` -> `nodejs24.x`) it is *unsafe*,
+applied only with `--unsafe-fixes`.  A value iacfix must not rewrite (a CDK
+constant that is compared, a validation it cannot keep valid) is reported
+with the reason in `fix_unavailable`."""
+
+
 class LifecycleRule(Rule):
     """A rule that judges a known runtime against its dates."""
+
+    def docs(self) -> str:
+        """The rule's own text, with the fix safety every lifecycle rule shares."""
+        own = super().docs()
+        head, _, extra = own.partition("## Fix safety\n")
+        return f"{head.rstrip()}\n\n## Fix safety\n{FIX_SAFETY}" + (f"\n\n{extra.strip()}" if extra.strip() else "")
 
     def applies(self, rt: Runtime, ctx: Context) -> bool:  # pragma: no cover - interface
         raise NotImplementedError

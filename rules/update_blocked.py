@@ -27,11 +27,6 @@ class UpdateBlocked(LifecycleRule):
           Runtime: python3.6   # update blocked since 2022-08-29
     ```
     Use instead: `Runtime: python3.13`.
-
-    ## Fix safety
-    `iacfix fix` rewrites Python runtimes to `--target` (default python3.13,
-    written `python313` on Google Cloud), changing only the value.  The function code must run on the new Python:
-    test it before deploying.  Other families are reported, not rewritten.
     """
 
     code = "RT001"
