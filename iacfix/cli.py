@@ -17,12 +17,15 @@ from .model import FileError
 from .pool import run
 from .rules import RULES, SEVERITY_RANK, Context
 from .rules.lifecycle import status
-from .targets import default_target, unfit, with_target
+from .targets import default_target, refusal, suggestion, with_target
 EPILOG = (
     "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
     "(for fix: that remain; with --diff or --dry-run: that the files still hold); "
     "2 usage error, or a path that does not exist or a file that could not be read, parsed or written."
 )
+
+
+MAX_HORIZON = 36500  # days: a century reaches every published date
 
 
 def _today() -> dt.date:
@@ -49,7 +52,7 @@ def _common(f):
         click.argument("paths", nargs=-1, type=click.Path(readable=False)),
         click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
                      help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
-        click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True, metavar="DAYS",
+        click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True, metavar="DAYS",
                      help="Warn about deprecations due within this many days."),
         click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
                      help="Use this runtime catalog (JSON) instead of the built-in one."),
@@ -94,7 +97,7 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     except CatalogError as e:
         ctx.fail(str(e))
     try:
-        enabled = (_codes(select) or set(RULES)) - _codes(ignore)
+        enabled = (_codes(select) if select else set(RULES)) - _codes(ignore)
     except click.BadParameter as e:
         ctx.fail(e.format_message())
     context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog,
@@ -105,10 +108,9 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
         target_rt = catalog.find(target)
         if target_rt is None:
             ctx.fail(f"--target {target!r} is not a runtime in the catalog (see `iacfix runtimes`)")
-        why = unfit(target_rt, context)
+        why = refusal(target_rt, context)
         if why:
-            ctx.fail(f"--target {target}: {why}; choose a runtime no rule flags on {context.as_of} "
-                     f"(see `iacfix runtimes --as-of {context.as_of}`)")
+            ctx.fail(f"--target {target}: {why} (see `iacfix runtimes --as-of {context.as_of}`)")
         context = with_target(context, target_rt)
     return Options(context=context, fix=fix, write=write, diff=diff)
 
@@ -197,15 +199,10 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 
-def _move_to(rt, catalog) -> str:
-    successor = catalog.get(rt.successor or "", rt.provider)
-    return successor.id if successor is not None and catalog.is_older(rt, successor) else "-"
-
-
 @main.command()
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
               help="Compute each status as of this date. Default: today.")
-@click.option("--horizon", type=click.IntRange(min=0), default=365, show_default=True, metavar="DAYS",
+@click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True, metavar="DAYS",
               help="Statuses count deprecations due within this many days as soon.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
               help="Show this catalog (JSON) instead of the built-in one.")
@@ -244,7 +241,7 @@ def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
                   "STATUS", "MOVE TO")
         table = [header] + [
             (r.id, *((r.os or "-",) if has_os else ()), *(str(r.dates.get(k) or "-") for k in prov.dates),
-             status(r, context), _move_to(r, catalog))
+             status(r, context), suggestion(r, context) or "-")
             for r in mine
         ]
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]

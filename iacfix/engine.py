@@ -86,6 +86,24 @@ def check(located: Located, path: str, text: str, ctx: Context) -> list[Finding]
     return out
 
 
+def hold_ties(findings: list[list[Finding]]) -> set:
+    """Values tied together (a Default and its AllowedValues, a variable and
+    its validation) move together or not at all: when one of them is stuck
+    (it should move but cannot be rewritten), the others keep their value,
+    and say why.  Returns the ties held."""
+    stuck: dict[tuple, Finding] = {}
+    for f in (f for fs in findings for f in fs):
+        if f.tie is not None and f.stuck:
+            stuck.setdefault(f.tie, f)
+    for f in (f for fs in findings for f in fs):
+        if f.tie in stuck and f.fix is not None and not f.stuck:
+            why = stuck[f.tie]
+            f.fix, f.fixable, f.stuck = None, False, True
+            f.fix_unavailable = (f"moves together with {why.runtime} at {why.path}:{why.line}:{why.column}, "
+                                 f"which cannot be rewritten ({why.fix_unavailable})")
+    return set(stuck)
+
+
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters, BOM not counted) of a byte offset."""
     line_start = data.rfind(b"\n", 0, offset) + 1
@@ -186,6 +204,7 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
         if f.located is not None:
             f.result.template = True
             f.result.findings = check(f.located, f.result.path, f.text, opts.context)
+    hold_ties([f.result.findings for f in files.values()])
     if opts.fix:
         from .fixing import fix_unit
 

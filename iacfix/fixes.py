@@ -118,7 +118,8 @@ def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixi
 
     def holds_target(item: Item) -> bool:
         # What an entry will hold after this fix: a literal its value; an entry
-        # such as !If or !Ref whatever the sites it reaches will hold.
+        # such as !If or !Ref whatever the sites it reaches will hold (the
+        # target if one of them does: the list never holds it twice).
         if item.value is not None:
             return item.value == target
         return any(target == (target if id(s) in fixing else s.value) for s in item.reaches)

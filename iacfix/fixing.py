@@ -14,27 +14,54 @@ from __future__ import annotations
 import difflib
 
 from .edits import apply_edits, atomic_write
-from .engine import Options, ParsedFile, check, error
+from .engine import Options, ParsedFile, check, error, hold_ties
 from .fixes import Refused, expected_document, merge
 from .model import ParseError
 
 
+SHARED = ("it is linked into several directories, each its own unit; fix it where it is written, "
+          "or from one of those directories")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as ``patch`` counts them: ended by LF only (a lone CR is not a line end to it)."""
+    lines = text.split("\n")
+    out = [line + "\n" for line in lines[:-1]]
+    return out + [lines[-1]] if lines[-1] else out
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff that ``patch`` accepts, also for files without a final newline."""
-    lines = difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{path}", f"b/{path}")
+    lines = difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset[str]) -> None:
     """Edit each file on its own, check each edit, then locate the unit again
     (with the edited texts) before writing anything."""
-    for f in files.values():
-        if f.path in shared and any(x.fixable for x in f.result.findings):
-            f.result.refused = ("not fixed, file left unchanged: it is linked into several directories, each "
-                                "its own unit; fix it where it is written, or from one of those directories")
-    edited = [f for f in files.values() if f.located is not None and f.path not in shared and _edit(f, fmt)]
+    edited: dict[str, ParsedFile] = {}
+    todo = [f for f in files.values() if f.located is not None]
+    while todo:  # a file left unchanged may hold values tied to others: those are held back, and edited again
+        for f in todo:
+            f.new_text = f.new_doc = None
+            f.result.refused = None
+            if f.path in shared:
+                if any(x.fixable for x in f.result.findings):
+                    f.result.refused = f"not fixed, file left unchanged: {SHARED}"
+            elif _edit(f, fmt):
+                edited[f.path] = f
+                continue
+            edited.pop(f.path, None)
+            for x in f.result.findings:
+                if x.fixable and not x.stuck:
+                    x.stuck, x.fix_unavailable = True, f.result.refused or "its file is left unchanged"
+        before = {id(x) for f in files.values() for x in f.result.findings if x.fixable}
+        hold_ties([f.result.findings for f in files.values()])
+        after = {id(x) for f in files.values() for x in f.result.findings if x.fixable}
+        todo = [f for f in files.values() if any(id(x) in before - after for x in f.result.findings)]
     if not edited:
         return
+    edited = list(edited.values())
     again = fmt.locate_unit({p: ((f.new_doc, f.new_text) if f.new_text is not None else (f.doc, f.text))
                              for p, f in files.items()})
     for f in edited:
@@ -53,7 +80,10 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
             result.written = True
         applied = [x for x in result.findings if x.fixable]
         result.fixed = applied
-        result.findings = check(remaining, result.path, f.new_text, opts.context)
+        if opts.write:  # what the file now holds, at its new positions
+            result.findings = check(remaining, result.path, f.new_text, opts.context)
+        else:  # nothing was written: what remains is where the file still has it
+            result.findings = [x for x in result.findings if not x.fixable]
         said = {}
         for x in applied:
             for note in x.fix.notes:

@@ -95,6 +95,10 @@ class Site:
     insert: bool = False
     at: tuple[int, int] | None = None  # where findings point, when not at the edited span
     blocked: str | None = None  # why this value must not be rewritten (reported, never fixed), if so
+    # Values that must move together or not at all, sharing this key: a
+    # parameter's Default and its AllowedValues, a variable's values and its
+    # validation list.
+    tied: tuple | None = None
 
 
 @dataclass
@@ -179,6 +183,8 @@ class Finding:
     fix: Fix | None = None
     fix_unavailable: str | None = None  # why there is no fix, when there is none
     fixable: bool = False  # a fix this run applies (safe, or unsafe with --unsafe-fixes)
+    tie: tuple | None = field(default=None, compare=False, repr=False)  # Site.tied of its site
+    stuck: bool = field(default=False, compare=False, repr=False)  # should move, cannot be rewritten
 
     def to_json(self) -> dict:
         out = {

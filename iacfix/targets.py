@@ -41,10 +41,31 @@ def default_target(catalog: Catalog, ctx: Context, family: str = DEFAULT_FAMILY,
              if p == provider and rt.family == family and rt.version_key and unfit(rt, ctx) is None]
     if not clean:
         name = catalog.providers[provider].name if provider in catalog.providers else provider
-        return None, (f"no {family} runtime of {name} is free of lifecycle findings on {ctx.as_of} "
-                      f"(horizon {ctx.horizon_days} days); choose one with --target")
+        return None, f"no {family} runtime of {name} is free of lifecycle findings on {ctx.as_of}" + _way_out(
+            [rt for (p, _), rt in catalog.runtimes.items() if p == provider and rt.family == family], ctx)
     best = min(clean, key=lambda rt: (-(rt.deprecation or _FAR).toordinal(), rt.version_key))
     return best, ""
+
+
+def _way_out(runtimes: list[Runtime], ctx: Context) -> str:
+    """What would make a target acceptable: a shorter horizon, when only
+    deprecations within it stand in the way."""
+    soon = [rt for rt in runtimes if not rt.preview and rt.deprecation and rt.deprecation > ctx.as_of
+            and unfit(rt, dataclasses.replace(ctx, horizon_days=0)) is None]
+    if not soon:
+        return ""
+    best = max(soon, key=lambda rt: (rt.deprecation, tuple(-v for v in rt.version_key)))
+    days = (best.deprecation - ctx.as_of).days
+    return (f" within the {ctx.horizon_days}-day horizon; {best.id} is deprecated in {days} days, "
+            f"so --horizon {days - 1} (or less) accepts it as --target")
+
+
+def refusal(rt: Runtime, ctx: Context) -> str | None:
+    """Why ``--target rt`` is refused, with a way out if there is one."""
+    why = unfit(rt, ctx)
+    if why is None:
+        return None
+    return f"{why}; choose a runtime no rule flags on {ctx.as_of}" + _way_out([rt], ctx)
 
 
 def with_target(ctx: Context, target: Runtime | None, why_none: str = "") -> Context:
@@ -53,19 +74,19 @@ def with_target(ctx: Context, target: Runtime | None, why_none: str = "") -> Con
 
 def target_for(ctx: Context, provider: str) -> Runtime | None:
     """The fix target as ``provider`` spells it (python3.13, python313, 3.13),
-    if that provider has it and it is not deprecated or blocked there."""
+    if that provider has it and no lifecycle rule flags it there."""
     cache = ctx._targets
     if provider not in cache:
         rt = None if ctx.target is None else ctx.catalog.equivalent(ctx.target, provider)
-        cache[provider] = rt if rt is not None and unfit(rt, ctx, worst="error") is None else None
+        cache[provider] = rt if rt is not None and unfit(rt, ctx) is None else None
     return cache[provider]
 
 
 def suggestion(rt: Runtime, ctx: Context) -> str | None:
     """What to move to: the fix target for its family, else the catalog's
-    successor, if it is newer and not deprecated or blocked itself."""
+    successor, if it is newer and no lifecycle rule flags it."""
     target = target_for(ctx, rt.provider)
     for candidate in (target, ctx.catalog.get(rt.successor or "", rt.provider)):
-        if candidate is not None and ctx.catalog.is_older(rt, candidate) and unfit(candidate, ctx, "error") is None:
+        if candidate is not None and ctx.catalog.is_older(rt, candidate) and unfit(candidate, ctx) is None:
             return candidate.id
     return None

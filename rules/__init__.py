@@ -39,17 +39,20 @@ class Context:
     horizon_days: int
     catalog: Catalog
     target: Runtime | None = None
-    enabled: frozenset[str] = frozenset()
+    enabled: frozenset[str] | None = None  # None: every rule; an empty set: none
     unsafe_fixes: bool = False
     no_target: str = ""  # why there is no target, when there is none
     _targets: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def horizon_end(self) -> dt.date:
-        return self.as_of + dt.timedelta(days=self.horizon_days)
+        try:
+            return self.as_of + dt.timedelta(days=self.horizon_days)
+        except OverflowError:  # a horizon past year 9999 reaches every date
+            return dt.date.max
 
     def selected(self, code: str) -> bool:
-        return not self.enabled or code in self.enabled
+        return self.enabled is None or code in self.enabled
 
 
 class Rule:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from iacfix.fixes import Refused, replace_value, rewrite_list
 from iacfix.model import SAFE, UNSAFE, Finding, Fix, Site
-from iacfix.targets import DEFAULT_FAMILY, suggestion, target_for
+from iacfix.targets import DEFAULT_FAMILY, suggestion, target_for, unfit
 
 from . import RULES, Checker, Context, checker
 from .lifecycle import classify
@@ -25,26 +25,32 @@ def _finding(rule, file, site: Site, message: str, **kw) -> Finding:
                    users=site.users, **kw)
 
 
-def _no_fix(site: Site, rt, target, ctx: Context) -> str | None:
-    """Why ``site`` gets no fix, if it gets none."""
-    if site.blocked:
-        return site.blocked
-    if site.in_list is not None and site.in_list.blocked:
-        return site.in_list.blocked
-    if site.quote is None:
-        return "the value is not written as a plain or quoted literal here (escapes, folding, a template); change it by hand"
+def _no_fix(site: Site, rt, target, ctx: Context) -> tuple[str | None, bool]:
+    """Why ``site`` gets no fix, if it gets none; and whether it is *stuck*:
+    it should move to the target but cannot be rewritten (then the values
+    tied to it must not move either)."""
     if target is None:
         if ctx.target is None:
-            return ctx.no_target or "there is no fix target"
-        return f"{ctx.target.id} has no supported equivalent on {ctx.catalog.provider(rt).name}"
+            return ctx.no_target or "there is no fix target", False
+        same = ctx.catalog.equivalent(ctx.target, rt.provider)
+        if same is None:
+            return f"{ctx.target.id} has no equivalent on {ctx.catalog.provider(rt).name}", False
+        return f"{same.id}, the fix target on {ctx.catalog.provider(rt).name}, is flagged itself: {unfit(same, ctx)}", False
     if rt.family != target.family:
         return (f"the fix target {ctx.target.id} moves {target.family} runtimes; "
-                f"fix {rt.family} runtimes with --target set to a {rt.family} runtime")
+                f"fix {rt.family} runtimes with --target set to a {rt.family} runtime"), False
     if not ctx.catalog.is_older(rt, target):
-        return f"{rt.id} is not older than the fix target {target.id}"
+        return f"{rt.id} is not older than the fix target {target.id}", False
+    if site.blocked:
+        return site.blocked, True
+    if site.in_list is not None and site.in_list.blocked:
+        return site.in_list.blocked, True
+    if site.quote is None:
+        return "the value is not written as a plain or quoted literal here (escapes, folding, a template); " \
+               "change it by hand", True
     if site.spell is not None and site.spell(target.id) is None:
-        return f"{target.id} cannot be written at {place(site.where)}"
-    return None
+        return f"{target.id} cannot be written at {place(site.where)}", True
+    return None, False
 
 
 def _applicability(rt, target) -> str:
@@ -73,7 +79,7 @@ class RuntimeSites(Checker):
     consumes = (Site,)
 
     def check(self, sites: list[Site], file, ctx: Context) -> list[Finding]:
-        findings, single, lists = [], [], {}
+        findings, members = [], []  # members: (finding, site, target, applicability) of every fix to build
         for site in sites:
             rt = ctx.catalog.get(site.value, site.provider)
             if rt is None:
@@ -85,50 +91,69 @@ class RuntimeSites(Checker):
             rule = classify(rt, ctx)
             if rule is None or not ctx.selected(rule.code):
                 continue
-            target = target_for(ctx, rt.provider)
-            headline = rule.headline(rt, ctx)
-            parts = [headline, deadline_clause(rt, headline, ctx)]
-            move_to = suggestion(rt, ctx)
-            if move_to:
-                parts.append(f"move to {move_to}")
-            elif ctx.target is None and ctx.no_target and rt.family == DEFAULT_FAMILY:
-                parts.append(ctx.no_target)
-            blocked = site.blocked or (site.in_list.blocked if site.in_list is not None else None)
-            if blocked:
-                parts.append(f"not rewritten: {blocked}")
-            clause = context(site)
-            message = "; ".join(p for p in parts if p) + (f" {clause}" if clause else "")
-            f = _finding(rule, file, site, message, runtime=rt.id, deadlines=rt.deadlines())
+            f = _finding(rule, file, site, self._message(rule, rt, site, ctx), runtime=rt.id,
+                         deadlines=rt.deadlines())
+            f.tie = site.tied
             findings.append(f)
-            f.fix_unavailable = _no_fix(site, rt, target, ctx)
+            target = target_for(ctx, rt.provider)
+            f.fix_unavailable, f.stuck = _no_fix(site, rt, target, ctx)
             if f.fix_unavailable is None:
-                member = (f, site, _applicability(rt, target))
-                if site.in_list is None:
-                    single.append((member, target))
-                else:
-                    lists.setdefault(id(site.in_list), (site.in_list, target, []))[2].append(member)
-        fixing = {id(m[1]) for m, _ in single} | {id(m[1]) for _, _, ms in lists.values() for m in ms}
-        for (f, site, applicability), target in single:
-            self._fix(file, [(f, site, applicability)], target, lambda: replace_value(site, target.id))
-        for info, target, members in lists.values():
-            flagged = [s for _, s, _ in members]
-            self._fix(file, members, target, lambda: rewrite_list(info, flagged, target.id, file.text, fixing))
+                members.append((f, site, target, _applicability(rt, target)))
+        # Sites whose fix this run applies: a list entry that reaches one counts it as holding the target.
+        applied = {id(s) for _, s, _, a in members if a == SAFE or ctx.unsafe_fixes}
+        every = {id(s) for _, s, _, _ in members}
+        lists: dict[int, list] = {}
+        for m in members:
+            f, site, target, applicability = m
+            if site.in_list is None:
+                self._fix(file, [m], lambda: replace_value(site, target.id))
+            else:
+                lists.setdefault(id(site.in_list), []).append(m)
+        for group in lists.values():
+            info, target = group[0][1].in_list, group[0][2]
+            safe = [m for m in group if m[3] == SAFE]
+            if ctx.unsafe_fixes or len(safe) == len(group):
+                tiers = [(group, applied)]
+            else:  # the safe entries move now; the whole list only with --unsafe-fixes
+                tiers = [(safe, applied), ([m for m in group if m[3] != SAFE], every)]
+            for tier, fixing in tiers:
+                if not tier:
+                    continue
+                flagged = [s for _, s, _, _ in (group if fixing is every else tier)]
+                self._fix(file, tier, lambda: rewrite_list(info, flagged, target.id, file.text, fixing), flagged)
         for f in findings:
             f.fixable = f.fix is not None and (f.fix.applicability == SAFE or ctx.unsafe_fixes)
         return findings
 
     @staticmethod
-    def _fix(file, members, target, build) -> None:
+    def _message(rule, rt, site: Site, ctx: Context) -> str:
+        headline = rule.headline(rt, ctx)
+        parts = [headline, deadline_clause(rt, headline, ctx)]
+        move_to = suggestion(rt, ctx)
+        if move_to:
+            parts.append(f"move to {move_to}")
+        elif ctx.target is None and ctx.no_target and rt.family == DEFAULT_FAMILY:
+            parts.append(ctx.no_target)
+        blocked = site.blocked or (site.in_list.blocked if site.in_list is not None else None)
+        if blocked:
+            parts.append(f"not rewritten: {blocked}")
+        clause = context(site)
+        return "; ".join(p for p in parts if p) + (f" {clause}" if clause else "")
+
+    @staticmethod
+    def _fix(file, members, build, moved=None) -> None:
+        """Build one fix shared by ``members`` (its title names every entry it moves)."""
         try:
             edits, expect = build()
         except Refused as e:
-            for f, _, _ in members:
-                f.fix_unavailable = str(e)
+            for f, _, _, _ in members:
+                f.fix_unavailable, f.stuck = str(e), True
             return
-        applicability = UNSAFE if any(a == UNSAFE for _, _, a in members) else SAFE
-        site = members[0][1]
-        notes = [n for _, s, _ in members for n in layer_notes(s, target.id)]
-        fix = _make_fix(file, _title([s.value for _, s, _ in members], target.id, applicability, site),
+        applicability = UNSAFE if any(a == UNSAFE for _, _, _, a in members) else SAFE
+        site, target = members[0][1], members[0][2]
+        moved = moved or [s for _, s, _, _ in members]
+        notes = [n for s in moved for n in layer_notes(s, target.id)]
+        fix = _make_fix(file, _title([s.value for s in moved], target.id, applicability, site),
                         applicability, edits, expect, notes)
-        for f, _, _ in members:
+        for f, _, _, _ in members:
             f.fix = fix

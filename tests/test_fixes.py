@@ -129,3 +129,101 @@ def test_check_keeps_working_after_the_default_target_expires(iacfix, tmp_path):
     assert all(not f["fixable"] for f in run.json["findings"])
     # In 2026 the default target is python3.13: python3.14 has the same deprecation date.
     assert iacfix("fix", "samples", "--dry-run", "--format", "json").json["target"] == "python3.13"
+
+
+def _tmpl(body: str) -> str:
+    return "AWSTemplateFormatVersion: '2010-09-09'\n" + body
+
+
+PARAM = _tmpl("""Parameters:
+  Rt:
+    Type: String
+    Default: python3.9
+    AllowedValues:
+{allowed}
+Resources:
+  F:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: !Ref Rt
+""")
+
+
+def test_selecting_no_rule_reports_and_fixes_nothing(iacfix, template):
+    for args in (["--ignore", "RT"], ["--select", "RT003", "--ignore", "RT003"]):
+        run = iacfix("fix", "t.yaml", *args, "--format", "json")
+        assert run.code == 0 and run.json["findings"] == [] and run.json["fixed"] == []
+    assert template.read_text() == FN
+
+
+def test_a_default_stays_within_its_allowed_values(iacfix, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(PARAM.format(allowed="      - python2.7\n      - python3.9"))
+    iacfix("fix", "p.yaml")  # the safe part moves; python2.7 waits for --unsafe-fixes
+    assert "Default: python3.13\n    AllowedValues:\n      - python2.7\n      - python3.13\n" in path.read_text()
+    iacfix("fix", "p.yaml", "--unsafe-fixes")
+    assert "AllowedValues:\n      - python3.13\nResources" in path.read_text()
+
+
+@pytest.mark.parametrize("allowed, why", [
+    ('      - python3.12\n      - "python\\\n        3.9"', "not written as a plain or quoted literal"),
+    ("      - *old\n      - python3.12", "alias"),
+])
+def test_a_default_is_not_moved_when_its_allowed_values_cannot_be(iacfix, tmp_path, allowed, why):
+    path = tmp_path / "p.yaml"
+    text = PARAM.format(allowed=allowed).replace("Parameters:", "Metadata:\n  Old: &old python3.9\nParameters:")
+    path.write_text(text)
+    run = iacfix("fix", "p.yaml", "--format", "json")
+    assert path.read_text() == text
+    default = next(f for f in run.json["findings"] if f["message"].endswith("(Parameter Rt Default; used by F)"))
+    assert default["fix"] is None and "moves together with python3.9" in default["fix_unavailable"]
+    assert why in default["fix_unavailable"]
+
+
+def test_a_validation_list_and_a_shared_variables_file_hold_their_values_back(iacfix, tmp_path, write):
+    write("common/variables.tf", 'variable "rt" {\n  validation {\n    condition     = contains(["python3.9", '
+          '"python3.12"], var.rt)\n    error_message = "no"\n  }\n}\n')
+    for env in ("dev", "prod"):
+        write(f"envs/{env}/main.tf", 'resource "aws_lambda_function" "f" {\n  runtime = var.rt\n}\n')
+        write(f"envs/{env}/terraform.tfvars", 'rt = "python3.9"\n')
+        (tmp_path / "envs" / env / "variables.tf").symlink_to(tmp_path / "common" / "variables.tf")
+    run = iacfix("fix", "envs", "--format", "json")
+    assert run.json["fixed"] == [] and run.json["files_written"] == 0
+    assert all((tmp_path / "envs" / e / "terraform.tfvars").read_text() == 'rt = "python3.9"\n' for e in ("dev", "prod"))
+    held = [f for f in run.json["findings"] if f["path"].endswith("terraform.tfvars")]
+    assert len(held) == 2 and all("linked into several directories" in f["fix_unavailable"] for f in held)
+
+
+def test_a_list_entry_reaching_an_unsafe_value_does_not_count_as_the_target(iacfix, tmp_path):
+    path = tmp_path / "l.yaml"
+    path.write_text(_tmpl("""Parameters:
+  P: {Type: String, Default: python2.7}
+Resources:
+  L:
+    Type: AWS::Lambda::LayerVersion
+    Properties:
+      CompatibleRuntimes: [!Ref P, python3.9]
+"""))
+    iacfix("fix", "l.yaml")
+    assert "CompatibleRuntimes: [!Ref P, python3.13]" in path.read_text() and "Default: python2.7" in path.read_text()
+
+
+def test_a_huge_horizon_is_refused_or_reaches_every_date(iacfix, template):
+    assert iacfix("check", "t.yaml", "--horizon", "99999999").code == 2
+    run = iacfix("check", "t.yaml", "--horizon", "36500", "--format", "json")
+    assert run.code == 1 and run.json["errors"] == []
+
+
+def test_when_only_the_horizon_stands_in_the_way_the_messages_say_so(iacfix, template):
+    run = iacfix("fix", "t.yaml", "--target", "python3.13", as_of="2028-12-01")
+    assert run.code == 2 and "--horizon 210 (or less) accepts it" in run.err
+    check = iacfix("check", "t.yaml", "--format", "json", as_of="2028-12-01").json
+    assert all("--horizon 210" in f["message"] for f in check["findings"] if f["runtime"].startswith("python3"))
+    fixed = iacfix("fix", "t.yaml", "--target", "python3.13", "--horizon", "210", as_of="2028-12-01")
+    assert fixed.code == 1 and "Runtime: python3.13   # keep this comment" in template.read_text()
+
+
+def test_dry_run_reports_what_remains_where_the_file_still_has_it(iacfix, template):
+    remaining = iacfix("fix", "t.yaml", "--dry-run", "--format", "json").json["findings"]
+    checked = iacfix("check", "t.yaml", "--format", "json").json["findings"]
+    assert remaining == [f for f in checked if not f["fixable"]]

@@ -4,10 +4,11 @@ import conftest
 from iacfix.model import Site
 
 
-def judge(value, provider, as_of="2026-11-21", target="python3.13", quote='"'):
+def judge(value, provider, as_of="2026-11-21", target="python3.13", quote='"', horizon=365):
     site = Site(value=value, start=0, end=len(value), path=(), kind="property", users=["fn"], provider=provider,
                 quote=quote)
-    [finding] = conftest.judge(site, text=" " * 40, path="main.tf", as_of=as_of, target=target)
+    [finding] = conftest.judge(site, text=" " * 40, path="main.tf", as_of=as_of, target=target,
+                                 horizon=horizon)
     finding.fix_to = finding.fix.edits[0].text.strip(quote) if finding.fix else None
     return finding
 
@@ -38,7 +39,11 @@ def test_the_target_follows_the_chosen_version_and_never_an_unsupported_one():
     assert (f.fixable, f.fix_to) == (True, "python314")
     assert judge("3.10", "azure", target="python3.12").fix_to == "3.12"
     # By 2029-05 Azure's 3.12 is out of support: not a target there, so nothing is fixable.
-    late = judge("3.10", "azure", as_of="2029-05-01", target="python3.13")
+    late = judge("3.10", "azure", as_of="2029-05-01", target="python3.13", horizon=100)
     assert late.fix_to == "3.13"
-    gone = judge("3.10", "azure", as_of="2029-05-01", target="python3.12")
+    gone = judge("3.10", "azure", as_of="2029-05-01", target="python3.12", horizon=100)
     assert (gone.fixable, gone.fix_to) == (False, None)
+    assert gone.fix_unavailable.startswith("3.12, the fix target on Azure Functions, is flagged itself: 3.12 is out of support")
+    # A target's spelling on another provider is vetted like --target: Azure's 3.13 is RT005 within a year.
+    soon = judge("3.10", "azure", as_of="2029-05-01", target="python3.13")
+    assert soon.fix is None and "is flagged itself" in soon.fix_unavailable

@@ -238,6 +238,7 @@ class _Walker:
                 users=[], where=dataclasses.replace(where, via=f'Fn::Sub "{sub.template}"') if sub.template else where,
                 in_list=list_info,
                 spell=sub.speller(quote) if (sub.prefix or sub.suffix) and quote is not None else None,
+                tied=path[:2] if path[0] == "Parameters" else None,  # a Default moves with its AllowedValues
             )
         elif path != site.path and path not in site.also:
             site.also.append(path)  # the same node again: a YAML alias

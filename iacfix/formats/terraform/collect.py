@@ -65,7 +65,7 @@ class _Collector:
             return site
         site = Site(value=value, start=s.start, end=s.end, path=s.path, kind=hit.kind, provider=sink.provider,
                     quote=quote, users=[sink.address], where=hit.where, in_list=info, spell=spell,
-                    blocked=hit.pinned)
+                    blocked=hit.pinned, tied=_tie(hit.where))
         self.sites[key] = site
         return site
 
@@ -112,6 +112,13 @@ class _Collector:
                     seen.add((u.start, u.reason))
                     by_file.setdefault(file, Located([], [])).unresolved.append(u)
         return {p: by_file.get(p) for p in paths}
+
+
+def _tie(where: Where) -> tuple | None:
+    """A variable's default, its .tfvars values and its validation lists move together."""
+    if where.kind in ("variable", "tfvars", "validation"):
+        return ("var", where.name.split(".")[0].split("[")[0])
+    return None
 
 
 def _span(expr) -> tuple[int, int]:
