@@ -231,19 +231,23 @@ FLOW = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(FLOW))
-def test_only_runtime_arguments_are_rewritten(name, iacfix, tmp_path):
-    source, expected, reasons = FLOW[name]
-    path = tmp_path / "stack.py"
+def only_runtime_arguments_are_rewritten(iacfix, path, source, expected, reasons):
+    """``check`` says ``reasons`` for what it does not rewrite, ``fix`` writes ``expected``."""
     path.write_bytes(source.encode())
-    findings = iacfix("check", "stack.py", "--format", "json").json["findings"]
+    findings = iacfix("check", path.name, "--format", "json").json["findings"]
     blocked = [f for f in findings if "not rewritten: " in f["message"]]
     context = [f" ({f['used_by'][0]})" if f["used_by"] else "" for f in blocked]  # the message ends with it
     assert [f["message"].split("not rewritten: ")[1].removesuffix(c) for f, c in zip(blocked, context)] == reasons
+    assert [f["fix_unavailable"] for f in blocked] == reasons
     assert not any(f["fixable"] for f in blocked)
-    run = iacfix("fix", "stack.py", "--format", "json")
+    run = iacfix("fix", path.name, "--format", "json")
     assert run.json["errors"] == [] and run.json["not_fixed"] == []
     assert path.read_bytes().decode() == (source if expected is None else expected)
+
+
+@pytest.mark.parametrize("name", sorted(FLOW))
+def test_only_runtime_arguments_are_rewritten(name, iacfix, tmp_path):
+    only_runtime_arguments_are_rewritten(iacfix, tmp_path / "stack.py", *FLOW[name])
 
 
 def test_a_value_not_rewritten_keeps_its_rule_and_place(iacfix, tmp_path):
@@ -262,3 +266,115 @@ def test_a_name_that_reaches_a_construct_names_it(iacfix, tmp_path):
                                                  "_lambda.LayerVersion(s, 'L', compatible_runtimes=LAYERS)\n")
     findings = iacfix("check", "stack.py", "--format", "json").json["findings"]
     assert [(f["line"], f["used_by"], f["fixable"]) for f in findings] == [(3, ["A", "B"], True), (4, ["L"], True)]
+
+
+ARRAYS = "iacfix does not rewrite compatibleRuntimes arrays in TypeScript"
+
+# TypeScript: the same rule. name -> (source, output of fix (None: unchanged), why each finding that
+# is reported but not rewritten is not).
+TS_FLOW = {
+    "compared, .name read in a template, stored in a map, returned": (
+        TS_HEAD + "if (v === lambda.Runtime.PYTHON_3_8) { }\n"
+        "const layerName = `layer-${lambda.Runtime.PYTHON_3_8.name}`;\n"
+        "const BY_VERSION = { '3.8': lambda.Runtime.PYTHON_3_8 };\n"
+        "function pick(old: boolean) { return old ? lambda.Runtime.PYTHON_3_9 : lambda.Runtime.PYTHON_3_13; }\n"
+        "const label = `${new lambda.Runtime('python3.10')}`;\n",
+        None,
+        [f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it is compared)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it has its .name read)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it is stored in a map)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (it is returned)",
+         f"new Runtime('python3.10') {NOT_STRAIGHT} (it is formatted into a string)"],
+    ),
+    "stored in a field, passed to a call or as another property, a parameter default": (
+        TS_HEAD + "class S {\n  legacy = lambda.Runtime.PYTHON_3_8;\n"
+        "  constructor(rt = lambda.Runtime.PYTHON_3_8) {\n    this.rt = lambda.Runtime.PYTHON_3_9;\n"
+        "    helper(lambda.Runtime.PYTHON_3_9);\n"
+        "    new lambda.Function(this, 'F', { runtime: lambda.Runtime.PYTHON_3_9, layers: [lambda.Runtime.PYTHON_3_9] });\n"
+        "  }\n}\n",
+        TS_HEAD + "class S {\n  legacy = lambda.Runtime.PYTHON_3_8;\n"
+        "  constructor(rt = lambda.Runtime.PYTHON_3_8) {\n    this.rt = lambda.Runtime.PYTHON_3_9;\n"
+        "    helper(lambda.Runtime.PYTHON_3_9);\n"
+        "    new lambda.Function(this, 'F', { runtime: lambda.Runtime.PYTHON_3_13, layers: [lambda.Runtime.PYTHON_3_9] });\n"
+        "  }\n}\n",
+        [f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it is stored in class field legacy)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (it is a parameter default)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (it is stored in this.rt)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (it is passed to helper())",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (its array is the value of layers:)"],
+    ),
+    "aws-powertools layer pattern: a let assigned in branches and read for the layer's id": (
+        TS_HEAD + "export class LayerStack {\n  constructor(scope: any, version: string) {\n"
+        "    let runtime = lambda.Runtime.PYTHON_3_13;\n"
+        "    if (version === 'python3.8') { runtime = lambda.Runtime.PYTHON_3_8; }\n"
+        "    new lambda.LayerVersion(scope, `Layer-${runtime.name}`, { compatibleRuntimes: [runtime] });\n"
+        "  }\n}\n",
+        None,
+        [f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (runtime is reassigned)"],
+    ),
+    "a name declared once at the top of the module or a function, read only as runtime:": (
+        TS_HEAD + "const RUNTIME = lambda.Runtime.PYTHON_3_9;\n"
+        "function stack(scope: any) {\n  const runtime = new lambda.Runtime('python3.10', lambda.RuntimeFamily.PYTHON);\n"
+        "  new lambda.Function(scope, 'A', { runtime: RUNTIME });\n  new lambda.Function(scope, 'B', { runtime });\n"
+        "  if (prod) { new lambda.Function(scope, 'C', { runtime: RUNTIME }); }\n}\n"
+        "function other(RUNTIME: string) { return RUNTIME.length; }\n",  # a parameter of the same name is another name
+        TS_HEAD + "const RUNTIME = lambda.Runtime.PYTHON_3_13;\n"
+        "function stack(scope: any) {\n  const runtime = new lambda.Runtime('python3.13', lambda.RuntimeFamily.PYTHON);\n"
+        "  new lambda.Function(scope, 'A', { runtime: RUNTIME });\n  new lambda.Function(scope, 'B', { runtime });\n"
+        "  if (prod) { new lambda.Function(scope, 'C', { runtime: RUNTIME }); }\n}\n"
+        "function other(RUNTIME: string) { return RUNTIME.length; }\n",
+        [],
+    ),
+    "a name also read otherwise, declared in a block, reassigned, exported, declared twice or never read": (
+        TS_HEAD + "const SHARED = lambda.Runtime.PYTHON_3_9;\nconsole.log(SHARED.name);\n"
+        "if (prod) { const COND = lambda.Runtime.PYTHON_3_9; new lambda.Function(this, 'B', { runtime: COND }); }\n"
+        "let LATER = lambda.Runtime.PYTHON_3_9;\nLATER = lambda.Runtime.PYTHON_3_12;\n"
+        "export const EXPORTED = lambda.Runtime.PYTHON_3_9;\n"
+        "var TWICE = lambda.Runtime.PYTHON_3_8;\nvar TWICE = lambda.Runtime.PYTHON_3_12;\n"
+        "const UNREAD = lambda.Runtime.PYTHON_3_8;\n"
+        "for (const rt of [lambda.Runtime.PYTHON_3_8]) { }\n"
+        "new lambda.Function(this, 'A', { runtime: SHARED });\nnew lambda.Function(this, 'C', { runtime: LATER });\n"
+        "new lambda.Function(this, 'D', { runtime: EXPORTED });\nnew lambda.Function(this, 'E', { runtime: TWICE });\n",
+        None,
+        [f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (SHARED has its .name read)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (COND is declared inside an if)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (LATER is reassigned)",
+         f"Runtime.PYTHON_3_9 {NOT_STRAIGHT} (EXPORTED is exported)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (TWICE is declared in several places)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (UNREAD is not read in this file)",
+         f"Runtime.PYTHON_3_8 {NOT_STRAIGHT} (its array is looped over)"],
+    ),
+    "props objects, conditional values, casts": (
+        TS_HEAD + "const props = { runtime: lambda.Runtime.PYTHON_3_9, handler: 'i.h' };\n"
+        "new lambda.Function(this, 'A', { ...props, code });\n"
+        "new lambda.Function(this, 'B', { runtime: prod ? lambda.Runtime.PYTHON_3_9 : lambda.Runtime.PYTHON_3_8 });\n"
+        "new lambda.Function(this, 'C', { runtime: (given ?? lambda.Runtime.PYTHON_3_10) as lambda.Runtime });\n",
+        TS_HEAD + "const props = { runtime: lambda.Runtime.PYTHON_3_13, handler: 'i.h' };\n"
+        "new lambda.Function(this, 'A', { ...props, code });\n"
+        "new lambda.Function(this, 'B', { runtime: prod ? lambda.Runtime.PYTHON_3_13 : lambda.Runtime.PYTHON_3_13 });\n"
+        "new lambda.Function(this, 'C', { runtime: (given ?? lambda.Runtime.PYTHON_3_13) as lambda.Runtime });\n",
+        [],
+    ),
+    "compatibleRuntimes arrays, also through a name, stay reported only": (
+        TS_HEAD + "const LAYERS = [lambda.Runtime.PYTHON_3_8];\n"
+        "new lambda.LayerVersion(this, 'L', { compatibleRuntimes: LAYERS });\n"
+        "new lambda.LayerVersion(this, 'M', { compatibleRuntimes: [new lambda.Runtime('python3.9')] });\n",
+        None,
+        [ARRAYS, ARRAYS],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TS_FLOW))
+def test_typescript_only_runtime_arguments_are_rewritten(name, iacfix, tmp_path):
+    only_runtime_arguments_are_rewritten(iacfix, tmp_path / "stack.ts", *TS_FLOW[name])
+
+
+def test_typescript_a_name_that_reaches_constructs_names_them(iacfix, tmp_path):
+    (tmp_path / "stack.ts").write_text(TS_HEAD + "const RT = lambda.Runtime.PYTHON_3_9;\n"
+                                                 "new lambda.Function(this, 'A', { runtime: RT });\n"
+                                                 "new lambda.Function(this, 'B', { handler: 'i.h', runtime: RT });\n"
+                                                 "if (v === lambda.Runtime.PYTHON_3_9) { }\n")
+    findings = iacfix("check", "stack.ts", "--format", "json").json["findings"]
+    assert [(f["rule"], f["line"], f["column"], f["used_by"], f["fixable"]) for f in findings] == [
+        ("RT003", 2, 27, ["A", "B"], True), ("RT003", 5, 26, [], False)]
