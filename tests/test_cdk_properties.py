@@ -9,6 +9,7 @@ import ast
 import datetime as dt
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,6 +65,7 @@ def fixed(calls):
     return [dict(c, version="3.13" if old(c["version"]) else c["version"]) for c in calls]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(imp=st.sampled_from(sorted(IMPORTS)), calls=st.lists(call, min_size=1, max_size=5), nl=st.sampled_from(["\n", "\r\n"]))
 def test_fix_touches_only_runtime_tokens_and_is_idempotent(tmp_path, imp, calls, nl):

@@ -18,6 +18,8 @@ import pytest
 
 from conftest import SAMPLES
 
+pytestmark = pytest.mark.slow  # every test here runs aws-cdk-lib (Node.js through jsii)
+
 SYNTH = """
 import json, sys
 sys.path.insert(0, ".")

@@ -118,6 +118,7 @@ def check_run(run: subprocess.CompletedProcess) -> list[tuple[str, str, int, int
     return ours
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unresolved", [False, True], ids=["sample", "sample+unresolved"])
 @pytest.mark.parametrize("command", COMMANDS, ids=[f"readme-command{i}" for i in range(1, len(COMMANDS) + 1)])
 def test_readme_cfnlint_command_works_as_written(command, unresolved, iacfix, tmp_path):
@@ -132,6 +133,7 @@ def test_readme_cfnlint_command_works_as_written(command, unresolved, iacfix, tm
     assert ("I9100" in ids) == (unresolved and includes_info(args))
 
 
+@pytest.mark.slow
 def test_readme_as_of_command_judges_python311_once(iacfix, tmp_path):
     """With as_of=2027-07-01 the Globals python3.11 is deprecated: E9100 (RT003), and no W9100 beside it."""
     path = template(tmp_path, False)
@@ -143,6 +145,7 @@ def test_readme_as_of_command_judges_python311_once(iacfix, tmp_path):
     assert not [m for m in got if m[0] == "W9100"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", PLUGIN_IDS)
 def test_a_setting_given_to_one_rule_applies_to_all_three(rule, iacfix, tmp_path):
     path = template(tmp_path, True)
@@ -153,6 +156,7 @@ def test_a_setting_given_to_one_rule_applies_to_all_three(rule, iacfix, tmp_path
     assert ("E9100", "RT003", 24, 14) in got
 
 
+@pytest.mark.slow
 def test_conflicting_settings_are_reported_not_judged(tmp_path):
     path = template(tmp_path, False)
     args = ["--append-rules", "iacfix.cfnlint_plugin", "-x", "E9100:as_of=2027-07-01", "-x", "W9100:as_of=2027-01-01",
@@ -164,6 +168,7 @@ def test_conflicting_settings_are_reported_not_judged(tmp_path):
     assert " RT0" not in run.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting, why", [("as_of=2027-02-30", "is not a date"), ("horizon=-1", "is negative")])
 def test_unusable_settings_are_reported(setting, why, tmp_path):
     path = template(tmp_path, False)

@@ -22,6 +22,7 @@ def cfnlint_ids(path: Path) -> list[tuple[str, int]]:
     return sorted((m.rule.id, m.linenumber) for m in lint(path.read_text(encoding="utf-8-sig")))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CASES)
 def test_fix_introduces_no_new_cfnlint_problem(name):
     before = {rule for rule, _ in cfnlint_ids(GOLDEN / name)}
@@ -33,6 +34,7 @@ def test_fix_introduces_no_new_cfnlint_problem(name):
             assert "python" not in text[line - 1], (rule, text[line - 1])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CASES)
 def test_iacfix_flags_every_line_cfnlint_flags(name, iacfix, copy_golden):
     lines = {line for rule, line in cfnlint_ids(GOLDEN / name) if rule in LIFECYCLE_RULES}
@@ -41,6 +43,7 @@ def test_iacfix_flags_every_line_cfnlint_flags(name, iacfix, copy_golden):
     assert lines <= ours
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", CASES)
 def test_iacfix_flags_every_function_whose_resolved_runtime_cfnlint_flags(name, iacfix, copy_golden):
     """cfn-lint judges a runtime behind Ref (W1030) or Fn::Sub (W1031) at the
@@ -54,6 +57,7 @@ def test_iacfix_flags_every_function_whose_resolved_runtime_cfnlint_flags(name, 
     assert resolved <= ours
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["params_allowed.in.yaml", "sam_globals.in.yaml", "mappings_if.in.yaml"])
 def test_cfnlint_plugin_reports_what_check_reports(name, iacfix, copy_golden):
     """`cfn-lint --append-rules iacfix.cfnlint_plugin` carries iacfix's findings, at the same places."""

@@ -11,6 +11,7 @@ parser) must read the intended runtimes back.
 import io
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -99,6 +100,7 @@ def options():
     return make_options(target=TARGET, fix=True, write=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(f=fmt, functions=st.lists(function, max_size=4), layers=st.lists(layer, max_size=2),
        param=st.none() | st.sampled_from(RUNTIMES))

@@ -66,11 +66,13 @@ def _hcl_pairs():
                 yield f"{tree.name}/{src.relative_to(tree)}", src, out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, before, after", list(_hcl_pairs()), ids=lambda x: x if isinstance(x, str) else "")
 def test_python_hcl2_reads_every_golden_fix_as_the_same_config_but_runtimes(name, before, after):
     same_but_runtimes(_oracle(before.read_text(encoding="utf-8-sig")), _oracle(after.read_text(encoding="utf-8-sig")))
 
 
+@pytest.mark.slow
 def test_the_oracle_sees_a_change_other_than_a_runtime():
     before = _oracle('resource "aws_lambda_function" "f" {\n  runtime = "python3.9"\n  handler = "a.b"\n}\n')
     after = _oracle('resource "aws_lambda_function" "f" {\n  runtime = "python3.13"\n  handler = "a.c"\n}\n')
@@ -199,6 +201,7 @@ def configs(draw):
     return text if draw(st.booleans()) else text.rstrip("\r\n")
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs())
 def test_fix_changes_only_runtime_values_and_is_idempotent(text):
