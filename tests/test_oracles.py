@@ -13,9 +13,28 @@ import pytest
 from cfnlint.api import lint
 
 from conftest import GOLDEN
+from iacfix import formats
 
 LIFECYCLE_RULES = {"W2531", "E2531", "E2533"}
-CASES = sorted(p.name for p in GOLDEN.glob("*.in.*") if "workflow" not in p.name and p.suffix in (".yaml", ".json"))
+NOT_TEMPLATES = {"workflow.in.yaml"}  # YAML the CloudFormation format reads, but a GitHub workflow, no template
+
+
+def _format(name: str) -> str | None:
+    fmt = formats.for_path(name)
+    return fmt.name if fmt else None
+
+
+# The golden inputs that are CloudFormation templates, by the format that claims them
+# (a suffix would also take Terraform's .tf.json).
+CASES = sorted(p.name for p in GOLDEN.glob("*.in.*") if _format(p.name) == "cloudformation" and p.name not in NOT_TEMPLATES)
+
+
+def test_cases_are_the_cloudformation_templates_and_no_terraform_file():
+    golden = {p.name for p in GOLDEN.glob("*.in.*")}
+    assert CASES and NOT_TEMPLATES <= golden
+    assert not [name for name in CASES if name.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json"))]
+    # Terraform JSON is golden too, and CloudFormation JSON stays a case.
+    assert "tf_syntax.in.tf.json" in golden and {"stack.in.json", "multi_line.in.json"} <= set(CASES)
 
 
 def cfnlint_ids(path: Path) -> list[tuple[str, int]]:
