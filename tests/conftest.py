@@ -66,6 +66,26 @@ def iacfix(monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def write(tmp_path):
+    """``write(name, text) -> Path``: put ``text`` (str, stored as UTF-8 byte for byte; or bytes) at
+    ``tmp_path / name``, creating its directories.  ``write({name: text, ...})`` puts several
+    files and returns ``tmp_path``."""
+
+    def put(name, text=None):
+        if isinstance(name, dict):
+            assert text is None, "write({name: text}) takes no second argument"
+            for each, content in name.items():
+                put(each, content)
+            return tmp_path
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+        return path
+
+    return put
+
+
+@pytest.fixture
 def copy_golden(tmp_path):
     def copy(name: str) -> Path:
         dest = tmp_path / name

@@ -68,9 +68,8 @@ def fixed(calls):
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(imp=st.sampled_from(sorted(IMPORTS)), calls=st.lists(call, min_size=1, max_size=5), nl=st.sampled_from(["\n", "\r\n"]))
-def test_fix_touches_only_runtime_tokens_and_is_idempotent(tmp_path, imp, calls, nl):
-    path = tmp_path / "stack.py"
-    path.write_bytes(render(imp, calls, nl).encode())
+def test_fix_touches_only_runtime_tokens_and_is_idempotent(write, imp, calls, nl):
+    path = write("stack.py", render(imp, calls, nl))
     opts = make_options(target="python3.13", fix=True, write=True)
     first = process_file(str(path), opts)
     assert not first.errors and first.refused is None

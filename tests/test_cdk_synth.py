@@ -71,10 +71,9 @@ def check(path: Path, cwd: Path) -> list[tuple[str, str]]:
     return sorted((f["runtime"], f["rule"]) for f in json.loads(run.stdout)["findings"])
 
 
-def test_check_on_source_agrees_with_check_on_synthesized_template(synthesized, tmp_path):
+def test_check_on_source_agrees_with_check_on_synthesized_template(synthesized, tmp_path, write):
     app, before = synthesized
-    template = tmp_path / "Orders.template.json"
-    template.write_text(json.dumps(before, indent=1))
+    template = write("Orders.template.json", json.dumps(before, indent=1))
     assert check(app / "stacks" / "orders.py", app) == check(template, tmp_path)
     # The construct's default really is python3.7 (PythonLayerVersion without compatible_runtimes).
     assert {logical(k): v for k, v in runtimes(before).items()}["PandasLayer"] == ["python3.7"]

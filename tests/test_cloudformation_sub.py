@@ -28,10 +28,9 @@ def test_string_form_with_a_parameter_default_is_the_composed_runtime_at_the_def
     assert site.spell("nodejs22.x") is None
 
 
-def test_fix_writes_only_the_part_the_variable_supplies(iacfix, tmp_path):
-    path = tmp_path / "t.yaml"
-    path.write_text(HEAD + "Parameters:\n  V:\n    Type: String\n    Default: 3.9\n    AllowedValues: [3.9, '3.12']\n"
-                    "Resources:\n" + fn('{"Fn::Sub": "python${V}"}'))
+def test_fix_writes_only_the_part_the_variable_supplies(iacfix, write):
+    path = write("t.yaml", HEAD + "Parameters:\n  V:\n    Type: String\n    Default: 3.9\n    AllowedValues: [3.9, '3.12']\n"
+                 "Resources:\n" + fn('{"Fn::Sub": "python${V}"}'))
     run = iacfix("fix", ".", "--format", "json")
     assert [(f["rule"], f["runtime"], f["line"], f["column"]) for f in run.json["fixed"]] == \
         [("RT003", "python3.9", 5, 14), ("RT003", "python3.9", 6, 21)]
@@ -39,12 +38,11 @@ def test_fix_writes_only_the_part_the_variable_supplies(iacfix, tmp_path):
                                 "    AllowedValues: [3.13, '3.12']\n" "Resources:\n" + fn('{"Fn::Sub": "python${V}"}'))
 
 
-def test_json_long_forms_are_fixed_in_place(iacfix, tmp_path):
-    path = tmp_path / "t.json"
-    path.write_text('{"AWSTemplateFormatVersion": "2010-09-09",\n "Parameters": {"V": {"Type": "String", "Default": 9}},\n'
-                    ' "Resources": {\n  "A": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": '
-                    '{"Fn::Sub": ["python${X}", {"X": "3.8"}]}}},\n'
-                    '  "B": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": {"Fn::Sub": "python3.${V}"}}}}}\n')
+def test_json_long_forms_are_fixed_in_place(iacfix, write):
+    path = write("t.json", '{"AWSTemplateFormatVersion": "2010-09-09",\n "Parameters": {"V": {"Type": "String", "Default": 9}},\n'
+                 ' "Resources": {\n  "A": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": '
+                 '{"Fn::Sub": ["python${X}", {"X": "3.8"}]}}},\n'
+                 '  "B": {"Type": "AWS::Lambda::Function", "Properties": {"Runtime": {"Fn::Sub": "python3.${V}"}}}}}\n')
     before = path.read_text()
     run = iacfix("fix", ".", "--format", "json")
     assert [(f["runtime"], f["line"], f["used_by"]) for f in run.json["fixed"]] == \

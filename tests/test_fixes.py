@@ -31,10 +31,8 @@ Resources:
 
 
 @pytest.fixture
-def template(tmp_path):
-    path = tmp_path / "t.yaml"
-    path.write_text(FN)
-    return path
+def template(write):
+    return write("t.yaml", FN)
 
 
 def apply_json_edits(text: str, edits: list[dict]) -> str:
@@ -67,7 +65,7 @@ def test_every_finding_carries_its_fix_or_says_why_not(iacfix, template):
     assert "--target" in node["fix_unavailable"] and "nodejs" in node["fix_unavailable"]
 
 
-def test_json_edits_are_exactly_what_fix_writes(iacfix, template, tmp_path):
+def test_json_edits_are_exactly_what_fix_writes(iacfix, template):
     for extra in ([], ["--unsafe-fixes"]):
         template.write_text(FN)
         run = iacfix("check", "t.yaml", "--format", "json", *extra)

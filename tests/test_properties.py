@@ -104,10 +104,8 @@ def options():
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(f=fmt, functions=st.lists(function, max_size=4), layers=st.lists(layer, max_size=2),
        param=st.none() | st.sampled_from(RUNTIMES))
-def test_fix_changes_only_runtime_values_and_is_idempotent(tmp_path, f, functions, layers, param):
-    path = tmp_path / "t.yaml"
-    original = render(f, functions, layers, param)
-    path.write_bytes(original.encode("utf-8"))
+def test_fix_changes_only_runtime_values_and_is_idempotent(write, f, functions, layers, param):
+    path = write("t.yaml", render(f, functions, layers, param))
     first = process_file(str(path), options())
     assert not first.errors and first.refused is None
     want = expected(f, functions, layers, param)
