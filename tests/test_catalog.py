@@ -5,10 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import judge
+from conftest import AS_OF, judge
 
 from iacfix.catalog import DATE_KEYS, CatalogError, load_catalog, parse_catalog
-from iacfix.rules import RULES, Context
 from iacfix.model import Site
 
 CATALOG_FILE = Path(__file__).parent.parent / "rules" / "catalog.json"
@@ -109,7 +108,7 @@ def test_the_target_as_each_provider_spells_it():
 
 
 def test_a_lambda_only_catalog_without_providers_still_loads():
-    cat = parse_catalog({"last_checked": "2026-11-21", "runtimes": [
+    cat = parse_catalog({"last_checked": AS_OF, "runtimes": [
         {"id": "python3.9", "family": "python", "version": "3.9", "deprecation": "2025-12-15"}]}, "old.json")
     assert cat.get("python3.9").deprecation == dt.date(2025, 12, 15) and list(cat.providers) == ["aws"]
 
@@ -117,7 +116,7 @@ def test_a_lambda_only_catalog_without_providers_still_loads():
 def test_every_row_can_be_judged_on_every_interesting_date():
     """No row can crash a rule (cfn-lint's own dotnet9 row with null dates does)."""
     cat = load_catalog()
-    dates = {dt.date(2016, 1, 1), dt.date(2026, 11, 21), dt.date(2031, 1, 1)}
+    dates = {dt.date(2016, 1, 1), dt.date.fromisoformat(AS_OF), dt.date(2031, 1, 1)}
     for rt in cat.runtimes.values():
         dates |= {d for d in (rt.deprecation, rt.block_create, rt.block_update) if d}
     for day in sorted(dates):
@@ -129,17 +128,17 @@ def test_every_row_can_be_judged_on_every_interesting_date():
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": None, "family": "x", "version": "1"}]}, "non-empty string 'id'"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "deprecation": "2026-13-01"}]}, "not an ISO date"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "os": "AL9"}]}, "unknown os"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1"}] * 2}, "listed twice"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": None, "family": "x", "version": "1"}]}, "non-empty string 'id'"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "deprecation": "2026-13-01"}]}, "not an ISO date"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "os": "AL9"}]}, "unknown os"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1"}] * 2}, "listed twice"),
     ({"runtimes": []}, "last_checked"),
-    ({"last_checked": "2026-11-21", "operating_systems": {"AL2": "2026-06-30"}, "runtimes": []}, "must be an object"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "sources": ["u"]}]}, "'sources'"),
+    ({"last_checked": AS_OF, "operating_systems": {"AL2": "2026-06-30"}, "runtimes": []}, "must be an object"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "sources": ["u"]}]}, "'sources'"),
     ([], "expected an object"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "provider": "oci"}]},
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "provider": "oci"}]},
      "unknown provider"),
-    ({"last_checked": "2026-11-21", "providers": {"gcp": {"dates": {"eol": {"means": ["gone"]}}}}, "runtimes": []},
+    ({"last_checked": AS_OF, "providers": {"gcp": {"dates": {"eol": {"means": ["gone"]}}}}, "runtimes": []},
      "must list phases"),
 ])
 def test_rejects_rows_that_could_crash_a_rule(bad, message):
@@ -148,6 +147,6 @@ def test_rejects_rows_that_could_crash_a_rule(bad, message):
 
 
 def test_null_dates_are_fine():
-    cat = parse_catalog({"last_checked": "2026-11-21", "runtimes": [
+    cat = parse_catalog({"last_checked": AS_OF, "runtimes": [
         {"id": "dotnet9", "family": "dotnet", "version": "9", "deprecation": "2026-11-10", "block_create": None, "block_update": None}]}, "x")
     assert cat.get("dotnet9").block_update is None

@@ -6,19 +6,15 @@ the result must still parse, and a second fix must change nothing.
 """
 
 import ast
-import datetime as dt
 import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iacfix.catalog import load_catalog
 from conftest import make_options
 from iacfix.engine import process_file
-from iacfix.rules import RULES, Context
 
-CATALOG = load_catalog()
 PYTHONS = ["3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
 IMPORTS = {
     "from aws_cdk import aws_lambda as _lambda": "_lambda.Runtime",
@@ -30,7 +26,7 @@ IMPORTS = {
 
 
 def old(version: str) -> bool:
-    """Independent statement of what the fix rewrites on 2026-11-21 (python3.11 and older)."""
+    """Independent statement of what the fix rewrites on the suite's date, conftest.AS_OF: python3.11 and older."""
     return tuple(map(int, version.split("."))) <= (3, 11)
 
 

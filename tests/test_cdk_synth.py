@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import AS_OF, SAMPLES
 
 pytestmark = pytest.mark.slow  # every test here runs aws-cdk-lib (Node.js through jsii)
 
@@ -65,7 +65,7 @@ def synthesized(tmp_path_factory):
 
 def check(path: Path, cwd: Path) -> list[tuple[str, str]]:
     exe = Path(sys.executable).with_name("iacfix")
-    run = subprocess.run([str(exe), "check", str(path), "--as-of", "2026-11-21", "--format", "json"],
+    run = subprocess.run([str(exe), "check", str(path), "--as-of", AS_OF, "--format", "json"],
                          capture_output=True, text=True, cwd=cwd)
     assert run.returncode in (0, 1), run.stdout + run.stderr
     return sorted((f["runtime"], f["rule"]) for f in json.loads(run.stdout)["findings"])
@@ -84,7 +84,7 @@ def test_fix_changes_synthesized_runtimes_exactly_as_the_source_fix_says(synthes
     fixed = tmp_path / "app"
     shutil.copytree(app, fixed)
     exe = Path(sys.executable).with_name("iacfix")
-    subprocess.run([str(exe), "fix", "stacks/orders.py", "--as-of", "2026-11-21"], cwd=fixed, capture_output=True)
+    subprocess.run([str(exe), "fix", "stacks/orders.py", "--as-of", AS_OF], cwd=fixed, capture_output=True)
     after = synth(fixed)
     expected = {
         "CreateOrder": "python3.13",  # was python3.9

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import AS_OF, CATALOG, SAMPLES
 
 FN = """AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -73,7 +73,7 @@ def test_json_contract(iacfix, write):
     write("t.yaml", FN.format(runtime="python3.11"))
     run = iacfix("check", ".", "--format", "json")
     doc = run.json
-    assert doc["version"] == 1 and doc["as_of"] == "2026-11-21" and doc["errors"] == []
+    assert doc["version"] == 1 and doc["as_of"] == AS_OF and doc["errors"] == []
     [f] = doc["findings"]
     assert {k: f[k] for k in ("rule", "severity", "path", "line", "column", "end_line", "end_column", "runtime", "fixable")} == {
         "rule": "RT004", "severity": "warning", "path": "t.yaml", "line": 6, "column": 16,
@@ -116,7 +116,7 @@ def test_target_validation_and_no_downgrade(iacfix, write):
     assert "python3.12" in p.read_text() and "python3.12" in q.read_text()
     r = write("v.yaml", FN.format(runtime="python3.11"))
     flagged = iacfix("fix", "v.yaml", "--target", "python3.12", "--horizon", "9999")  # RT005 within that horizon
-    assert flagged.code == 2 and "python3.12 is deprecated on 2028-10-31" in flagged.err and "2026-11-21" in flagged.err
+    assert flagged.code == 2 and "python3.12 is deprecated on 2028-10-31" in flagged.err and AS_OF in flagged.err
     assert "python3.11" in r.read_text()
     iacfix("fix", "v.yaml", "--target", "python3.11", as_of="2026-01-01")  # not older than the target: untouched
     assert "Runtime: python3.11" in r.read_text()
@@ -160,7 +160,7 @@ def test_github_annotations(iacfix, write):
 
 def test_runtimes_table_explain_and_rules(iacfix):
     run = iacfix("runtimes", "--family", "python")
-    assert "catalog last checked 2026-11-21" in run.out
+    assert f"catalog last checked {CATALOG.last_checked}" in run.out
     line = next(l for l in run.out.splitlines() if l.startswith("python3.11 "))
     assert line.split()[:6] == ["python3.11", "AL2", "2027-06-30", "2027-07-31", "2027-08-31", "os-end-of-life"]
     doc = json.loads(iacfix("runtimes", "--format", "json").out)
@@ -190,7 +190,7 @@ def test_user_catalog(iacfix, write):
 def test_samples_end_to_end_console_script():
     """The installed console script, on the shipped samples, in a subprocess."""
     exe = Path(sys.executable).with_name("iacfix")
-    run = subprocess.run([str(exe), "check", str(SAMPLES), "--as-of", "2026-11-21", "--format", "json"],
+    run = subprocess.run([str(exe), "check", str(SAMPLES), "--as-of", AS_OF, "--format", "json"],
                          capture_output=True, text=True)
     assert run.returncode == 1, run.stderr
     doc = json.loads(run.stdout)
@@ -214,7 +214,7 @@ def test_broken_or_multi_document_yaml_that_is_no_template_is_not_an_error(iacfi
     write("chart/templates/fn.yaml", "env:\n  - name: AWS_REGION\n    value: {{ .Values.region }}\n  Runtime: x\n")
     write("k8s.yaml", "kind: A\nmetadata: {name: AWS}\n---\nkind: B\nRuntime: python3.9\n")
     run = iacfix("check", ".", "--format", "json")
-    assert run.code == 0 and run.json == {"version": 1, "as_of": "2026-11-21", "findings": [], "errors": []}
+    assert run.code == 0 and run.json == {"version": 1, "as_of": AS_OF, "findings": [], "errors": []}
 
 
 def test_tag_before_value_is_kept_and_escaped_value_is_not_rewritten(iacfix, write):

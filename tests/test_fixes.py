@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import AS_OF, SAMPLES
 
 FN = """AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -106,7 +106,7 @@ def test_fix_select_fixes_only_the_selected_rule(iacfix, template):
 def test_a_flagged_target_is_refused_naming_the_date(iacfix, template):
     for target, rule in (("python3.11", "RT004"), ("nodejs22.x", "RT005"), ("python3.8", "RT003")):
         run = iacfix("fix", "t.yaml", "--target", target)
-        assert run.code == 2 and f"({rule} as of 2026-11-21)" in run.err, run.err
+        assert run.code == 2 and f"({rule} as of {AS_OF})" in run.err, run.err
     assert template.read_text() == FN
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cfnlint.api import lint
 
-from conftest import GOLDEN
+from conftest import AS_OF, GOLDEN
 from iacfix import formats
 
 LIFECYCLE_RULES = {"W2531", "E2531", "E2533"}
@@ -87,7 +87,7 @@ def test_cfnlint_plugin_reports_what_check_reports(name, iacfix, copy_golden):
     exe = Path(sys.executable).with_name("cfn-lint")
     args = [str(exe), "--append-rules", "iacfix.cfnlint_plugin", "--format", "json", "--include-checks", "I"]
     for rule in ("E9100", "W9100", "I9100"):
-        args += ["-x", f"{rule}:as_of=2026-11-21"]
+        args += ["-x", f"{rule}:as_of={AS_OF}"]
     run = subprocess.run(args + ["--", str(path)], capture_output=True, text=True)
     got = sorted(
         (m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"], m["Location"]["Start"]["ColumnNumber"], m["Message"].split()[0])

@@ -16,20 +16,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from iacfix.catalog import load_catalog
 from conftest import make_options
 from iacfix.engine import process_file
-from iacfix.rules import RULES, Context
-import datetime as dt
 
-CATALOG = load_catalog()
 TARGET = "python3.13"
 RUNTIMES = ["python3.7", "python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
             "python3.14", "nodejs18.x", "nodejs22.x"]
 
 
 def flagged_older(rt: str) -> bool:
-    """Independent statement of what `fix --target python3.13` rewrites on 2026-11-21."""
+    """Independent statement of what `fix --target python3.13` rewrites on the suite's date, conftest.AS_OF."""
     m = re.fullmatch(r"python3\.(\d+)", rt)
     return bool(m) and int(m.group(1)) <= 11
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GOLDEN
+from conftest import AS_OF, GOLDEN
 
 TARGETS = {"python3.13", "python313", "3.13", "PYTHON|3.13"}
 RUNTIME = re.compile(r"^(python3\.?\d+|3\.\d+|PYTHON\|3\.\d+)$")
@@ -205,7 +205,7 @@ def test_fix_changes_only_runtime_values_and_is_idempotent(text):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "main.tf"
         path.write_bytes(text.encode())
-        first = CliRunner().invoke(main, ["fix", str(path), "--as-of", "2026-11-21"])
+        first = CliRunner().invoke(main, ["fix", str(path), "--as-of", AS_OF])
         assert first.exit_code in (0, 1), first.output
         fixed = path.read_bytes().decode()
         same_but_runtimes(_oracle(text), _oracle(fixed))
@@ -214,7 +214,7 @@ def test_fix_changes_only_runtime_values_and_is_idempotent(text):
         assert [strip.sub("", ln) for ln in fixed.splitlines(True) if strip.sub("", ln).strip() not in ("", )] == \
             [strip.sub("", ln) for ln in text.splitlines(True) if strip.sub("", ln).strip() not in ("", )]
         assert fixed.endswith(("\n",)) == text.endswith(("\n",))
-        second = CliRunner().invoke(main, ["fix", str(path), "--as-of", "2026-11-21"])
+        second = CliRunner().invoke(main, ["fix", str(path), "--as-of", AS_OF])
         assert path.read_bytes().decode() == fixed and "Fixed 0 sites" in second.output
         for old in ("python3.8", "python3.9", "python3.10", "python3.11", "python38", "python39", '"3.9"', '"3.8"'):
             assert old not in fixed
