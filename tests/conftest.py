@@ -18,6 +18,12 @@ GOLDEN = HERE / "golden"
 SAMPLES = HERE.parent / "samples"
 AS_OF = "2026-11-21"  # the date every judgement in the suite is made on, unless a test says otherwise
 CATALOG = load_catalog()
+CFN_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
+
+
+def lambda_function(runtime: str, name: str = "F") -> str:
+    """An AWS::Lambda::Function resource with ``Runtime: {runtime}``, indented to stand under ``Resources:``."""
+    return f"  {name}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {runtime}\n"
 
 
 def make_context(as_of: str = AS_OF, target: str | None = None, horizon: int = 365, catalog=CATALOG,
