@@ -1,6 +1,9 @@
 import datetime as dt
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,13 +12,16 @@ from click.testing import CliRunner
 from iacfix.catalog import load_catalog
 from iacfix.cli import main
 from iacfix.engine import Options, check
+from iacfix.formats import by_name
 from iacfix.model import Located
 from iacfix.rules import RULES, Context
 from iacfix.targets import default_target, with_target
 
 HERE = Path(__file__).parent
+ROOT = HERE.parent
 GOLDEN = HERE / "golden"
-SAMPLES = HERE.parent / "samples"
+SAMPLES = ROOT / "samples"
+CATALOG_FILE = ROOT / "rules" / "catalog.json"
 AS_OF = "2026-11-21"  # the date every judgement in the suite is made on, unless a test says otherwise
 CATALOG = load_catalog()
 CFN_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
@@ -24,6 +30,24 @@ CFN_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
 def lambda_function(runtime: str, name: str = "F") -> str:
     """An AWS::Lambda::Function resource with ``Runtime: {runtime}``, indented to stand under ``Resources:``."""
     return f"  {name}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {runtime}\n"
+
+
+def golden_out(name: str) -> Path:
+    """What ``iacfix fix`` must make of golden input ``name``: NAME.in.EXT -> NAME.out.EXT, NAME.in/ -> NAME.out/."""
+    return GOLDEN / re.sub(r"\.in(?=\.|$)", ".out", name, count=1)
+
+
+def locate(fmt: str, text: str):
+    """What format ``fmt`` (a registered name) locates in ``text``: its parse, then its locate."""
+    format_ = by_name(fmt)
+    return format_.locate(format_.parse(text), text)
+
+
+def console(script: str, *args, cwd=None) -> subprocess.CompletedProcess:
+    """Run a console script installed beside this Python (the venv's ``iacfix`` or ``cfn-lint``)
+    in a subprocess; its output is captured as text."""
+    exe = Path(sys.executable).with_name(script)
+    return subprocess.run([str(exe), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def make_context(as_of: str = AS_OF, target: str | None = None, horizon: int = 365, catalog=CATALOG,

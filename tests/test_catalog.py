@@ -2,16 +2,14 @@
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
-from conftest import AS_OF, judge
+from conftest import AS_OF, CATALOG, CATALOG_FILE, ROOT, judge
 
 from iacfix.catalog import DATE_KEYS, CatalogError, load_catalog, parse_catalog
 from iacfix.model import Site
 
-CATALOG_FILE = Path(__file__).parent.parent / "rules" / "catalog.json"
-FACTS = Path(__file__).resolve().parent.parent.parent / "shared" / "facts" / "lifecycle.json"
+FACTS = ROOT.resolve().parent / "shared" / "facts" / "lifecycle.json"
 RAW = json.loads(CATALOG_FILE.read_text())
 
 
@@ -51,7 +49,7 @@ def test_operating_systems_have_sourced_end_of_life():
 
 
 def test_mission_facts():
-    cat = load_catalog()
+    cat = CATALOG
     py311 = cat.get("python3.11")
     assert (py311.os, str(py311.deprecation), str(py311.block_create), str(py311.block_update)) == (
         "AL2", "2027-06-30", "2027-07-31", "2027-08-31")
@@ -83,7 +81,7 @@ def test_agrees_with_verified_facts():
 
 
 def test_each_provider_date_sets_the_phases_rules_judge():
-    cat = load_catalog()
+    cat = CATALOG
     py39 = cat.get("python39", "gcp")
     # Google: after decommission you can no longer create or update functions.
     assert (str(py39.deprecation), str(py39.block_create), str(py39.block_update)) == (
@@ -98,7 +96,7 @@ def test_each_provider_date_sets_the_phases_rules_judge():
 
 
 def test_the_target_as_each_provider_spells_it():
-    cat = load_catalog()
+    cat = CATALOG
     target = cat.get("python3.13")
     assert (cat.equivalent(target, "gcp").id, cat.equivalent(target, "azure").id) == ("python313", "3.13")
     assert cat.equivalent(cat.get("nodejs24.x"), "gcp").id == "nodejs24"
@@ -115,7 +113,7 @@ def test_a_lambda_only_catalog_without_providers_still_loads():
 
 def test_every_row_can_be_judged_on_every_interesting_date():
     """No row can crash a rule (cfn-lint's own dotnet9 row with null dates does)."""
-    cat = load_catalog()
+    cat = CATALOG
     dates = {dt.date(2016, 1, 1), dt.date.fromisoformat(AS_OF), dt.date(2031, 1, 1)}
     for rt in cat.runtimes.values():
         dates |= {d for d in (rt.deprecation, rt.block_create, rt.block_update) if d}

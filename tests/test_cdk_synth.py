@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, SAMPLES
+from conftest import AS_OF, SAMPLES, console
 
 pytestmark = pytest.mark.slow  # every test here runs aws-cdk-lib (Node.js through jsii)
 
@@ -64,9 +64,7 @@ def synthesized(tmp_path_factory):
 
 
 def check(path: Path, cwd: Path) -> list[tuple[str, str]]:
-    exe = Path(sys.executable).with_name("iacfix")
-    run = subprocess.run([str(exe), "check", str(path), "--as-of", AS_OF, "--format", "json"],
-                         capture_output=True, text=True, cwd=cwd)
+    run = console("iacfix", "check", path, "--as-of", AS_OF, "--format", "json", cwd=cwd)
     assert run.returncode in (0, 1), run.stdout + run.stderr
     return sorted((f["runtime"], f["rule"]) for f in json.loads(run.stdout)["findings"])
 
@@ -83,8 +81,8 @@ def test_fix_changes_synthesized_runtimes_exactly_as_the_source_fix_says(synthes
     app, before = synthesized
     fixed = tmp_path / "app"
     shutil.copytree(app, fixed)
-    exe = Path(sys.executable).with_name("iacfix")
-    subprocess.run([str(exe), "fix", "stacks/orders.py", "--as-of", AS_OF], cwd=fixed, capture_output=True)
+    run = console("iacfix", "fix", "stacks/orders.py", "--as-of", AS_OF, cwd=fixed)
+    assert run.returncode in (0, 1), run.stdout + run.stderr
     after = synth(fixed)
     expected = {
         "CreateOrder": "python3.13",  # was python3.9

@@ -3,12 +3,10 @@
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, CATALOG, SAMPLES
+from conftest import AS_OF, CATALOG, CATALOG_FILE, SAMPLES, console, lambda_function
 
 FN = """AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -175,7 +173,7 @@ def test_runtimes_table_explain_and_rules(iacfix):
 
 def test_user_catalog(iacfix, write):
     write("t.yaml", FN.format(runtime="python3.12"))
-    cat = json.loads((Path(__file__).parent.parent / "rules" / "catalog.json").read_text())
+    cat = json.loads(CATALOG_FILE.read_text())
     for row in cat["runtimes"]:
         if row["id"] == "python3.12":  # AWS moved a date: the user's copy knows first
             row["deprecation"] = "2026-11-01"
@@ -189,9 +187,7 @@ def test_user_catalog(iacfix, write):
 
 def test_samples_end_to_end_console_script():
     """The installed console script, on the shipped samples, in a subprocess."""
-    exe = Path(sys.executable).with_name("iacfix")
-    run = subprocess.run([str(exe), "check", str(SAMPLES), "--as-of", AS_OF, "--format", "json"],
-                         capture_output=True, text=True)
+    run = console("iacfix", "check", SAMPLES, "--as-of", AS_OF, "--format", "json")
     assert run.returncode == 1, run.stderr
     doc = json.loads(run.stdout)
     paths = {f["path"].split("samples/")[-1] for f in doc["findings"]}
@@ -218,8 +214,7 @@ def test_broken_or_multi_document_yaml_that_is_no_template_is_not_an_error(iacfi
 
 
 def test_tag_before_value_is_kept_and_escaped_value_is_not_rewritten(iacfix, write):
-    p = write("t.yaml", FN.format(runtime="!!str python3.9") + "  G:\n    Type: AWS::Lambda::Function\n"
-              "    Properties:\n      Runtime: \"python3.\\x39\"\n")
+    p = write("t.yaml", FN.format(runtime="!!str python3.9") + lambda_function('"python3.\\x39"', "G"))
     run = iacfix("fix", ".", "--format", "json")
     assert "Runtime: !!str python3.13\n" in p.read_text()
     assert 'Runtime: "python3.\\x39"' in p.read_text()
@@ -250,7 +245,7 @@ def test_alias_in_a_list_is_refused_not_a_crash_and_the_run_goes_on(iacfix, writ
 
 
 def test_alias_of_a_runtime_is_fixed_for_every_user(iacfix, write):
-    text = FN.format(runtime="&rt python3.9") + "  G:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: *rt\n"
+    text = FN.format(runtime="&rt python3.9") + lambda_function("*rt", "G")
     p = write("t.yaml", text)
     [finding] = iacfix("check", ".", "--format", "json").json["findings"]
     assert finding["used_by"] == ["Fn", "G"]

@@ -15,17 +15,15 @@ import datetime as dt
 import re
 import shlex
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import HERE, SAMPLES
+from conftest import ROOT, SAMPLES, console
 from iacfix.rules import RULES
 
-README = HERE.parent / "README.md"
-CFN_LINT = Path(sys.executable).with_name("cfn-lint")
+README = ROOT / "README.md"
 PLUGIN_IDS = ("E9100", "W9100", "I9100")
 SEVERITY_ID = {"error": "E9100", "warning": "W9100", "info": "I9100"}
 EXIT_BIT = {"E": 2, "W": 4, "I": 8}  # cfn-lint's exit status: one bit per level found
@@ -59,7 +57,7 @@ def test_readme_documents_the_plugin_commands():
 
 
 def cfn_lint(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CFN_LINT), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return console("cfn-lint", *args, cwd=cwd)
 
 
 def matches(stdout: str) -> list[tuple[str, str, int, int]]:

@@ -6,14 +6,9 @@ except the local module one Terraform row calls."""
 
 import pytest
 
-from conftest import CFN_HEAD, lambda_function
+from conftest import CFN_HEAD, lambda_function, locate
 from iacfix.formats import by_name
 from iacfix.rules.wording import place
-
-
-def locate(fmt: str, text: str):
-    format_ = by_name(fmt)
-    return format_.locate(format_.parse(text), text)
 
 
 def sites(located) -> list[tuple]:

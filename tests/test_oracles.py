@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cfnlint.api import lint
 
-from conftest import AS_OF, GOLDEN
+from conftest import AS_OF, GOLDEN, console, golden_out
 from iacfix import formats
 
 LIFECYCLE_RULES = {"W2531", "E2531", "E2533"}
@@ -45,9 +45,9 @@ def cfnlint_ids(path: Path) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("name", CASES)
 def test_fix_introduces_no_new_cfnlint_problem(name):
     before = {rule for rule, _ in cfnlint_ids(GOLDEN / name)}
-    after = cfnlint_ids(GOLDEN / name.replace(".in.", ".out."))
+    after = cfnlint_ids(golden_out(name))
     assert {rule for rule, _ in after} <= before
-    text = (GOLDEN / name.replace(".in.", ".out.")).read_text(encoding="utf-8-sig").splitlines()
+    text = golden_out(name).read_text(encoding="utf-8-sig").splitlines()
     for rule, line in after:
         if rule in LIFECYCLE_RULES:  # what cfn-lint still flags is a non-Python runtime
             assert "python" not in text[line - 1], (rule, text[line - 1])
@@ -80,15 +80,11 @@ def test_iacfix_flags_every_function_whose_resolved_runtime_cfnlint_flags(name, 
 @pytest.mark.parametrize("name", ["params_allowed.in.yaml", "sam_globals.in.yaml", "mappings_if.in.yaml"])
 def test_cfnlint_plugin_reports_what_check_reports(name, iacfix, copy_golden):
     """`cfn-lint --append-rules iacfix.cfnlint_plugin` carries iacfix's findings, at the same places."""
-    import subprocess
-    import sys
-
     path = copy_golden(name)
-    exe = Path(sys.executable).with_name("cfn-lint")
-    args = [str(exe), "--append-rules", "iacfix.cfnlint_plugin", "--format", "json", "--include-checks", "I"]
+    args = ["--append-rules", "iacfix.cfnlint_plugin", "--format", "json", "--include-checks", "I"]
     for rule in ("E9100", "W9100", "I9100"):
         args += ["-x", f"{rule}:as_of={AS_OF}"]
-    run = subprocess.run(args + ["--", str(path)], capture_output=True, text=True)
+    run = console("cfn-lint", *args, "--", path)
     got = sorted(
         (m["Rule"]["Id"], m["Location"]["Start"]["LineNumber"], m["Location"]["Start"]["ColumnNumber"], m["Message"].split()[0])
         for m in json.loads(run.stdout) if m["Rule"]["Id"].endswith("9100")

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from conftest import CFN_HEAD, lambda_function
 from iacfix import formats
 from iacfix.discovery import Discovery
 from iacfix.formats import Format
@@ -81,8 +82,7 @@ def test_a_new_format_goes_through_check_and_fix_unchanged(toy, iacfix, write):
 
 
 def test_a_file_named_explicitly_that_no_name_claims_is_sniffed(iacfix, write):
-    write("stack.txt", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  F:\n    Type: AWS::Lambda::Function\n"
-          "    Properties:\n      Runtime: python3.9\n")
+    write("stack.txt", CFN_HEAD + "Resources:\n" + lambda_function("python3.9"))
     write("notes.txt", "nothing to see\n")
     assert [f["rule"] for f in iacfix("check", "stack.txt", "notes.txt", "--format", "json").json["findings"]] == ["RT003"]
     assert iacfix("check", ".", "--format", "json").json["findings"] == []  # walking: only claimed names

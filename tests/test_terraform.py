@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, GOLDEN
+from conftest import AS_OF, GOLDEN, golden_out
 
 TARGETS = {"python3.13", "python313", "3.13", "PYTHON|3.13"}
 RUNTIME = re.compile(r"^(python3\.?\d+|3\.\d+|PYTHON\|3\.\d+)$")
@@ -58,11 +58,11 @@ def same_but_runtimes(before, after, where="") -> None:
 
 def _hcl_pairs():
     for src in sorted(GOLDEN.glob("tf_*.in.tf")):
-        yield src.name, src, src.with_name(src.name.replace(".in.", ".out."))
+        yield src.name, src, golden_out(src.name)
     for tree in sorted(p for p in GOLDEN.glob("tf_*.in") if p.is_dir()):
         for src in sorted(tree.rglob("*")):
             if src.suffix in (".tf", ".tfvars"):
-                out = GOLDEN / tree.name.replace(".in", ".out") / src.relative_to(tree)
+                out = golden_out(tree.name) / src.relative_to(tree)
                 yield f"{tree.name}/{src.relative_to(tree)}", src, out
 
 
