@@ -1,6 +1,9 @@
 import datetime as dt
 import json
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,15 +12,42 @@ from click.testing import CliRunner
 from iacfix.catalog import load_catalog
 from iacfix.cli import main
 from iacfix.engine import Options, check
+from iacfix.formats import by_name
 from iacfix.model import Located
 from iacfix.rules import RULES, Context
 from iacfix.targets import default_target, with_target
 
 HERE = Path(__file__).parent
+ROOT = HERE.parent
 GOLDEN = HERE / "golden"
-SAMPLES = HERE.parent / "samples"
+SAMPLES = ROOT / "samples"
+CATALOG_FILE = ROOT / "rules" / "catalog.json"
 AS_OF = "2026-11-21"  # the date every judgement in the suite is made on, unless a test says otherwise
 CATALOG = load_catalog()
+CFN_HEAD = "AWSTemplateFormatVersion: '2010-09-09'\n"
+
+
+def lambda_function(runtime: str, name: str = "F") -> str:
+    """An AWS::Lambda::Function resource with ``Runtime: {runtime}``, indented to stand under ``Resources:``."""
+    return f"  {name}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {runtime}\n"
+
+
+def golden_out(name: str) -> Path:
+    """What ``iacfix fix`` must make of golden input ``name``: NAME.in.EXT -> NAME.out.EXT, NAME.in/ -> NAME.out/."""
+    return GOLDEN / re.sub(r"\.in(?=\.|$)", ".out", name, count=1)
+
+
+def locate(fmt: str, text: str):
+    """What format ``fmt`` (a registered name) locates in ``text``: its parse, then its locate."""
+    format_ = by_name(fmt)
+    return format_.locate(format_.parse(text), text)
+
+
+def console(script: str, *args, cwd=None) -> subprocess.CompletedProcess:
+    """Run a console script installed beside this Python (the venv's ``iacfix`` or ``cfn-lint``)
+    in a subprocess; its output is captured as text."""
+    exe = Path(sys.executable).with_name(script)
+    return subprocess.run([str(exe), *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def make_context(as_of: str = AS_OF, target: str | None = None, horizon: int = 365, catalog=CATALOG,
@@ -63,6 +93,26 @@ def iacfix(monkeypatch, tmp_path):
         return Run(result)
 
     return run
+
+
+@pytest.fixture
+def write(tmp_path):
+    """``write(name, text) -> Path``: put ``text`` (str, stored as UTF-8 byte for byte; or bytes) at
+    ``tmp_path / name``, creating its directories.  ``write({name: text, ...})`` puts several
+    files and returns ``tmp_path``."""
+
+    def put(name, text=None):
+        if isinstance(name, dict):
+            assert text is None, "write({name: text}) takes no second argument"
+            for each, content in name.items():
+                put(each, content)
+            return tmp_path
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+        return path
+
+    return put
 
 
 @pytest.fixture

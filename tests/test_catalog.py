@@ -2,17 +2,14 @@
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
-from conftest import judge
+from conftest import AS_OF, CATALOG, CATALOG_FILE, ROOT, judge
 
 from iacfix.catalog import DATE_KEYS, CatalogError, load_catalog, parse_catalog
-from iacfix.rules import RULES, Context
 from iacfix.model import Site
 
-CATALOG_FILE = Path(__file__).parent.parent / "rules" / "catalog.json"
-FACTS = Path(__file__).resolve().parent.parent.parent / "shared" / "facts" / "lifecycle.json"
+FACTS = ROOT.resolve().parent / "shared" / "facts" / "lifecycle.json"
 RAW = json.loads(CATALOG_FILE.read_text())
 
 
@@ -52,7 +49,7 @@ def test_operating_systems_have_sourced_end_of_life():
 
 
 def test_mission_facts():
-    cat = load_catalog()
+    cat = CATALOG
     py311 = cat.get("python3.11")
     assert (py311.os, str(py311.deprecation), str(py311.block_create), str(py311.block_update)) == (
         "AL2", "2027-06-30", "2027-07-31", "2027-08-31")
@@ -84,7 +81,7 @@ def test_agrees_with_verified_facts():
 
 
 def test_each_provider_date_sets_the_phases_rules_judge():
-    cat = load_catalog()
+    cat = CATALOG
     py39 = cat.get("python39", "gcp")
     # Google: after decommission you can no longer create or update functions.
     assert (str(py39.deprecation), str(py39.block_create), str(py39.block_update)) == (
@@ -99,7 +96,7 @@ def test_each_provider_date_sets_the_phases_rules_judge():
 
 
 def test_the_target_as_each_provider_spells_it():
-    cat = load_catalog()
+    cat = CATALOG
     target = cat.get("python3.13")
     assert (cat.equivalent(target, "gcp").id, cat.equivalent(target, "azure").id) == ("python313", "3.13")
     assert cat.equivalent(cat.get("nodejs24.x"), "gcp").id == "nodejs24"
@@ -109,15 +106,15 @@ def test_the_target_as_each_provider_spells_it():
 
 
 def test_a_lambda_only_catalog_without_providers_still_loads():
-    cat = parse_catalog({"last_checked": "2026-11-21", "runtimes": [
+    cat = parse_catalog({"last_checked": AS_OF, "runtimes": [
         {"id": "python3.9", "family": "python", "version": "3.9", "deprecation": "2025-12-15"}]}, "old.json")
     assert cat.get("python3.9").deprecation == dt.date(2025, 12, 15) and list(cat.providers) == ["aws"]
 
 
 def test_every_row_can_be_judged_on_every_interesting_date():
     """No row can crash a rule (cfn-lint's own dotnet9 row with null dates does)."""
-    cat = load_catalog()
-    dates = {dt.date(2016, 1, 1), dt.date(2026, 11, 21), dt.date(2031, 1, 1)}
+    cat = CATALOG
+    dates = {dt.date(2016, 1, 1), dt.date.fromisoformat(AS_OF), dt.date(2031, 1, 1)}
     for rt in cat.runtimes.values():
         dates |= {d for d in (rt.deprecation, rt.block_create, rt.block_update) if d}
     for day in sorted(dates):
@@ -129,17 +126,17 @@ def test_every_row_can_be_judged_on_every_interesting_date():
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": None, "family": "x", "version": "1"}]}, "non-empty string 'id'"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "deprecation": "2026-13-01"}]}, "not an ISO date"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "os": "AL9"}]}, "unknown os"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1"}] * 2}, "listed twice"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": None, "family": "x", "version": "1"}]}, "non-empty string 'id'"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "deprecation": "2026-13-01"}]}, "not an ISO date"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "os": "AL9"}]}, "unknown os"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1"}] * 2}, "listed twice"),
     ({"runtimes": []}, "last_checked"),
-    ({"last_checked": "2026-11-21", "operating_systems": {"AL2": "2026-06-30"}, "runtimes": []}, "must be an object"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "sources": ["u"]}]}, "'sources'"),
+    ({"last_checked": AS_OF, "operating_systems": {"AL2": "2026-06-30"}, "runtimes": []}, "must be an object"),
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "sources": ["u"]}]}, "'sources'"),
     ([], "expected an object"),
-    ({"last_checked": "2026-11-21", "runtimes": [{"id": "a", "family": "x", "version": "1", "provider": "oci"}]},
+    ({"last_checked": AS_OF, "runtimes": [{"id": "a", "family": "x", "version": "1", "provider": "oci"}]},
      "unknown provider"),
-    ({"last_checked": "2026-11-21", "providers": {"gcp": {"dates": {"eol": {"means": ["gone"]}}}}, "runtimes": []},
+    ({"last_checked": AS_OF, "providers": {"gcp": {"dates": {"eol": {"means": ["gone"]}}}}, "runtimes": []},
      "must list phases"),
 ])
 def test_rejects_rows_that_could_crash_a_rule(bad, message):
@@ -148,6 +145,6 @@ def test_rejects_rows_that_could_crash_a_rule(bad, message):
 
 
 def test_null_dates_are_fine():
-    cat = parse_catalog({"last_checked": "2026-11-21", "runtimes": [
+    cat = parse_catalog({"last_checked": AS_OF, "runtimes": [
         {"id": "dotnet9", "family": "dotnet", "version": "9", "deprecation": "2026-11-10", "block_create": None, "block_update": None}]}, "x")
     assert cat.get("dotnet9").block_update is None

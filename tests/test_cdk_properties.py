@@ -6,18 +6,15 @@ the result must still parse, and a second fix must change nothing.
 """
 
 import ast
-import datetime as dt
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iacfix.catalog import load_catalog
 from conftest import make_options
 from iacfix.engine import process_file
-from iacfix.rules import RULES, Context
 
-CATALOG = load_catalog()
 PYTHONS = ["3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14"]
 IMPORTS = {
     "from aws_cdk import aws_lambda as _lambda": "_lambda.Runtime",
@@ -29,7 +26,7 @@ IMPORTS = {
 
 
 def old(version: str) -> bool:
-    """Independent statement of what the fix rewrites on 2026-11-21 (python3.11 and older)."""
+    """Independent statement of what the fix rewrites on the suite's date, conftest.AS_OF: python3.11 and older."""
     return tuple(map(int, version.split("."))) <= (3, 11)
 
 
@@ -64,11 +61,11 @@ def fixed(calls):
     return [dict(c, version="3.13" if old(c["version"]) else c["version"]) for c in calls]
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(imp=st.sampled_from(sorted(IMPORTS)), calls=st.lists(call, min_size=1, max_size=5), nl=st.sampled_from(["\n", "\r\n"]))
-def test_fix_touches_only_runtime_tokens_and_is_idempotent(tmp_path, imp, calls, nl):
-    path = tmp_path / "stack.py"
-    path.write_bytes(render(imp, calls, nl).encode())
+def test_fix_touches_only_runtime_tokens_and_is_idempotent(write, imp, calls, nl):
+    path = write("stack.py", render(imp, calls, nl))
     opts = make_options(target="python3.13", fix=True, write=True)
     first = process_file(str(path), opts)
     assert not first.errors and first.refused is None

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import AS_OF, SAMPLES, console
+
+pytestmark = pytest.mark.slow  # every test here runs aws-cdk-lib (Node.js through jsii)
 
 SYNTH = """
 import json, sys
@@ -62,17 +64,14 @@ def synthesized(tmp_path_factory):
 
 
 def check(path: Path, cwd: Path) -> list[tuple[str, str]]:
-    exe = Path(sys.executable).with_name("iacfix")
-    run = subprocess.run([str(exe), "check", str(path), "--as-of", "2026-11-21", "--format", "json"],
-                         capture_output=True, text=True, cwd=cwd)
+    run = console("iacfix", "check", path, "--as-of", AS_OF, "--format", "json", cwd=cwd)
     assert run.returncode in (0, 1), run.stdout + run.stderr
     return sorted((f["runtime"], f["rule"]) for f in json.loads(run.stdout)["findings"])
 
 
-def test_check_on_source_agrees_with_check_on_synthesized_template(synthesized, tmp_path):
+def test_check_on_source_agrees_with_check_on_synthesized_template(synthesized, tmp_path, write):
     app, before = synthesized
-    template = tmp_path / "Orders.template.json"
-    template.write_text(json.dumps(before, indent=1))
+    template = write("Orders.template.json", json.dumps(before, indent=1))
     assert check(app / "stacks" / "orders.py", app) == check(template, tmp_path)
     # The construct's default really is python3.7 (PythonLayerVersion without compatible_runtimes).
     assert {logical(k): v for k, v in runtimes(before).items()}["PandasLayer"] == ["python3.7"]
@@ -82,8 +81,8 @@ def test_fix_changes_synthesized_runtimes_exactly_as_the_source_fix_says(synthes
     app, before = synthesized
     fixed = tmp_path / "app"
     shutil.copytree(app, fixed)
-    exe = Path(sys.executable).with_name("iacfix")
-    subprocess.run([str(exe), "fix", "stacks/orders.py", "--as-of", "2026-11-21"], cwd=fixed, capture_output=True)
+    run = console("iacfix", "fix", "stacks/orders.py", "--as-of", AS_OF, cwd=fixed)
+    assert run.returncode in (0, 1), run.stdout + run.stderr
     after = synth(fixed)
     expected = {
         "CreateOrder": "python3.13",  # was python3.9

@@ -14,19 +14,16 @@ there, and only that rule.
 import datetime as dt
 import re
 import shlex
-import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import HERE, SAMPLES
+from conftest import ROOT, SAMPLES, console
 from iacfix.rules import RULES
 
-README = HERE.parent / "README.md"
-CFN_LINT = Path(sys.executable).with_name("cfn-lint")
+README = ROOT / "README.md"
 PLUGIN_IDS = ("E9100", "W9100", "I9100")
 SEVERITY_ID = {"error": "E9100", "warning": "W9100", "info": "I9100"}
 EXIT_BIT = {"E": 2, "W": 4, "I": 8}  # cfn-lint's exit status: one bit per level found
@@ -60,7 +57,7 @@ def test_readme_documents_the_plugin_commands():
 
 
 def cfn_lint(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CFN_LINT), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+    return console("cfn-lint", *args, cwd=cwd)
 
 
 def matches(stdout: str) -> list[tuple[str, str, int, int]]:
@@ -91,14 +88,10 @@ def includes_info(args: list[str]) -> bool:
     return False
 
 
-def template(tmp_path: Path, unresolved: bool) -> Path:
-    path = tmp_path / "stacks" / "orders.yaml"
-    path.parent.mkdir()
-    shutil.copyfile(SAMPLES / "sam-orders" / "template.yaml", path)
-    if unresolved:
-        with path.open("a", encoding="utf-8") as f:
-            f.write(UNRESOLVED)
-    return path
+def template(write, unresolved: bool) -> Path:
+    """The SAM sample at stacks/orders.yaml (under tmp_path), with UNRESOLVED appended if asked."""
+    sample = (SAMPLES / "sam-orders" / "template.yaml").read_bytes()
+    return write("stacks/orders.yaml", sample + (UNRESOLVED.encode() if unresolved else b""))
 
 
 def expected(iacfix, path: Path, given: dict[str, str], info: bool) -> list[tuple[str, str, int, int]]:
@@ -118,10 +111,11 @@ def check_run(run: subprocess.CompletedProcess) -> list[tuple[str, str, int, int
     return ours
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("unresolved", [False, True], ids=["sample", "sample+unresolved"])
 @pytest.mark.parametrize("command", COMMANDS, ids=[f"readme-command{i}" for i in range(1, len(COMMANDS) + 1)])
-def test_readme_cfnlint_command_works_as_written(command, unresolved, iacfix, tmp_path):
-    path = template(tmp_path, unresolved)
+def test_readme_cfnlint_command_works_as_written(command, unresolved, iacfix, tmp_path, write):
+    path = template(write, unresolved)
     args = shlex.split(command)[1:]
     assert args.count("template.yaml") == 1
     args[args.index("template.yaml")] = str(path.relative_to(tmp_path))
@@ -132,9 +126,10 @@ def test_readme_cfnlint_command_works_as_written(command, unresolved, iacfix, tm
     assert ("I9100" in ids) == (unresolved and includes_info(args))
 
 
-def test_readme_as_of_command_judges_python311_once(iacfix, tmp_path):
+@pytest.mark.slow
+def test_readme_as_of_command_judges_python311_once(iacfix, tmp_path, write):
     """With as_of=2027-07-01 the Globals python3.11 is deprecated: E9100 (RT003), and no W9100 beside it."""
-    path = template(tmp_path, False)
+    path = template(write, False)
     (command,) = [c for c in COMMANDS if "as_of=2027-07-01" in c]
     args = shlex.split(command)[1:]
     args[args.index("template.yaml")] = str(path)
@@ -143,9 +138,10 @@ def test_readme_as_of_command_judges_python311_once(iacfix, tmp_path):
     assert not [m for m in got if m[0] == "W9100"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rule", PLUGIN_IDS)
-def test_a_setting_given_to_one_rule_applies_to_all_three(rule, iacfix, tmp_path):
-    path = template(tmp_path, True)
+def test_a_setting_given_to_one_rule_applies_to_all_three(rule, iacfix, tmp_path, write):
+    path = template(write, True)
     args = ["--append-rules", "iacfix.cfnlint_plugin", "--include-checks", "I", "-x", f"{rule}:as_of=2027-07-01",
             "-x", f"{rule}:horizon=30", "--", str(path)]
     got = check_run(cfn_lint(args, tmp_path))
@@ -153,8 +149,9 @@ def test_a_setting_given_to_one_rule_applies_to_all_three(rule, iacfix, tmp_path
     assert ("E9100", "RT003", 24, 14) in got
 
 
-def test_conflicting_settings_are_reported_not_judged(tmp_path):
-    path = template(tmp_path, False)
+@pytest.mark.slow
+def test_conflicting_settings_are_reported_not_judged(tmp_path, write):
+    path = template(write, False)
     args = ["--append-rules", "iacfix.cfnlint_plugin", "-x", "E9100:as_of=2027-07-01", "-x", "W9100:as_of=2027-01-01",
             "--", str(path)]
     run = cfn_lint(args, tmp_path)
@@ -164,9 +161,10 @@ def test_conflicting_settings_are_reported_not_judged(tmp_path):
     assert " RT0" not in run.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setting, why", [("as_of=2027-02-30", "is not a date"), ("horizon=-1", "is negative")])
-def test_unusable_settings_are_reported(setting, why, tmp_path):
-    path = template(tmp_path, False)
+def test_unusable_settings_are_reported(setting, why, tmp_path, write):
+    path = template(write, False)
     run = cfn_lint(["--append-rules", "iacfix.cfnlint_plugin", "-x", f"W9100:{setting}", "--", str(path)], tmp_path)
     check_run(run)
     assert why in run.stdout and " RT0" not in run.stdout
@@ -196,10 +194,9 @@ def as_file(language: str, text: str) -> str:
 
 
 @pytest.mark.parametrize("code", list(RULES))
-def test_rule_example_is_what_check_reports(code, iacfix, tmp_path):
+def test_rule_example_is_what_check_reports(code, iacfix, write):
     language, text, as_of = rule_example(iacfix, code)
-    path = tmp_path / f"example{EXTENSION[language]}"
-    path.write_text(as_file(language, text), encoding="utf-8")
+    path = write(f"example{EXTENSION[language]}", as_file(language, text))
     found = iacfix("check", path.name, "--format", "json", as_of=as_of).json
     assert not found["errors"], found["errors"]
     assert found["findings"], f"{code}: the example is not a complete {language} file with a runtime site"

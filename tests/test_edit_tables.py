@@ -3,10 +3,11 @@ fixes built for one value or one list (no CLI, no files)."""
 
 import pytest
 
+from conftest import CFN_HEAD, lambda_function, locate
 from iacfix.edits import Positions, apply_edits
 from iacfix.fixes import Refused, expected_document, merge, replace_value, rewrite_list
 from iacfix.formats.cloudformation import CloudFormation
-from iacfix.model import Edit, Site
+from iacfix.model import Edit
 
 CFN = CloudFormation()
 
@@ -39,8 +40,8 @@ def test_positions(text, offsets, expected):
 
 
 def _template(body: str):
-    text = "AWSTemplateFormatVersion: '2010-09-09'\n" + body
-    return text, CFN.locate(CFN.parse(text), text)
+    text = CFN_HEAD + body
+    return text, locate("cloudformation", text)
 
 
 def _fixed(text, located, target="python3.13", values=("python3.9", "python3.8", "python3.10")):
@@ -65,7 +66,6 @@ def _fixed(text, located, target="python3.13", values=("python3.9", "python3.8",
     return new
 
 
-FN = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: {}\n"
 LAYER = "Resources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n      CompatibleRuntimes:{}\n"
 
 
@@ -77,7 +77,7 @@ LAYER = "Resources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\
     ("python3.12", "python3.12"),
 ])
 def test_replace_value_keeps_quotes_comments_and_anchors(value, out):
-    text, located = _template(FN.format(value))
+    text, located = _template("Resources:\n" + lambda_function(value))
     assert _fixed(text, located) == text.replace(value, out)
 
 

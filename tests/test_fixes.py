@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import SAMPLES
+from conftest import AS_OF, SAMPLES
 
 FN = """AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -31,10 +31,8 @@ Resources:
 
 
 @pytest.fixture
-def template(tmp_path):
-    path = tmp_path / "t.yaml"
-    path.write_text(FN)
-    return path
+def template(write):
+    return write("t.yaml", FN)
 
 
 def apply_json_edits(text: str, edits: list[dict]) -> str:
@@ -67,7 +65,7 @@ def test_every_finding_carries_its_fix_or_says_why_not(iacfix, template):
     assert "--target" in node["fix_unavailable"] and "nodejs" in node["fix_unavailable"]
 
 
-def test_json_edits_are_exactly_what_fix_writes(iacfix, template, tmp_path):
+def test_json_edits_are_exactly_what_fix_writes(iacfix, template):
     for extra in ([], ["--unsafe-fixes"]):
         template.write_text(FN)
         run = iacfix("check", "t.yaml", "--format", "json", *extra)
@@ -108,7 +106,7 @@ def test_fix_select_fixes_only_the_selected_rule(iacfix, template):
 def test_a_flagged_target_is_refused_naming_the_date(iacfix, template):
     for target, rule in (("python3.11", "RT004"), ("nodejs22.x", "RT005"), ("python3.8", "RT003")):
         run = iacfix("fix", "t.yaml", "--target", target)
-        assert run.code == 2 and f"({rule} as of 2026-11-21)" in run.err, run.err
+        assert run.code == 2 and f"({rule} as of {AS_OF})" in run.err, run.err
     assert template.read_text() == FN
 
 

@@ -9,7 +9,7 @@ import stat
 
 import pytest
 
-from conftest import GOLDEN
+from conftest import GOLDEN, golden_out
 
 CASES = sorted(p.name for p in GOLDEN.glob("*.in.*"))
 TREES = sorted(p.name for p in GOLDEN.glob("*.in") if p.is_dir())
@@ -23,10 +23,10 @@ def _files(root):
 def test_every_case_has_output_and_findings():
     assert CASES and TREES, "no golden cases found"
     for name in CASES:
-        assert (GOLDEN / name.replace(".in.", ".out.")).exists(), name
+        assert golden_out(name).exists(), name
         assert name in EXPECTED, name
     for name in TREES:
-        assert set(_files(GOLDEN / name)) == set(_files(GOLDEN / name.replace(".in", ".out"))), name
+        assert set(_files(GOLDEN / name)) == set(_files(golden_out(name))), name
         assert name in EXPECTED, name
 
 
@@ -40,8 +40,8 @@ def test_tree_fix_matches_golden_bytes_and_is_idempotent(name, iacfix, tmp_path)
     dry = iacfix("fix", name, "--diff")
     assert _files(tmp_path / name) == _files(GOLDEN / name), "--diff wrote"
     iacfix("fix", name)
-    assert _files(tmp_path / name) == _files(GOLDEN / name.replace(".in", ".out"))
-    changed = [p for p, data in _files(GOLDEN / name).items() if data != _files(GOLDEN / name.replace(".in", ".out"))[p]]
+    assert _files(tmp_path / name) == _files(golden_out(name))
+    changed = [p for p, data in _files(GOLDEN / name).items() if data != _files(golden_out(name))[p]]
     assert sorted(line[len(f"--- a/{name}/"):] for line in dry.out.splitlines() if line.startswith("--- a/")) == changed
     again = iacfix("fix", name, "--format", "json")
     assert again.json["fixed"] == [] and not any(f["fixable"] for f in again.json["findings"])
@@ -63,7 +63,7 @@ def test_fix_matches_golden_bytes_and_is_idempotent(name, iacfix, copy_golden):
     path = copy_golden(name)
     os.chmod(path, 0o640)
     iacfix("fix", name)
-    expected = (GOLDEN / name.replace(".in.", ".out.")).read_bytes()
+    expected = golden_out(name).read_bytes()
     assert path.read_bytes() == expected
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
     second = iacfix("fix", name, "--format", "json")
@@ -79,6 +79,6 @@ def test_diff_and_dry_run_write_nothing(name, iacfix, copy_golden):
     diff = iacfix("fix", name, "--diff")
     dry = iacfix("fix", name, "--dry-run")
     assert path.read_bytes() == before
-    changed = before != (GOLDEN / name.replace(".in.", ".out.")).read_bytes()
+    changed = before != golden_out(name).read_bytes()
     assert (f"--- a/{name}" in diff.out) == changed
     assert ("Would fix" in dry.out) and ("Would fix 0 sites" in dry.out) != changed

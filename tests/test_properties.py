@@ -11,24 +11,21 @@ parser) must read the intended runtimes back.
 import io
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from iacfix.catalog import load_catalog
 from conftest import make_options
 from iacfix.engine import process_file
-from iacfix.rules import RULES, Context
-import datetime as dt
 
-CATALOG = load_catalog()
 TARGET = "python3.13"
 RUNTIMES = ["python3.7", "python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
             "python3.14", "nodejs18.x", "nodejs22.x"]
 
 
 def flagged_older(rt: str) -> bool:
-    """Independent statement of what `fix --target python3.13` rewrites on 2026-11-21."""
+    """Independent statement of what `fix --target python3.13` rewrites on the suite's date, conftest.AS_OF."""
     m = re.fullmatch(r"python3\.(\d+)", rt)
     return bool(m) and int(m.group(1)) <= 11
 
@@ -99,13 +96,12 @@ def options():
     return make_options(target=TARGET, fix=True, write=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(f=fmt, functions=st.lists(function, max_size=4), layers=st.lists(layer, max_size=2),
        param=st.none() | st.sampled_from(RUNTIMES))
-def test_fix_changes_only_runtime_values_and_is_idempotent(tmp_path, f, functions, layers, param):
-    path = tmp_path / "t.yaml"
-    original = render(f, functions, layers, param)
-    path.write_bytes(original.encode("utf-8"))
+def test_fix_changes_only_runtime_values_and_is_idempotent(write, f, functions, layers, param):
+    path = write("t.yaml", render(f, functions, layers, param))
     first = process_file(str(path), options())
     assert not first.errors and first.refused is None
     want = expected(f, functions, layers, param)

@@ -4,7 +4,7 @@ import conftest
 from iacfix.model import Site
 
 
-def judge(value, provider, as_of="2026-11-21", target="python3.13", quote='"', horizon=365):
+def judge(value, provider, as_of=conftest.AS_OF, target="python3.13", quote='"', horizon=365):
     site = Site(value=value, start=0, end=len(value), path=(), kind="property", users=["fn"], provider=provider,
                 quote=quote)
     [finding] = conftest.judge(site, text=" " * 40, path="main.tf", as_of=as_of, target=target,

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from conftest import CFN_HEAD, lambda_function
 from iacfix import formats
 from iacfix.discovery import Discovery
 from iacfix.formats import Format
@@ -63,18 +64,15 @@ def test_a_format_claims_names_and_globs_before_extensions(toy):
     assert formats.for_path("svc/dockerfile.yaml").name == "cloudformation"  # case matters for names
 
 
-def test_discovery_hands_extensionless_files_to_the_format_that_claims_them(toy, tmp_path):
-    (tmp_path / "svc").mkdir()
+def test_discovery_hands_extensionless_files_to_the_format_that_claims_them(toy, tmp_path, write):
     for name in ("Dockerfile", "Makefile", "api.dockerfile", "LICENSE"):
-        (tmp_path / "svc" / name).write_text("FROM x\n")
+        write(f"svc/{name}", "FROM x\n")
     found = sorted(p.rsplit("/", 1)[1] for p in Discovery(formats.claims).files([str(tmp_path)]))
     assert found == ["Dockerfile", "api.dockerfile"]
 
 
-def test_a_new_format_goes_through_check_and_fix_unchanged(toy, iacfix, tmp_path):
-    (tmp_path / "fn").mkdir()
-    docker = tmp_path / "fn" / "Dockerfile"
-    docker.write_text("# base\nFROM public.ecr.aws/lambda/python:3.9 AS build\nRUN pip install -r requirements.txt\n")
+def test_a_new_format_goes_through_check_and_fix_unchanged(toy, iacfix, write):
+    docker = write("fn/Dockerfile", "# base\nFROM public.ecr.aws/lambda/python:3.9 AS build\nRUN pip install -r requirements.txt\n")
     run = iacfix("check", ".", "--format", "json")
     [finding] = run.json["findings"]
     assert (finding["rule"], finding["runtime"], finding["line"], finding["column"]) == ("RT003", "python3.9", 2, 35)
@@ -83,10 +81,8 @@ def test_a_new_format_goes_through_check_and_fix_unchanged(toy, iacfix, tmp_path
     assert docker.read_text() == "# base\nFROM public.ecr.aws/lambda/python:3.13 AS build\nRUN pip install -r requirements.txt\n"
 
 
-def test_a_file_named_explicitly_that_no_name_claims_is_sniffed(iacfix, tmp_path):
-    (tmp_path / "stack.txt").write_text(
-        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  F:\n    Type: AWS::Lambda::Function\n"
-        "    Properties:\n      Runtime: python3.9\n")
-    (tmp_path / "notes.txt").write_text("nothing to see\n")
+def test_a_file_named_explicitly_that_no_name_claims_is_sniffed(iacfix, write):
+    write("stack.txt", CFN_HEAD + "Resources:\n" + lambda_function("python3.9"))
+    write("notes.txt", "nothing to see\n")
     assert [f["rule"] for f in iacfix("check", "stack.txt", "notes.txt", "--format", "json").json["findings"]] == ["RT003"]
     assert iacfix("check", ".", "--format", "json").json["findings"] == []  # walking: only claimed names
