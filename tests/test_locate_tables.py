@@ -153,9 +153,10 @@ CDK_TYPESCRIPT = {
     "template literal string": (
         TS + "new lambda.Function(this, 'F', { runtime: new lambda.Runtime(`python3.9`, lambda.RuntimeFamily.PYTHON) });\n",
         [("python3.9", "property", "F runtime", ["F"], None)]),
-    "a constant outside any construct": (
+    "a constant outside any construct: reported, not rewritten": (
         TS + "const rt = lambda.Runtime.PYTHON_3_9;\n",
-        [("python3.9", "property", "Runtime", [], None)]),
+        [("python3.9", "property", "Runtime", [],
+          "Runtime.PYTHON_3_9 is not passed straight to a runtime argument (rt is not read in this file)")]),
     "compatibleRuntimes: reported, not rewritten": (
         TS + "new lambda.LayerVersion(this, 'L', { compatibleRuntimes: [lambda.Runtime.PYTHON_3_8, lambda.Runtime.PYTHON_3_12] });\n",
         [("python3.8", "property", "L runtime", ["L"], "iacfix does not rewrite compatibleRuntimes arrays in TypeScript"),
