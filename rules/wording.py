@@ -19,29 +19,25 @@ def place(where: Where) -> str:
     return f"{text} via {where.via}" if where.via else text
 
 
+PLACES = {  # Where.kind -> how it reads; any other kind: "name field"
+    "globals": "SAM Globals.{name}.{field}",
+    "parameter": "Parameter {name} {field}",
+    "mapping": "Mappings {name}.{field}",
+    "metadata": "{name} Metadata.{field}",
+    "construct": "{name} without {field}=",
+    "validation": 'variable "{name}" validation',
+    "variable": 'variable "{name}" {field}',
+    "tfvars": "{name} in {field}",
+    "local": "local.{name}",
+    "module-input": "{name} input {field}",
+}
+
+
 def _place(where: Where) -> str:
-    kind, name, field = where.kind, where.name, where.field
-    if kind == "globals":
-        return f"SAM Globals.{name}.{field}"
-    if kind == "parameter":
-        return f"Parameter {name} {field}"
-    if kind == "mapping":
-        return f"Mappings {name}.{field}" if field else f"Mappings {name}"
-    if kind == "metadata":
-        return f"{name} Metadata.{field}"
-    if kind == "construct":
-        return f"{name} without {field}="
-    if kind == "validation":
-        return f'variable "{name}" validation'
-    if kind == "variable":
-        return f'variable "{name}" {field}'
-    if kind == "tfvars":
-        return f"{name} in {field}"
-    if kind == "local":
-        return f"local.{name}"
-    if kind == "module-input":
-        return f"{name} input {field}"
-    return " ".join(p for p in (name, field) if p)
+    form = PLACES.get(where.kind)
+    if form is None:
+        return " ".join(p for p in (where.name, where.field) if p)
+    return form.format(name=where.name, field=where.field).rstrip(".")
 
 
 def context(site: Site) -> str:
