@@ -67,11 +67,14 @@ def _title(values: list[str], target: str, applicability: str, site: Site) -> st
     return title + (" (unsafe: crosses a major version)" if applicability == UNSAFE else "")
 
 
-def _make_fix(file, title: str, applicability: str, edits, expect, notes) -> Fix:
-    at = file.edit_positions.at
+def _make_fix(file, title: str, applicability: str, edits, expect, notes, finding: Finding, site: Site) -> Fix:
+    if len(edits) == 1 and site.at is None and (edits[0].start, edits[0].end) == (site.start, site.end):
+        lines = ((finding.line, finding.column, finding.end_line, finding.end_column),)  # the finding's own span
+    else:
+        at = file.edit_positions.at
+        lines = tuple((*at(e.start), *at(e.end)) for e in edits)
     return Fix(title=title, applicability=applicability, edits=tuple(edits), expect=tuple(expect),
-               notes=tuple(dict.fromkeys(n for n in notes if n)),
-               lines=tuple((*at(e.start), *at(e.end)) for e in edits))
+               notes=tuple(dict.fromkeys(n for n in notes if n)), lines=lines)
 
 
 @checker
@@ -154,6 +157,6 @@ class RuntimeSites(Checker):
         moved = moved or [s for _, s, _, _ in members]
         notes = [n for s in moved for n in layer_notes(s, target.id)]
         fix = _make_fix(file, _title([s.value for s in moved], target.id, applicability, site),
-                        applicability, edits, expect, notes)
+                        applicability, edits, expect, notes, members[0][0], site)
         for f, _, _, _ in members:
             f.fix = fix

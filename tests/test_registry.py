@@ -47,6 +47,7 @@ def toy():
     formats.FORMATS[:], formats._GLOBS[:] = saved[0], saved[2]
     formats._BY_FILENAME.clear(), formats._BY_FILENAME.update(saved[1])
     formats._BY_NAME.clear(), formats._BY_NAME.update(saved[3])
+    formats._for_name.cache_clear()
 
 
 @pytest.mark.parametrize("name, owner", [

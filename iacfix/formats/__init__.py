@@ -36,6 +36,7 @@ that passes it or ``context`` is parsed.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 
 
@@ -82,6 +83,7 @@ def register(cls):
     for name in fmt.filenames:
         _BY_FILENAME.setdefault(name, fmt)
     _GLOBS.extend((g, fmt) for g in fmt.globs)
+    _for_name.cache_clear()
     return cls
 
 
@@ -92,7 +94,11 @@ def by_name(name: str):
 def for_path(path: str) -> Format | None:
     """The format whose file names claim ``path``: an exact name, then a glob,
     then the longest matching extension; None when no format claims it."""
-    base = os.path.basename(path)
+    return _for_name(os.path.basename(path))
+
+
+@functools.lru_cache(maxsize=4096)  # names repeat across a tree: main.tf, template.yaml, app.py
+def _for_name(base: str) -> Format | None:
     fmt = _BY_FILENAME.get(base)
     if fmt is not None:
         return fmt
@@ -111,7 +117,7 @@ def for_path(path: str) -> Format | None:
 
 def claims(name: str) -> bool:
     """Whether some format reads a file called ``name`` (discovery's test)."""
-    return for_path(name) is not None
+    return _for_name(name) is not None
 
 
 def sniff(data: bytes) -> Format | None:
