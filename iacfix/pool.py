@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from . import formats
 from .engine import FileResult, Options, display_path, process_file, process_unit
+from .reading import Unreadable, read_bytes
 from .units import merge, units
 
 PARALLEL_MIN_FILES = 256
@@ -41,9 +42,8 @@ def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
         read = {}
         if fmt.unit == "file":  # the path most files take: read, prefilter, done
             try:
-                with open(paths[0], "rb") as fh:
-                    read[paths[0]] = fh.read()
-            except OSError:
+                read[paths[0]] = read_bytes(paths[0], _OPTS.max_file_size)
+            except Unreadable:
                 pass  # process_unit reports it
             else:
                 if not fmt.prefilter(read[paths[0]]):
