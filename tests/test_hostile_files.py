@@ -31,6 +31,40 @@ def cli(cwd: Path, *args: str, env: dict | None = None, preexec_fn=None) -> subp
                           env={**os.environ, **(env or {})}, preexec_fn=preexec_fn, stdin=subprocess.DEVNULL)
 
 
+def loop(tmp_path: Path, a: str, b: str) -> None:
+    (tmp_path / a).symlink_to(b)
+    (tmp_path / b).symlink_to(a)
+
+
+# -- symbolic link loops ----------------------------------------------------------------------------
+
+def test_a_symlink_loop_is_reported_and_every_other_file_still_is(iacfix, tmp_path):
+    loop(tmp_path, "a.yaml", "b.yaml")
+    (tmp_path / "t.yaml").write_text(TEMPLATE)
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 2
+    errors = {e["path"]: e for e in run.json["errors"]}
+    assert set(errors) == {"a.yaml", "b.yaml"}
+    assert all("symbolic link loop" in e["message"] and (e["line"], e["column"]) == (1, 1) for e in errors.values())
+    assert [f["path"] for f in run.json["findings"]] == ["t.yaml"]
+    text = iacfix("check", ".", "a.yaml")  # walked and named
+    assert "a.yaml:1:1: error: cannot read: symbolic link loop" in text.out and "t.yaml:6:16: RT003" in text.out
+
+
+@pytest.mark.parametrize("args", [(".",), ("main.tf",)])
+def test_a_symlink_loop_next_to_terraform_files_hides_no_variable(iacfix, tmp_path, args):
+    (tmp_path / "main.tf").write_text(MAIN_TF)
+    (tmp_path / "variables.tf").write_text(VARIABLES_TF)
+    loop(tmp_path, "loop.tf", "loop2.tf")
+    run = iacfix("check", *args, "--format", "json")
+    assert run.code == 2
+    assert {e["path"] for e in run.json["errors"]} == {"loop.tf", "loop2.tf"}
+    assert all("symbolic link loop" in e["message"] for e in run.json["errors"])
+    assert [(f["path"], f["rule"]) for f in run.json["findings"]] == [("variables.tf", "RT003")]
+    fixed = iacfix("fix", *args, "--format", "json")
+    assert fixed.json["files_written"] == 1 and '"python3.13"' in (tmp_path / "variables.tf").read_text()
+
+
 # -- FIFOs, sockets, devices ------------------------------------------------------------------------
 
 @posix_only
