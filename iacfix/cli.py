@@ -88,7 +88,8 @@ def _common(f):
         click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
                      show_default=True, help="Output format; github prints workflow annotations."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-                     help="Worker processes for big trees. Default: all cores."),
+                     help="Worker processes for big trees: at most the cores this process may run on (more only "
+                          "slow the run down) and the number of files. Default: all those cores."),
         click.option("--max-file-size", "max_file_size", type=Size(), default=DEFAULT_MAX_FILE_SIZE, metavar="SIZE",
                      help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
                           f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
@@ -140,7 +141,7 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
     discovery = Discovery(formats.claims, tuple(exclude))
-    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
+    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs, keep=discovery.keeps)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.context.target.id if opts.context.target else None

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF
+from iacfix import pool
 from iacfix.reading import Unreadable, format_size, parse_size, read_bytes
 
 EXE = Path(sys.executable).with_name("iacfix")
@@ -172,3 +173,44 @@ def test_a_file_longer_than_stat_says_is_read_to_its_end_and_capped():
     assert b"Pid:" in read_bytes("/proc/self/status")
     with pytest.raises(Unreadable, match="over 10 bytes, larger than the 10 bytes limit"):
         read_bytes("/proc/self/status", 10)
+
+
+# -- -j ---------------------------------------------------------------------------------------------
+
+class _Pool:
+    """Stands for ProcessPoolExecutor: records how many workers were asked for, works in-process."""
+
+    asked: list[int] = []
+
+    def __init__(self, max_workers, mp_context=None, initializer=None, initargs=()):
+        self.asked.append(max_workers)
+        initializer(*initargs)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def map(self, fn, items, chunksize=1):
+        return map(fn, items)
+
+
+@pytest.mark.parametrize("cores, jobs, workers", [
+    (3, ("-j", "1000"), 3), (3, (), 3), (4, ("-j", "2"), 2), (512, ("-j", "1000"), 300), (512, (), 300),
+])
+def test_jobs_are_capped_at_the_cores_available_and_the_units(iacfix, tmp_path, monkeypatch, cores, jobs, workers):
+    for i in range(300):  # enough to go parallel
+        (tmp_path / f"f{i:03}.yaml").write_text("a: 1\n")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2 * cores)  # the machine's, not this process's
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", _Pool)
+    monkeypatch.setattr(_Pool, "asked", [])
+    run = iacfix("check", ".", *jobs)
+    assert run.code == 0 and "300 files read" in run.out
+    assert _Pool.asked == [workers]
+
+
+def test_help_says_jobs_are_capped(iacfix):
+    text = " ".join(iacfix("check", "--help", as_of=None).out.split())
+    assert "at most the cores this process may run on (more only slow the run down) and the number of files" in text
