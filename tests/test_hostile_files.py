@@ -22,6 +22,7 @@ TEMPLATE = ('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  F:\n    Type:
             "    Properties:\n      Runtime: python3.9\n")
 MAIN_TF = 'resource "aws_lambda_function" "f" {\n  runtime = var.rt\n}\n'
 VARIABLES_TF = 'variable "rt" {\n  default = "python3.9"\n}\n'
+BROKEN = TEMPLATE + "      Handler: [\n"  # a template with a YAML syntax error
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets, devices and rlimits are POSIX")
 
@@ -214,3 +215,72 @@ def test_jobs_are_capped_at_the_cores_available_and_the_units(iacfix, tmp_path, 
 def test_help_says_jobs_are_capped(iacfix):
     text = " ".join(iacfix("check", "--help", as_of=None).out.split())
     assert "at most the cores this process may run on (more only slow the run down) and the number of files" in text
+
+
+# -- write failures, file names ---------------------------------------------------------------------
+
+@posix_only
+def test_the_summary_says_which_files_could_not_be_written(tmp_path):
+    import resource
+    import signal
+
+    def no_big_files():  # any file over 1 KB fails to be written (EFBIG), as on a full disk
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    (tmp_path / "t.yaml").write_text(TEMPLATE.replace("Resources:", "# " + "x" * 2000 + "\nResources:"))
+    (tmp_path / "broken.yaml").write_text(BROKEN)
+    run = cli(tmp_path, "fix", ".", preexec_fn=no_big_files)
+    out = run.stdout.decode()
+    assert run.returncode == 2, run.stderr.decode()
+    assert "t.yaml:1:1: error: cannot write the fix:" in out
+    assert out.splitlines()[-1].endswith(" 1 file could not be read or parsed; 1 file could not be written.")
+    (tmp_path / "broken.yaml").unlink()
+    out = cli(tmp_path, "fix", ".", preexec_fn=no_big_files).stdout.decode()
+    assert out.splitlines()[-1].endswith("remains (1 error). 1 file could not be written.")
+
+
+def _bad_name(tmp_path: Path) -> None:
+    try:
+        fd = os.open(os.path.join(os.fsencode(tmp_path), b"bad\xff.yaml"), os.O_WRONLY | os.O_CREAT)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 file names")
+    os.write(fd, TEMPLATE.encode())
+    os.close(fd)
+
+
+@posix_only
+def test_json_output_is_valid_utf8_whatever_the_file_names(tmp_path):
+    _bad_name(tmp_path)
+    for args in (("check", ".", "--format", "json"), ("fix", ".", "--diff", "--format", "json")):
+        run = cli(tmp_path, *args, env={"PYTHONIOENCODING": "utf-8:surrogateescape"})
+        doc = json.loads(run.stdout.decode("utf-8"))  # strict: no raw \xff byte
+        assert [os.fsencode(f["path"]) for f in doc["findings"] + doc.get("fixed", [])] == [b"bad\xff.yaml"]
+        assert b"bad\\udcff.yaml" in run.stdout
+
+
+@posix_only
+def test_text_output_shows_a_name_that_is_not_utf8_escaped(tmp_path):
+    _bad_name(tmp_path)
+    for fmt in ("text", "github"):
+        run = cli(tmp_path, "check", ".", "--format", fmt, env={"PYTHONIOENCODING": "utf-8"})  # strict
+        assert run.returncode == 1 and run.stderr == b"", run.stderr.decode()[-2000:]
+        assert b"bad\\xff.yaml" in run.stdout
+    run = cli(tmp_path, "fix", ".", "--diff", env={"PYTHONIOENCODING": "utf-8"})
+    assert run.stdout.startswith(b'--- "a/bad\\377.yaml"\n+++ "b/bad\\377.yaml"\n@@')
+
+
+def test_a_newline_in_a_file_name_is_escaped_in_text_output(iacfix, tmp_path):
+    try:
+        (tmp_path / "a\nb.yaml").write_text(TEMPLATE)
+        (tmp_path / "c\td.yaml").write_text(BROKEN)
+    except OSError:
+        pytest.skip("this file system takes no newline in a file name")
+    run = iacfix("check", ".")
+    lines = run.out.splitlines()
+    assert lines[0].startswith("a\\nb.yaml:6:16: RT003 [error] python3.9 is deprecated")
+    assert lines[1].startswith("c\\td.yaml:")
+    assert len(lines) == 3 and lines[2].startswith("Found 1 finding")
+    diff = iacfix("fix", "a\nb.yaml", "--diff").out
+    assert diff.startswith('--- "a/a\\nb.yaml"\n+++ "b/a\\nb.yaml"\n@@')
+    assert iacfix("check", ".", "--format", "json").json["findings"][0]["path"] == "a\nb.yaml"
