@@ -15,6 +15,7 @@ from .discovery import Discovery
 from .engine import FileResult, Options, display_path
 from .model import FileError
 from .pool import run
+from .reading import DEFAULT_MAX_FILE_SIZE, format_size, parse_size
 from .rules import RULES, SEVERITY_RANK, Context
 from .rules.lifecycle import status
 from .targets import default_target, refusal, suggestion, with_target
@@ -46,6 +47,23 @@ def _codes(values: tuple[str, ...]) -> set[str]:
     return out
 
 
+class Size(click.ParamType):
+    """A number of bytes: ``50MB``, ``200KB``, ``1GiB`` or ``1048576``."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            size = parse_size(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+        if size < 1:
+            self.fail(f"{value!r} is less than one byte", param, ctx)
+        return size
+
+
 def _common(f):
     """Options shared by check and fix."""
     options = [
@@ -70,7 +88,11 @@ def _common(f):
         click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
                      show_default=True, help="Output format; github prints workflow annotations."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-                     help="Worker processes for big trees. Default: all cores."),
+                     help="Worker processes for big trees: at most the cores this process may run on (more only "
+                          "slow the run down) and the number of files. Default: all those cores."),
+        click.option("--max-file-size", "max_file_size", type=Size(), default=DEFAULT_MAX_FILE_SIZE, metavar="SIZE",
+                     help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
+                          f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
     ]
     for opt in reversed(options):
         f = opt(f)
@@ -91,7 +113,7 @@ def _target_option():
 
 
 def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
-             fix, write, diff) -> Options:
+             fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE) -> Options:
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:
@@ -112,14 +134,14 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
         if why:
             ctx.fail(f"--target {target}: {why} (see `iacfix runtimes --as-of {context.as_of}`)")
         context = with_target(context, target_rt)
-    return Options(context=context, fix=fix, write=write, diff=diff)
+    return Options(context=context, fix=fix, write=write, diff=diff, max_file_size=max_file_size)
 
 
 def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
     discovery = Discovery(formats.claims, tuple(exclude))
-    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
+    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs, keep=discovery.keeps)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.context.target.id if opts.context.target else None
@@ -163,13 +185,15 @@ def main():
 @_common
 @_target_option()
 @click.pass_context
-def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, target):
+def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
+          target):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
     in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
     is read with the other files of its directory (variables, .tfvars, locals)."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
-                    target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False)
+                    target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False,
+                    max_file_size=max_file_size)
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 
@@ -179,8 +203,8 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.pass_context
-def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, target, diff,
-        dry_run):
+def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
+        target, diff, dry_run):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
@@ -195,7 +219,8 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     no flagged runtime.  Runtimes of other families are reported, not rewritten.
     """
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
-                    target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff)
+                    target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff,
+                    max_file_size=max_file_size)
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 

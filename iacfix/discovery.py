@@ -76,6 +76,16 @@ class Discovery:
                         continue
                     if e.is_dir(follow_symlinks=False):
                         stack.append(e.path)
-                    else:
-                        if claims(name) and e.is_file():
-                            yield e.path, e.is_symlink()
+                    elif claims(name) and listed(e):
+                        yield e.path, e.is_symlink()
+
+
+def listed(entry: os.DirEntry) -> bool:
+    """Whether a directory entry is a file to read: a regular file or a link to
+    one (never a FIFO, socket or device), or a link that cannot be followed
+    for another reason than a missing target (a loop): reading it reports why,
+    and the run goes on."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True

@@ -17,6 +17,7 @@ from functools import cached_property
 from . import formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
+from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from .rules import CHECKERS, Context
 
 
@@ -26,6 +27,7 @@ class Options:
     fix: bool = False
     write: bool = False
     diff: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger file is reported, not read
 
 
 @dataclass
@@ -125,12 +127,13 @@ def _decode(data: bytes, result: FileResult) -> str | None:
         return None
 
 
-def read(path: str, result: FileResult) -> bytes | None:
+def read(path: str, result: FileResult, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes | None:
+    """A regular file's bytes, or None with the reason on ``result`` (a FIFO,
+    a device, a link loop, a file over ``limit`` bytes)."""
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except OSError as e:
-        error(result, f"cannot read: {e.strerror or e}")
+        return read_bytes(path, limit)
+    except Unreadable as e:
+        error(result, e.message)
         return None
 
 
@@ -140,7 +143,7 @@ def process_file(path: str, opts: Options) -> FileResult:
     fmt = formats.for_path(path)
     if fmt is None:  # named on the command line, claimed by no name: sniff its content
         probe = FileResult(display_path(path))
-        data = read(path, probe)
+        data = read(path, probe, opts.max_file_size)
         if data is None:
             return probe
         fmt = formats.sniff(data)
@@ -176,7 +179,7 @@ class ParsedFile:
 
 def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], known: dict) -> list[FileResult]:
     results = {p: FileResult(display_path(p)) for p in paths}
-    data = {p: known[p] if p in known else read(p, results[p]) for p in paths}
+    data = {p: known[p] if p in known else read(p, results[p], opts.max_file_size) for p in paths}
     data = {p: d for p, d in data.items() if d is not None}
     # Most files end here: keep this path short.  A unit is looked at when any
     # of its files may hold a site; its other files may hold what reaches one.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import click
 
@@ -10,6 +11,71 @@ from .engine import FileResult
 from .pool import RunStats
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
+
+
+# What a terminal would act on (C0 and C1 controls, DEL) and what cannot be
+# printed as UTF-8 (a lone surrogate: a file-name byte that is not UTF-8).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+WRITE_FAILURE = "cannot write"  # how a FileError for a fix that could not be written begins
+
+
+def _escape(m: re.Match) -> str:
+    c = m.group()
+    o = ord(c)
+    if c in _NAMED:
+        return _NAMED[c]
+    if 0xDC80 <= o <= 0xDCFF:  # os.fsdecode's stand-in for an undecodable byte: show the byte
+        return f"\\x{o - 0xDC00:02x}"
+    return f"\\x{o:02x}" if o <= 0xFF else f"\\u{o:04x}"
+
+
+def printable(text: str) -> str:
+    """One line of valid text: control characters escaped (``a\\nb.yaml``), a
+    file-name byte that is not UTF-8 shown as ``\\xff``."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
+def _c_quote(name: str) -> str:
+    """A file name quoted as git quotes one in a diff header (``patch`` reads it)."""
+    try:
+        data = name.encode("utf-8", "surrogateescape")  # the file name's own bytes
+    except UnicodeEncodeError:
+        data = name.encode("utf-8", "surrogatepass")
+    out = []
+    for b in data:
+        c = chr(b)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c in _NAMED:
+            out.append(_NAMED[c])
+        elif b < 0x20 or b >= 0x7F:
+            out.append(f"\\{b:03o}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def _diff(result: FileResult) -> str:
+    """The result's diff, its file names quoted when they hold what a header cannot."""
+    path, diff = result.path, result.diff
+    head = f"--- a/{path}\n+++ b/{path}\n"
+    if _UNSAFE.search(path) and diff.startswith(head):
+        diff = f"--- {_c_quote('a/' + path)}\n+++ {_c_quote('b/' + path)}\n" + diff[len(head):]
+    return diff
+
+
+def _no_surrogates(text: str, escape) -> str:
+    """``text`` with each lone surrogate (which UTF-8 cannot encode) replaced by
+    ``escape(match)``; quick when there is none, as in nearly every run."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(escape, text)
+    return text
 
 
 def _plural(n: int, word: str) -> str:
@@ -27,16 +93,18 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
     style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
     for r in results:
         if r.diff:
-            lines.append(r.diff.rstrip("\n"))
-    for r in results:
+            lines.append(_diff(r).rstrip("\n"))
+    for r in results:  # one line each, whatever a file name holds
         for e in r.errors:
-            lines.append(f"{style(e.path, bold=True)}:{e.line}:{e.column}: {style('error', fg='red', bold=True)}: {e.message}")
+            lines.append(f"{style(printable(e.path), bold=True)}:{e.line}:{e.column}: "
+                         f"{style('error', fg='red', bold=True)}: {printable(e.message)}")
         for f in r.findings:
             code = style(f.rule, fg=COLOURS[f.severity], bold=True)
-            lines.append(f"{style(f.path, bold=True)}:{f.line}:{f.column}: {code} [{f.severity}] {f.message}")
+            lines.append(f"{style(printable(f.path), bold=True)}:{f.line}:{f.column}: {code} [{f.severity}] "
+                         f"{printable(f.message)}")
         if r.refused:
-            lines.append(f"{style(r.path, bold=True)}: {style('warning', fg='yellow')}: {r.refused}")
-        lines.extend(r.notes)
+            lines.append(f"{style(printable(r.path), bold=True)}: {style('warning', fg='yellow')}: {printable(r.refused)}")
+        lines.extend(printable(n) for n in r.notes)
     findings, errors = _counts(results)
     by = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     files = len({f.path for f in findings})
@@ -63,9 +131,13 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
     else:
         summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
     if errors:
-        summary += f" {_plural(len({e.path for e in errors}), 'file')} could not be read or parsed."
+        unwritten = {e.path for e in errors if e.message.startswith(WRITE_FAILURE)}
+        unread = {e.path for e in errors if not e.message.startswith(WRITE_FAILURE)}
+        failed = ([f"{_plural(len(unread), 'file')} could not be read or parsed"] if unread else []) + \
+                 ([f"{_plural(len(unwritten), 'file')} could not be written"] if unwritten else [])
+        summary += " " + "; ".join(failed) + "."
     lines.append(summary)
-    return "\n".join(lines)
+    return _no_surrogates("\n".join(lines), _escape)
 
 
 def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, target: str | None) -> str:
@@ -84,7 +156,7 @@ def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, ta
         doc["not_fixed"] = [{"path": r.path, "message": r.refused} for r in results if r.refused]
         doc["notes"] = [n for r in results for n in r.notes]
         if any(r.diff for r in results):
-            doc["diffs"] = [{"path": r.path, "diff": r.diff} for r in results if r.diff]
+            doc["diffs"] = [{"path": r.path, "diff": _diff(r)} for r in results if r.diff]
     # One list item per line, each encoded by json's C encoder (``indent``
     # would switch to the pure-Python one, which costs more than the check).
     parts = []
@@ -94,7 +166,10 @@ def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, ta
             parts.append(f'  "{key}": [\n    {items}\n  ]')
         else:
             parts.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
-    return "{\n" + ",\n".join(parts) + "\n}"
+    out = "{\n" + ",\n".join(parts) + "\n}"
+    # A lone surrogate (a file-name byte that is not UTF-8) cannot be written as
+    # UTF-8: give it as a JSON escape, which reads back as the same string.
+    return _no_surrogates(out, lambda m: f"\\u{ord(m.group()):04x}")
 
 
 def _gh_data(text: str) -> str:
@@ -118,4 +193,4 @@ def github(results: list[FileResult], **_) -> str:
                 f"::{level[f.severity]} file={_gh_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
                 f"endColumn={f.end_column},title={_gh_property('iacfix ' + f.rule)}::{_gh_data(f.message)}"
             )
-    return "\n".join(out)
+    return _no_surrogates("\n".join(out), _escape)

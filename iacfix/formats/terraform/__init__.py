@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import os
 
+from ...discovery import listed
 from ...model import Located
 from .. import Format, register
 from .collect import _Collector
@@ -72,7 +73,7 @@ class Terraform(Format):
     def unit_files(self, directory: str) -> list[str]:
         try:
             with os.scandir(directory or ".") as entries:
-                return sorted(os.path.join(directory, e.name) for e in entries if _is_tf(e.name) and e.is_file())
+                return sorted(os.path.join(directory, e.name) for e in entries if _is_tf(e.name) and listed(e))
         except OSError:
             return []
 

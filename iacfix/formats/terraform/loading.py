@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import ParseError
+from ...reading import Unreadable, read_bytes
 from .hcl import _first_error, _Hcl
 from .json_syntax import _Json, _json_top
 from .modules import _Module
@@ -96,10 +97,10 @@ def _module_files(directory: str, paths: tuple) -> list[_File]:
     files = []
     for path in paths:
         try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
+            # as text mode read it: universal newlines
+            text = read_bytes(path).decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
             files.append(_load(path, _parse(text), text))
-        except (OSError, UnicodeDecodeError, ParseError):
+        except (Unreadable, UnicodeDecodeError, ParseError):
             continue  # context only: the module's own unit reports it
     if stamp is not None:
         if len(_MODULE_CACHE) >= 128:
