@@ -147,7 +147,10 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     target = opts.context.target.id if opts.context.target else None
     common = dict(fix=opts.fix, write=opts.write, target=target)
     if fmt == "json":
-        click.echo(reporters.as_json(results, as_of=opts.context.as_of.isoformat(), **common))
+        out = sys.stdout
+        for chunk in reporters.json_chunks(results, as_of=opts.context.as_of.isoformat(), **common):
+            out.write(chunk)
+        out.flush()
     elif fmt == "github":
         out = reporters.github(results)
         if out:

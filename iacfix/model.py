@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class ParseError(Exception):
@@ -119,8 +120,7 @@ class Located:
     more: list = field(default_factory=list)  # anything else a format locates, for the checkers that consume it
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):  # a tuple: cheap to make, hash and send between processes
     """Replace ``text[start:end]`` (character offsets) with ``text``."""
 
     start: int
@@ -128,8 +128,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True)
-class Expectation:
+class Expectation(NamedTuple):
     """What the re-parsed document must show at ``path`` after a fix."""
 
     path: tuple
@@ -142,7 +141,7 @@ class Expectation:
 SAFE, UNSAFE = "safe", "unsafe"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Fix:
     """Span edits on one file, with a title and an applicability.
 
@@ -165,7 +164,7 @@ class Fix:
             for e, (a, b, c, d) in zip(self.edits, self.lines)]}
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     rule: str
     severity: str

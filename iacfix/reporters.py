@@ -140,36 +140,46 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
     return _no_surrogates("\n".join(lines), _escape)
 
 
-def as_json(results: list[FileResult], *, as_of: str, fix: bool, write: bool, target: str | None) -> str:
-    findings, errors = _counts(results)
-    doc = {
-        "version": 1,
-        "as_of": as_of,
-        "findings": [f.to_json() for f in findings],
-        "errors": [e.to_json() for e in errors],
-    }
-    if fix:
-        doc["target"] = target
-        doc["written"] = write  # v1: whether this run writes files at all
-        doc["files_written"] = sum(1 for r in results if r.written)
-        doc["fixed"] = [dict(f.to_json(), fixed=True) for r in results for f in r.fixed]
-        doc["not_fixed"] = [{"path": r.path, "message": r.refused} for r in results if r.refused]
-        doc["notes"] = [n for r in results for n in r.notes]
-        if any(r.diff for r in results):
-            doc["diffs"] = [{"path": r.path, "diff": _diff(r)} for r in results if r.diff]
-    # One list item per line, each encoded by json's C encoder (``indent``
-    # would switch to the pure-Python one, which costs more than the check).
-    parts = []
-    for key, value in doc.items():
-        if isinstance(value, list) and value:
-            items = ",\n    ".join(json.dumps(v, ensure_ascii=False) for v in value)
-            parts.append(f'  "{key}": [\n    {items}\n  ]')
-        else:
-            parts.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
-    out = "{\n" + ",\n".join(parts) + "\n}"
+def as_json(results: list[FileResult], **kw) -> str:
+    return "".join(json_chunks(results, **kw))
+
+
+def json_chunks(results: list[FileResult], *, as_of: str, fix: bool, write: bool, target: str | None):
+    """The JSON document in pieces, one list item per line, each encoded by
+    json's C encoder as it is written (``indent`` would switch to the
+    pure-Python one; a whole document held at once costs memory)."""
+    def items():
+        yield "version", 1
+        yield "as_of", as_of
+        yield "findings", (f.to_json() for r in results for f in r.findings)
+        yield "errors", (e.to_json() for r in results for e in r.errors)
+        if fix:
+            yield "target", target
+            yield "written", write  # v1: whether this run writes files at all
+            yield "files_written", sum(1 for r in results if r.written)
+            yield "fixed", (dict(f.to_json(), fixed=True) for r in results for f in r.fixed)
+            yield "not_fixed", ({"path": r.path, "message": r.refused} for r in results if r.refused)
+            yield "notes", (n for r in results for n in r.notes)
+            if any(r.diff for r in results):
+                yield "diffs", ({"path": r.path, "diff": _diff(r)} for r in results if r.diff)
+
     # A lone surrogate (a file-name byte that is not UTF-8) cannot be written as
     # UTF-8: give it as a JSON escape, which reads back as the same string.
-    return _no_surrogates(out, lambda m: f"\\u{ord(m.group()):04x}")
+    def dumps(value) -> str:
+        return _no_surrogates(json.dumps(value, ensure_ascii=False), lambda m: f"\\u{ord(m.group()):04x}")
+
+    yield "{"
+    for n, (key, value) in enumerate(items()):
+        head = f'{"," if n else ""}\n  "{key}": '
+        if not isinstance(value, (str, int, bool, type(None))):
+            first = True
+            for item in value:
+                yield (head + "[\n    " if first else ",\n    ") + dumps(item)
+                first = False
+            yield head + "[]" if first else "\n  ]"
+        else:
+            yield head + dumps(value)
+    yield "\n}\n"
 
 
 def _gh_data(text: str) -> str:

@@ -9,8 +9,17 @@ def judge(value, provider, as_of=conftest.AS_OF, target="python3.13", quote='"',
                 quote=quote)
     [finding] = conftest.judge(site, text=" " * 40, path="main.tf", as_of=as_of, target=target,
                                  horizon=horizon)
-    finding.fix_to = finding.fix.edits[0].text.strip(quote) if finding.fix else None
-    return finding
+    return Judged(finding, finding.fix.edits[0].text.strip(quote) if finding.fix else None)
+
+
+class Judged:
+    """A finding, and the text its fix writes (the target as the provider spells it)."""
+
+    def __init__(self, finding, fix_to):
+        self.finding, self.fix_to = finding, fix_to
+
+    def __getattr__(self, name):
+        return getattr(self.finding, name)
 
 
 def test_google_decommission_blocks_updates_and_the_fix_is_python313():
