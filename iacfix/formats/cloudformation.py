@@ -42,6 +42,10 @@ _TEMPLATE_MARKERS = re.compile(
 )
 
 
+# What a document's aliases may expand to, in nodes: past this the file is an
+# error (YAML's "billion laughs": 10 lines of anchors make 10^10 nodes).
+MAX_EXPANDED_NODES = 1_000_000
+
 _DEFAULT_TAGS = {
     ScalarNode: "tag:yaml.org,2002:str",
     SequenceNode: "tag:yaml.org,2002:seq",
@@ -76,7 +80,7 @@ def _compose(text: str):
     try:
         composer = _Composer(body)
         try:
-            return composer.get_single_node()
+            root = composer.get_single_node()
         finally:
             composer.dispose()
     except yaml.MarkedYAMLError as e:
@@ -97,6 +101,46 @@ def _compose(text: str):
         raise ParseError(f"unacceptable character #x{e.character:04x}", offset=chars + (text != body)) from None
     except yaml.YAMLError as e:  # pragma: no cover - libyaml reports marks for all syntax errors
         raise ParseError(f"YAML/JSON error: {e}") from None
+    if "&" in body:  # an anchor, so maybe aliases: bound what they expand to
+        _check_aliases(root, text != body)
+    return root
+
+
+def _children(node):
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return ()
+
+
+def _check_aliases(root, shift: int, budget: int | None = None) -> None:
+    """Refuse a document whose aliases expand past ``budget`` nodes (a "billion
+    laughs"), or that holds itself through an alias.  The composer shares an
+    aliased node instead of copying it: each node is visited once here, and
+    everything else works on the shared nodes too."""
+    budget = MAX_EXPANDED_NODES if budget is None else budget
+    size: dict[int, int] = {}  # id -> expanded size; -1 while its children are being sized
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack[-1]
+        known = size.get(id(node))
+        if known is None:
+            size[id(node)] = -1
+            for child in _children(node):
+                state = size.get(id(child))
+                if state == -1:
+                    raise ParseError("a YAML alias refers to a node that contains it (a recursive structure); "
+                                     "not analysed", offset=node.start_mark.index + shift)
+                if state is None:
+                    stack.append(child)
+            continue
+        stack.pop()
+        if known == -1:
+            total = size[id(node)] = 1 + sum(size[id(c)] for c in _children(node))
+            if total > budget:
+                raise ParseError(f"YAML aliases expand this node to more than {budget:,} nodes (a \"billion "
+                                 "laughs\" document); not analysed", offset=node.start_mark.index + shift)
 
 
 def _get(node, key: str):
@@ -123,17 +167,37 @@ def _intrinsic(node):
     return None
 
 
-def plain(node):
-    """Plain Python data for a node; a tagged node becomes {tag: value}."""
+def plain(node, _memo=None):
+    """Plain Python data for a node; a tagged node becomes {tag: value}.  An
+    aliased node becomes one shared object, built once."""
+    memo = {} if _memo is None else _memo
+    done = memo.get(id(node))
+    if done is not None:
+        return done
     if isinstance(node, ScalarNode):
         value = node.value
     elif isinstance(node, SequenceNode):
-        value = [plain(c) for c in node.value]
+        value = [plain(c, memo) for c in node.value]
     elif isinstance(node, MappingNode):
-        value = {(k.value if isinstance(k, ScalarNode) else repr(plain(k))): plain(v) for k, v in node.value}
+        value = {(k.value if isinstance(k, ScalarNode) else repr(plain(k, memo))): plain(v, memo) for k, v in node.value}
     else:  # pragma: no cover
         value = None
-    return {node.tag: value} if node.tag.startswith("!") else value
+    out = memo[id(node)] = {node.tag: value} if node.tag.startswith("!") else value
+    return out
+
+
+def _mentions(node, needle: str) -> bool:
+    """Whether a scalar (or tag) under ``node`` contains ``needle``; each node once."""
+    seen, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if needle in n.tag or (isinstance(n, ScalarNode) and needle in n.value):
+            return True
+        stack.extend(_children(n))
+    return False
 
 
 def is_template(root) -> bool:
@@ -142,7 +206,7 @@ def is_template(root) -> bool:
     if _get(root, "AWSTemplateFormatVersion") is not None:
         return True
     transform = _get(root, "Transform")
-    if transform is not None and "AWS::Serverless" in repr(plain(transform)):
+    if transform is not None and _mentions(transform, "AWS::Serverless"):
         return True
     resources = _get(root, "Resources")
     if isinstance(resources, MappingNode):
@@ -204,6 +268,12 @@ class _Walker:
         self.sites: dict[int, Site] = {}
         self.unresolved: dict[int, Unresolved] = {}
         self._reached: list[Site] | None = None  # collects the sites a list entry reaches
+        # A node reached again (a YAML alias, or one parameter behind many Refs)
+        # is not followed again: what it led to the first time gains the new
+        # users.  Without this, !If [C, *a, *a] twenty levels deep is followed
+        # 2^20 times.  _log holds every site and note recorded or replayed, in order.
+        self._done: dict[tuple, list | None] = {}
+        self._log: list = []
 
     # -- spans ------------------------------------------------------------
     def span(self, node) -> tuple[int, int]:
@@ -242,25 +312,46 @@ class _Walker:
             )
         elif path != site.path and path not in site.also:
             site.also.append(path)  # the same node again: a YAML alias
-        site.users.extend(u for u in users if u not in site.users)
-        if layer and layer not in site.layers:
-            site.layers.append(layer)
-        if self._reached is not None:
-            self._reached.append(site)
+        self._touch(site, users, layer)
         return site
+
+    def _touch(self, item, users, layer=None):
+        """``item`` (a Site or an Unresolved) is reached for ``users``."""
+        item.users.extend(u for u in users if u not in item.users)
+        self._log.append(item)
+        if isinstance(item, Site):
+            if layer and layer not in item.layers:
+                item.layers.append(layer)
+            if self._reached is not None:
+                self._reached.append(item)
 
     def add_unresolved(self, node, reason, users, sub=_NO_SUB):
         start, end = self.span(node)
         u = self.unresolved.get(start)
         if u is None:
-            self.unresolved[start] = Unresolved(start, end, sub.why + reason, list(users))
-        else:
-            u.users.extend(x for x in users if x not in u.users)
+            u = self.unresolved[start] = Unresolved(start, end, sub.why + reason, [])
+        self._touch(u, users)
 
     # -- resolution -----------------------------------------------------------
     def resolve(self, node, path, want, users, kind, where, layer=None, sub=_NO_SUB):
         """Follow ``node`` to the literal(s) it stands for and record them;
-        ``sub``: the Fn::Sub text the value is written into."""
+        ``sub``: the Fn::Sub text the value is written into.  A node other
+        than a plain scalar is followed once for each (want, sub)."""
+        if isinstance(node, ScalarNode) and not node.tag.startswith("!"):
+            return self._resolve(node, path, want, users, kind, where, layer, sub)
+        key = (id(node), want, sub)
+        if key in self._done:
+            if self._done[key] is None:  # being followed: a parameter whose Default refers to itself
+                return self.add_unresolved(node, "the value refers to itself", users, sub)
+            for item in self._done[key]:
+                self._touch(item, users, layer)
+            return
+        self._done[key] = None
+        mark = len(self._log)
+        self._resolve(node, path, want, users, kind, where, layer, sub)
+        self._done[key] = list({id(x): x for x in self._log[mark:]}.values())
+
+    def _resolve(self, node, path, want, users, kind, where, layer=None, sub=_NO_SUB):
         intrinsic = _intrinsic(node)
         if intrinsic is not None:
             step, name, args = intrinsic
@@ -444,6 +535,120 @@ class _Walker:
                 site.blocked = f"{owner} is read as different runtimes ({', '.join(values)}); no rewrite fits all"
 
 
+class _Meaning:
+    """What a document means, to verify a fix: its node tree, and the changes
+    a fix expects in it (``expect``), keyed by node.  Two meanings are equal
+    when their trees are, key by key, entry by entry, tag by tag and scalar
+    by scalar, the changes applied.  An aliased node is one node here as in
+    the file: it is compared once per pair of nodes, never expanded."""
+
+    def __init__(self, root, changes: dict | None = None, broken: bool = False):
+        self.root = root
+        self.changes = changes or {}  # id(node) -> ("value", v) | ("list", {i: v}, {i deleted}, (appended,))
+        self.broken = broken  # an expectation names no node of the document
+
+    def expect(self, expectations) -> _Meaning:
+        changes = dict(self.changes)
+        # Scalars first: a list's own entries are addressed by their old indexes.
+        for x in sorted(expectations, key=lambda x: x.value is None):
+            node = _at(self.root, x.path)
+            if node is None:
+                return _Meaning(self.root, changes, broken=True)
+            if x.value is not None:
+                changes[id(node)] = ("value", x.value, node)
+            else:
+                if not isinstance(node, SequenceNode):
+                    return _Meaning(self.root, changes, broken=True)
+                _, replace, delete, append, _ = changes.get(id(node), ("list", {}, set(), (), node))
+                changes[id(node)] = ("list", {**replace, **dict(x.replace)}, delete | set(x.delete),
+                                     append + tuple(x.append), node)
+        return _Meaning(self.root, changes)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, _Meaning):
+            return NotImplemented
+        if self.broken or other.broken or (self.changes and other.changes):
+            return False
+        expected, got = (other, self) if other.changes else (self, other)
+        return _same(expected.root, expected.changes, got.root)
+
+    __hash__ = None
+
+
+def _at(node, path: tuple):
+    """The node at ``path`` (steps as in ``plain``: a key, an index, the tag of
+    a tagged node); None when there is none, or when a key on the way is
+    written twice (the locator reads the first, other parsers the last)."""
+    inside = False  # past the tag step of a tagged node
+    for step in path:
+        if node is None:
+            return None
+        if node.tag.startswith("!") and not inside:
+            if step != node.tag:
+                return None
+            inside = True
+            continue
+        if isinstance(node, MappingNode):
+            found = [v for k, v in node.value if isinstance(k, ScalarNode) and k.value == step]
+            node = found[0] if len(found) == 1 else None
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+        else:
+            return None
+        inside = False
+    return node
+
+
+def _same(old, changes: dict, new, budget: int | None = None) -> bool:
+    """``old`` with ``changes`` applied equals ``new``; each pair of nodes is
+    compared once, and at most ``budget`` pairs (else: not equal)."""
+    budget = MAX_EXPANDED_NODES if budget is None else budget
+    seen: set[tuple[int, int]] = set()
+    stack = [(old, new)]
+    while stack:
+        a, b = stack.pop()
+        if a is None or b is None:
+            if a is not b:
+                return False
+            continue
+        pair = (id(a), id(b))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        if len(seen) > budget:
+            return False
+        change = changes.get(id(a))
+        if change is not None and change[0] == "value":
+            if not (isinstance(b, ScalarNode) and b.value == change[1] and b.tag == a.tag):
+                return False
+            continue
+        if type(a) is not type(b) or a.tag != b.tag:
+            return False
+        if isinstance(a, ScalarNode):
+            if a.value != b.value:
+                return False
+        elif isinstance(a, SequenceNode):
+            expected = a.value
+            if change is not None:  # a list the fix rewrites: its entries as they must end up
+                _, replace, delete, append, _ = change
+                expected = [replace.get(i, c) for i, c in enumerate(a.value) if i not in delete] + list(append)
+            if len(expected) != len(b.value):
+                return False
+            for x, y in zip(expected, b.value):
+                if isinstance(x, str):
+                    if not (isinstance(y, ScalarNode) and y.value == x and y.tag == _DEFAULT_TAGS[ScalarNode]):
+                        return False
+                else:
+                    stack.append((x, y))
+        else:
+            if len(a.value) != len(b.value):
+                return False
+            for (ka, va), (kb, vb) in zip(a.value, b.value):
+                stack.append((ka, kb))
+                stack.append((va, vb))
+    return True
+
+
 @register
 class CloudFormation(Format):
     name = "cloudformation"
@@ -457,11 +662,12 @@ class CloudFormation(Format):
 
     def parse(self, text: str):
         try:
-            return _compose(text)
+            root = _compose(text)
         except ParseError:
             if not _TEMPLATE_MARKERS.search(text):
                 return None  # broken or multi-document YAML that is no template: not ours
             raise
+        return root
 
     def check_edit(self, old: str, new: str) -> str | None:
         """A stricter check than libyaml's for JSON files: still valid JSON."""
@@ -482,4 +688,4 @@ class CloudFormation(Format):
         return _Walker(doc, text).walk()
 
     def semantic(self, doc):
-        return plain(doc)
+        return _Meaning(doc)

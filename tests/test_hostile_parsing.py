@@ -1,0 +1,108 @@
+"""Hostile inputs, generated here: each must end in well under a second with a
+finding or an error at a location, never in minutes, gigabytes or a crash.
+Time bounds are generous (the point is minutes against a fraction of a
+second), so that a loaded machine never makes them flake."""
+
+import time
+
+import pytest
+
+from test_cli import FN
+
+SLOW = 10  # seconds: far above what each case takes, far below what it took before
+
+def timed(iacfix, *args):
+    start = time.monotonic()
+    run = iacfix(*args)
+    elapsed = time.monotonic() - start
+    assert elapsed < SLOW, f"iacfix {' '.join(args)} took {elapsed:.1f} s"
+    return run
+
+
+# -- YAML aliases --------------------------------------------------------------
+
+def if_chain(levels: int) -> str:
+    """Each level an !If whose two branches alias the level below: 2^levels paths to one scalar."""
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", "Conditions:", "  C: !Equals [a, b]", "Metadata:",
+             "  i0: &i0 python3.9"]
+    lines += [f"  i{k}: &i{k} !If [C, *i{k - 1}, *i{k - 1}]" for k in range(1, levels + 1)]
+    lines += ["Resources:", "  F:", "    Type: AWS::Lambda::Function", "    Properties:", f"      Runtime: *i{levels}"]
+    return "\n".join(lines) + "\n"
+
+
+def laughs(levels: int, section: str = "Metadata") -> str:
+    """A "billion laughs": each level a list of ten aliases of the level below."""
+    names = "abcdefghijklmnop"
+    lines = [] if section == "Transform" else ["AWSTemplateFormatVersion: '2010-09-09'"]
+    lines += [f"{section}:", "  a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"  {names[k]}: &{names[k]} [{', '.join(['*' + names[k - 1]] * 10)}]" for k in range(1, levels)]
+    lines += ["Resources:", "  F:", "    Type: AWS::Lambda::Function", "    Properties:", "      Runtime: python3.9"]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_if_chain_of_aliases_is_followed_once_per_node(iacfix, tmp_path):
+    text = if_chain(16)  # 65,536 paths to one scalar: 30 s and more before
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    run = timed(iacfix, "check", "t.yaml", "--format", "json")
+    [finding] = run.json["findings"]
+    assert (finding["line"], finding["column"], finding["used_by"]) == (5, 11, ["F"])
+    diff = timed(iacfix, "fix", "t.yaml", "--diff")
+    assert "-  i0: &i0 python3.9\n+  i0: &i0 python3.13\n" in diff.out
+    timed(iacfix, "fix", "t.yaml")
+    assert p.read_text() == text.replace("&i0 python3.9", "&i0 python3.13")
+
+
+@pytest.mark.parametrize("command", [("check",), ("fix",), ("fix", "--diff")])
+def test_aliases_expanding_past_the_budget_are_an_error_at_a_location(iacfix, tmp_path, command):
+    text = if_chain(20)  # minutes before
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    (tmp_path / "good.yaml").write_text(FN.format(runtime="python3.9"))
+    run = timed(iacfix, *command, ".", "--format", "json")
+    assert run.code == 2 and p.read_text() == text
+    [error] = run.json["errors"]
+    assert (error["path"], error["line"]) == ("t.yaml", 24) and "more than 1,000,000 nodes" in error["message"]
+    assert any(f["path"] == "good.yaml" for f in run.json["findings"] + run.json.get("fixed", []))
+
+
+@pytest.mark.parametrize("command", [("check",), ("fix",), ("fix", "--diff")])
+@pytest.mark.parametrize("section", ["Metadata", "Transform"])
+def test_a_billion_laughs_is_an_error_not_gigabytes(iacfix, tmp_path, command, section):
+    text = laughs(10, section)  # 10^10 nodes: past 2 GB and a MemoryError before
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    run = timed(iacfix, *command, "t.yaml")
+    assert run.code == 2 and p.read_text() == text
+    assert f"t.yaml:{8 if section == 'Metadata' else 7}:6: error: YAML aliases expand this node to more than" in run.out
+
+
+def test_aliases_within_the_budget_are_fixed_without_expanding_them(iacfix, tmp_path):
+    text = laughs(5).replace("Runtime: python3.9", "Runtime: &rt python3.9\n      Description: *e")
+    text += "  G:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: *rt\n"
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    timed(iacfix, "fix", "t.yaml")
+    assert p.read_text() == text.replace("&rt python3.9", "&rt python3.13")
+
+
+def test_a_recursive_alias_is_an_error(iacfix, tmp_path):
+    (tmp_path / "t.yaml").write_text(FN.format(runtime="python3.9") + "Metadata:\n  X: &x [a, *x]\n")
+    run = timed(iacfix, "fix", "t.yaml")
+    assert run.code == 2 and "t.yaml:8:6: error: a YAML alias refers to a node that contains it" in run.out
+
+
+def test_a_parameter_whose_default_refers_to_itself_ends(iacfix, tmp_path):
+    text = FN.format(runtime="!Ref P") + "Parameters:\n  P:\n    Type: String\n    Default: !Ref P\n"
+    (tmp_path / "t.yaml").write_text(text)
+    run = timed(iacfix, "check", "t.yaml", "--format", "json")
+    assert run.json["errors"] == [] and [f["rule"] for f in run.json["findings"]] == ["RT102"]
+
+
+def test_no_yaml_tag_is_ever_constructed(iacfix, tmp_path):
+    pwned = tmp_path / "pwned"
+    text = FN.format(runtime="python3.9") + f"Metadata:\n  X: !!python/object/apply:os.system ['touch {pwned}']\n"
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    timed(iacfix, "fix", "t.yaml")
+    assert not pwned.exists() and p.read_text() == text.replace("python3.9", "python3.13")
