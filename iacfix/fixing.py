@@ -73,7 +73,7 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
             result.diff = unified_diff(f.text, f.new_text, result.path)
         if opts.write:
             try:
-                atomic_write(f.path, f.new_text.encode("utf-8"))
+                atomic_write(f.path, f.new_text.encode(f.encoding))
             except OSError as e:
                 error(result, f"cannot write the fix: {e.strerror}; file left unchanged")
                 continue

@@ -106,3 +106,55 @@ def test_no_yaml_tag_is_ever_constructed(iacfix, tmp_path):
     p.write_text(text)
     timed(iacfix, "fix", "t.yaml")
     assert not pwned.exists() and p.read_text() == text.replace("python3.9", "python3.13")
+
+
+# -- encodings and duplicate keys ----------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_with_a_bom_are_read_and_written_back_in_their_encoding(iacfix, tmp_path, encoding):
+    text = "\ufeff" + FN.format(runtime="python3.9  # é ☃ 😀").replace("\n", "\r\n")
+    p = tmp_path / "t.yaml"
+    p.write_bytes(text.encode(encoding))
+    run = iacfix("check", "t.yaml", "--format", "json")
+    [finding] = run.json["findings"]
+    assert (run.code, finding["line"], finding["column"], finding["runtime"]) == (1, 6, 16, "python3.9")
+    assert iacfix("fix", "t.yaml").code == 0
+    assert p.read_bytes() == text.replace("python3.9", "python3.13").encode(encoding)
+
+
+def test_a_utf16_file_that_does_not_decode_is_an_error_at_its_position(iacfix, tmp_path):
+    data = ("\ufeff" + FN.format(runtime="python3.9")).encode("utf-16-le")
+    at = data.index("Runtime".encode("utf-16-le"))
+    (tmp_path / "t.yaml").write_bytes(data[:at] + b"\x00\xdc" + data[at:])  # a lone low surrogate
+    run = iacfix("check", "t.yaml")
+    assert run.code == 2 and "t.yaml:6:7: error: not valid UTF-16 (bytes 00 dc at byte" in run.out
+
+
+@pytest.mark.parametrize("text, line, column", [
+    (FN.format(runtime="python3.12") + "      Runtime: python3.8\n", 7, 7),
+    (FN.format(runtime="!Ref P") + "Parameters:\n  P:\n    Type: String\n    Default: python3.12\n"
+     "    Default: python3.8\n", 11, 5),
+    ("Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\n    Runtime: python3.8\n"
+     "Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {Handler: a.b}\n", 5, 5),
+    (FN.format(runtime="!FindInMap [M, a, rt]") + "Mappings:\n  M:\n    a: {rt: python3.12, rt: python3.8}\n", 9, 25),
+    (FN.format(runtime="python3.12") + "  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+     "      Runtime: python3.8\n", 7, 3),
+])
+def test_a_key_written_twice_where_a_runtime_is_read_is_an_error(iacfix, tmp_path, text, line, column):
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    for command in ("check", "fix"):
+        run = iacfix(command, "t.yaml", "--format", "json")
+        [error] = run.json["errors"]
+        assert run.code == 2 and (error["line"], error["column"]) == (line, column) and p.read_text() == text
+        assert error["message"].startswith("duplicate key")
+
+
+def test_a_key_written_twice_elsewhere_is_no_error_and_never_rewritten_through(iacfix, tmp_path):
+    text = (FN.format(runtime="!Sub ['python${V}', {V: '3.9', V: '3.12'}]") +
+            "Metadata:\n  Notes: {a: 1, a: 2}\n")
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    run = iacfix("fix", "t.yaml", "--format", "json")
+    assert run.json["errors"] == [] and p.read_text() == text
+    assert "not fixed, file left unchanged" in run.out

@@ -10,7 +10,8 @@ A format module defines a ``Format`` subclass, registers it with
 - ``sniff(data: bytes) -> bool``: a cheap content test for a file named on
   the command line that no name claims (default: not ours);
 - ``prefilter(data: bytes) -> bool``: a cheap byte test run before any parse;
-  False means the file cannot hold a site;
+  False means the file cannot hold a site (``sniff``, ``prefilter`` and
+  ``context`` see a UTF-16 or UTF-32 file as UTF-8: ``register`` sees to it);
 - ``parse(text: str)``: the parsed document, or None when the file is not of
   this format after all; raise ``ParseError`` on bad syntax;
 - ``locate(doc, text) -> Located | None``: every site with its exact span in
@@ -36,7 +37,10 @@ that passes it or ``context`` is parsed.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
+
+from ..unicode import as_utf8
 
 
 class Format:
@@ -73,8 +77,21 @@ _GLOBS: list[tuple[str, Format]] = []
 _BY_NAME: dict[str, Format] = {}
 
 
+def _on_utf8(test):
+    """A byte test (``sniff``, ``prefilter``, ``context``) that sees a UTF-16
+    or UTF-32 file as UTF-8, as every format's parser then does."""
+
+    @functools.wraps(test)
+    def wrapped(*args):
+        return test(*args[:-1], as_utf8(args[-1]))
+
+    return wrapped
+
+
 def register(cls):
     fmt = cls()
+    for name in ("sniff", "prefilter", "context"):  # wherever they are called from
+        setattr(fmt, name, _on_utf8(getattr(fmt, name)))
     FORMATS.append(fmt)
     _BY_NAME[fmt.name] = fmt
     for ext in fmt.extensions:

@@ -535,6 +535,43 @@ class _Walker:
                 site.blocked = f"{owner} is read as different runtimes ({', '.join(values)}); no rewrite fits all"
 
 
+def _duplicate_key(root):
+    """(second key, first key) of the first key written twice in a mapping a
+    runtime can be read from: the template's top level, Resources, a
+    resource, a function's or layer's Properties and Metadata, Parameters and
+    each parameter, every level of Mappings, Globals and Globals.Function,
+    Transform; else None.  The locator reads the first of two keys, other
+    tools the last (cfn-lint reports E0000)."""
+    mappings = [root]
+    resources = _get(root, "Resources")
+    mappings.append(resources)
+    for _, res in resources.value if isinstance(resources, MappingNode) else ():
+        mappings.append(res)
+        if _str(_get(res, "Type")) in FUNCTION_TYPES | LAYER_TYPES:
+            mappings += [_get(res, "Properties"), _get(res, "Metadata")]
+    params = _get(root, "Parameters")
+    mappings.append(params)
+    mappings += [p for _, p in params.value] if isinstance(params, MappingNode) else []
+    level = [_get(root, "Mappings")]
+    for _ in range(3):  # Mappings: name -> key -> key -> value
+        mappings += level
+        level = [v for m in level if isinstance(m, MappingNode) for _, v in m.value]
+    globals_ = _get(root, "Globals")
+    mappings += [globals_, _get(globals_, "Function"), _get(root, "Transform")]
+    seen = set()
+    for mapping in mappings:
+        if not isinstance(mapping, MappingNode) or id(mapping) in seen:
+            continue
+        seen.add(id(mapping))
+        first = {}
+        for key, _ in mapping.value:
+            if isinstance(key, ScalarNode):
+                if key.value in first:
+                    return key, first[key.value]
+                first[key.value] = key
+    return None
+
+
 class _Meaning:
     """What a document means, to verify a fix: its node tree, and the changes
     a fix expects in it (``expect``), keyed by node.  Two meanings are equal
@@ -667,6 +704,13 @@ class CloudFormation(Format):
             if not _TEMPLATE_MARKERS.search(text):
                 return None  # broken or multi-document YAML that is no template: not ours
             raise
+        if is_template(root):
+            twice = _duplicate_key(root)
+            if twice is not None:
+                key, first = twice
+                raise ParseError(f'duplicate key "{key.value}" (first at line {first.start_mark.line + 1}): '
+                                 "YAML parsers disagree on which one counts (cfn-lint E0000)",
+                                 offset=key.start_mark.index + text.startswith("\ufeff"))
         return root
 
     def check_edit(self, old: str, new: str) -> str | None:
