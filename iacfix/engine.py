@@ -187,6 +187,7 @@ class ParsedFile:
     new_text: str | None = None
     new_doc: object = None
     encoding: str = "utf-8"  # what the file is written back in (``unicode.encoding_of``)
+    edits: list | None = None  # the edits that made new_text (a diff is built from them)
 
 
 def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], known: dict) -> list[FileResult]:

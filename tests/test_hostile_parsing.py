@@ -3,6 +3,7 @@ finding or an error at a location, never in minutes, gigabytes or a crash.
 Time bounds are generous (the point is minutes against a fraction of a
 second), so that a loaded machine never makes them flake."""
 
+import subprocess
 import time
 
 import pytest
@@ -158,3 +159,70 @@ def test_a_key_written_twice_elsewhere_is_no_error_and_never_rewritten_through(i
     run = iacfix("fix", "t.yaml", "--format", "json")
     assert run.json["errors"] == [] and p.read_text() == text
     assert "not fixed, file left unchanged" in run.out
+
+
+# -- diffs -----------------------------------------------------------------------
+
+def functions(n: int, newline: str = "\n") -> str:
+    lines = ["AWSTemplateFormatVersion: '2010-09-09'", "Resources:"]
+    for i in range(n):
+        lines += [f"  Fn{i}:", "    Type: AWS::Lambda::Function", "    Properties:", "      Handler: index.handler",
+                  "      Runtime: python3.9", f"      Description: function {i}"]
+    return newline.join(lines) + newline
+
+
+def patched(tmp_path, name: str, original: bytes, diff: str) -> bytes:
+    """``original`` with ``diff`` applied by ``patch -p1``."""
+    (tmp_path / name).write_bytes(original)
+    subprocess.run(["patch", "-p1", "-s", "--no-backup-if-mismatch"], input=diff.encode(), cwd=tmp_path, check=True)
+    return (tmp_path / name).read_bytes()
+
+
+def test_a_diff_of_thousands_of_changes_is_built_from_the_edits(iacfix, tmp_path):
+    text = functions(3000)  # 16 s in difflib before
+    p = tmp_path / "t.yaml"
+    p.write_text(text)
+    run = timed(iacfix, "fix", "t.yaml", "--diff", "-j", "1")
+    assert run.out.count("\n-      Runtime: python3.9\n+      Runtime: python3.13\n") == 3000
+    assert run.out.count("\n@@ ") == 1  # every change within 6 lines of the next: one hunk
+    assert patched(tmp_path, "t.yaml", text.encode(), run.out) == text.replace("python3.9", "python3.13").encode()
+
+
+@pytest.mark.parametrize("newline, final", [("\n", True), ("\n", False), ("\r\n", True), ("\r\n", False),
+                                            ("\r", True), ("\r", False)])
+def test_diffs_apply_with_patch(iacfix, tmp_path, newline, final):
+    """Two hunks (a bucket of 20 lines between two functions), the last change on the last line."""
+    lines = functions(2).splitlines() + ["  Bucket:", "    Type: AWS::S3::Bucket", "    Properties:", "      Tags:"]
+    lines += [f"        - {{Key: k{i}, Value: v}}" for i in range(20)]
+    lines += ["  Last:", "    Type: AWS::Lambda::Function", "    Properties:", "      Runtime: python3.9"]
+    text = newline.join(lines) + (newline if final else "")
+    p = tmp_path / "t.yaml"
+    p.write_bytes(text.encode())
+    [diff] = iacfix("fix", "t.yaml", "--diff", "--format", "json").json["diffs"]  # text output: click drops CRs
+    diff = diff["diff"]
+    assert diff.startswith("--- a/t.yaml\n+++ b/t.yaml\n@@ ") and p.read_bytes() == text.encode()
+    assert diff.count("\n@@ ") == (1 if newline == "\r" else 2)  # patch sees a lone-CR file as one line
+    assert patched(tmp_path, "t.yaml", text.encode(), diff) == text.replace("python3.9", "python3.13").encode()
+
+
+def test_unified_diff_of_random_edits_applies_with_patch(tmp_path):
+    import random
+
+    from iacfix.edits import apply_edits
+    from iacfix.fixing import unified_diff
+    from iacfix.model import Edit
+
+    rng = random.Random(7)
+    pieces = ["a", "  key: value", "", "- python3.9", "x" * 3]
+    for case in range(60):
+        old = "".join(rng.choice(pieces) + rng.choice(["\n", "\n", "\r\n", "\r"]) for _ in range(rng.randint(1, 30)))
+        old = old if rng.random() < 0.7 else old.rstrip("\r\n") + "z"
+        points = sorted(rng.randint(0, len(old)) for _ in range(2 * rng.randint(1, 5)))
+        edits = [Edit(points[i], points[i + 1], rng.choice(["", "python3.13", "new\n", "\nand\nmore\n", "r\r"]))
+                 for i in range(0, len(points), 2)]
+        new = apply_edits(old, edits)
+        for given in (edits, None):  # without the edits: one change spanning every difference
+            diff = unified_diff(old, new, "t", given)
+            assert (diff == "") == (old == new)
+            if diff:
+                assert patched(tmp_path, "t", old.encode(), diff) == new.encode(), (case, old, edits)

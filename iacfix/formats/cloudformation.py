@@ -586,9 +586,10 @@ class _Meaning:
 
     def expect(self, expectations) -> _Meaning:
         changes = dict(self.changes)
+        keys: dict[int, dict] = {}
         # Scalars first: a list's own entries are addressed by their old indexes.
         for x in sorted(expectations, key=lambda x: x.value is None):
-            node = _at(self.root, x.path)
+            node = _at(self.root, x.path, keys)
             if node is None:
                 return _Meaning(self.root, changes, broken=True)
             if x.value is not None:
@@ -612,10 +613,11 @@ class _Meaning:
     __hash__ = None
 
 
-def _at(node, path: tuple):
+def _at(node, path: tuple, keys: dict):
     """The node at ``path`` (steps as in ``plain``: a key, an index, the tag of
     a tagged node); None when there is none, or when a key on the way is
-    written twice (the locator reads the first, other parsers the last)."""
+    written twice (the locator reads the first, other parsers the last).
+    ``keys`` caches each mapping's {key: [values]} by node id."""
     inside = False  # past the tag step of a tagged node
     for step in path:
         if node is None:
@@ -626,7 +628,13 @@ def _at(node, path: tuple):
             inside = True
             continue
         if isinstance(node, MappingNode):
-            found = [v for k, v in node.value if isinstance(k, ScalarNode) and k.value == step]
+            index = keys.get(id(node))
+            if index is None:
+                index = keys[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode):
+                        index.setdefault(k.value, []).append(v)
+            found = index.get(step, ())
             node = found[0] if len(found) == 1 else None
         elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             node = node.value[step]
