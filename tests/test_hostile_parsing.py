@@ -226,3 +226,41 @@ def test_unified_diff_of_random_edits_applies_with_patch(tmp_path):
             assert (diff == "") == (old == new)
             if diff:
                 assert patched(tmp_path, "t", old.encode(), diff) == new.encode(), (case, old, edits)
+
+
+# -- nesting -------------------------------------------------------------------
+
+DEEP = 100_000
+TS = "import * as lambda from 'aws-cdk-lib/aws-lambda';\n"
+PY = "from aws_cdk import aws_lambda as _lambda\n"
+TF = 'resource "aws_lambda_function" "f" {\n  runtime = "python3.9"\n'
+
+
+@pytest.mark.parametrize("name, text, line, column", [
+    ("array.ts", TS + "const x = " + "[" * DEEP + "lambda.Runtime.PYTHON_3_9" + "]" * DEEP + ";\n", 2, 258),
+    ("parens.ts", TS + "const x = " + "(" * DEEP + "lambda.Runtime.PYTHON_3_9" + ")" * DEEP + ";\n", 2, 258),
+    ("list.tf", TF + "  tags = " + "[" * DEEP + "]" * DEEP + "\n}\n", 3, 91),
+    ("parens.tf", TF.replace('"python3.9"', "(" * DEEP + '"python3.9"' + ")" * DEEP) + "}\n", 2, 258),
+    ("main.tf.json", '{"resource": {"aws_lambda_function": {"f": {"runtime": "python3.9", "tags": '
+     + "[" * DEEP + "]" * DEEP + "}}}}", 1, 318),
+    ("attributes.py", PY + "x = a" + ".b" * DEEP + "\n", 2, 1),  # ast.parse: RecursionError
+    ("nots.py", PY + "x = " + "not " * DEEP + "y\n", 2, 1),  # ast.parse: MemoryError
+    ("deep.py", PY + "x = a" + ".b" * 400 + "\n", 2, 5),  # parsed, deeper than the walker goes
+])
+def test_deep_nesting_is_an_error_at_a_location(iacfix, tmp_path, name, text, line, column):
+    p = tmp_path / name
+    p.write_text(text)
+    for command in ("check", "fix"):
+        run = timed(iacfix, command, name, "--format", "json")
+        [error] = run.json["errors"]
+        assert run.code == 2 and p.read_text() == text
+        assert (error["line"], error["column"]) == (line, column) and "nested" in error["message"], error
+
+
+def test_intrinsic_functions_nested_past_what_is_followed_are_reported_there(iacfix, tmp_path):
+    runtime = "!If [C, " * 900 + "python3.9" + ", python3.12]" * 900
+    (tmp_path / "t.yaml").write_text(FN.format(runtime=runtime))
+    run = timed(iacfix, "check", "t.yaml", "--format", "json")
+    assert run.json["errors"] == []
+    [deep] = [f for f in run.json["findings"] if f["rule"] == "RT102"]
+    assert (deep["line"], deep["column"]) == (6, 16 + 8 * 100) and "more than 100 functions deep" in deep["message"]

@@ -42,6 +42,10 @@ _TEMPLATE_MARKERS = re.compile(
 )
 
 
+# How many intrinsic functions (!If in !If ...) the locator follows into one
+# another: libyaml allows 1,000 levels, Python's stack fewer.
+MAX_FOLLOWED = 100
+
 # What a document's aliases may expand to, in nodes: past this the file is an
 # error (YAML's "billion laughs": 10 lines of anchors make 10^10 nodes).
 MAX_EXPANDED_NODES = 1_000_000
@@ -274,6 +278,7 @@ class _Walker:
         # 2^20 times.  _log holds every site and note recorded or replayed, in order.
         self._done: dict[tuple, list | None] = {}
         self._log: list = []
+        self._depth = 0  # intrinsic functions (and lists) being followed
 
     # -- spans ------------------------------------------------------------
     def span(self, node) -> tuple[int, int]:
@@ -339,6 +344,8 @@ class _Walker:
         than a plain scalar is followed once for each (want, sub)."""
         if isinstance(node, ScalarNode) and not node.tag.startswith("!"):
             return self._resolve(node, path, want, users, kind, where, layer, sub)
+        if self._depth >= MAX_FOLLOWED:
+            return self.add_unresolved(node, f"the value nests more than {MAX_FOLLOWED} functions deep", users, sub)
         key = (id(node), want, sub)
         if key in self._done:
             if self._done[key] is None:  # being followed: a parameter whose Default refers to itself
@@ -348,7 +355,11 @@ class _Walker:
             return
         self._done[key] = None
         mark = len(self._log)
-        self._resolve(node, path, want, users, kind, where, layer, sub)
+        self._depth += 1
+        try:
+            self._resolve(node, path, want, users, kind, where, layer, sub)
+        finally:
+            self._depth -= 1
         self._done[key] = list({id(x): x for x in self._log[mark:]}.values())
 
     def _resolve(self, node, path, want, users, kind, where, layer=None, sub=_NO_SUB):
