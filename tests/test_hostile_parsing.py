@@ -264,3 +264,41 @@ def test_intrinsic_functions_nested_past_what_is_followed_are_reported_there(iac
     assert run.json["errors"] == []
     [deep] = [f for f in run.json["findings"] if f["rule"] == "RT102"]
     assert (deep["line"], deep["column"]) == (6, 16 + 8 * 100) and "more than 100 functions deep" in deep["message"]
+
+
+# -- size ------------------------------------------------------------------------
+
+PEAK = """
+import resource, sys
+from iacfix.cli import main
+try:
+    main(["check", "-j", "1", sys.argv[1]])
+except SystemExit:
+    pass
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, file=sys.stderr)
+"""
+
+
+def test_a_large_template_is_checked_in_a_small_multiple_of_its_size(tmp_path):
+    """Ten MB of S3 buckets (about 1,000,000 YAML nodes) and a few functions:
+    PyYAML's nodes took 43 times the file (2.2 GB for 50 MB) and the garbage
+    collector walked them again and again (48 s for 50 MB)."""
+    import sys
+
+    chunks = ["AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"]
+    for i in range(45_000):
+        chunks.append(f"  Bucket{i}:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: bucket-{i}\n"
+                      f"      Tags:\n        - Key: team\n          Value: platform-{i % 97}\n"
+                      "        - Key: env\n          Value: prod\n")
+        if i % 1000 == 0:
+            chunks.append(f"  Fn{i}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.9\n")
+    p = tmp_path / "big.yaml"
+    p.write_text("".join(chunks))
+    size = p.stat().st_size
+    start = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", PEAK, str(p)], capture_output=True, text=True, cwd=tmp_path,
+                         check=True)
+    elapsed = time.monotonic() - start
+    peak = int(run.stderr.split()[-1])
+    assert run.stdout.count("RT003") == 45 and elapsed < 30, (elapsed, run.stdout[-300:])
+    assert peak < 80 * 2**20 + 25 * size, f"peak {peak / 2**20:.0f} MiB for {size / 2**20:.0f} MiB"

@@ -17,13 +17,15 @@ which is all a locator needs and 40% faster than ``CBaseLoader``'s resolver
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+import yaml._yaml
 
+from ..edits import Positions
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
 from .shapes import looks_like_runtime
@@ -49,6 +51,66 @@ MAX_FOLLOWED = 100
 # What a document's aliases may expand to, in nodes: past this the file is an
 # error (YAML's "billion laughs": 10 lines of anchors make 10^10 nodes).
 MAX_EXPANDED_NODES = 1_000_000
+
+class _Node:
+    """A composed node, as small as it can be: a template of 50 MB composes
+    into 5 million of them.  PyYAML's nodes keep a dict and two Mark objects
+    each (390 bytes a node, 40 times the file); these keep their character
+    offsets (BOM excluded) in one int.  libyaml's composer builds them in
+    place of PyYAML's (``_compose``)."""
+
+    __slots__ = ("tag", "value", "span", "style")
+
+    def __init__(self, tag, value, start_mark, end_mark, style=None):
+        self.tag, self.value, self.style = tag, value, style
+        start = start_mark.index
+        self.span = start << 32 | (end_mark.index if end_mark is not None else start)  # a collection's end comes later
+
+    @property
+    def start(self) -> int:
+        return self.span >> 32
+
+    @property
+    def end(self) -> int:
+        return self.span & 0xFFFFFFFF
+
+    @property
+    def start_mark(self):  # for the composer's own errors ("expected a single document"): the offset only
+        return yaml.error.Mark("<unicode string>", self.start, 0, 0, None, None)
+
+    @property
+    def end_mark(self):
+        return yaml.error.Mark("<unicode string>", self.end, 0, 0, None, None)
+
+    @end_mark.setter
+    def end_mark(self, mark):
+        self.span = self.span >> 32 << 32 | mark.index
+
+    @property
+    def flow_style(self):
+        return self.style
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(tag={self.tag!r}, value={self.value!r})"
+
+
+class ScalarNode(_Node):
+    __slots__ = ()
+    _seen: dict = {}  # while composing: each scalar value once ("Type", "Properties"...)
+
+    def __init__(self, tag, value, start_mark, end_mark, style=None):
+        self.tag, self.style = tag, style
+        self.value = self._seen.setdefault(value, value)
+        self.span = start_mark.index << 32 | end_mark.index
+
+
+class SequenceNode(_Node):
+    __slots__ = ()
+
+
+class MappingNode(_Node):
+    __slots__ = ()
+
 
 _DEFAULT_TAGS = {
     ScalarNode: "tag:yaml.org,2002:str",
@@ -83,9 +145,20 @@ def _compose(text: str):
     body = text[1:] if text.startswith("\ufeff") else text
     try:
         composer = _Composer(body)
+        nodes = yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode
+        collecting = gc.isenabled()
         try:
+            # The composer allocates millions of objects and no cycle: the
+            # collector would only walk them again and again (5x the time).
+            gc.disable()
+            yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
+                ScalarNode, SequenceNode, MappingNode
             root = composer.get_single_node()
         finally:
+            yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = nodes
+            ScalarNode._seen.clear()
+            if collecting:
+                gc.enable()
             composer.dispose()
     except yaml.MarkedYAMLError as e:
         if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
@@ -135,7 +208,7 @@ def _check_aliases(root, shift: int, budget: int | None = None) -> None:
                 state = size.get(id(child))
                 if state == -1:
                     raise ParseError("a YAML alias refers to a node that contains it (a recursive structure); "
-                                     "not analysed", offset=node.start_mark.index + shift)
+                                     "not analysed", offset=node.start + shift)
                 if state is None:
                     stack.append(child)
             continue
@@ -144,7 +217,7 @@ def _check_aliases(root, shift: int, budget: int | None = None) -> None:
             total = size[id(node)] = 1 + sum(size[id(c)] for c in _children(node))
             if total > budget:
                 raise ParseError(f"YAML aliases expand this node to more than {budget:,} nodes (a \"billion "
-                                 "laughs\" document); not analysed", offset=node.start_mark.index + shift)
+                                 "laughs\" document); not analysed", offset=node.start + shift)
 
 
 def _get(node, key: str):
@@ -282,7 +355,7 @@ class _Walker:
 
     # -- spans ------------------------------------------------------------
     def span(self, node) -> tuple[int, int]:
-        return node.start_mark.index + self.shift, node.end_mark.index + self.shift
+        return node.start + self.shift, node.end + self.shift
 
     def block_delete_span(self, node) -> tuple[int, int] | None:
         """The whole line of a block-list entry, if the line holds nothing else."""
@@ -727,9 +800,9 @@ class CloudFormation(Format):
             twice = _duplicate_key(root)
             if twice is not None:
                 key, first = twice
-                raise ParseError(f'duplicate key "{key.value}" (first at line {first.start_mark.line + 1}): '
-                                 "YAML parsers disagree on which one counts (cfn-lint E0000)",
-                                 offset=key.start_mark.index + text.startswith("\ufeff"))
+                shift = text.startswith("\ufeff")
+                raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
+                                 "YAML parsers disagree on which one counts (cfn-lint E0000)", offset=key.start + shift)
         return root
 
     def check_edit(self, old: str, new: str) -> str | None:
