@@ -19,6 +19,9 @@ A format module defines a ``Format`` subclass, registers it with
   format, e.g. YAML that is not a template);
 - ``semantic(doc)``: the document's meaning as plain Python data (dicts,
   lists, strings), used to verify that a fix changed exactly what it meant to;
+  or an object that compares with another and applies a fix's expectations
+  itself (``expect(expectations)``), as CloudFormation's does so that YAML
+  aliases are never expanded;
 - optionally ``check_edit(old, new)``: a reason to refuse an edited text that
   the parser accepts but the format should not (JSON that libyaml reads but
   JSON parsers reject).

@@ -48,6 +48,10 @@ _TEMPLATE_MARKERS = re.compile(
 # another: libyaml allows 1,000 levels, Python's stack fewer.
 MAX_FOLLOWED = 100
 
+# A document this large (characters) is kept out of the garbage collector's
+# sight once composed, until the next document is composed.
+LARGE = 1_000_000
+
 # What a document's aliases may expand to, in nodes: past this the file is an
 # error (YAML's "billion laughs": 10 lines of anchors make 10^10 nodes).
 MAX_EXPANDED_NODES = 1_000_000
@@ -150,10 +154,13 @@ def _compose(text: str):
         try:
             # The composer allocates millions of objects and no cycle: the
             # collector would only walk them again and again (5x the time).
+            gc.unfreeze()  # what the last large document froze goes back to the collector
             gc.disable()
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
                 ScalarNode, SequenceNode, MappingNode
             root = composer.get_single_node()
+            if len(body) > LARGE:
+                gc.freeze()  # and afterwards: each allocation would have it walk them again (fix: 2.5x the time)
         finally:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = nodes
             ScalarNode._seen.clear()
@@ -242,25 +249,6 @@ def _intrinsic(node):
         if key == "Ref" or (key or "").startswith("Fn::"):
             return key, key, node.value[0][1]
     return None
-
-
-def plain(node, _memo=None):
-    """Plain Python data for a node; a tagged node becomes {tag: value}.  An
-    aliased node becomes one shared object, built once."""
-    memo = {} if _memo is None else _memo
-    done = memo.get(id(node))
-    if done is not None:
-        return done
-    if isinstance(node, ScalarNode):
-        value = node.value
-    elif isinstance(node, SequenceNode):
-        value = [plain(c, memo) for c in node.value]
-    elif isinstance(node, MappingNode):
-        value = {(k.value if isinstance(k, ScalarNode) else repr(plain(k, memo))): plain(v, memo) for k, v in node.value}
-    else:  # pragma: no cover
-        value = None
-    out = memo[id(node)] = {node.tag: value} if node.tag.startswith("!") else value
-    return out
 
 
 def _mentions(node, needle: str) -> bool:
@@ -698,8 +686,8 @@ class _Meaning:
 
 
 def _at(node, path: tuple, keys: dict):
-    """The node at ``path`` (steps as in ``plain``: a key, an index, the tag of
-    a tagged node); None when there is none, or when a key on the way is
+    """The node at ``path`` (steps: a key, an index, the tag of a tagged node,
+    whose value the next step goes into); None when there is none, or when a key on the way is
     written twice (the locator reads the first, other parsers the last).
     ``keys`` caches each mapping's {key: [values]} by node id."""
     inside = False  # past the tag step of a tagged node
