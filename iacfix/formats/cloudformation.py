@@ -56,6 +56,7 @@ LARGE = 1_000_000
 # error (YAML's "billion laughs": 10 lines of anchors make 10^10 nodes).
 MAX_EXPANDED_NODES = 1_000_000
 
+
 class _Node:
     """A composed node, as small as it can be: a template of 50 MB composes
     into 5 million of them.  PyYAML's nodes keep a dict and two Mark objects
@@ -653,7 +654,8 @@ class _Meaning:
 
     def __init__(self, root, changes: dict | None = None, broken: bool = False):
         self.root = root
-        self.changes = changes or {}  # id(node) -> ("value", v) | ("list", {i: v}, {i deleted}, (appended,))
+        # id(node) -> ("value", v, node) | ("list", {i: v}, {i deleted}, (appended,), node)
+        self.changes = changes or {}
         self.broken = broken  # an expectation names no node of the document
 
     def expect(self, expectations) -> _Meaning:
@@ -687,9 +689,9 @@ class _Meaning:
 
 def _at(node, path: tuple, keys: dict):
     """The node at ``path`` (steps: a key, an index, the tag of a tagged node,
-    whose value the next step goes into); None when there is none, or when a key on the way is
-    written twice (the locator reads the first, other parsers the last).
-    ``keys`` caches each mapping's {key: [values]} by node id."""
+    whose value the next step goes into); None when there is none, or when a
+    key on the way is written twice (the locator reads the first, other
+    parsers the last).  ``keys`` caches each mapping's {key: [values]} by id."""
     inside = False  # past the tag step of a tagged node
     for step in path:
         if node is None:
