@@ -19,6 +19,7 @@ from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from .rules import CHECKERS, Context
+from .unicode import encoding_of
 
 
 @dataclass
@@ -116,6 +117,19 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def _decode(data: bytes, result: FileResult) -> str | None:
+    name = encoding_of(data)
+    if name != "utf-8":
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as e:
+            before = data[:e.start].decode(name)
+            error(result, f"not valid {name[:6].upper()} (bytes {data[e.start:e.end].hex(' ')} at byte {e.start})",
+                  *Positions(before).at(len(before)))
+            return None
+        if "\x00" in text:
+            error(result, "binary file (U+0000); not a template", *Positions(text).at(text.index("\x00")))
+            return None
+        return text
     nul = data.find(b"\x00")
     if nul != -1:
         error(result, "binary file (NUL byte); not a template", *_byte_position(data, nul))
@@ -175,6 +189,8 @@ class ParsedFile:
     located: Located | None = None
     new_text: str | None = None
     new_doc: object = None
+    encoding: str = "utf-8"  # what the file is written back in (``unicode.encoding_of``)
+    edits: list | None = None  # the edits that made new_text (a diff is built from them)
 
 
 def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], known: dict) -> list[FileResult]:
@@ -200,7 +216,7 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
             error(result, e.message, line, column)
             continue
         if doc is not None:
-            files[path] = ParsedFile(path, result, text, doc)
+            files[path] = ParsedFile(path, result, text, doc, encoding=encoding_of(raw))
     located = fmt.locate_unit({p: (f.doc, f.text) for p, f in files.items()})
     for path, f in files.items():
         f.located = located.get(path)

@@ -166,22 +166,34 @@ def join_line_deletions(edits: list[Edit], text: str, at_end: bool = True) -> li
     return out
 
 
-def _parent(doc, path: tuple):
-    node = doc
-    for step in path[:-1]:
-        node = node[step]
-    return node
+def _own(parent, step, copied: set):
+    """``parent[step]``, copied first unless this run already made it: the
+    expected document shares every part no expectation changes."""
+    child = parent[step]
+    if id(child) not in copied:
+        child = parent[step] = copy.copy(child)
+        copied.add(id(child))
+    return child
 
 
 def expected_document(before, expectations: list[Expectation]):
-    doc = copy.deepcopy(before)
+    """``before`` (a format's ``semantic``) with exactly ``expectations``
+    applied; ``before`` itself is left as it is.  A meaning that knows how to
+    apply them (``expect``) does it itself."""
+    if hasattr(before, "expect"):
+        return before.expect(expectations)
+    copied: set[int] = set()
+    doc = copy.copy(before)
+    copied.add(id(doc))
     # Scalars first: a list's own entries are addressed by their old indexes.
     for x in sorted(expectations, key=lambda x: x.value is None):
-        parent = _parent(doc, x.path)
+        parent = doc
+        for step in x.path[:-1]:
+            parent = _own(parent, step, copied)
         if x.value is not None:
             parent[x.path[-1]] = x.value
             continue
-        seq = parent[x.path[-1]]
+        seq = _own(parent, x.path[-1], copied)
         for i, value in x.replace:
             seq[i] = value
         parent[x.path[-1]] = [v for i, v in enumerate(seq) if i not in set(x.delete)] + list(x.append)

@@ -11,16 +11,17 @@ left unchanged, with the reason.
 
 from __future__ import annotations
 
-import difflib
-
 from .edits import apply_edits, atomic_write
 from .engine import Options, ParsedFile, check, error, hold_ties
 from .fixes import Refused, expected_document, merge
-from .model import ParseError
+from .model import Edit, ParseError
 
 
 SHARED = ("it is linked into several directories, each its own unit; fix it where it is written, "
           "or from one of those directories")
+
+
+CONTEXT = 3  # lines of context around each change, as diff -u
 
 
 def _lines(text: str) -> list[str]:
@@ -30,10 +31,125 @@ def _lines(text: str) -> list[str]:
     return out + [lines[-1]] if lines[-1] else out
 
 
-def unified_diff(old: str, new: str, path: str) -> str:
-    """A unified diff that ``patch`` accepts, also for files without a final newline."""
-    lines = difflib.unified_diff(_lines(old), _lines(new), f"a/{path}", f"b/{path}")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+def _changes(old: str, edits: list[Edit]) -> list[tuple[int, int, str]]:
+    """The edits as changed runs of whole lines: (start, end, new text), with
+    ``start`` at a line start and ``end`` at a line end of ``old``, and the new
+    text ending a line too; edits on the same or adjacent lines make one run."""
+    runs: list[list] = []  # [start, end, pieces of the new text, where the last edit ends, how they end]
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        start = old.rfind("\n", 0, e.start) + 1
+        if runs and start <= runs[-1][1]:
+            run = runs[-1]
+            pieces = [old[run[3]:e.start], e.text]
+        else:
+            run = [start, start, [], e.end, ""]
+            runs.append(run)
+            pieces = [old[start:e.start], e.text]
+        run[2] += pieces
+        run[3] = e.end
+        run[4] = next((p[-1] for p in reversed(pieces) if p), run[4])  # the new text's last character
+        end = max(run[1], old.find("\n", max(e.end - 1, e.start)) + 1 or len(old))
+        if end == e.end and end < len(old) and run[4] not in ("", "\n"):
+            end = old.find("\n", end) + 1 or len(old)  # the new text runs on into the next line
+        run[1] = end
+    return [(start, end, "".join(parts) + old[last:end]) for start, end, parts, last, _ in runs]
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's line range as ``diff -u`` writes it (as difflib's ``_format_range_unified``)."""
+    length = stop - start
+    if length == 1:
+        return f"{start + 1}"
+    return f"{start + (1 if length else 0)},{length}"
+
+
+def _common(a: str, b: str, limit: int, part) -> int:
+    """How many characters ``a`` and ``b`` share at one end (``part(t, i, j)``
+    cuts ``t`` from i to j characters from that end), up to ``limit``."""
+    n, step = 0, 4096
+    while n < limit:
+        k = min(step, limit - n)
+        if part(a, n, n + k) == part(b, n, n + k):
+            n += k
+        elif k == 1:
+            break
+        else:
+            step = max(1, k // 2)
+    return n
+
+
+def _context_before(old: str, start: int) -> list[str]:
+    """The (up to) CONTEXT lines before the line starting at ``start``."""
+    pos = start
+    for _ in range(CONTEXT):
+        if pos == 0:
+            break
+        pos = old.rfind("\n", 0, pos - 1) + 1
+    return _lines(old[pos:start])
+
+
+def _context_after(old: str, end: int) -> list[str]:
+    """The (up to) CONTEXT lines from ``end``, a line start."""
+    pos = end
+    for _ in range(CONTEXT):
+        if pos >= len(old):
+            break
+        pos = old.find("\n", pos) + 1 or len(old)
+    return _lines(old[end:pos])
+
+
+def unified_diff(old: str, new: str, path: str, edits: list[Edit] | None = None) -> str:
+    """A unified diff from ``old`` to ``new`` that ``patch`` accepts, also for
+    files without a final newline.  Built from the edits that made ``new``
+    (one, spanning every difference, when they are not given): linear in the
+    size of the file and the edits, never a search for a longest match."""
+    if edits is None:
+        head = _common(old, new, min(len(old), len(new)), lambda t, i, j: t[i:j])
+        tail = _common(old, new, min(len(old), len(new)) - head, lambda t, i, j: t[len(t) - j:len(t) - i])
+        edits = [Edit(head, len(old) - tail, new[head:len(new) - tail])] if old != new else []
+    # Each change: old lines [a, b) become ``plus``, with its own line numbers.
+    changes = []
+    line = 0  # the line number (from 0) at ``offset``
+    offset = 0
+    for start, end, text in _changes(old, edits):
+        minus, plus = _lines(old[start:end]), _lines(text)
+        while minus and plus and minus[0] == plus[0]:  # lines an edit spans without changing them
+            start += len(minus.pop(0))
+            plus.pop(0)
+        while minus and plus and minus[-1] == plus[-1]:
+            end -= len(minus.pop())
+            plus.pop()
+        if not minus and not plus:
+            continue
+        line += old.count("\n", offset, start)
+        offset = start
+        changes.append((line, line + len(minus), start, end, minus, plus))
+    if not changes:
+        return ""
+    out = [f"--- a/{path}\n", f"+++ b/{path}\n"]
+    shift = 0  # new line number - old line number, before the hunk
+    i = 0
+    while i < len(changes):
+        j = i + 1  # the changes of one hunk: fewer than 2 * CONTEXT + 1 unchanged lines apart
+        while j < len(changes) and changes[j][0] - changes[j - 1][1] <= 2 * CONTEXT:
+            j += 1
+        first, last = changes[i], changes[j - 1]
+        before, after = _context_before(old, first[2]), _context_after(old, last[3])
+        body = [" " + x for x in before]
+        grown = 0
+        for k in range(i, j):
+            a, b, start, end, minus, plus = changes[k]
+            if k > i:
+                body += [" " + x for x in _lines(old[changes[k - 1][3]:start])]
+            body += ["-" + x for x in minus] + ["+" + x for x in plus]
+            grown += len(plus) - len(minus)
+        body += [" " + x for x in after]
+        lo, hi = first[0] - len(before), last[1] + len(after)
+        out.append(f"@@ -{_range(lo, hi)} +{_range(lo + shift, hi + shift + grown)} @@\n")
+        out += [x if x.endswith("\n") else x + "\n\\ No newline at end of file\n" for x in body]
+        shift += grown
+        i = j
+    return "".join(out)
 
 
 def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset[str]) -> None:
@@ -70,10 +186,10 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
             result.refused = "not fixed, file left unchanged: the edited file is no longer recognised"
             continue
         if opts.diff:
-            result.diff = unified_diff(f.text, f.new_text, result.path)
+            result.diff = unified_diff(f.text, f.new_text, result.path, f.edits)
         if opts.write:
             try:
-                atomic_write(f.path, f.new_text.encode("utf-8"))
+                atomic_write(f.path, f.new_text.encode(f.encoding))
             except OSError as e:
                 error(result, f"cannot write the fix: {e.strerror}; file left unchanged")
                 continue
@@ -115,5 +231,5 @@ def _edit(f: ParsedFile, fmt) -> bool:
     except Refused as e:
         f.result.refused = f"not fixed, file left unchanged: {e}"
         return False
-    f.new_text, f.new_doc = new_text, new_doc
+    f.new_text, f.new_doc, f.edits = new_text, new_doc, edits
     return True

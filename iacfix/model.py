@@ -6,7 +6,8 @@ structured ``Where``) and ``Unresolved`` notes, in a ``Located``.  Checkers
 ``Fix``: span ``Edit``s with a title and an applicability, or the reason it
 has none.  The engine applies the fixes a run asks for and verifies them.  Offsets are indexes into the decoded text
 (characters, BOM included as U+FEFF), so splicing the text and encoding it
-back as UTF-8 changes no other byte.
+back in the file's encoding (UTF-8, or UTF-16 / UTF-32 with a BOM) changes
+no other byte.
 """
 
 from __future__ import annotations

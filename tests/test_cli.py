@@ -131,7 +131,7 @@ def test_duplicate_keys_refuse_the_fix(iacfix, write):
     p = write("t.yaml", text)
     run = iacfix("fix", ".")
     assert p.read_text() == text
-    assert "not fixed, file left unchanged" in run.out and run.code == 1
+    assert 't.yaml:7:7: error: duplicate key "Runtime" (first at line 6)' in run.out and run.code == 2
 
 
 def test_anchored_entry_used_elsewhere_is_not_deleted(iacfix, write):

@@ -10,7 +10,8 @@ A format module defines a ``Format`` subclass, registers it with
 - ``sniff(data: bytes) -> bool``: a cheap content test for a file named on
   the command line that no name claims (default: not ours);
 - ``prefilter(data: bytes) -> bool``: a cheap byte test run before any parse;
-  False means the file cannot hold a site;
+  False means the file cannot hold a site (``sniff``, ``prefilter`` and
+  ``context`` see a UTF-16 or UTF-32 file as UTF-8: ``register`` sees to it);
 - ``parse(text: str)``: the parsed document, or None when the file is not of
   this format after all; raise ``ParseError`` on bad syntax;
 - ``locate(doc, text) -> Located | None``: every site with its exact span in
@@ -18,6 +19,9 @@ A format module defines a ``Format`` subclass, registers it with
   format, e.g. YAML that is not a template);
 - ``semantic(doc)``: the document's meaning as plain Python data (dicts,
   lists, strings), used to verify that a fix changed exactly what it meant to;
+  or an object that compares with another and applies a fix's expectations
+  itself (``expect(expectations)``), as CloudFormation's does so that YAML
+  aliases are never expanded;
 - optionally ``check_edit(old, new)``: a reason to refuse an edited text that
   the parser accepts but the format should not (JSON that libyaml reads but
   JSON parsers reject).
@@ -38,6 +42,8 @@ from __future__ import annotations
 import fnmatch
 import functools
 import os
+
+from ..unicode import as_utf8
 
 
 class Format:
@@ -74,8 +80,21 @@ _GLOBS: list[tuple[str, Format]] = []
 _BY_NAME: dict[str, Format] = {}
 
 
+def _on_utf8(test):
+    """A byte test (``sniff``, ``prefilter``, ``context``) that sees a UTF-16
+    or UTF-32 file as UTF-8, as every format's parser then does."""
+
+    @functools.wraps(test)
+    def wrapped(*args):
+        return test(*args[:-1], as_utf8(args[-1]))
+
+    return wrapped
+
+
 def register(cls):
     fmt = cls()
+    for name in ("sniff", "prefilter", "context"):  # wherever they are called from
+        setattr(fmt, name, _on_utf8(getattr(fmt, name)))
     FORMATS.append(fmt)
     _BY_NAME[fmt.name] = fmt
     for ext in fmt.extensions:

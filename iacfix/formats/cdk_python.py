@@ -40,6 +40,7 @@ from collections import Counter
 
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
+from .nesting import too_deep
 
 RUNTIME = "aws_cdk.aws_lambda.Runtime"
 ALPHA_MODULES = ("aws_cdk.aws_lambda_python_alpha", "aws_cdk.aws_lambda_python")
@@ -87,6 +88,24 @@ def plain(node):
     if isinstance(node, list):
         return [plain(v) for v in node]
     return node
+
+
+# How deep an AST may nest: the walker recurses about twice per level, within
+# Python's default limit of 1,000 frames.  Real CDK apps stay under 50.
+MAX_DEPTH = 300
+
+
+def _check_depth(tree: ast.Module) -> None:
+    """Raise ParseError at the first node deeper than MAX_DEPTH."""
+    stack = [(tree, 0, (1, 0))]
+    children = ast.iter_child_nodes
+    while stack:
+        node, depth, at = stack.pop()
+        at = (node.lineno, node.col_offset) if hasattr(node, "lineno") else at
+        if depth > MAX_DEPTH:
+            raise too_deep(MAX_DEPTH, line=at[0], column=at[1] + 1)  # the column counts UTF-8 bytes: close enough
+        depth += 1
+        stack.extend((child, depth, at) for child in children(node))
 
 
 class _Offsets:
@@ -543,11 +562,17 @@ class CdkPython(Format):
 
     def parse(self, text: str):
         try:
-            return ast.parse(text.lstrip("\ufeff"))
+            tree = ast.parse(text.lstrip("\ufeff"))
         except SyntaxError as e:
             raise ParseError(f"Python syntax error: {e.msg}", line=e.lineno or 1, column=e.offset or 1) from None
         except ValueError as e:  # e.g. NUL bytes
             raise ParseError(f"Python source error: {e}") from None
+        except (RecursionError, MemoryError):  # Python's parser gives up on deep nesting, and says not where
+            longest = max(enumerate(text.splitlines() or [""]), key=lambda line: len(line[1]))[0]
+            raise ParseError("nested too deeply for Python's parser: not analysed, file left unchanged",
+                             line=longest + 1, column=1) from None  # the longest line: most likely where
+        _check_depth(tree)
+        return tree
 
     def locate(self, doc, text: str) -> Located | None:
         return _Walker(doc, text).walk()

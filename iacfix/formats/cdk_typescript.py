@@ -30,6 +30,7 @@ import functools
 
 from ..model import Located, Site, Unresolved, Where
 from . import Format, register
+from .nesting import check_depth
 from .cdk_python import CONSTRUCT_DEFAULT, constant_name, runtime_id
 
 RUNTIME = "aws-cdk-lib/aws-lambda.Runtime"
@@ -566,6 +567,7 @@ class CdkTypeScript(Format):
     def parse(self, text: str):
         data = text.encode("utf-8")
         tree = _parser().parse(data)
+        check_depth(tree, data, text)
         return tree, data
 
     def locate(self, doc, text: str) -> Located | None:

@@ -17,13 +17,15 @@ which is all a locator needs and 40% faster than ``CBaseLoader``'s resolver
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+import yaml._yaml
 
+from ..edits import Positions
 from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
 from .shapes import looks_like_runtime
@@ -40,6 +42,79 @@ _SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")
 _TEMPLATE_MARKERS = re.compile(
     r"AWSTemplateFormatVersion|AWS::Serverless-20|[\"']?Type[\"']?[ \t]*:[ \t]*[\"']?AWS::[A-Za-z0-9]+::"
 )
+
+
+# How many intrinsic functions (!If in !If ...) the locator follows into one
+# another: libyaml allows 1,000 levels, Python's stack fewer.
+MAX_FOLLOWED = 100
+
+# A document this large (characters) is kept out of the garbage collector's
+# sight once composed, until the next document is composed.
+LARGE = 1_000_000
+
+# What a document's aliases may expand to, in nodes: past this the file is an
+# error (YAML's "billion laughs": 10 lines of anchors make 10^10 nodes).
+MAX_EXPANDED_NODES = 1_000_000
+
+
+class _Node:
+    """A composed node, as small as it can be: a template of 50 MB composes
+    into 5 million of them.  PyYAML's nodes keep a dict and two Mark objects
+    each (390 bytes a node, 40 times the file); these keep their character
+    offsets (BOM excluded) in one int.  libyaml's composer builds them in
+    place of PyYAML's (``_compose``)."""
+
+    __slots__ = ("tag", "value", "span", "style")
+
+    def __init__(self, tag, value, start_mark, end_mark, style=None):
+        self.tag, self.value, self.style = tag, value, style
+        start = start_mark.index
+        self.span = start << 32 | (end_mark.index if end_mark is not None else start)  # a collection's end comes later
+
+    @property
+    def start(self) -> int:
+        return self.span >> 32
+
+    @property
+    def end(self) -> int:
+        return self.span & 0xFFFFFFFF
+
+    @property
+    def start_mark(self):  # for the composer's own errors ("expected a single document"): the offset only
+        return yaml.error.Mark("<unicode string>", self.start, 0, 0, None, None)
+
+    @property
+    def end_mark(self):
+        return yaml.error.Mark("<unicode string>", self.end, 0, 0, None, None)
+
+    @end_mark.setter
+    def end_mark(self, mark):
+        self.span = self.span >> 32 << 32 | mark.index
+
+    @property
+    def flow_style(self):
+        return self.style
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(tag={self.tag!r}, value={self.value!r})"
+
+
+class ScalarNode(_Node):
+    __slots__ = ()
+    _seen: dict = {}  # while composing: each scalar value once ("Type", "Properties"...)
+
+    def __init__(self, tag, value, start_mark, end_mark, style=None):
+        self.tag, self.style = tag, style
+        self.value = self._seen.setdefault(value, value)
+        self.span = start_mark.index << 32 | end_mark.index
+
+
+class SequenceNode(_Node):
+    __slots__ = ()
+
+
+class MappingNode(_Node):
+    __slots__ = ()
 
 
 _DEFAULT_TAGS = {
@@ -75,9 +150,23 @@ def _compose(text: str):
     body = text[1:] if text.startswith("\ufeff") else text
     try:
         composer = _Composer(body)
+        nodes = yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode
+        collecting = gc.isenabled()
         try:
-            return composer.get_single_node()
+            # The composer allocates millions of objects and no cycle: the
+            # collector would only walk them again and again (5x the time).
+            gc.unfreeze()  # what the last large document froze goes back to the collector
+            gc.disable()
+            yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
+                ScalarNode, SequenceNode, MappingNode
+            root = composer.get_single_node()
+            if len(body) > LARGE:
+                gc.freeze()  # and afterwards: each allocation would have it walk them again (fix: 2.5x the time)
         finally:
+            yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = nodes
+            ScalarNode._seen.clear()
+            if collecting:
+                gc.enable()
             composer.dispose()
     except yaml.MarkedYAMLError as e:
         if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
@@ -97,6 +186,46 @@ def _compose(text: str):
         raise ParseError(f"unacceptable character #x{e.character:04x}", offset=chars + (text != body)) from None
     except yaml.YAMLError as e:  # pragma: no cover - libyaml reports marks for all syntax errors
         raise ParseError(f"YAML/JSON error: {e}") from None
+    if "&" in body:  # an anchor, so maybe aliases: bound what they expand to
+        _check_aliases(root, text != body)
+    return root
+
+
+def _children(node):
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return ()
+
+
+def _check_aliases(root, shift: int, budget: int | None = None) -> None:
+    """Refuse a document whose aliases expand past ``budget`` nodes (a "billion
+    laughs"), or that holds itself through an alias.  The composer shares an
+    aliased node instead of copying it: each node is visited once here, and
+    everything else works on the shared nodes too."""
+    budget = MAX_EXPANDED_NODES if budget is None else budget
+    size: dict[int, int] = {}  # id -> expanded size; -1 while its children are being sized
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack[-1]
+        known = size.get(id(node))
+        if known is None:
+            size[id(node)] = -1
+            for child in _children(node):
+                state = size.get(id(child))
+                if state == -1:
+                    raise ParseError("a YAML alias refers to a node that contains it (a recursive structure); "
+                                     "not analysed", offset=node.start + shift)
+                if state is None:
+                    stack.append(child)
+            continue
+        stack.pop()
+        if known == -1:
+            total = size[id(node)] = 1 + sum(size[id(c)] for c in _children(node))
+            if total > budget:
+                raise ParseError(f"YAML aliases expand this node to more than {budget:,} nodes (a \"billion "
+                                 "laughs\" document); not analysed", offset=node.start + shift)
 
 
 def _get(node, key: str):
@@ -123,17 +252,18 @@ def _intrinsic(node):
     return None
 
 
-def plain(node):
-    """Plain Python data for a node; a tagged node becomes {tag: value}."""
-    if isinstance(node, ScalarNode):
-        value = node.value
-    elif isinstance(node, SequenceNode):
-        value = [plain(c) for c in node.value]
-    elif isinstance(node, MappingNode):
-        value = {(k.value if isinstance(k, ScalarNode) else repr(plain(k))): plain(v) for k, v in node.value}
-    else:  # pragma: no cover
-        value = None
-    return {node.tag: value} if node.tag.startswith("!") else value
+def _mentions(node, needle: str) -> bool:
+    """Whether a scalar (or tag) under ``node`` contains ``needle``; each node once."""
+    seen, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if needle in n.tag or (isinstance(n, ScalarNode) and needle in n.value):
+            return True
+        stack.extend(_children(n))
+    return False
 
 
 def is_template(root) -> bool:
@@ -142,7 +272,7 @@ def is_template(root) -> bool:
     if _get(root, "AWSTemplateFormatVersion") is not None:
         return True
     transform = _get(root, "Transform")
-    if transform is not None and "AWS::Serverless" in repr(plain(transform)):
+    if transform is not None and _mentions(transform, "AWS::Serverless"):
         return True
     resources = _get(root, "Resources")
     if isinstance(resources, MappingNode):
@@ -204,10 +334,17 @@ class _Walker:
         self.sites: dict[int, Site] = {}
         self.unresolved: dict[int, Unresolved] = {}
         self._reached: list[Site] | None = None  # collects the sites a list entry reaches
+        # A node reached again (a YAML alias, or one parameter behind many Refs)
+        # is not followed again: what it led to the first time gains the new
+        # users.  Without this, !If [C, *a, *a] twenty levels deep is followed
+        # 2^20 times.  _log holds every site and note recorded or replayed, in order.
+        self._done: dict[tuple, list | None] = {}
+        self._log: list = []
+        self._depth = 0  # intrinsic functions (and lists) being followed
 
     # -- spans ------------------------------------------------------------
     def span(self, node) -> tuple[int, int]:
-        return node.start_mark.index + self.shift, node.end_mark.index + self.shift
+        return node.start + self.shift, node.end + self.shift
 
     def block_delete_span(self, node) -> tuple[int, int] | None:
         """The whole line of a block-list entry, if the line holds nothing else."""
@@ -242,25 +379,52 @@ class _Walker:
             )
         elif path != site.path and path not in site.also:
             site.also.append(path)  # the same node again: a YAML alias
-        site.users.extend(u for u in users if u not in site.users)
-        if layer and layer not in site.layers:
-            site.layers.append(layer)
-        if self._reached is not None:
-            self._reached.append(site)
+        self._touch(site, users, layer)
         return site
+
+    def _touch(self, item, users, layer=None):
+        """``item`` (a Site or an Unresolved) is reached for ``users``."""
+        item.users.extend(u for u in users if u not in item.users)
+        self._log.append(item)
+        if isinstance(item, Site):
+            if layer and layer not in item.layers:
+                item.layers.append(layer)
+            if self._reached is not None:
+                self._reached.append(item)
 
     def add_unresolved(self, node, reason, users, sub=_NO_SUB):
         start, end = self.span(node)
         u = self.unresolved.get(start)
         if u is None:
-            self.unresolved[start] = Unresolved(start, end, sub.why + reason, list(users))
-        else:
-            u.users.extend(x for x in users if x not in u.users)
+            u = self.unresolved[start] = Unresolved(start, end, sub.why + reason, [])
+        self._touch(u, users)
 
     # -- resolution -----------------------------------------------------------
     def resolve(self, node, path, want, users, kind, where, layer=None, sub=_NO_SUB):
         """Follow ``node`` to the literal(s) it stands for and record them;
-        ``sub``: the Fn::Sub text the value is written into."""
+        ``sub``: the Fn::Sub text the value is written into.  A node other
+        than a plain scalar is followed once for each (want, sub)."""
+        if isinstance(node, ScalarNode) and not node.tag.startswith("!"):
+            return self._resolve(node, path, want, users, kind, where, layer, sub)
+        if self._depth >= MAX_FOLLOWED:
+            return self.add_unresolved(node, f"the value nests more than {MAX_FOLLOWED} functions deep", users, sub)
+        key = (id(node), want, sub)
+        if key in self._done:
+            if self._done[key] is None:  # being followed: a parameter whose Default refers to itself
+                return self.add_unresolved(node, "the value refers to itself", users, sub)
+            for item in self._done[key]:
+                self._touch(item, users, layer)
+            return
+        self._done[key] = None
+        mark = len(self._log)
+        self._depth += 1
+        try:
+            self._resolve(node, path, want, users, kind, where, layer, sub)
+        finally:
+            self._depth -= 1
+        self._done[key] = list({id(x): x for x in self._log[mark:]}.values())
+
+    def _resolve(self, node, path, want, users, kind, where, layer=None, sub=_NO_SUB):
         intrinsic = _intrinsic(node)
         if intrinsic is not None:
             step, name, args = intrinsic
@@ -444,6 +608,166 @@ class _Walker:
                 site.blocked = f"{owner} is read as different runtimes ({', '.join(values)}); no rewrite fits all"
 
 
+def _duplicate_key(root):
+    """(second key, first key) of the first key written twice in a mapping a
+    runtime can be read from: the template's top level, Resources, a
+    resource, a function's or layer's Properties and Metadata, Parameters and
+    each parameter, every level of Mappings, Globals and Globals.Function,
+    Transform; else None.  The locator reads the first of two keys, other
+    tools the last (cfn-lint reports E0000)."""
+    mappings = [root]
+    resources = _get(root, "Resources")
+    mappings.append(resources)
+    for _, res in resources.value if isinstance(resources, MappingNode) else ():
+        mappings.append(res)
+        if _str(_get(res, "Type")) in FUNCTION_TYPES | LAYER_TYPES:
+            mappings += [_get(res, "Properties"), _get(res, "Metadata")]
+    params = _get(root, "Parameters")
+    mappings.append(params)
+    mappings += [p for _, p in params.value] if isinstance(params, MappingNode) else []
+    level = [_get(root, "Mappings")]
+    for _ in range(3):  # Mappings: name -> key -> key -> value
+        mappings += level
+        level = [v for m in level if isinstance(m, MappingNode) for _, v in m.value]
+    globals_ = _get(root, "Globals")
+    mappings += [globals_, _get(globals_, "Function"), _get(root, "Transform")]
+    seen = set()
+    for mapping in mappings:
+        if not isinstance(mapping, MappingNode) or id(mapping) in seen:
+            continue
+        seen.add(id(mapping))
+        first = {}
+        for key, _ in mapping.value:
+            if isinstance(key, ScalarNode):
+                if key.value in first:
+                    return key, first[key.value]
+                first[key.value] = key
+    return None
+
+
+class _Meaning:
+    """What a document means, to verify a fix: its node tree, and the changes
+    a fix expects in it (``expect``), keyed by node.  Two meanings are equal
+    when their trees are, key by key, entry by entry, tag by tag and scalar
+    by scalar, the changes applied.  An aliased node is one node here as in
+    the file: it is compared once per pair of nodes, never expanded."""
+
+    def __init__(self, root, changes: dict | None = None, broken: bool = False):
+        self.root = root
+        # id(node) -> ("value", v, node) | ("list", {i: v}, {i deleted}, (appended,), node)
+        self.changes = changes or {}
+        self.broken = broken  # an expectation names no node of the document
+
+    def expect(self, expectations) -> _Meaning:
+        changes = dict(self.changes)
+        keys: dict[int, dict] = {}
+        # Scalars first: a list's own entries are addressed by their old indexes.
+        for x in sorted(expectations, key=lambda x: x.value is None):
+            node = _at(self.root, x.path, keys)
+            if node is None:
+                return _Meaning(self.root, changes, broken=True)
+            if x.value is not None:
+                changes[id(node)] = ("value", x.value, node)
+            else:
+                if not isinstance(node, SequenceNode):
+                    return _Meaning(self.root, changes, broken=True)
+                _, replace, delete, append, _ = changes.get(id(node), ("list", {}, set(), (), node))
+                changes[id(node)] = ("list", {**replace, **dict(x.replace)}, delete | set(x.delete),
+                                     append + tuple(x.append), node)
+        return _Meaning(self.root, changes)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, _Meaning):
+            return NotImplemented
+        if self.broken or other.broken or (self.changes and other.changes):
+            return False
+        expected, got = (other, self) if other.changes else (self, other)
+        return _same(expected.root, expected.changes, got.root)
+
+    __hash__ = None
+
+
+def _at(node, path: tuple, keys: dict):
+    """The node at ``path`` (steps: a key, an index, the tag of a tagged node,
+    whose value the next step goes into); None when there is none, or when a
+    key on the way is written twice (the locator reads the first, other
+    parsers the last).  ``keys`` caches each mapping's {key: [values]} by id."""
+    inside = False  # past the tag step of a tagged node
+    for step in path:
+        if node is None:
+            return None
+        if node.tag.startswith("!") and not inside:
+            if step != node.tag:
+                return None
+            inside = True
+            continue
+        if isinstance(node, MappingNode):
+            index = keys.get(id(node))
+            if index is None:
+                index = keys[id(node)] = {}
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode):
+                        index.setdefault(k.value, []).append(v)
+            found = index.get(step, ())
+            node = found[0] if len(found) == 1 else None
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+        else:
+            return None
+        inside = False
+    return node
+
+
+def _same(old, changes: dict, new, budget: int | None = None) -> bool:
+    """``old`` with ``changes`` applied equals ``new``; each pair of nodes is
+    compared once, and at most ``budget`` pairs (else: not equal)."""
+    budget = MAX_EXPANDED_NODES if budget is None else budget
+    seen: set[tuple[int, int]] = set()
+    stack = [(old, new)]
+    while stack:
+        a, b = stack.pop()
+        if a is None or b is None:
+            if a is not b:
+                return False
+            continue
+        pair = (id(a), id(b))
+        if pair in seen:
+            continue
+        seen.add(pair)
+        if len(seen) > budget:
+            return False
+        change = changes.get(id(a))
+        if change is not None and change[0] == "value":
+            if not (isinstance(b, ScalarNode) and b.value == change[1] and b.tag == a.tag):
+                return False
+            continue
+        if type(a) is not type(b) or a.tag != b.tag:
+            return False
+        if isinstance(a, ScalarNode):
+            if a.value != b.value:
+                return False
+        elif isinstance(a, SequenceNode):
+            expected = a.value
+            if change is not None:  # a list the fix rewrites: its entries as they must end up
+                _, replace, delete, append, _ = change
+                expected = [replace.get(i, c) for i, c in enumerate(a.value) if i not in delete] + list(append)
+            if len(expected) != len(b.value):
+                return False
+            for x, y in zip(expected, b.value):
+                if isinstance(x, str):
+                    if not (isinstance(y, ScalarNode) and y.value == x and y.tag == _DEFAULT_TAGS[ScalarNode]):
+                        return False
+                else:
+                    stack.append((x, y))
+        else:
+            if len(a.value) != len(b.value):
+                return False
+            for (ka, va), (kb, vb) in zip(a.value, b.value):
+                stack.append((ka, kb))
+                stack.append((va, vb))
+    return True
+
+
 @register
 class CloudFormation(Format):
     name = "cloudformation"
@@ -457,11 +781,19 @@ class CloudFormation(Format):
 
     def parse(self, text: str):
         try:
-            return _compose(text)
+            root = _compose(text)
         except ParseError:
             if not _TEMPLATE_MARKERS.search(text):
                 return None  # broken or multi-document YAML that is no template: not ours
             raise
+        if is_template(root):
+            twice = _duplicate_key(root)
+            if twice is not None:
+                key, first = twice
+                shift = text.startswith("\ufeff")
+                raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
+                                 "YAML parsers disagree on which one counts (cfn-lint E0000)", offset=key.start + shift)
+        return root
 
     def check_edit(self, old: str, new: str) -> str | None:
         """A stricter check than libyaml's for JSON files: still valid JSON."""
@@ -482,4 +814,4 @@ class CloudFormation(Format):
         return _Walker(doc, text).walk()
 
     def semantic(self, doc):
-        return plain(doc)
+        return _Meaning(doc)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ...model import ParseError
 from ...reading import Unreadable, read_bytes
+from ..nesting import MAX_DEPTH, check_depth, too_deep
 from .hcl import _first_error, _Hcl
 from .json_syntax import _Json, _json_top
 from .modules import _Module
@@ -50,12 +51,17 @@ def _parse(text: str) -> _Doc:
     """Terraform's JSON syntax starts with ``{``, which native syntax never does."""
     data = text.encode("utf-8")
     if text.lstrip("\ufeff \t\r\n")[:1] == "{":
+        tree = _parser("json").parse(data)
+        check_depth(tree, data, text)
         try:
             meaning = json.loads(text.lstrip("\ufeff"))
         except json.JSONDecodeError as e:
             raise ParseError(f"invalid JSON: {e.msg}; file left unchanged", offset=e.pos + (1 if text.startswith("\ufeff") else 0)) from None
-        return _Doc("json", _parser("json").parse(data), data, meaning)
+        except RecursionError:  # deeper than the stack, where tree-sitter saw errors instead
+            raise too_deep(MAX_DEPTH) from None
+        return _Doc("json", tree, data, meaning)
     tree = _parser("hcl").parse(data)
+    check_depth(tree, data, text)
     if tree.root_node.has_error:
         bad = _first_error(tree.root_node)
         at = bad.start_byte if bad is not None else 0
