@@ -63,21 +63,78 @@ class Positions:
         return self._line, col
 
 
-def atomic_write(path: str, data: bytes) -> None:
-    """Replace ``path`` (following symlinks) with ``data``; keep its mode."""
-    real = os.path.realpath(path)
-    mode = stat.S_IMODE(os.stat(real).st_mode)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(real), prefix=".iacfix-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
-    except BaseException:
+CHANGED = "changed while iacfix was fixing it; not written"
+TEMP_PREFIX, TEMP_SUFFIX = ".iacfix-", ".tmp"
+
+
+class NotWritten(Exception):
+    """The file is left as it is, for the reason given."""
+
+
+def _content(fh) -> bytes:
+    fh.seek(0)
+    return fh.read()
+
+
+def _backup_link(real: str, directory: str) -> str | None:
+    """A second name for the file about to be replaced, to put it back (the
+    same inode, so writers holding it open lose nothing) if it changes in the
+    instant of the replace; None where hard links are not possible."""
+    for _ in range(10):
+        name = os.path.join(directory, f"{TEMP_PREFIX}{os.urandom(6).hex()[:8]}{TEMP_SUFFIX}")
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            os.link(real, name, follow_symlinks=False)
+            return name
+        except FileExistsError:
+            continue
+        except OSError:
+            return None
+    return None
+
+
+def atomic_write(path: str, data: bytes, expected: bytes | None = None) -> None:
+    """Replace ``path`` (following symlinks) with ``data``, keeping its mode,
+    or raise ``NotWritten`` and leave it alone.
+
+    With ``expected`` (the bytes the fix was made from), the file must still
+    hold exactly them: checked before the temporary file is written and again
+    just before the rename; a write landing in the instant of the rename is
+    caught too, and the changed file is put back."""
+    real = os.path.realpath(path)
+    directory = os.path.dirname(real)
+    with open(real, "rb") as current:  # keeps the old inode readable after the rename
+        st = os.fstat(current.fileno())
+        if expected is not None and (st.st_size != len(expected) or _content(current) != expected):
+            raise NotWritten(CHANGED)
+        tmp = backup = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
+                os.fsync(fh.fileno())
+            if expected is not None:
+                backup = _backup_link(real, directory)
+                now = os.stat(real)
+                if ((now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) !=
+                        (st.st_dev, st.st_ino, len(expected), st.st_mtime_ns)
+                        or (backup is not None and os.stat(backup).st_ino != st.st_ino)
+                        or _content(current) != expected):
+                    raise NotWritten(CHANGED)
+            os.replace(tmp, real)
+            tmp = None
+            if expected is not None and _content(current) != expected:  # written to as it was replaced
+                if backup is None:
+                    raise NotWritten("changed while iacfix was writing it; the fix was written and the change "
+                                     "made in that instant is lost: check the file")
+                os.replace(backup, real)
+                backup = None
+                raise NotWritten(CHANGED)
+        finally:
+            for name in (tmp, backup):
+                if name is not None:
+                    try:
+                        os.unlink(name)
+                    except FileNotFoundError:
+                        pass

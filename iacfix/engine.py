@@ -172,6 +172,7 @@ class ParsedFile:
     located: Located | None = None
     new_text: str | None = None
     new_doc: object = None
+    raw: bytes | None = None  # the bytes read: a file that no longer holds them is not written
 
 
 def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], known: dict) -> list[FileResult]:
@@ -197,7 +198,7 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
             error(result, e.message, line, column)
             continue
         if doc is not None:
-            files[path] = ParsedFile(path, result, text, doc)
+            files[path] = ParsedFile(path, result, text, doc, raw=raw)
     located = fmt.locate_unit({p: (f.doc, f.text) for p, f in files.items()})
     for path, f in files.items():
         f.located = located.get(path)

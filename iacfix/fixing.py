@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import difflib
 
-from .edits import apply_edits, atomic_write
-from .engine import Options, ParsedFile, check, error, hold_ties
+from . import writing
+from .edits import apply_edits
+from .engine import Options, ParsedFile, check, hold_ties
 from .fixes import Refused, expected_document, merge
 from .model import ParseError
 
@@ -72,10 +73,7 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
         if opts.diff:
             result.diff = unified_diff(f.text, f.new_text, result.path)
         if opts.write:
-            try:
-                atomic_write(f.path, f.new_text.encode("utf-8"))
-            except OSError as e:
-                error(result, f"cannot write the fix: {e.strerror}; file left unchanged")
+            if not writing.write(f.path, f.new_text.encode("utf-8"), f.raw, result):
                 continue
             result.written = True
         applied = [x for x in result.findings if x.fixable]

@@ -63,7 +63,7 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
     else:
         summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
     if errors:
-        summary += f" {_plural(len({e.path for e in errors}), 'file')} could not be read or parsed."
+        summary += f" {_plural(len({e.path for e in errors}), 'file')} could not be read{', parsed or written' if write else ' or parsed'}."
     lines.append(summary)
     return "\n".join(lines)
 
