@@ -118,8 +118,10 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
 def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
+    paths = list(paths) or ["."]
+    opts.roots = tuple(os.path.realpath(p) for p in paths)  # fix writes only under these
     discovery = Discovery(formats.claims, tuple(exclude))
-    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
+    results, stats = run(discovery.files(paths), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.context.target.id if opts.context.target else None
@@ -178,9 +180,12 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
 @_target_option()
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--follow-links-out", is_flag=True,
+              help="Also write files that a symbolic link in PATHS points to outside PATHS (by default they are "
+                   "reported, not written).")
 @click.pass_context
 def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, target, diff,
-        dry_run):
+        dry_run, follow_links_out):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
@@ -188,7 +193,8 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
 
     Only the runtime values change: comments, quotes, indentation, line endings,
     BOM and the final newline stay byte-identical.  Each edited file is parsed
-    again and written (atomically) only if exactly the intended values changed.
+    again and written (atomically) only if exactly the intended values changed,
+    only if it still holds what was read, and only under PATHS.
     Each provider gets the target in its own spelling (python3.13, python313 on
     Google Cloud, 3.13 on Azure).  Parameter AllowedValues, layer compatible
     runtimes and Terraform validation lists end up holding the target once and
@@ -196,6 +202,7 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     """
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff)
+    opts.links_out = follow_links_out
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import errno
 import os
 import re
 import stat
@@ -65,15 +66,53 @@ class Positions:
 
 CHANGED = "changed while iacfix was fixing it; not written"
 TEMP_PREFIX, TEMP_SUFFIX = ".iacfix-", ".tmp"
+_NO_XATTRS = {errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
 class NotWritten(Exception):
     """The file is left as it is, for the reason given."""
 
 
+def hard_links(count: int) -> str:
+    return (f"it has {count} hard links; writing it would split them (the other names would keep the old "
+            f"runtime): fix it by hand, or give it a single name (cp FILE FILE.new && mv FILE.new FILE) and fix again")
+
+
+
 def _content(fh) -> bytes:
     fh.seek(0)
     return fh.read()
+
+
+def _copy_metadata(src: int, dst: int, st: os.stat_result) -> None:
+    """Owner and group (where allowed), mode, extended attributes (ACLs and
+    SELinux labels are some) of ``src`` onto ``dst``."""
+    try:
+        os.fchown(dst, st.st_uid, st.st_gid)
+    except PermissionError:  # not root: the file becomes ours, as any editor would make it
+        pass
+    os.fchmod(dst, stat.S_IMODE(st.st_mode))  # after chown, which clears set-id bits
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(src)
+    except OSError as e:
+        if e.errno in _NO_XATTRS:
+            return
+        raise
+    for name in names:
+        value = os.getxattr(src, name)
+        try:
+            os.setxattr(dst, name, value)
+        except OSError as e:
+            if e.errno in _NO_XATTRS:
+                continue
+            try:  # a label the system gave the new file already (SELinux) is fine
+                if os.getxattr(dst, name) == value:
+                    continue
+            except OSError:
+                pass
+            raise
 
 
 def _backup_link(real: str, directory: str) -> str | None:
@@ -93,17 +132,21 @@ def _backup_link(real: str, directory: str) -> str | None:
 
 
 def atomic_write(path: str, data: bytes, expected: bytes | None = None) -> None:
-    """Replace ``path`` (following symlinks) with ``data``, keeping its mode,
-    or raise ``NotWritten`` and leave it alone.
+    """Replace ``path`` (following symlinks) with ``data``, or raise
+    ``NotWritten`` and leave it alone.
 
-    With ``expected`` (the bytes the fix was made from), the file must still
-    hold exactly them: checked before the temporary file is written and again
-    just before the rename; a write landing in the instant of the rename is
-    caught too, and the changed file is put back."""
+    The replacement keeps the file's mode, owner and group (where allowed) and
+    extended attributes; a file with several hard links is not written (the
+    rename would split them).  With ``expected`` (the bytes the fix was made
+    from), the file must still hold exactly them: checked before the temporary
+    file is written and again just before the rename; a write landing in the
+    instant of the rename is caught too, and the changed file is put back."""
     real = os.path.realpath(path)
     directory = os.path.dirname(real)
     with open(real, "rb") as current:  # keeps the old inode readable after the rename
         st = os.fstat(current.fileno())
+        if st.st_nlink > 1:
+            raise NotWritten(hard_links(st.st_nlink) + "; not written")
         if expected is not None and (st.st_size != len(expected) or _content(current) != expected):
             raise NotWritten(CHANGED)
         tmp = backup = None
@@ -112,7 +155,7 @@ def atomic_write(path: str, data: bytes, expected: bytes | None = None) -> None:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
-                os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
+                _copy_metadata(current.fileno(), fh.fileno(), st)
                 os.fsync(fh.fileno())
             if expected is not None:
                 backup = _backup_link(real, directory)

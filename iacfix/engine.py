@@ -26,6 +26,9 @@ class Options:
     fix: bool = False
     write: bool = False
     diff: bool = False
+    # Where fix may write: real paths of the paths given (empty: anywhere), unless links_out.
+    roots: tuple[str, ...] = ()
+    links_out: bool = False
 
 
 @dataclass

@@ -49,6 +49,8 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
             if f.path in shared:
                 if any(x.fixable for x in f.result.findings):
                     f.result.refused = f"not fixed, file left unchanged: {SHARED}"
+            elif any(x.fixable for x in f.result.findings) and (why := writing.refusal(f.path, opts)):
+                f.result.refused = f"not fixed, file left unchanged: {why}"
             elif _edit(f, fmt):
                 edited[f.path] = f
                 continue
@@ -73,7 +75,7 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
         if opts.diff:
             result.diff = unified_diff(f.text, f.new_text, result.path)
         if opts.write:
-            if not writing.write(f.path, f.new_text.encode("utf-8"), f.raw, result):
+            if not writing.write(f.path, f.new_text.encode("utf-8"), f.raw, result, opts):
                 continue
             result.written = True
         applied = [x for x in result.findings if x.fixable]
