@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
 
 import click
@@ -18,10 +19,12 @@ from .pool import run
 from .rules import RULES, SEVERITY_RANK, Context
 from .rules.lifecycle import status
 from .targets import default_target, refusal, suggestion, with_target
+from .workers import Interrupted, interruptible
 EPILOG = (
     "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
     "(for fix: that remain; with --diff or --dry-run: that the files still hold); "
-    "2 usage error, or a path that does not exist or a file that could not be read, parsed or written."
+    "2 usage error, or a path that does not exist or a file that could not be read, parsed or written; "
+    "130 or 143 interrupted by SIGINT or SIGTERM."
 )
 
 
@@ -115,13 +118,30 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     return Options(context=context, fix=fix, write=write, diff=diff)
 
 
+def _interrupted(ctx, e: Interrupted, opts: Options) -> None:
+    """A run stopped by SIGINT or SIGTERM exits 128 + the signal's number (130, 143), saying what it wrote."""
+    name = signal.Signals(e.signum).name
+    lines = [f"iacfix: interrupted by {name} before every file was processed"
+             + ("; no file is half-written." if opts.write else ".")]
+    if opts.write:
+        written = sorted({display_path(p) for p in e.written})
+        lines.append(f"Files written before it stopped, each fully fixed: {len(written)}" + (":" if written else "."))
+        lines += [f"  {p}" for p in written]
+    click.echo("\n".join(lines), err=True)
+    ctx.exit(128 + e.signum)
+
+
 def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
     paths = list(paths) or ["."]
     opts.roots = tuple(os.path.realpath(p) for p in paths)  # fix writes only under these
     discovery = Discovery(formats.claims, tuple(exclude))
-    results, stats = run(discovery.files(paths), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
+    try:
+        with interruptible():  # SIGTERM, like SIGINT, stops the run cleanly
+            results, stats = run(discovery.files(paths), opts, jobs or os.cpu_count() or 1, keep=discovery.keeps)
+    except Interrupted as e:
+        _interrupted(ctx, e, opts)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.context.target.id if opts.context.target else None

@@ -11,6 +11,7 @@ and its verification are in ``fixing``; grouping files into units in
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,6 +30,7 @@ class Options:
     # Where fix may write: real paths of the paths given (empty: anywhere), unless links_out.
     roots: tuple[str, ...] = ()
     links_out: bool = False
+    started_ns: int = field(default_factory=time.time_ns)  # temporary files older than this are leftovers
 
 
 @dataclass

@@ -3,15 +3,19 @@
 
 ``fix`` writes only under the paths it was given (by their real paths: a link
 out of the tree is not followed unless ``--follow-links-out``), never splits a
-file's hard links, and never writes a file that changed since it was read.
+file's hard links, never writes a file that changed since it was read, and
+removes the temporary files that a killed run left in the directories it
+writes to.
 """
 
 from __future__ import annotations
 
 import os
 
-from .edits import NotWritten, atomic_write, hard_links
+from .edits import NotWritten, atomic_write, hard_links, leftovers
 from .engine import FileResult, Options, display_path, error
+
+_CLEANED: set[tuple[int, str]] = set()  # (run, directory) already cleaned of leftovers
 
 
 def _under(real: str, root: str) -> bool:
@@ -40,6 +44,12 @@ def refusal(path: str, opts: Options) -> str | None:
 
 def write(path: str, data: bytes, expected: bytes | None, result: FileResult, opts: Options) -> bool:
     """Write a fixed file; False, with the reason as an error on ``result``, if it is left as it was."""
+    real = os.path.realpath(path)
+    directory = os.path.dirname(real)
+    if (opts.started_ns, directory) not in _CLEANED:
+        _CLEANED.add((opts.started_ns, directory))
+        for name in leftovers(directory, opts.started_ns):
+            result.notes.append(f"{display_path(name)}: note: removed a temporary file left by an interrupted iacfix run")
     try:
         atomic_write(path, data, expected)
     except NotWritten as e:
@@ -48,7 +58,6 @@ def write(path: str, data: bytes, expected: bytes | None, result: FileResult, op
     except OSError as e:
         error(result, f"cannot write the fix: {e.strerror or e}; file left unchanged")
         return False
-    real = os.path.realpath(path)
     if _outside(real, opts):
         result.notes.append(f"{result.path}: note: written through the link, to {display_path(real)}")
     return True
