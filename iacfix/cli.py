@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
 
 import click
@@ -19,10 +20,12 @@ from .reading import DEFAULT_MAX_FILE_SIZE, format_size, parse_size
 from .rules import RULES, SEVERITY_RANK, Context
 from .rules.lifecycle import status
 from .targets import default_target, refusal, suggestion, with_target
+from .workers import Interrupted, interruptible
 EPILOG = (
     "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
     "(for fix: that remain; with --diff or --dry-run: that the files still hold); "
-    "2 usage error, or a path that does not exist or a file that could not be read, parsed or written."
+    "2 usage error, or a path that does not exist or a file that could not be read, parsed or written; "
+    "130 or 143 interrupted by SIGINT or SIGTERM."
 )
 
 
@@ -137,11 +140,41 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     return Options(context=context, fix=fix, write=write, diff=diff, max_file_size=max_file_size)
 
 
+def _interrupted(ctx, e: Interrupted, opts: Options) -> None:
+    """A run stopped by SIGINT or SIGTERM exits 128 + the signal's number (130, 143), saying what it wrote."""
+    name = signal.Signals(e.signum).name
+    lines = [f"iacfix: interrupted by {name} before every file was processed"
+             + ("; no file is half-written." if opts.write else ".")]
+    if opts.write:
+        written = sorted({display_path(p) for p in e.written})
+        lines.append(f"Files written before it stopped, each fully fixed: {len(written)}" + (":" if written else "."))
+        lines += [f"  {p}" for p in written]
+    click.echo("\n".join(lines), err=True)
+    ctx.exit(128 + e.signum)
+
+
+def write_roots(paths: list[str]) -> tuple[str, ...]:
+    """The real paths fix may write under: each path given, and for a file of
+    a directory-unit format (a Terraform file) its directory, whose files it
+    is read with and whose values it may rewrite."""
+    roots = []
+    for p in paths:
+        fmt = formats.for_path(p) if not os.path.isdir(p) else None
+        roots.append(os.path.realpath(os.path.dirname(os.path.abspath(p)) if fmt and fmt.unit != "file" else p))
+    return tuple(roots)
+
+
 def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
     from . import reporters
 
+    paths = list(paths) or ["."]
+    opts.roots = write_roots(paths)  # fix writes only under these
     discovery = Discovery(formats.claims, tuple(exclude))
-    results, stats = run(discovery.files(list(paths) or ["."]), opts, jobs, keep=discovery.keeps)
+    try:
+        with interruptible():  # SIGTERM, like SIGINT, stops the run cleanly
+            results, stats = run(discovery.files(paths), opts, jobs, keep=discovery.keeps)
+    except Interrupted as e:
+        _interrupted(ctx, e, opts)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.context.target.id if opts.context.target else None
@@ -205,9 +238,12 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
 @_target_option()
 @click.option("--diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--follow-links-out", is_flag=True,
+              help="Also write files that a symbolic link in PATHS points to outside PATHS (by default they are "
+                   "reported, not written).")
 @click.pass_context
 def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
-        target, diff, dry_run):
+        target, diff, dry_run, follow_links_out):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
@@ -215,7 +251,8 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
 
     Only the runtime values change: comments, quotes, indentation, line endings,
     BOM and the final newline stay byte-identical.  Each edited file is parsed
-    again and written (atomically) only if exactly the intended values changed.
+    again and written (atomically) only if exactly the intended values changed,
+    only if it still holds what was read, and only under PATHS.
     Each provider gets the target in its own spelling (python3.13, python313 on
     Google Cloud, 3.13 on Azure).  Parameter AllowedValues, layer compatible
     runtimes and Terraform validation lists end up holding the target once and
@@ -224,6 +261,7 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff,
                     max_file_size=max_file_size)
+    opts.links_out = follow_links_out
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 

@@ -11,6 +11,7 @@ and its verification are in ``fixing``; grouping files into units in
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -29,6 +30,10 @@ class Options:
     write: bool = False
     diff: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; a bigger file is reported, not read
+    # Where fix may write: real paths of the paths given (empty: anywhere), unless links_out.
+    roots: tuple[str, ...] = ()
+    links_out: bool = False
+    started_ns: int = field(default_factory=time.time_ns)  # temporary files older than this are leftovers
 
 
 @dataclass
@@ -191,6 +196,7 @@ class ParsedFile:
     new_doc: object = None
     encoding: str = "utf-8"  # what the file is written back in (``unicode.encoding_of``)
     edits: list | None = None  # the edits that made new_text (a diff is built from them)
+    raw: bytes | None = None  # the bytes read: a file that no longer holds them is not written
 
 
 def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], known: dict) -> list[FileResult]:
@@ -216,7 +222,7 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
             error(result, e.message, line, column)
             continue
         if doc is not None:
-            files[path] = ParsedFile(path, result, text, doc, encoding=encoding_of(raw))
+            files[path] = ParsedFile(path, result, text, doc, encoding=encoding_of(raw), raw=raw)
     located = fmt.locate_unit({p: (f.doc, f.text) for p, f in files.items()})
     for path, f in files.items():
         f.located = located.get(path)

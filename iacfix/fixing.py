@@ -11,8 +11,9 @@ left unchanged, with the reason.
 
 from __future__ import annotations
 
-from .edits import apply_edits, atomic_write
-from .engine import Options, ParsedFile, check, error, hold_ties
+from . import writing
+from .edits import apply_edits
+from .engine import Options, ParsedFile, check, hold_ties
 from .fixes import Refused, expected_document, merge
 from .model import Edit, ParseError
 
@@ -164,6 +165,8 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
             if f.path in shared:
                 if any(x.fixable for x in f.result.findings):
                     f.result.refused = f"not fixed, file left unchanged: {SHARED}"
+            elif any(x.fixable for x in f.result.findings) and (why := writing.refusal(f.path, opts)):
+                f.result.refused = f"not fixed, file left unchanged: {why}"
             elif _edit(f, fmt):
                 edited[f.path] = f
                 continue
@@ -188,10 +191,7 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
         if opts.diff:
             result.diff = unified_diff(f.text, f.new_text, result.path, f.edits)
         if opts.write:
-            try:
-                atomic_write(f.path, f.new_text.encode(f.encoding))
-            except OSError as e:
-                error(result, f"cannot write the fix: {e.strerror}; file left unchanged")
+            if not writing.write(f.path, f.new_text.encode(f.encoding), f.raw, result, opts):
                 continue
             result.written = True
         applied = [x for x in result.findings if x.fixable]

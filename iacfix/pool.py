@@ -1,18 +1,21 @@
 """Run units over all cores: paths stream from discovery into workers while
-the tree is still being walked; small runs stay in this process."""
+the tree is still being walked; small runs stay in this process.  A worker
+that dies costs the unit it was processing, reported as an error on its
+files; the run goes on (``workers``)."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
-import multiprocessing
 import os
+import signal
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from . import formats
-from .engine import FileResult, Options, display_path, process_file, process_unit
+from . import formats, workers
+from .edits import remove_temporaries
+from .engine import FileResult, Options, display_path, error, process_file, process_unit
 from .reading import Unreadable, read_bytes
 from .units import merge, units
 
@@ -51,6 +54,26 @@ def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
                     return []
         results = process_unit(fmt, paths, _OPTS, shared, read)
     return [_slim(r) for r in results if r.template or r.errors]  # nothing else to send back
+
+
+def _lost(opts: Options, unit: tuple[str, list[str], frozenset[str]], how: str, written: list[str],
+          pid: int) -> list[FileResult]:
+    """The files of a unit whose worker (``pid``) died while processing it; its
+    temporary file, if it was writing one, is removed."""
+    _, paths, _ = unit
+    if opts.write:
+        for directory in {os.path.dirname(os.path.realpath(p)) for p in paths}:
+            remove_temporaries(directory, pid)
+    where = "this file" if len(paths) == 1 else "this file's directory"
+    out = []
+    for path in paths:
+        if path in written:
+            message = (f"worker process died ({how}) after writing the fix to this file, before reporting on it; "
+                       f"run iacfix on it again")
+        else:
+            message = f"worker process died ({how}) while processing {where}; {'not fixed' if opts.fix else 'not checked'}"
+        out.append(error(FileResult(display_path(path)), message))
+    return out
 
 
 def _slim(result: FileResult) -> FileResult:
@@ -95,17 +118,23 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
             yield unit
 
     work = counted(units(paths, keep))
-    jobs = worker_count(jobs)
-    head = list(itertools.islice(work, max(PARALLEL_MIN_FILES, jobs)))
-    jobs = worker_count(jobs, len(head))
-    if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
-        _init(opts)
-        done = list(map(_work, itertools.chain(head, work)))
-    else:
-        methods = multiprocessing.get_all_start_methods()
-        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init, initargs=(opts,)) as pool:
-            done = list(pool.map(_work, itertools.chain(head, work), chunksize=CHUNK))
+    written: list[str] = []  # as they are written: what an interrupted run reports
+    try:
+        jobs = worker_count(jobs)
+        head = list(itertools.islice(work, max(PARALLEL_MIN_FILES, jobs)))
+        jobs = worker_count(jobs, len(head))
+        if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
+            _init(opts)
+            with workers.recording(written):
+                done = list(map(_work, itertools.chain(head, work)))
+        else:
+            done = workers.parallel(_work, _init, opts, itertools.chain(head, work), jobs, CHUNK,
+                                    functools.partial(_lost, opts), written)
+    except KeyboardInterrupt:
+        raise workers.Interrupted(signal.SIGINT, written) from None
+    except workers.Interrupted as e:
+        e.written = written
+        raise
     results = merge([r for batch in done for r in batch], shared)
     stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
     return sorted(results, key=lambda r: r.path), stats

@@ -18,7 +18,9 @@ COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-WRITE_FAILURE = "cannot write"  # how a FileError for a fix that could not be written begins
+# How a FileError for a fix that was not written begins (a write error, a file
+# changed underneath, a worker lost while fixing it).
+WRITE_FAILURE = ("cannot write", "changed while iacfix", "worker process died")
 
 
 def _escape(m: re.Match) -> str:

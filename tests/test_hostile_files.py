@@ -179,22 +179,15 @@ def test_a_file_longer_than_stat_says_is_read_to_its_end_and_capped():
 # -- -j ---------------------------------------------------------------------------------------------
 
 class _Pool:
-    """Stands for ProcessPoolExecutor: records how many workers were asked for, works in-process."""
+    """Stands for the worker pool: records how many workers were asked for, works in-process."""
 
     asked: list[int] = []
 
-    def __init__(self, max_workers, mp_context=None, initializer=None, initargs=()):
-        self.asked.append(max_workers)
-        initializer(*initargs)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def map(self, fn, items, chunksize=1):
-        return map(fn, items)
+    @classmethod
+    def parallel(cls, work, init, opts, units, jobs, chunk, lost, written):
+        cls.asked.append(jobs)
+        init(opts)
+        return [work(u) for u in units]
 
 
 @pytest.mark.parametrize("cores, jobs, workers", [
@@ -205,7 +198,7 @@ def test_jobs_are_capped_at_the_cores_available_and_the_units(iacfix, tmp_path, 
         (tmp_path / f"f{i:03}.yaml").write_text("a: 1\n")
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: 2 * cores)  # the machine's, not this process's
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", _Pool)
+    monkeypatch.setattr(pool.workers, "parallel", _Pool.parallel)
     monkeypatch.setattr(_Pool, "asked", [])
     run = iacfix("check", ".", *jobs)
     assert run.code == 0 and "300 files read" in run.out
