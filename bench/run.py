@@ -389,7 +389,7 @@ def summarise_output(bench: Bench) -> None:
     run = bench.warmup
     info: dict = {"returncode": run.returncode, "wall_s": run.wall_s, "output": str(bench.output)}
     text = bench.output.read_text(encoding="utf-8", errors="replace")
-    if bench.name.startswith("iacfix"):
+    if bench.name.startswith(("iacfix", "baseline")):
         info.update(summarise_iacfix_json(text))
     elif bench.name.startswith("cfn-lint"):
         info.update(summarise_cfn_lint(text))
