@@ -32,6 +32,7 @@ from .shapes import looks_like_runtime
 
 FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
 LAYER_TYPES = {"AWS::Lambda::LayerVersion", "AWS::Serverless::LayerVersion"}
+_FUNCTION_OR_LAYER = FUNCTION_TYPES | LAYER_TYPES
 _BLOCK_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+\Z")
 _BLOCK_ITEM_SUFFIX = re.compile(r"[ \t]*(#[^\n]*)?\r?\Z")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -61,23 +62,15 @@ class _Node:
     """A composed node, as small as it can be: a template of 50 MB composes
     into 5 million of them.  PyYAML's nodes keep a dict and two Mark objects
     each (390 bytes a node, 40 times the file); these keep their character
-    offsets (BOM excluded) in one int.  libyaml's composer builds them in
+    offsets (BOM excluded) in two slots.  libyaml's composer builds them in
     place of PyYAML's (``_compose``)."""
 
-    __slots__ = ("tag", "value", "span", "style")
+    __slots__ = ("tag", "value", "start", "end", "style")
 
     def __init__(self, tag, value, start_mark, end_mark, style=None):
         self.tag, self.value, self.style = tag, value, style
-        start = start_mark.index
-        self.span = start << 32 | (end_mark.index if end_mark is not None else start)  # a collection's end comes later
-
-    @property
-    def start(self) -> int:
-        return self.span >> 32
-
-    @property
-    def end(self) -> int:
-        return self.span & 0xFFFFFFFF
+        self.start = start_mark.index
+        self.end = end_mark.index if end_mark is not None else self.start  # a collection's end comes later
 
     @property
     def start_mark(self):  # for the composer's own errors ("expected a single document"): the offset only
@@ -89,7 +82,7 @@ class _Node:
 
     @end_mark.setter
     def end_mark(self, mark):
-        self.span = self.span >> 32 << 32 | mark.index
+        self.end = mark.index
 
     @property
     def flow_style(self):
@@ -106,7 +99,7 @@ class ScalarNode(_Node):
     def __init__(self, tag, value, start_mark, end_mark, style=None):
         self.tag, self.style = tag, style
         self.value = self._seen.setdefault(value, value)
-        self.span = start_mark.index << 32 | end_mark.index
+        self.start, self.end = start_mark.index, end_mark.index
 
 
 class SequenceNode(_Node):
@@ -620,7 +613,7 @@ def _duplicate_key(root):
     mappings.append(resources)
     for _, res in resources.value if isinstance(resources, MappingNode) else ():
         mappings.append(res)
-        if _str(_get(res, "Type")) in FUNCTION_TYPES | LAYER_TYPES:
+        if _str(_get(res, "Type")) in _FUNCTION_OR_LAYER:
             mappings += [_get(res, "Properties"), _get(res, "Metadata")]
     params = _get(root, "Parameters")
     mappings.append(params)
