@@ -118,6 +118,8 @@ def _worker(conn, slot, progress, parent, work, init, initarg, inherited) -> Non
                 return
             cid, units = message
             out: list = []
+            progress[slot] = -1  # not on a unit yet: a death now loses none
+            progress[slot + len(progress) // 2] = cid
             for i, unit in enumerate(units):
                 if os.getppid() != parent:
                     os._exit(1)
@@ -143,9 +145,16 @@ class _Worker:
     slot: int
     proc: object
     conn: object
-    chunk: tuple[int, list] | None = None
-    acked: int = 0  # units of the chunk whose results arrived
+    chunks: collections.deque = field(default_factory=collections.deque)  # sent, oldest (the one in work) first
+    acked: int = 0  # units of the oldest chunk whose results arrived
+
+    @property
+    def chunk(self) -> tuple[int, list] | None:
+        return self.chunks[0] if self.chunks else None
     written: list[str] = field(default_factory=list)  # files written by units not acked yet
+
+
+IN_FLIGHT = 2  # chunks sent ahead to each worker
 
 
 def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int, chunk: int,
@@ -159,11 +168,11 @@ def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int
     forked = ctx.get_start_method() == "fork"
     if sys.platform.startswith("linux"):
         import ctypes  # noqa: F401  (loaded once, before forking)
-    progress = ctx.RawArray("q", jobs)
+    progress = ctx.RawArray("q", 2 * jobs)  # per worker: the unit it is on, and the id of its chunk
     source = iter(units)
     retry: collections.deque = collections.deque()  # units of dead workers, not begun
     ready: collections.deque = collections.deque()  # chunks walked ahead, while the workers work
-    ids = itertools.count()
+    ids = itertools.count(1)  # 0 is what a worker that never began a chunk holds
     exhausted = False
     done: list = []
     workers: dict[int, _Worker] = {}
@@ -212,16 +221,17 @@ def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int
         return w
 
     def feed(w: _Worker) -> None:
-        items = take()
-        w.chunk, w.acked, w.written = None, 0, []
-        if not items:
-            return
-        progress[w.slot] = -1
-        w.chunk = (next(ids), items)
-        try:
-            w.conn.send(w.chunk)
-        except OSError:
-            pass  # it died: its sentinel says so
+        """Keep ``IN_FLIGHT`` chunks sent to ``w``: it starts the next as soon
+        as it ends one, without waiting for this process to answer."""
+        while len(w.chunks) < IN_FLIGHT:
+            items = take()
+            if not items:
+                return
+            w.chunks.append((next(ids), items))
+            try:
+                w.conn.send(w.chunks[-1])
+            except OSError:
+                return  # it died: its sentinel says so
 
     def receive(w: _Worker, message) -> bool:
         """Record a message; True when it ends the worker's chunk."""
@@ -232,7 +242,10 @@ def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int
         elif w.chunk is not None and message[1] == w.chunk[0]:
             done.append(message[3])
             w.acked, w.written = message[2], []
-            return kind == "done"
+            if kind == "done":
+                w.chunks.popleft()
+                w.acked = 0
+                return True
         return False
 
     def buried(w: _Worker) -> None:
@@ -255,13 +268,15 @@ def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int
         took = False
         if w.chunk is not None:
             items = w.chunk[1]
-            at = progress[w.slot]
+            at = progress[w.slot] if progress[w.slot + jobs] == w.chunk[0] else -1  # the unit it was on, if in this chunk
             if w.acked <= at < len(items):
                 done.append(lost(items[at], describe(w.proc.exitcode), w.written, w.proc.pid))
                 retry.extend(items[w.acked:at] + items[at + 1:])
                 took = True
             else:
                 retry.extend(items[w.acked:])
+            for _, later in list(w.chunks)[1:]:  # sent, not begun
+                retry.extend(later)
         fruitless = 0 if took else fruitless + 1
 
     try:
