@@ -154,7 +154,7 @@ class _Worker:
     written: list[str] = field(default_factory=list)  # files written by units not acked yet
 
 
-IN_FLIGHT = 2  # chunks sent ahead to each worker
+IN_FLIGHT = 3  # chunks sent ahead to each worker
 
 
 def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int, chunk: int,
