@@ -629,9 +629,12 @@ def _duplicate_key(root):
         if not isinstance(mapping, MappingNode) or id(mapping) in seen:
             continue
         seen.add(id(mapping))
+        keys = [k.value for k, _ in mapping.value if type(k) is ScalarNode]
+        if len(keys) == len(set(keys)):  # nearly always: one pass in C
+            continue
         first = {}
         for key, _ in mapping.value:
-            if isinstance(key, ScalarNode):
+            if type(key) is ScalarNode:
                 if key.value in first:
                     return key, first[key.value]
                 first[key.value] = key
