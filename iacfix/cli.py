@@ -104,7 +104,7 @@ def _common(f):
 
 TARGET_HELP = (
     "Runtime to move flagged sites of its family to (a Python target fixes Python sites, a Node.js target "
-    "Node.js sites); each provider gets it in its own spelling (python313 on Google Cloud, 3.13 on Azure). "
+    "Node.js sites in templates and Terraform; CDK code only gets Python targets); each provider gets it in its own spelling (python313 on Google Cloud, 3.13 on Azure). "
     "Refused if a lifecycle rule flags it on the --as-of date. Default: derived from the catalog as of "
     "--as-of: the Python runtime supported longest that no rule flags, the oldest among equals "
     "(python3.13 in 2026)."
@@ -122,7 +122,10 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     except CatalogError as e:
         ctx.fail(str(e))
     try:
-        enabled = (_codes(select) if select else set(RULES)) - _codes(ignore)
+        chosen = _codes(select)
+        if select and not chosen:  # --select "" (an unset variable in CI) must not turn every rule off
+            raise click.BadParameter("--select names no rule; give codes, prefixes or names (see `iacfix rules`)")
+        enabled = (chosen if select else set(RULES)) - _codes(ignore)
     except click.BadParameter as e:
         ctx.fail(e.format_message())
     context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog,

@@ -116,7 +116,8 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
         fixed_files = sum(1 for r in results if r.fixed)
         verb = "Fixed" if write else "Would fix"
         summary = f"{verb} {_plural(fixed, 'site')} in {_plural(fixed_files, 'file')}" + (f" (target {target})" if fixed else "")
-        summary += f"; {_plural(len(findings), 'finding')} remain{'s' if len(findings) == 1 else ''}"
+        remain = ("remains" if len(findings) == 1 else "remain") if write else "would remain"
+        summary += f"; {_plural(len(findings), 'finding')} {remain}"
         summary += (f" ({detail})" if detail else "") + "."
         hidden = sum(1 for f in findings if f.fix is not None and not f.fixable)
         if hidden:

@@ -49,7 +49,7 @@ def _no_fix(site: Site, rt, target, ctx: Context) -> tuple[str | None, bool]:
         return "the value is not written as a plain or quoted literal here (escapes, folding, a template); " \
                "change it by hand", True
     if site.spell is not None and site.spell(target.id) is None:
-        return f"{target.id} cannot be written at {place(site.where)}", True
+        return f"{target.id} cannot be written at {place(site.where)} in this file's language or version", True
     return None, False
 
 

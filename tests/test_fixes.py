@@ -225,3 +225,10 @@ def test_dry_run_reports_what_remains_where_the_file_still_has_it(iacfix, templa
     remaining = iacfix("fix", "t.yaml", "--dry-run", "--format", "json").json["findings"]
     checked = iacfix("check", "t.yaml", "--format", "json").json["findings"]
     assert remaining == [f for f in checked if not f["fixable"]]
+
+
+def test_an_empty_selection_is_a_usage_error_not_silence(iacfix, template):
+    for empty in ("", ",", " , "):
+        run = iacfix("check", "t.yaml", "--select", empty)
+        assert run.code == 2 and "--select names no rule" in run.err
+    assert iacfix("check", "t.yaml", "--ignore", "").code == 1  # ignoring nothing drops nothing
