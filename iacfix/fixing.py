@@ -177,7 +177,8 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
         before = {id(x) for f in files.values() for x in f.result.findings if x.fixable}
         hold_ties([f.result.findings for f in files.values()])
         after = {id(x) for f in files.values() for x in f.result.findings if x.fixable}
-        todo = [f for f in files.values() if any(id(x) in before - after for x in f.result.findings)]
+        held = before - after
+        todo = [f for f in files.values() if any(id(x) in held for x in f.result.findings)]
     if not edited:
         return
     edited = list(edited.values())
