@@ -60,10 +60,6 @@ class FileView:
     def positions(self) -> Positions:
         return Positions(self.text)
 
-    @cached_property
-    def edit_positions(self) -> Positions:
-        return Positions(self.text)
-
 
 def display_path(path: str) -> str:
     """Relative to the current directory when under it; POSIX separators."""

@@ -71,7 +71,7 @@ def _make_fix(file, title: str, applicability: str, edits, expect, notes, findin
     if len(edits) == 1 and site.at is None and (edits[0].start, edits[0].end) == (site.start, site.end):
         lines = ((finding.line, finding.column, finding.end_line, finding.end_column),)  # the finding's own span
     else:
-        at = file.edit_positions.at
+        at = file.positions.at  # looks behind the last finding bisect a table of line starts
         lines = tuple((*at(e.start), *at(e.end)) for e in edits)
     return Fix(title=title, applicability=applicability, edits=tuple(edits), expect=tuple(expect),
                notes=tuple(dict.fromkeys(n for n in notes if n)), lines=lines)
