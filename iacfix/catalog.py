@@ -85,12 +85,23 @@ class Runtime:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A Lambda base image that stands for a runtime (``public.ecr.aws/lambda/python:3.11``)."""
+
+    repository: str
+    tag: str
+    runtime: str  # the Lambda runtime id it provides
+    source: str
+
+
+@dataclass(frozen=True)
 class Catalog:
     last_checked: dt.date
     runtimes: dict[tuple[str, str], Runtime]  # (provider, id) -> runtime
     operating_systems: dict[str, OperatingSystem]
     origin: str
     providers: dict[str, Provider] = field(default_factory=lambda: {"aws": AWS})
+    images: dict[tuple[str, str], Image] = field(default_factory=dict)  # (repository, tag) -> image
 
     def get(self, runtime_id: str, provider: str = "aws") -> Runtime | None:
         return self.runtimes.get((provider, runtime_id))
@@ -186,7 +197,26 @@ def parse_catalog(data: dict, origin: str) -> Catalog:
     checked = _date(data.get("last_checked"), f"{origin}: last_checked")
     if checked is None:
         raise CatalogError(f"{origin}: 'last_checked' is required")
-    return Catalog(last_checked=checked, runtimes=runtimes, operating_systems=oses, origin=origin, providers=providers)
+    return Catalog(last_checked=checked, runtimes=runtimes, operating_systems=oses, origin=origin, providers=providers,
+                   images=_images(data.get("images"), runtimes, origin))
+
+
+def _images(rows, runtimes: dict, origin: str) -> dict[tuple[str, str], Image]:
+    if rows is None:
+        return {}
+    if not isinstance(rows, list):
+        raise CatalogError(f"{origin}: 'images' must be a list")
+    out = {}
+    for i, row in enumerate(rows):
+        where = f"{origin}: images[{i}]"
+        if not isinstance(row, dict) or not all(isinstance(row.get(k), str) and row[k]
+                                                for k in ("repository", "tag", "runtime")):
+            raise CatalogError(f"{where}: every image needs string 'repository', 'tag' and 'runtime'")
+        if ("aws", row["runtime"]) not in runtimes:
+            raise CatalogError(f"{where}: runtime {row['runtime']!r} is not a Lambda runtime of this catalog")
+        out[(row["repository"], row["tag"])] = Image(row["repository"], row["tag"], row["runtime"],
+                                                     str(row.get("source") or ""))
+    return out
 
 
 def _providers(rows, origin: str) -> dict[str, Provider]:

@@ -275,14 +275,14 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
               help="Statuses count deprecations due within this many days as soon.")
 @click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
               help="Show this catalog (JSON) instead of the built-in one.")
-@click.option("--provider", default=None, metavar="PROVIDER", help="Only this provider: aws, gcp or azure.")
+@click.option("--provider", default=None, metavar="PROVIDER", help="Only this provider: aws, gcp, azure or cpython.")
 @click.option("--family", default=None, metavar="FAMILY", help="Only this family, e.g. python.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
     """Print the runtime catalog, one table per provider (AWS Lambda, Google
-    Cloud Functions, Azure Functions): each runtime's dates as its provider
-    names them, and its status as of a date."""
+    Cloud Functions, Azure Functions, CPython itself): each runtime's dates as
+    its provider names them, and its status as of a date."""
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:

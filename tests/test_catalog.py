@@ -78,6 +78,13 @@ def test_agrees_with_verified_facts():
         assert azure[fact["version"]]["end_of_support"].startswith(fact["end_of_support"])
         if fact["end_of_support_exact_portal"]:
             assert azure[fact["version"]]["end_of_support"] == fact["end_of_support_exact_portal"]
+    cpython = {r["id"]: r for r in RAW["runtimes"] if r["provider"] == "cpython"}
+    assert set(cpython) == {r["version"] for r in all_facts["cpython"]}
+    for fact in all_facts["cpython"]:
+        assert cpython[fact["version"]]["end_of_life"].startswith(fact["eol"])
+    images = {(r["repository"], r["tag"]): r["runtime"] for r in all_facts["lambda_images"]
+              if r.get("runtime") and r.get("repository")}
+    assert {k: v.runtime for k, v in CATALOG.images.items()} == images
 
 
 def test_each_provider_date_sets_the_phases_rules_judge():
@@ -91,6 +98,11 @@ def test_each_provider_date_sets_the_phases_rules_judge():
     assert (str(az.deprecation), az.block_create, az.deadlines()) == ("2029-10-31", None, {"end_of_support": "2029-10-31"})
     assert "month only (2029-10)" in az.sources["end_of_support"]
     assert cat.get("3.11", "azure").sources["end_of_support"].startswith("Azure/azure-functions-ux")
+    py310 = cat.get("3.10", "cpython")  # CPython: end of life, the only date
+    assert (str(py310.deprecation), py310.block_update, py310.deadlines()) == (
+        "2026-10-31", None, {"end_of_life": "2026-10-31"})
+    assert "month only (2026-10)" in py310.sources["end_of_life"]
+    assert cat.images[("public.ecr.aws/lambda/python", "3.11")].runtime == "python3.11"
     assert cat.get("python3.11").deadlines() == {
         "deprecation": "2027-06-30", "block_create": "2027-07-31", "block_update": "2027-08-31"}
 

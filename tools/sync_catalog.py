@@ -82,6 +82,17 @@ PROVIDERS = {
             "end_of_support": {"label": "end of support", "means": ["deprecation"]},
         },
     },
+    "cpython": {
+        "name": "CPython",
+        "service": "CPython",
+        "source": "https://devguide.python.org/versions/",
+        "policy": "After its end of life a Python version gets no more releases, security fixes included "
+                  "(https://devguide.python.org/versions/)",
+        "deprecated": "past its end of life",
+        "dates": {
+            "end_of_life": {"label": "end of life", "means": ["deprecation"]},
+        },
+    },
 }
 
 
@@ -155,7 +166,7 @@ def convert(facts: dict, checked: str) -> dict:
         if row["notes"]:
             entry["notes"] = row["notes"]
         runtimes.append(entry)
-    runtimes += _gcp_rows(facts, runtimes) + _azure_rows(facts, runtimes)
+    runtimes += _gcp_rows(facts, runtimes) + _azure_rows(facts, runtimes) + _cpython_rows(facts, runtimes)
     return {
         "schema": 2,
         "last_checked": checked,
@@ -164,6 +175,7 @@ def convert(facts: dict, checked: str) -> dict:
         "providers": PROVIDERS,
         "operating_systems": oses,
         "runtimes": runtimes,
+        "images": _images(facts),
     }
 
 
@@ -230,6 +242,30 @@ def _azure_rows(facts: dict, aws_rows: list[dict]) -> list[dict]:
             entry["notes"] = row["notes"]
         rows.append(entry)
     return _finish(rows, "azure", aws_rows)
+
+
+def _cpython_rows(facts: dict, aws_rows: list[dict]) -> list[dict]:
+    """CPython itself, judged by its end of life (CI images, version files,
+    packaging, alternative container bases): id and version are ``3.13``."""
+    rows = []
+    for row in facts["cpython"]:
+        entry = {"provider": "cpython", "id": row["version"], "family": "python", "version": row["version"],
+                 "os": None, "sources": {}}
+        _dated(entry, "end_of_life", row["eol"], row["source"])
+        if row["status_in_peps_toml_2026_08"] == "prerelease":
+            entry["preview"] = True
+        if row["notes"]:
+            entry["notes"] = row["notes"]
+        rows.append(entry)
+    return _finish(rows, "cpython", aws_rows)
+
+
+def _images(facts: dict) -> list[dict]:
+    """Lambda base images that stand for a runtime: repository, tag, the
+    runtime id it provides, and where that mapping comes from."""
+    return [{"repository": r["repository"], "tag": r["tag"], "runtime": r["runtime"], "os": r["os"],
+             "source": r["source"], **({"notes": r["notes"]} if r["notes"] else {})}
+            for r in facts["lambda_images"] if r.get("runtime") and r.get("repository")]
 
 
 def main() -> None:
