@@ -184,6 +184,21 @@ def _compose(text: str):
     return root
 
 
+def compose(text: str):
+    """``_compose``, through Jinja masking when the text may hold Jinja (a
+    cookiecutter template): then a ``jinja.Masked`` document (see ``tree_of``)."""
+    if "{{" in text or "{%" in text:
+        from . import jinja
+
+        return jinja.parse(text, _compose)
+    return _compose(text)
+
+
+def tree_of(doc):
+    """The node tree of a parsed document (masked or not)."""
+    return getattr(doc, "root", doc)
+
+
 def _children(node):
     if isinstance(node, SequenceNode):
         return node.value
@@ -777,22 +792,28 @@ class CloudFormation(Format):
 
     def parse(self, text: str):
         try:
-            root = _compose(text)
+            doc = compose(text)
         except ParseError:
             if not _TEMPLATE_MARKERS.search(text):
                 return None  # broken or multi-document YAML that is no template: not ours
             raise
-        if is_template(root):
-            twice = _duplicate_key(root)
+        if is_template(tree_of(doc)):
+            twice = _duplicate_key(tree_of(doc))
             if twice is not None:
                 key, first = twice
                 shift = text.startswith("\ufeff")
                 raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
                                  "YAML parsers disagree on which one counts (cfn-lint E0000)", offset=key.start + shift)
-        return root
+        return doc
 
     def check_edit(self, old: str, new: str) -> str | None:
-        """A stricter check than libyaml's for JSON files: still valid JSON."""
+        """A stricter check than libyaml's for JSON files: still valid JSON;
+        and a templated file keeps its Jinja as it was."""
+        if "{{" in old or "{%" in old:
+            from . import jinja
+
+            if (why := jinja.changed(old, new)) is not None:
+                return why
         if old.lstrip("\ufeff \t\r\n").startswith("{"):
             try:
                 json.loads(old.lstrip("\ufeff"))
@@ -805,9 +826,15 @@ class CloudFormation(Format):
         return None
 
     def locate(self, doc, text: str) -> Located | None:
-        if not is_template(doc):
+        tree = tree_of(doc)
+        if not is_template(tree):
             return None
-        return _Walker(doc, text).walk()
+        located = _Walker(tree, text).walk()
+        if tree is not doc:  # read through Jinja masking
+            from . import jinja
+
+            located = jinja.guard(located, doc)
+        return located
 
     def semantic(self, doc):
-        return _Meaning(doc)
+        return _Meaning(tree_of(doc))
