@@ -31,6 +31,7 @@ PLACES = {  # Where.kind -> how it reads; any other kind: "name field"
     "local": "local.{name}",
     "module-input": "{name} input {field}",
     "serverless-file": "{name} in {field}",
+    "serverless-fallback": "{name}: fallback of ${{{field}}}",
     "build-image": "{name} {field}",
     "unmaintained-build-image": "{name} {field}, an unmaintained image (lambci publishes none after python3.8)",
 }

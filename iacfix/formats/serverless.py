@@ -237,7 +237,7 @@ class _Service:
 
     def literal(self, f: _File, node, path, users, want: _Want, token=None):
         """Record the literal ``node`` holds (or the ``token`` inside it: a
-        fallback, (start, end, literal, quote) in the value's characters)."""
+        fallback, (start, end, literal, quote, the variable) in the value's characters)."""
         text = node.value if token is None else token[2]
         spelled = self.spelling(text, want.shape)
         if spelled is None:
@@ -258,7 +258,9 @@ class _Service:
                 q = site.quote
                 site.spell = lambda t, q=q: (f"{q}{core(t)}{q}", core(t))
             return site
-        t_start, t_end, _, quote = token
+        t_start, t_end, _, quote, ref = token
+        if want.in_list is None and want.kind != "variable":  # written in place: say it is the fallback
+            where = Where("serverless-fallback", where.name, ref)
         base = self.content_start(f, node)
         start, end = (base + t_start, base + t_end) if base is not None else f.walker.span(node)
         key = (start, "", "")
@@ -267,7 +269,7 @@ class _Service:
             head, tail = node.value[:t_start], node.value[t_end:]
             write = core or (lambda t: t)
             site = f.walker.sites[key] = Site(
-                value=value, start=start, end=end, path=path, kind=want.kind, provider=self.provider,
+                value=value, start=start, end=end, path=path, kind="variable" if want.kind == "property" else want.kind, provider=self.provider,
                 quote=quote if base is not None else None, where=where, in_list=want.in_list,
                 spell=lambda t, q=quote: (f"{q}{write(t)}{q}", f"{head}{q}{write(t)}{q}{tail}"))
         self._touch(site, users, want.layer)
@@ -344,13 +346,13 @@ class _Service:
             a, b = fallbacks[0]
             fb = text[a:b]
             if fb[:1] in ("'", '"') and len(fb) >= 2 and fb[-1] == fb[0]:
-                return self.literal(f, node, path, users, want, (a, b, fb[1:-1], fb[0]))
+                return self.literal(f, node, path, users, want, (a, b, fb[1:-1], fb[0], ref))
             if fb.startswith("${") and _close(fb, 0) == len(fb):
                 return self.variable(f, node, path, users, want, a + 2, b - 1)
             if _REF.match(fb) and ":" in fb:  # Framework v2: ${opt:stage, self:custom.stage}
                 return self.variable(f, node, path, users, want, a, b)
             if fb and not any(c in fb for c in "${}(): "):
-                return self.literal(f, node, path, users, want, (a, b, fb, ""))
+                return self.literal(f, node, path, users, want, (a, b, fb, "", ref))
             return self.unresolved(f, node, f"the fallback of ${{{ref}}} ({fb}) is not a literal", users)
         what = REMOTE.get(source, f"a {source} variable") if m else "not a variable iacfix reads"
         return self.unresolved(f, node, f"${{{ref}}} is {what}, resolved by the Framework at deploy time", users)
