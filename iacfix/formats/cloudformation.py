@@ -639,6 +639,11 @@ def _duplicate_key(root):
         level = [v for m in level if isinstance(m, MappingNode) for _, v in m.value]
     globals_ = _get(root, "Globals")
     mappings += [globals_, _get(globals_, "Function"), _get(root, "Transform")]
+    return first_duplicate(mappings)
+
+
+def first_duplicate(mappings) -> tuple | None:
+    """(second key, first key) of the first key written twice in one of ``mappings``, else None."""
     seen = set()
     for mapping in mappings:
         if not isinstance(mapping, MappingNode) or id(mapping) in seen:
@@ -779,6 +784,15 @@ def _same(old, changes: dict, new, budget: int | None = None) -> bool:
     return True
 
 
+def refuse_duplicate(text: str, twice: tuple | None, tools: str = "") -> None:
+    """Raise the error for a key written twice (``first_duplicate``'s answer), if one is."""
+    if twice is not None:
+        key, first = twice
+        shift = text.startswith("\ufeff")
+        raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
+                         f"YAML parsers disagree on which one counts{tools}", offset=key.start + shift)
+
+
 @register
 class CloudFormation(Format):
     name = "cloudformation"
@@ -798,12 +812,7 @@ class CloudFormation(Format):
                 return None  # broken or multi-document YAML that is no template: not ours
             raise
         if is_template(tree_of(doc)):
-            twice = _duplicate_key(tree_of(doc))
-            if twice is not None:
-                key, first = twice
-                shift = text.startswith("\ufeff")
-                raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
-                                 "YAML parsers disagree on which one counts (cfn-lint E0000)", offset=key.start + shift)
+            refuse_duplicate(text, _duplicate_key(tree_of(doc)), " (cfn-lint E0000)")
         return doc
 
     def check_edit(self, old: str, new: str) -> str | None:

@@ -41,7 +41,7 @@ import os
 import re
 from importlib import resources
 
-from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
+from ..model import Item, ListInfo, Located, Site, Unresolved, Where
 from . import Format, register
 from .cloudformation import (
     CloudFormation,
@@ -53,7 +53,9 @@ from .cloudformation import (
     _str,
     _Walker,
     compose,
+    first_duplicate,
     is_template,
+    refuse_duplicate,
     tree_of,
 )
 from .shapes import looks_like_runtime
@@ -206,14 +208,7 @@ class _Service:
         self._depth = 0
 
     # -- recording ---------------------------------------------------------
-    def _touch(self, item, users, layer=None):
-        item.users.extend(u for u in users if u not in item.users)
-        self._log.append(item)
-        if isinstance(item, Site):
-            if layer and layer not in item.layers:
-                item.layers.append(layer)
-            if self._reached is not None:
-                self._reached.append(item)
+    _touch = _Walker._touch  # an item reached again gains users, is logged (replayed) and collected for a list
 
     def unresolved(self, f: _File, node, reason: str, users, span=None):
         start, end = span or f.walker.span(node)
@@ -503,16 +498,7 @@ def _duplicate(tree) -> tuple | None:
     mappings = [tree, provider, functions, layers, custom, _get(custom, "pythonRequirements")]
     for group in (functions, layers):
         mappings += [v for _, v in group.value] if isinstance(group, MappingNode) else []
-    for mapping in mappings:
-        if not isinstance(mapping, MappingNode):
-            continue
-        first = {}
-        for key, _ in mapping.value:
-            if type(key) is ScalarNode:
-                if key.value in first:
-                    return key, first[key.value]
-                first[key.value] = key
-    return None
+    return first_duplicate(mappings)
 
 
 def _is_service(tree) -> bool:
@@ -537,14 +523,7 @@ class Serverless(Format):
         doc = compose(text)
         tree = tree_of(doc)
         if _is_service(tree):
-            twice = _duplicate(tree)
-            if twice is not None:
-                from ..edits import Positions
-
-                key, first = twice
-                shift = text.startswith("\ufeff")
-                raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
-                                 "YAML parsers disagree on which one counts", offset=key.start + shift)
+            refuse_duplicate(text, _duplicate(tree))
         return doc
 
     def check_edit(self, old: str, new: str) -> str | None:
