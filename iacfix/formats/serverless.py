@@ -452,9 +452,10 @@ class _Service:
             elif _get(fn, "image") is None:
                 inheritors.append(name)
         runtime = _get(provider, "runtime")
-        if runtime is not None:
+        if runtime is not None:  # functions held elsewhere (${file(...)}, a list): who inherits is not known
+            known = functions is None or isinstance(functions, MappingNode)
             self.value(self.f, runtime, ("provider", "runtime"), inheritors,
-                       _Want("globals", Where("serverless", "provider.runtime")))
+                       _Want("globals" if known else "variable", Where("serverless", "provider.runtime")))
         layers = _get(tree, "layers")
         for name_node, layer in layers.value if isinstance(layers, MappingNode) else ():
             name = _str(name_node)
