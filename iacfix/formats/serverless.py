@@ -254,7 +254,7 @@ class _Service:
                 site.spell = lambda t, q=q: (f"{q}{core(t)}{q}", core(t))
             return site
         t_start, t_end, _, quote, ref = token
-        if want.in_list is None and want.kind != "variable":  # written in place: say it is the fallback
+        if want.in_list is None and want.kind != "variable" and want.shape == "runtime":  # say it is the fallback
             where = Where("serverless-fallback", where.name, ref)
         base = self.content_start(f, node)
         start, end = (base + t_start, base + t_end) if base is not None else f.walker.span(node)
@@ -263,8 +263,9 @@ class _Service:
         if site is None:
             head, tail = node.value[:t_start], node.value[t_end:]
             write = core or (lambda t: t)
+            kind = "variable" if want.kind == "property" else want.kind  # worded with its place
             site = f.walker.sites[key] = Site(
-                value=value, start=start, end=end, path=path, kind="variable" if want.kind == "property" else want.kind, provider=self.provider,
+                value=value, start=start, end=end, path=path, kind=kind, provider=self.provider,
                 quote=quote if base is not None else None, where=where, in_list=want.in_list,
                 spell=lambda t, q=quote: (f"{q}{write(t)}{q}", f"{head}{q}{write(t)}{q}{tail}"))
         self._touch(site, users, want.layer)
