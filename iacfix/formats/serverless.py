@@ -377,23 +377,63 @@ class _Service:
             where = Where("serverless", ".".join(keys))
             self.value(self.f, target, keys, users, want.to(where))
 
-    def follow_file(self, f: _File, node, name: str, address: str | None, users, want: _Want, ref: str):
+    def open(self, f: _File, node, name: str, address: str | None, ref: str, users=(), what: str = ""):
+        """(the file ``${file(name):address}`` reads, [(node, keys)] it names there), or
+        None with the reason recorded as unresolved."""
         why = self.outside(f, name)
         if why:
-            return self.unresolved(f, node, f"${{{ref}}}: {why}", users)
+            return self.unresolved(f, node, f"{what}${{{ref}}}: {why}", users)
         path = os.path.normpath(os.path.join(os.path.dirname(os.path.normpath(f.path)), name))
         other = self.files.get(path)
         if other is None:
-            return self.unresolved(f, node, f"${{{ref}}}: {name} was not read (missing, or not YAML or JSON)", users)
+            return self.unresolved(f, node, f"{what}${{{ref}}}: {name} was not read (missing, or not YAML or JSON)",
+                                   users)
         keys = _keys((address or "").strip())
-        if not keys:
-            return self.unresolved(f, node, f"${{{ref}}} is a whole file", users)
         found = self.lookup(other.tree, keys)
         if not found:
-            return self.unresolved(f, node, f"${{{ref}}} names no value of {name}", users)
-        rel = os.path.relpath(path, self.directory or ".").replace(os.sep, "/")
+            return self.unresolved(f, node, f"{what}${{{ref}}} names no value of {name}", users)
+        return other, found
+
+    def follow_file(self, f: _File, node, name: str, address: str | None, users, want: _Want, ref: str):
+        if not _keys((address or "").strip()):
+            return self.unresolved(f, node, f"${{{ref}}} is a whole file", users)
+        opened = self.open(f, node, name, address, ref, users)
+        if opened is None:
+            return
+        other, found = opened
         for target, keys in found:
-            self.value(other, target, keys, users, want.to(Where("serverless-file", ".".join(keys), rel)))
+            self.value(other, target, keys, users, want.to(Where("serverless-file", ".".join(keys), self.relative(other))))
+
+    def relative(self, f: _File) -> str:
+        """A file's path as the service names it."""
+        return os.path.relpath(os.path.normpath(f.path), self.directory or ".").replace(os.sep, "/")
+
+    def mappings(self, f: _File, node, path: tuple, depth: int = 0):
+        """[(file, mapping, path)] that ``node`` stands for: itself, the
+        entries of a list, what a ``${file(...)}`` names (``functions:
+        ${file(./functions.yml)}``); and whether that is all of it."""
+        if isinstance(node, MappingNode):
+            return [(f, node, path)], True
+        if isinstance(node, SequenceNode) and depth < MAX_FOLLOWED:
+            out, known = [], True
+            for i, child in enumerate(node.value):
+                found, ok = self.mappings(f, child, path + (i,), depth + 1)
+                out, known = out + found, known and ok
+            return out, known
+        text = _str(node)
+        m = _REF.match(text[2:-1]) if text and text.startswith("${") and _close(text, 0) == len(text) else None
+        if m is None or m.group(1) != "file" or m.group(2) is None or depth >= MAX_FOLLOWED:
+            return [], node is None
+        opened = self.open(f, node, m.group(2).strip().strip("'\""), m.group(3), text[2:-1],
+                           what="the functions (and their runtimes) in ")
+        if opened is None:
+            return [], False
+        other, found = opened
+        out, known = [], True
+        for target, keys in found:
+            more, ok = self.mappings(other, target, keys, depth + 1)
+            out, known = out + more, known and ok
+        return out, known
 
     def outside(self, f: _File, name: str) -> str | None:
         """Why ``${file(name)}`` is not followed, if it is not."""
@@ -440,21 +480,24 @@ class _Service:
     def walk(self):
         tree = self.f.tree
         provider = _get(tree, "provider")
-        functions = _get(tree, "functions")
         inheritors = []
-        for name_node, fn in functions.value if isinstance(functions, MappingNode) else ():
-            name = _str(name_node)
-            if name is None or not isinstance(fn, MappingNode):
-                continue
-            runtime = _get(fn, "runtime")
-            if runtime is not None:
-                self.value(self.f, runtime, ("functions", name, "runtime"), [name],
-                           _Want("property", Where("serverless", f"functions.{name}.runtime")))
-            elif _get(fn, "image") is None:
-                inheritors.append(name)
+        groups, known = self.mappings(self.f, _get(tree, "functions"), ("functions",))
+        for f, group, base in groups:
+            for name_node, fn in group.value:
+                name = _str(name_node)
+                if name is None or not isinstance(fn, MappingNode):
+                    known = known and name is not None and _str(fn) is None  # a function defined elsewhere
+                    continue
+                runtime = _get(fn, "runtime")
+                if runtime is not None:
+                    where = f"functions.{name}.runtime" if f is self.f else ".".join(map(str, base + (name, "runtime")))
+                    self.value(f, runtime, base + (name, "runtime"), [name],
+                               _Want("property", Where("serverless" if f is self.f else "serverless-file", where,
+                                                       "" if f is self.f else self.relative(f))))
+                elif _get(fn, "image") is None:
+                    inheritors.append(name)
         runtime = _get(provider, "runtime")
-        if runtime is not None:  # functions held elsewhere (${file(...)}, a list): who inherits is not known
-            known = functions is None or isinstance(functions, MappingNode)
+        if runtime is not None:  # some functions held where iacfix does not read: who inherits is not known
             self.value(self.f, runtime, ("provider", "runtime"), inheritors,
                        _Want("globals" if known else "variable", Where("serverless", "provider.runtime")))
         layers = _get(tree, "layers")
