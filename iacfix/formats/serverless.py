@@ -6,7 +6,8 @@ Sites, in each service file:
 - ``provider.runtime``: the default of every function without a ``runtime``
   of its own (a function with ``image:`` has none); the functions that
   inherit it are its users;
-- ``functions.<name>.runtime``;
+- ``functions.<name>.runtime``, also where ``functions`` (or an entry of its
+  list) is a ``${file(...)}`` of another file: the site is in that file;
 - ``layers.<name>.compatibleRuntimes``: a list, rewritten as CloudFormation's
   ``CompatibleRuntimes`` are;
 - ``custom.pythonRequirements.dockerImage`` (serverless-python-requirements)
@@ -46,7 +47,6 @@ from . import Format, register
 from .cloudformation import (
     CloudFormation,
     MappingNode,
-    ScalarNode,
     SequenceNode,
     _get,
     _Meaning,
