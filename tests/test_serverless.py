@@ -103,6 +103,14 @@ def test_a_file_variable_is_followed_when_only_the_service_is_named(iacfix, writ
     assert (service.parent / "conf" / "rt.yml").read_text() == "rt: 'python3.13'\n"
 
 
+def test_the_frameworks_packaged_output_is_not_walked(iacfix, write):
+    write("svc/serverless.yml", SERVICE.format(runtime="python3.12"))
+    write("svc/.serverless/cloudformation-template-update-stack.json",
+          '{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"F": {"Type": "AWS::Lambda::Function", '
+          '"Properties": {"Runtime": "python3.9"}}}}')
+    assert iacfix("check", ".", "--format", "json").json["findings"] == []
+
+
 def test_duplicate_keys_where_a_runtime_is_read_are_an_error(iacfix, write):
     write("serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: python3.9\n  runtime: python3.13\n")
     run = iacfix("check", ".", "--format", "json")
