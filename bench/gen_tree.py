@@ -5,9 +5,13 @@ Python runtimes, some without any Lambda) and Terraform module directories
 (.tf with AWS, Google and Azure functions, variables and .tfvars, and .tf files
 with no function at all) with unrelated files of the kinds a
 real monorepo holds: Python and TypeScript sources, Markdown, package.json,
-Kubernetes manifests, GitHub workflows and docker-compose files.
+Kubernetes manifests, GitHub workflows and docker-compose files.  Beside those files it adds Serverless
+Framework services (``serverless.yml`` with variables, a ``config/`` file their
+``${file(...)}`` reads, handler code) and cookiecutter folders
+(``{{cookiecutter.project_name}}/`` with a Jinja-templated SAM template and
+``cookiecutter.json``), so the numbers of ``--files`` alone are unchanged.
 
-    python bench/gen_tree.py OUT_DIR [--files 30000] [--seed 1]
+    python bench/gen_tree.py OUT_DIR [--files 30000] [--seed 1] [--services N] [--cookiecutters N]
 
 The same seed and file count always produce byte-identical trees.
 """
@@ -213,7 +217,78 @@ KINDS = [
 ]
 
 
-def generate(out: Path, files: int, seed: int) -> dict[str, int]:
+def serverless_service(r: random.Random, k: int) -> dict[str, str]:
+    """A Serverless Framework service: its files by relative path."""
+    def rt() -> str:
+        return r.choice(RUNTIMES[:6])
+
+    lines = [f"service: svc-{k}", "frameworkVersion: '3'", "", "provider:", "  name: aws",
+             f"  runtime: ${{opt:runtime, '{rt()}'}}" if r.random() < 0.4 else f"  runtime: {rt()}",
+             "  stage: ${opt:stage, 'dev'}", f"  memorySize: {r.choice([256, 512, 1024])}", "",
+             "custom:", "  runtimes:", f"    dev: {rt()}", f"    prod: {rt()}"]
+    if r.random() < 0.3:
+        lines += ["  pythonRequirements:", "    dockerizePip: true",
+                  f"    dockerImage: {r.choice(['lambci/lambda:build-', 'public.ecr.aws/sam/build-'])}{rt()}"]
+    lines += ["", "functions:"]
+    files = {}
+    for j in range(r.randint(1, 6)):
+        lines += [f"  fn{j}:", f"    handler: src/fn{j}.handler", "    events:", f"      - http: GET /items{j}"]
+        choice = r.random()
+        if choice < 0.3:
+            lines.append(f"    runtime: {rt()}")
+        elif choice < 0.45:
+            lines.append("    runtime: ${self:custom.runtimes.${self:provider.stage}}")
+        elif choice < 0.55:
+            lines.append("    runtime: ${file(./config/runtime.yml):python}")
+            files["config/runtime.yml"] = f"python: {rt()}\nnode: nodejs20.x\n"
+        elif choice < 0.6:
+            lines.append("    runtime: ${ssm:/platform/python-runtime}")
+        files[f"src/fn{j}.py"] = f"def handler(event, context):\n    return {{'fn': {j}}}\n"
+    if r.random() < 0.3:
+        lines += ["", "layers:", "  deps:", "    path: layer", "    compatibleRuntimes:", f"      - {rt()}"]
+    files["serverless.yml"] = "\n".join(lines) + "\n"
+    return files
+
+
+def cookiecutter_folder(r: random.Random, k: int) -> dict[str, str]:
+    """A cookiecutter template shaped like aws-sam-cli-app-templates: its files by relative path."""
+    runtime = r.choice(RUNTIMES[:6])
+    template = "\n".join([
+        "AWSTemplateFormatVersion: '2010-09-09'", "Transform: AWS::Serverless-2016-10-31",
+        "Description: >", "  {{ cookiecutter.project_name }}", "", "Globals:", "  Function:", "    Timeout: 3",
+        "{%- if cookiecutter[\"Plugins\"][\"tracing\"] == \"y\" %}", "    Tracing: Active", "{%- endif %}", "",
+        "Resources:", "  HelloWorldFunction:", "    Type: AWS::Serverless::Function", "    Properties:",
+        "      CodeUri: hello_world/", "      Handler: app.lambda_handler",
+        f"      Runtime: {runtime if r.random() < 0.7 else '{{ cookiecutter.runtime }}'}",
+        "      {%- if cookiecutter.architectures.value != []%}", "      Architectures:",
+        "      {%- for arch in cookiecutter.architectures.value %}", "        - {{arch}}", "      {%- endfor %}",
+        "      {%- endif %}", "      Events:", "        HelloWorld:", "          Type: Api", "          Properties:",
+        "            Path: /hello", "            Method: get", ""])
+    files = {"cookiecutter.json": json.dumps({"project_name": f"app-{k}", "runtime": runtime}, indent=2) + "\n",
+             "{{cookiecutter.project_name}}/template.yaml": template,
+             "{{cookiecutter.project_name}}/hello_world/app.py": "def lambda_handler(event, context):\n    return {}\n"}
+    if r.random() < 0.3:
+        files["{{cookiecutter.project_name}}/serverless.yml"] = (
+            "service: {{ cookiecutter.project_name }}\nprovider:\n  name: aws\n"
+            f"  runtime: {runtime}\nfunctions:\n  hello:\n    handler: hello_world/app.lambda_handler\n")
+    return files
+
+
+def _extras(out: Path, seed: int, services: int, cookiecutters: int, counts: dict[str, int]) -> None:
+    """Serverless services and cookiecutter folders, from their own random stream."""
+    r = random.Random(f"{seed}-serverless")
+    for gen, n, folder in ((serverless_service, services, "services"), (cookiecutter_folder, cookiecutters, "templates")):
+        for k in range(n):
+            base = out / f"team{k % 97:02d}" / folder / f"{gen.__name__.split('_')[0]}{k:04d}"
+            for rel, text in gen(random.Random(r.getrandbits(64)), k).items():
+                path = base / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                counts[gen.__name__] = counts.get(gen.__name__, 0) + 1
+
+
+def generate(out: Path, files: int, seed: int, services: int | None = None,
+             cookiecutters: int | None = None) -> dict[str, int]:
     r = random.Random(seed)
     weights = [k[0] for k in KINDS]
     counts: dict[str, int] = {}
@@ -224,6 +299,8 @@ def generate(out: Path, files: int, seed: int) -> dict[str, int]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(gen(random.Random(r.getrandbits(64))), encoding="utf-8")
         counts[gen.__name__] = counts.get(gen.__name__, 0) + 1
+    _extras(out, seed, files // 150 if services is None else services,
+            files // 300 if cookiecutters is None else cookiecutters, counts)
     return counts
 
 
@@ -232,8 +309,10 @@ def main() -> None:
     p.add_argument("out", type=Path)
     p.add_argument("--files", type=int, default=30000)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--services", type=int, default=None, help="Serverless services (default: files / 150)")
+    p.add_argument("--cookiecutters", type=int, default=None, help="cookiecutter folders (default: files / 300)")
     a = p.parse_args()
-    counts = generate(a.out, a.files, a.seed)
+    counts = generate(a.out, a.files, a.seed, a.services, a.cookiecutters)
     print(json.dumps(counts, sort_keys=True))
 
 

@@ -207,8 +207,9 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
 @click.version_option(__version__, prog_name="iacfix")
 def main():
     """Find end-of-life function runtimes (AWS Lambda, Google Cloud Functions,
-    Azure Functions) in CloudFormation and SAM templates, AWS CDK apps and
-    Terraform, say which deadline applies, and rewrite them in place.
+    Azure Functions) in CloudFormation and SAM templates (cookiecutter ones
+    too), Serverless Framework services, AWS CDK apps and Terraform, say which
+    deadline applies, and rewrite them in place.
 
     \b
       iacfix check infra/                       # every runtime site, with its deadline
@@ -228,8 +229,10 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
           target):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
-    in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
-    is read with the other files of its directory (variables, .tfvars, locals)."""
+    in CloudFormation/SAM templates, Serverless services, CDK apps and
+    Terraform.  A Terraform file is read with the other files of its directory
+    (variables, .tfvars, locals); a serverless.yml with the files its
+    ${file(...)} variables name."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False,
                     max_file_size=max_file_size)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules",
-    ".aws-sam", "cdk.out", ".terraform", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".aws-sam", "cdk.out", ".terraform", ".serverless", ".mypy_cache", ".pytest_cache", ".ruff_cache",
 )
 
 

@@ -126,7 +126,9 @@ def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixi
 
     edits, replace = [], ()
     if not any(holds_target(it) for i, it in enumerate(info.items) if i not in by_index):
-        first = delete.pop(0)
+        # The entry that holds the target: the first that cannot go with its line, if one cannot.
+        first = next((i for i in delete if not info.flow and info.items[i].delete is None), delete[0])
+        delete.remove(first)
         site = by_index[first]
         text_, value = spelled(site, target)
         edits.append(Edit(site.start, site.end, text_))

@@ -36,8 +36,8 @@ def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, l
         siblings = [p for p in fmt.unit_files(directory) if os.path.normpath(p) not in known and keep(p)]
         unit = sorted(found) + siblings
         real_dir = os.path.realpath(directory)  # one lookup per directory; links are rare
-        reals = [os.path.realpath(p) if os.path.islink(p) else os.path.join(real_dir, os.path.basename(p))
-                 for p in unit]
+        reals = [os.path.realpath(p) if os.path.islink(p) or (os.path.dirname(os.path.normpath(p)) or ".") != directory
+                 else os.path.join(real_dir, os.path.basename(p)) for p in unit]  # a Serverless ${file()} may be deeper
         for real in reals:
             owners.setdefault(real, set()).add(directory)
         work.append((name, unit, reals))

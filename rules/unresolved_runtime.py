@@ -13,7 +13,10 @@ class UnresolvedRuntime(Rule):
     parameter with a `Default` or an entry of its variable map, imported with
     `Fn::ImportValue`, read from SSM, or taken from a parameter that has no
     `Default`; in Terraform, a function call, a data source, an interpolation
-    or a variable with no default and no `.tfvars` assignment.
+    or a variable with no default and no `.tfvars` assignment; in a Serverless
+    service, `${ssm:...}`, `${cf:...}`, `${s3:...}` and any variable without a
+    literal fallback iacfix can follow; in a templated (cookiecutter) file, a
+    runtime written by a Jinja expression such as `{{ cookiecutter.runtime }}`.
 
     ## Why is this bad
     It is not bad in itself, but iacfix cannot tell which runtime deploys, so

@@ -30,6 +30,10 @@ PLACES = {  # Where.kind -> how it reads; any other kind: "name field"
     "tfvars": "{name} in {field}",
     "local": "local.{name}",
     "module-input": "{name} input {field}",
+    "serverless-file": "{name} in {field}",
+    "serverless-fallback": "{name}: fallback of ${{{field}}}",
+    "build-image": "{name} {field}",
+    "unmaintained-build-image": "{name} {field}, an unmaintained image (lambci publishes none after python3.8)",
 }
 
 
@@ -49,7 +53,7 @@ def context(site: Site) -> str:
     where = place(site.where)
     if site.kind == "implicit-default":
         where += f" defaults to {site.value}"
-    if site.kind in ("layer-runtime", "build-method"):
+    if site.kind in ("layer-runtime", "build-method", "build-image"):
         return f"({where})"
     if site.kind == "globals" and not users:
         return f"({where}, inherited by no function)"

@@ -184,6 +184,21 @@ def _compose(text: str):
     return root
 
 
+def compose(text: str):
+    """``_compose``, through Jinja masking when the text may hold Jinja (a
+    cookiecutter template): then a ``jinja.Masked`` document (see ``tree_of``)."""
+    if "{{" in text or "{%" in text:
+        from . import jinja
+
+        return jinja.parse(text, _compose)
+    return _compose(text)
+
+
+def tree_of(doc):
+    """The node tree of a parsed document (masked or not)."""
+    return getattr(doc, "root", doc)
+
+
 def _children(node):
     if isinstance(node, SequenceNode):
         return node.value
@@ -624,6 +639,11 @@ def _duplicate_key(root):
         level = [v for m in level if isinstance(m, MappingNode) for _, v in m.value]
     globals_ = _get(root, "Globals")
     mappings += [globals_, _get(globals_, "Function"), _get(root, "Transform")]
+    return first_duplicate(mappings)
+
+
+def first_duplicate(mappings) -> tuple | None:
+    """(second key, first key) of the first key written twice in one of ``mappings``, else None."""
     seen = set()
     for mapping in mappings:
         if not isinstance(mapping, MappingNode) or id(mapping) in seen:
@@ -764,6 +784,15 @@ def _same(old, changes: dict, new, budget: int | None = None) -> bool:
     return True
 
 
+def refuse_duplicate(text: str, twice: tuple | None, tools: str = "") -> None:
+    """Raise the error for a key written twice (``first_duplicate``'s answer), if one is."""
+    if twice is not None:
+        key, first = twice
+        shift = text.startswith("\ufeff")
+        raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
+                         f"YAML parsers disagree on which one counts{tools}", offset=key.start + shift)
+
+
 @register
 class CloudFormation(Format):
     name = "cloudformation"
@@ -777,22 +806,23 @@ class CloudFormation(Format):
 
     def parse(self, text: str):
         try:
-            root = _compose(text)
+            doc = compose(text)
         except ParseError:
             if not _TEMPLATE_MARKERS.search(text):
                 return None  # broken or multi-document YAML that is no template: not ours
             raise
-        if is_template(root):
-            twice = _duplicate_key(root)
-            if twice is not None:
-                key, first = twice
-                shift = text.startswith("\ufeff")
-                raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
-                                 "YAML parsers disagree on which one counts (cfn-lint E0000)", offset=key.start + shift)
-        return root
+        if is_template(tree_of(doc)):
+            refuse_duplicate(text, _duplicate_key(tree_of(doc)), " (cfn-lint E0000)")
+        return doc
 
     def check_edit(self, old: str, new: str) -> str | None:
-        """A stricter check than libyaml's for JSON files: still valid JSON."""
+        """A stricter check than libyaml's for JSON files: still valid JSON;
+        and a templated file keeps its Jinja as it was."""
+        if "{{" in old or "{%" in old:
+            from . import jinja
+
+            if (why := jinja.changed(old, new)) is not None:
+                return why
         if old.lstrip("\ufeff \t\r\n").startswith("{"):
             try:
                 json.loads(old.lstrip("\ufeff"))
@@ -805,9 +835,15 @@ class CloudFormation(Format):
         return None
 
     def locate(self, doc, text: str) -> Located | None:
-        if not is_template(doc):
+        tree = tree_of(doc)
+        if not is_template(tree):
             return None
-        return _Walker(doc, text).walk()
+        located = _Walker(tree, text).walk()
+        if tree is not doc:  # read through Jinja masking
+            from . import jinja
+
+            located = jinja.guard(located, doc)
+        return located
 
     def semantic(self, doc):
-        return _Meaning(doc)
+        return _Meaning(tree_of(doc))
