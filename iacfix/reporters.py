@@ -21,6 +21,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # How a FileError for a fix that was not written begins (a write error, a file
 # changed underneath, a worker lost while fixing it).
 WRITE_FAILURE = ("cannot write", "changed while iacfix", "worker process died")
+MISSING = "no such file or directory"  # a path given that does not exist (discovery)
 
 
 def _escape(m: re.Match) -> str:
@@ -135,8 +136,11 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
         summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
     if errors:
         unwritten = {e.path for e in errors if e.message.startswith(WRITE_FAILURE)}
-        unread = {e.path for e in errors if not e.message.startswith(WRITE_FAILURE)}
-        failed = ([f"{_plural(len(unread), 'file')} could not be read or parsed"] if unread else []) + \
+        missing = {e.path for e in errors if e.message == MISSING}
+        unread = {e.path for e in errors if not e.message.startswith(WRITE_FAILURE)} - missing
+        failed = ([f"{_plural(len(missing), 'path')} given {'does' if len(missing) == 1 else 'do'} not exist"]
+                  if missing else []) + \
+                 ([f"{_plural(len(unread), 'file')} could not be read or parsed"] if unread else []) + \
                  ([f"{_plural(len(unwritten), 'file')} could not be written"] if unwritten else [])
         summary += " " + "; ".join(failed) + "."
     lines.append(summary)
@@ -156,6 +160,7 @@ def json_chunks(results: list[FileResult], *, as_of: str, fix: bool, write: bool
         yield "as_of", as_of
         yield "findings", (f.to_json() for r in results for f in r.findings)
         yield "errors", (e.to_json() for r in results for e in r.errors)
+        yield "suppressed", (f.to_json() for r in results for f in r.suppressed)
         if fix:
             yield "target", target
             yield "written", write  # v1: whether this run writes files at all
