@@ -9,15 +9,19 @@ from collections.abc import Iterator
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules",
     ".aws-sam", "cdk.out", ".terraform", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".serverless", ".terragrunt-cache",
 )
 
 
 class Discovery:
     """Walks roots; ``problems`` collects (path, message) for what it could not read."""
 
-    def __init__(self, claims, excludes: tuple[str, ...] = ()):
+    def __init__(self, claims, excludes: tuple[str, ...] = (), defaults: tuple[str, ...] = DEFAULT_EXCLUDES,
+                 gitignore: bool = False, base: str | None = None):
         self.claims = claims  # file name -> whether some format reads it
-        self.names = frozenset(DEFAULT_EXCLUDES)
+        self.names = frozenset(defaults)
+        self.gitignore = gitignore  # honour .gitignore files (iacfix.gitignore)
+        self.base = base  # globs are also matched against paths relative to this directory (a config file's)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
         self.patterns = tuple(p.rstrip("/") for p in excludes)
@@ -29,7 +33,9 @@ class Discovery:
         if not self.patterns:
             return False
         path = os.path.normpath(path)
-        return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns)
+        rel = os.path.relpath(os.path.abspath(path), self.base) if self.base else path
+        return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) or fnmatch.fnmatch(rel, pat)
+                   for pat in self.patterns)
 
     def keeps(self, path: str) -> bool:
         """Whether a file found other than by walking (a sibling a Terraform
@@ -60,10 +66,17 @@ class Discovery:
                     yield path
 
     def _walk(self, top: str) -> Iterator[tuple[str, bool]]:
-        stack = [top]
+        ignores = None
+        if self.gitignore:
+            from .gitignore import Ignores
+
+            ignores = Ignores(top)
+        stack = [(top, ignores.start if ignores else ())]
         claims = self.claims
         while stack:
-            d = stack.pop()
+            d, chain = stack.pop()
+            if ignores is not None:
+                chain = ignores.enter(d, chain)
             try:
                 entries = os.scandir(d)
             except OSError as e:
@@ -74,8 +87,11 @@ class Discovery:
                     name = e.name
                     if self.excluded(name, e.path):
                         continue
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append(e.path)
+                    is_dir = e.is_dir(follow_symlinks=False)
+                    if chain and ignores.ignored(chain, e.path, is_dir):
+                        continue
+                    if is_dir:
+                        stack.append((e.path, chain))
                     elif claims(name) and listed(e):
                         yield e.path, e.is_symlink()
 
