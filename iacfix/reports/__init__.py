@@ -126,8 +126,12 @@ def _emit(results, stats, out: Output, stream, as_of: str, common: dict) -> None
         text = reporters.text(results, stats, colour=colour, **common)
         if out.quiet:
             text = text.rsplit("\n", 1)[0] if "\n" in text else ""
-        elif out.baselined:
-            text += f" {out.baselined} more held back by the baseline."
+        else:
+            suppressed = sum(len(r.suppressed) for r in results)
+            if suppressed:
+                text += f" {suppressed} suppressed by iacfix: ignore comments or Metadata."
+            if out.baselined:
+                text += f" {out.baselined} more held back by the baseline."
         if text:
             say(text, colour)
     if out.show_fixes and fmt == "text":

@@ -1,7 +1,7 @@
 """GitHub Actions annotations, capped: GitHub shows at most 10 annotations of
 each type (error, warning, notice) per step and drops the rest, so iacfix
 prints the most urgent ``cap`` of each (files that could not be read first,
-then the soonest deadline) and says how many it left out.  With
+then by rule, RT001 first, and the soonest deadline) and says how many it left out.  With
 ``$GITHUB_STEP_SUMMARY`` set, the full Markdown summary goes there."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ DEFAULT_CAP = 10
 
 
 def _urgency(f):
+    """Rules are numbered most urgent first (RT001 update blocked ... RT005); then the soonest deadline."""
     d = deadline(f)
-    return (d[0] if d else "9999-99-99", f.path, f.line, f.column)
+    return (f.rule, d[0] if d else "9999-99-99", f.path, f.line, f.column)
 
 
 def github(results, cap: int | None = DEFAULT_CAP) -> tuple[str, int]:
