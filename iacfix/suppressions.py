@@ -182,12 +182,15 @@ def suppress(fmt, result, doc, text: str, ctx) -> None:
     kept = []
     for f in result.findings:
         holder = next((s for s in by_line.get(f.line, ()) if _covers(s, f)), None)
-        if holder is None and f.users:
+        if holder is None and f.users and by_resource:
             holders = [next((s for s in by_resource.get(u, ()) if _covers(s, f)), None) for u in f.users]
+            for h in holders[1:]:
+                if h is not None:  # it holds back its own resource's part: not unused, even when others do not
+                    h.used.append(f)
             if all(holders):
                 holder = holders[0]
-                for h in holders[1:]:
-                    h.used.append(f)
+            elif holders[0] is not None:
+                holders[0].used.append(f)
         if holder is None:
             kept.append(f)
             continue
