@@ -1,0 +1,114 @@
+"""Baseline, exit flags, statistics, colour, .gitignore, default excludes, missing paths, --version."""
+
+import json
+import os
+
+import pytest
+
+from conftest import lambda_function
+
+
+def template(*runtimes: str, names=None) -> str:
+    return "Resources:\n" + "".join(lambda_function(rt, (names or [f"F{i}" for i in range(len(runtimes))])[i])
+                                    for i, rt in enumerate(runtimes))
+
+
+def found(run) -> list[tuple[str, str]]:
+    return [(f["path"], f["rule"]) for f in run.json["findings"]]
+
+
+def test_baseline_survives_a_line_move_and_reports_only_new_findings(iacfix, write, tmp_path):
+    path = write("t.yaml", template("python3.9", "python3.11", names=["Api", "Worker"]))
+    run = iacfix("check", ".", "--write-baseline", "baseline.json")
+    assert run.code == 0 and "wrote 2 findings" in run.err
+    entries = json.loads((tmp_path / "baseline.json").read_text())["findings"]
+    assert {e["location"] for e in entries} == {"resource Api Runtime used by Api", "resource Worker Runtime used by Worker"}
+    assert not any("line" in e for e in entries)
+    # Lines move (a description above, a new function first); one more finding appears.
+    path.write_text("Description: moved\n" + template("python3.10", "python3.9", "python3.11",
+                                                      names=["New", "Api", "Worker"]))
+    run = iacfix("check", ".", "--baseline", "baseline.json", "--format", "json")
+    assert [(f["rule"], f["used_by"]) for f in run.json["findings"]] == [("RT003", ["New"])] and run.code == 1
+    text = iacfix("check", ".", "--baseline", "baseline.json").out
+    assert text.rstrip().endswith("2 more held back by the baseline.")
+
+
+def test_a_baseline_that_is_not_one_is_a_usage_error(iacfix, write):
+    write({"t.yaml": template("python3.9"), "b.json": '{"version": 7}'})
+    run = iacfix("check", ".", "--baseline", "b.json")
+    assert run.code == 2 and "not an iacfix baseline" in run.err
+
+
+@pytest.mark.parametrize("args, code", [((), 1), (("--exit-zero",), 0), (("--fail-on", "error"), 0),
+                                        (("--fail-on", "info"), 1), (("--fail-on", "warning"), 1)])
+def test_exit_flags(args, code, iacfix, write):
+    write("t.yaml", template("python3.11"))  # one warning
+    assert iacfix("check", ".", *args).code == code
+
+
+def test_fail_on_info_counts_info_findings(iacfix, write):
+    write("t.yaml", template("python9.99"))  # RT101, info
+    assert iacfix("check", ".").code == 0
+    assert iacfix("check", ".", "--fail-on", "info").code == 1
+
+
+def test_statistics_count_per_rule_and_runtime(iacfix, write):
+    write("t.yaml", template("python3.11", "python3.11", "python3.9"))
+    assert iacfix("check", ".", "--statistics").out.splitlines() == [
+        "2  RT004  python3.11  runtime-os-end-of-life  2 fixable",
+        "1  RT003  python3.9   runtime-deprecated      1 fixable"]
+
+
+def test_show_fixes_lists_fixes(iacfix, write):
+    write("t.yaml", template("python2.7", "python3.9"))
+    out = iacfix("check", ".", "--show-fixes").out
+    assert "t.yaml:5:16: RT001 fix (unsafe): Replace python2.7 with python3.13 (unsafe: crosses a major version)" \
+           " [not applied: --unsafe-fixes]" in out
+    assert "t.yaml:9:16: RT003 fix (safe): Replace python3.9 with python3.13" in out
+    assert "t.yaml:9:16: fixed RT003: Replace python3.9 with python3.13" in iacfix("fix", ".", "--show-fixes").out
+
+
+@pytest.mark.parametrize("env, coloured", [({}, False), ({"FORCE_COLOR": "1"}, True),
+                                           ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, True), ({"NO_COLOR": "1"}, False)])
+def test_colour_follows_force_color_and_no_color(env, coloured, iacfix, write, monkeypatch):
+    for k in ("FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    write("t.yaml", template("python3.11"))
+    assert ("\x1b[" in iacfix("check", ".").out) == coloured
+
+
+def test_gitignore_is_respected_like_git(iacfix, write, tmp_path):
+    os.mkdir(tmp_path / ".git")
+    write({".gitignore": "build/\n*.gen.yaml\n!keep.gen.yaml\n/top.yaml\n",
+           "build/t.yaml": template("python3.9"), "a/build/t.yaml": template("python3.9"),
+           "x.gen.yaml": template("python3.9"), "keep.gen.yaml": template("python3.9"),
+           "top.yaml": template("python3.9"), "sub/top.yaml": template("python3.9"),
+           "sub/.gitignore": "*.yaml\n!ok.yaml\n", "sub/ok.yaml": template("python3.9"),
+           "sub/deeper/no.yaml": template("python3.9")})
+    paths = sorted(p for p, _ in found(iacfix("check", ".", "--format", "json")))
+    assert paths == ["keep.gen.yaml", "sub/ok.yaml"]
+    assert len(found(iacfix("check", ".", "--format", "json", "--no-respect-gitignore"))) == 8
+    # Walking a subdirectory still reads the .gitignore files above it, up to the repository's top.
+    assert found(iacfix("check", "sub", "--format", "json")) == [("sub/ok.yaml", "RT003")]
+    # A file named on the command line is always read.
+    assert found(iacfix("check", "x.gen.yaml", "--format", "json")) == [("x.gen.yaml", "RT003")]
+
+
+@pytest.mark.parametrize("folder", [".serverless", ".terragrunt-cache", ".aws-sam"])
+def test_build_folders_are_excluded_by_default(folder, iacfix, write):
+    write({f"{folder}/t.yaml": template("python3.9"), "t.yaml": template("python3.13")})
+    assert found(iacfix("check", ".", "--format", "json")) == []
+
+
+def test_a_missing_path_is_said_to_be_missing(iacfix, write):
+    write("t.yaml", template("python3.13"))
+    run = iacfix("check", "t.yaml", "nope.yaml")
+    assert run.code == 2 and "1 path given does not exist" in run.out and "could not be read" not in run.out
+
+
+def test_version(iacfix):
+    from iacfix import __version__
+
+    assert iacfix("--version").out.strip() == f"iacfix, version {__version__}"
