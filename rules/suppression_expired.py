@@ -5,6 +5,14 @@ from . import WARNING, Rule, register
 SUPPRESSIONS_URL = "https://docs.astral.sh/ruff/linter/#error-suppression"  # the convention followed (noqa, RUF100)
 
 
+class SuppressionRule(Rule):
+    """Rules about suppressions themselves (RT901-RT999): never fixed automatically."""
+
+    url = SUPPRESSIONS_URL
+    tags = ("suppression",)
+    fix_safety = "never"
+
+
 def covered(s) -> str:
     """``RT004``, ``RT003, RT004`` or ``every rule``: what a suppression names."""
     return ", ".join(sorted(s.codes)) if s.codes else "every rule"
@@ -15,7 +23,7 @@ def because(s) -> str:
 
 
 @register
-class SuppressionExpired(Rule):
+class SuppressionExpired(SuppressionRule):
     """## What it does
     Reports a suppression (`# iacfix: ignore[...] until=DATE`, or a
     CloudFormation resource's `Metadata.iacfix.ignore` entry with `until`)
@@ -44,9 +52,6 @@ class SuppressionExpired(Rule):
     name = "suppression-expired"
     severity = WARNING
     summary = "a suppression is past its until date and no longer holds findings back"
-    url = SUPPRESSIONS_URL
-    tags = ("suppression",)
-    fix_safety = "never"
 
     def message(self, s, ctx) -> str:
         return (f"suppression of {covered(s)} expired on {s.until}{because(s)} and holds nothing back any more; "

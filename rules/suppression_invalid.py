@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from . import WARNING, Rule, register
-from .suppression_expired import SUPPRESSIONS_URL
+from . import WARNING, register
+from .suppression_expired import SuppressionRule
 
 
 @register
-class SuppressionInvalid(Rule):
+class SuppressionInvalid(SuppressionRule):
     """## What it does
     Reports a suppression that cannot be read: an unknown rule code or name,
     an `until` that is not a `YYYY-MM-DD` date, or text after the rule list
@@ -30,9 +30,6 @@ class SuppressionInvalid(Rule):
     name = "suppression-invalid"
     severity = WARNING
     summary = "a suppression cannot be read, so it holds nothing back"
-    url = SUPPRESSIONS_URL
-    tags = ("suppression",)
-    fix_safety = "never"
 
     def message(self, s, ctx) -> str:
         return f"suppression cannot be read: {s.problem}; it holds nothing back"

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from . import INFO, Rule, register
-from .suppression_expired import SUPPRESSIONS_URL, because, covered
+from . import INFO, register
+from .suppression_expired import SuppressionRule, because, covered
 
 
 @register
-class SuppressionUnused(Rule):
+class SuppressionUnused(SuppressionRule):
     """## What it does
     Reports a suppression that holds back no finding (like ruff's RUF100
     for unused `noqa` comments): the runtime it was written for has moved,
@@ -31,9 +31,6 @@ class SuppressionUnused(Rule):
     name = "suppression-unused"
     severity = INFO
     summary = "a suppression holds back no finding"
-    url = SUPPRESSIONS_URL
-    tags = ("suppression",)
-    fix_safety = "never"
 
     def message(self, s, ctx) -> str:
         return f"suppression of {covered(s)} holds back no finding{because(s)}; remove it"
