@@ -75,20 +75,24 @@ class Discovery:
         claims = self.claims
         while stack:
             d, chain = stack.pop()
-            if ignores is not None:
-                chain = ignores.enter(d, chain)
             try:
                 entries = os.scandir(d)
             except OSError as e:
                 self.problems.append((d, f"cannot read directory: {e.strerror or e}"))
                 continue
             with entries:
+                rules = ()
+                if ignores is not None:
+                    entries = list(entries)
+                    if any(e.name == ".gitignore" for e in entries):
+                        chain = ignores.enter(d, chain)
+                    rules = ignores.rules(d, chain) if chain else ()
                 for e in entries:
                     name = e.name
                     if self.excluded(name, e.path):
                         continue
                     is_dir = e.is_dir(follow_symlinks=False)
-                    if chain and ignores.ignored(chain, e.path, is_dir):
+                    if rules and ignores.ignored(rules, name, is_dir):
                         continue
                     if is_dir:
                         stack.append((e.path, chain))

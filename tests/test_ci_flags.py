@@ -112,3 +112,44 @@ def test_version(iacfix):
     from iacfix import __version__
 
     assert iacfix("--version").out.strip() == f"iacfix, version {__version__}"
+
+
+class _Terminal:
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, ""
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("tty, ci, quiet, shown", [(True, None, False, True), (False, None, False, False),
+                                                   (True, "true", False, False), (True, None, True, False)])
+def test_progress_only_on_a_terminal_outside_ci_after_a_second(tty, ci, quiet, shown, monkeypatch):
+    from iacfix import ci_options
+    from iacfix.config import Config
+    from iacfix.reports import Output
+
+    terminal = _Terminal(tty)
+    monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setattr(ci_options, "PROGRESS_AFTER", 0.0)
+    monkeypatch.delenv("CI", raising=False)
+    if ci:
+        monkeypatch.setenv("CI", ci)
+    settings = ci_options.Settings(config=Config(), output=Output(), quiet=quiet)
+    with settings.progress() as tick:
+        if tick:
+            tick(1234)
+    assert ("\riacfix: 1,234 files read" in terminal.text) == shown
+    assert terminal.text.endswith("\r\x1b[K") == shown  # the line is cleared before the output
+    monkeypatch.setattr(ci_options, "PROGRESS_AFTER", 3600.0)  # runs shorter than that never show it
+    terminal.text = ""
+    with settings.progress() as tick:
+        if tick:
+            tick(5)
+    assert terminal.text == ""
