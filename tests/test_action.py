@@ -89,3 +89,18 @@ def test_action_yml_passes_what_the_script_reads():
     assert outputs <= written, outputs - written
     for name in spec["inputs"]:
         assert f"inputs.{name}" in (ROOT / "action.yml").read_text(), name
+
+
+@pytest.mark.parametrize("name, matched", [
+    ("template.yaml", True), ("stacks/api.template", True), ("infra/main.tf", True), ("prod.tfvars", True),
+    ("x.tf.json", True), ("app/stack.py", True), ("lib/stack.ts", True), ("Dockerfile", True),
+    ("svc/Dockerfile.prod", True), ("svc/Dockerfile-lambda", True), ("build.dockerfile", True),
+    ("serverless.yml", True), ("svc/serverless.yaml", True), ("README.md", False), ("Dockerfile.md", True),
+    ("notDockerfile", False), ("terraform.tfstate", False), ("package-lock.json5", False),
+])
+def test_pre_commit_hooks_match_the_files_iacfix_reads(name, matched):
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"iacfix", "iacfix-fix"}
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["entry"].split()[0] == "iacfix"
+        assert bool(re.search(hook["files"], name)) == matched, (hook["id"], name)  # pre-commit uses re.search

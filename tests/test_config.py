@@ -89,3 +89,17 @@ def test_config_flag_names_the_file(iacfix, write):
     write({"conf/strict.toml": 'select = ["RT004"]\n', "t.yaml": template("python3.11", "python3.9")})
     assert rules(iacfix("check", "t.yaml", "--format", "json", "--config", "conf/strict.toml")) == ["RT004"]
     assert iacfix("check", "t.yaml", "--config", "conf/none.toml").code == 2
+
+
+def test_the_readme_example_is_a_valid_configuration(iacfix, write):
+    import re
+
+    from conftest import CATALOG_FILE, ROOT
+
+    section = (ROOT / "README.md").read_text().split("\n### Configuration\n", 1)[1].split("\n### ", 1)[0]
+    toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    write({"pyproject.toml": toml, "teams/payments/t.yaml": template("python3.11"), "t.yaml": template("python3.11"),
+           "ops/catalog.json": CATALOG_FILE.read_bytes()})
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 1 and rules(run) == ["RT004", "RT004"]
+    assert iacfix("check", "t.yaml").code == 0  # fail-on = "error" at the top; "warning" under teams/payments
