@@ -97,6 +97,16 @@ class Settings:
                 sys.stderr.flush()
 
 
+def _writable(path: str) -> bool:
+    """Whether a file can be written at ``path`` (checked before the run, which may be long)."""
+    if os.path.isdir(path):
+        return False
+    if os.path.exists(path):
+        return os.access(path, os.W_OK)
+    parent = os.path.dirname(os.path.abspath(path))
+    return os.path.isdir(parent) and os.access(parent, os.W_OK | os.X_OK)
+
+
 def _load_config(ctx, paths, config_file, isolated) -> configuration.Config:
     try:
         if isolated:
@@ -115,6 +125,9 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
                  quiet=kw.pop("quiet"), show_fixes=kw.pop("show_fixes"), statistics=kw.pop("statistics"))
     settings = Settings(config=config, output=out, exit_zero=kw.pop("exit_zero"), fail_on_flag=kw.pop("fail_on"),
                         gitignore=kw.pop("respect_gitignore"), write_baseline=kw.pop("write_baseline"), quiet=out.quiet)
+    for flag, target in (("--output-file", out.output_file), ("--write-baseline", settings.write_baseline)):
+        if target and not _writable(target):
+            ctx.fail(f"{flag} {target}: cannot write there (no such directory, or no permission)")
     baseline_file = kw.pop("baseline_file")
     if baseline_file:
         from .baseline import BaselineError, load

@@ -153,3 +153,10 @@ def test_progress_only_on_a_terminal_outside_ci_after_a_second(tty, ci, quiet, s
         if tick:
             tick(5)
     assert terminal.text == ""
+
+
+@pytest.mark.parametrize("flag", ["--output-file", "--write-baseline"])
+def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_run(flag, iacfix, write):
+    write("t.yaml", template("python3.9"))
+    run = iacfix("check", ".", flag, "no/such/dir/out.json")
+    assert run.code == 2 and f"{flag} no/such/dir/out.json: cannot write there" in run.err
