@@ -108,6 +108,8 @@ def _writable(path: str) -> bool:
 
 
 def _load_config(ctx, paths, config_file, isolated) -> configuration.Config:
+    if isolated and config_file:
+        ctx.fail("--config and --isolated exclude each other")
     try:
         if isolated:
             return configuration.Config()

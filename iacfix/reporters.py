@@ -1,4 +1,4 @@
-"""Output: ruff-like text, a stable JSON contract, GitHub annotations."""
+"""Output: ruff-like text and a stable JSON contract (the CI formats are in ``iacfix.reports``)."""
 
 from __future__ import annotations
 
@@ -188,27 +188,3 @@ def json_chunks(results: list[FileResult], *, as_of: str, fix: bool, write: bool
         else:
             yield head + dumps(value)
     yield "\n}\n"
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def github(results: list[FileResult], **_) -> str:
-    """GitHub Actions workflow commands: annotations on the pull request."""
-    level = {"error": "error", "warning": "warning", "info": "notice"}
-    out = []
-    for r in results:
-        for e in r.errors:
-            out.append(f"::error file={_gh_property(e.path)},line={e.line},col={e.column},"
-                       f"title=iacfix::{_gh_data(e.message)}")
-        for f in r.findings:
-            out.append(
-                f"::{level[f.severity]} file={_gh_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
-                f"endColumn={f.end_column},title={_gh_property('iacfix ' + f.rule)}::{_gh_data(f.message)}"
-            )
-    return _no_surrogates("\n".join(out), _escape)

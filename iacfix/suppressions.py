@@ -121,7 +121,7 @@ def _comments(text: str, prefixes: tuple[str, ...]) -> list[Suppression]:
     if "iacfix:" not in text or not prefixes:
         return []
     alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-    pattern = re.compile(rf"(?:(?<=\s)|^)(?:{alternatives})[ \t]*iacfix:([^\r\n]*)", re.M)
+    pattern = re.compile(rf"(?:(?<=[\s\ufeff])|^)(?:{alternatives})[ \t]*iacfix:([^\r\n]*)", re.M)
     positions = Positions(text)
     out = []
     for m in pattern.finditer(text):

@@ -93,3 +93,50 @@ def test_fix_leaves_suppressed_findings_alone(iacfix, write):
     assert run.code == 0, run.out
     text = path.read_text()
     assert "python3.9  # iacfix: ignore[RT003]" in text and "python3.13" in text
+
+
+def test_crlf_and_bom(iacfix, write):
+    write("t.yaml", "\ufeff# iacfix: ignore[RT003]\r\nResources:\r\n  F:\r\n    Type: AWS::Lambda::Function\r\n"
+                    "    Properties:\r\n      # iacfix: ignore[RT004] reason=\"crlf\"\r\n      Runtime: python3.11\r\n")
+    run = iacfix("check", "t.yaml", "--format", "json")
+    assert [(f["rule"], f["line"], f["column"]) for f in run.json["findings"]] == [("RT902", 1, 1)]
+    assert run.json["suppressed"][0]["suppression"]["reason"] == "crlf"
+
+
+@pytest.mark.slow
+def test_placement_property(tmp_path):
+    """Wherever a comment goes, it holds back the finding exactly when it is on the
+    finding's line or alone on the line above; any line ending, with or without a BOM."""
+    from hypothesis import given, settings, strategies as st
+
+    from iacfix.engine import process_file
+    from conftest import make_options
+
+    lines = ["Resources:", "  F:", "    Type: AWS::Lambda::Function", "    Properties:", "      Runtime: python3.11"]
+    site = 4  # index of the runtime's line
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.integers(0, len(lines)), st.sampled_from(["own", "trailing"]), st.sampled_from(["\n", "\r\n", "\r"]),
+           st.booleans(), st.sampled_from(["#", "# ", "#\t"]), st.sampled_from(["RT004", "RT004,RT003", "", None]))
+    def check(at, how, eol, bom, prefix, codes):
+        body = list(lines)
+        marker = f"{prefix}iacfix: ignore" + ("" if codes is None else f"[{codes}]")
+        if codes == "":
+            return  # ignore[] is unreadable (RT903), tested apart
+        if how == "own":
+            body.insert(at, "      " + marker)
+            held = at == site  # inserted just above the runtime (which moves down one)
+        else:
+            if at >= len(body):
+                return
+            body[at] += "  " + marker
+            held = at == site
+        text = ("\ufeff" if bom else "") + eol.join(body) + eol
+        path = tmp_path / "t.yaml"
+        path.write_text(text, encoding="utf-8", newline="")
+        result = process_file(str(path), make_options())
+        rules = sorted(f.rule for f in result.findings)
+        assert rules == ([] if held else ["RT004", "RT902"]), (text, rules)
+        assert [f.rule for f in result.suppressed] == (["RT004"] if held else [])
+
+    check()

@@ -6,11 +6,19 @@ then by rule, RT001 first, and the soonest deadline) and says how many it left o
 
 from __future__ import annotations
 
-from ..reporters import _gh_data, _gh_property
 from .markdown import deadline
 
 LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 DEFAULT_CAP = 10
+
+
+def _gh_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's runner reads it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _urgency(f):
