@@ -160,3 +160,39 @@ def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_run(flag, 
     write("t.yaml", template("python3.9"))
     run = iacfix("check", ".", flag, "no/such/dir/out.json")
     assert run.code == 2 and f"{flag} no/such/dir/out.json: cannot write there" in run.err
+
+
+@pytest.mark.slow
+def test_baseline_property_lines_and_order_never_matter(tmp_path):
+    from collections import Counter
+
+    from hypothesis import given, settings, strategies as st
+
+    from conftest import make_options
+    from iacfix import baseline
+    from iacfix.engine import process_file
+
+    runtimes = st.sampled_from(["python3.9", "python3.10", "python3.11", "nodejs18.x", "python2.7"])
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(runtimes, min_size=1, max_size=6), st.randoms(use_true_random=False), runtimes)
+    def check(chosen, rnd, extra):
+        def findings(text):
+            path = tmp_path / "t.yaml"
+            path.write_text(text)
+            return process_file(str(path), make_options())
+
+        blocks = [lambda_function(rt, f"F{i}") for i, rt in enumerate(chosen)]
+        before = findings("Resources:\n" + "".join(blocks))
+        known = Counter(baseline.key(f) for f in before.findings)
+        rnd.shuffle(blocks)
+        lines = "".join(blocks).splitlines(keepends=True)
+        for _ in range(rnd.randint(1, 5)):
+            lines.insert(rnd.randint(0, len(lines)), "# moved\n")
+        after = findings("Description: x\n\nResources:\n" + "".join(lines))
+        assert baseline.apply([after], known) == len(before.findings) and after.findings == []
+        grown = findings("Resources:\n" + "".join(lines) + lambda_function(extra, "New"))
+        baseline.apply([grown], known)
+        assert [f.users for f in grown.findings] == [["New"]]
+
+    check()
