@@ -21,10 +21,11 @@ class Discovery:
         self.claims = claims  # file name -> whether some format reads it
         self.names = frozenset(defaults)
         self.gitignore = gitignore  # honour .gitignore files (iacfix.gitignore)
-        self.base = base  # globs are also matched against paths relative to this directory (a config file's)
+        self.base = os.path.abspath(base) if base else None  # globs also match paths relative to it (a config's)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
         self.patterns = tuple(p.rstrip("/") for p in excludes)
+        self.nested = tuple(p for p in self.patterns if "/" in p)  # only these can match a relative path
         self.problems: list[tuple[str, str]] = []
 
     def excluded(self, name: str, path: str) -> bool:
@@ -33,9 +34,13 @@ class Discovery:
         if not self.patterns:
             return False
         path = os.path.normpath(path)
-        rel = os.path.relpath(os.path.abspath(path), self.base) if self.base else path
-        return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) or fnmatch.fnmatch(rel, pat)
-                   for pat in self.patterns)
+        if any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns):
+            return True
+        if self.base is None or not self.nested:
+            return False
+        full = os.path.abspath(path)  # a configuration's globs also match paths relative to its directory
+        rel = full[len(self.base) + 1:] if full.startswith(self.base + os.sep) else full
+        return any(fnmatch.fnmatch(rel, pat) for pat in self.nested)
 
     def keeps(self, path: str) -> bool:
         """Whether a file found other than by walking (a sibling a Terraform

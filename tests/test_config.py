@@ -103,3 +103,10 @@ def test_the_readme_example_is_a_valid_configuration(iacfix, write):
     run = iacfix("check", ".", "--format", "json")
     assert run.code == 1 and rules(run) == ["RT004", "RT004"]
     assert iacfix("check", "t.yaml").code == 0  # fail-on = "error" at the top; "warning" under teams/payments
+
+
+def test_exclude_paths_are_relative_to_the_file(iacfix, write):
+    write({"repo/iacfix.toml": 'extend-exclude = ["infra/legacy/*"]\n', "repo/infra/legacy/t.yaml": template("python3.9"),
+           "repo/infra/t.yaml": template("python3.9")})
+    run = iacfix("check", "repo", "--format", "json")
+    assert [f["path"] for f in run.json["findings"]] == ["repo/infra/t.yaml"]
