@@ -16,7 +16,7 @@ import click
 
 from . import config as configuration
 from .discovery import DEFAULT_EXCLUDES, Discovery
-from .reports import FORMATS as OUTPUT_FORMATS, Output
+from .reports import Output
 
 PROGRESS_AFTER = 1.0  # seconds: shorter runs never show progress
 

@@ -6,24 +6,24 @@ import datetime as dt
 import json
 import os
 import signal
-import sys
 
 import click
 
 from . import __version__, formats
 from .catalog import CatalogError, load_catalog
-from .discovery import Discovery
+from .ci_options import ci_options, run_settings
 from .engine import FileResult, Options, display_path
 from .model import FileError
 from .pool import run
 from .reading import DEFAULT_MAX_FILE_SIZE, format_size, parse_size
+from .reports import FORMATS as OUTPUT_FORMATS
 from .rules import RULES, SEVERITY_RANK, Context
 from .rules.lifecycle import status
 from .targets import default_target, refusal, suggestion, with_target
 from .workers import Interrupted, interruptible
-from .ci_options import OUTPUT_FORMATS, ci_options, run_settings
 EPILOG = (
     "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
+    "(--fail-on moves the bar; --exit-zero never exits 1) "
     "(for fix: that remain; with --diff or --dry-run: that the files still hold); "
     "2 usage error, or a path that does not exist or a file that could not be read, parsed or written; "
     "130 or 143 interrupted by SIGINT or SIGTERM."

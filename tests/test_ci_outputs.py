@@ -5,12 +5,11 @@ annotation cap and the step summary."""
 import json
 import os
 import shutil
-from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import AS_OF, HERE, lambda_function
+from conftest import HERE, lambda_function
 
 GOLDEN = HERE / "ci_golden"
 SCHEMAS = HERE / "schemas"

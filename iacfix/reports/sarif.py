@@ -76,7 +76,6 @@ def sarif(results) -> str:
     errors = [e for r in results for e in r.errors]
     run = {
         "tool": {"driver": {"name": "iacfix", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": "https://pypi.org/project/iacfix/",
                             "rules": [_rule(c) for c in codes]}},
         "columnKind": "unicodeCodePoints",
         "results": [_result(f, index, p, s) for (f, s), p in zip(findings, prints)],
