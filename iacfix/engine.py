@@ -242,7 +242,7 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
             f.result.template = True
             f.result.findings = check(f.located, f.result.path, f.text, opts.context)
             suppress(fmt, f.result, f.doc, f.text, opts.context)
-    hold_ties([f.result.findings for f in files.values()])
+    hold_ties([f.result.findings + f.result.suppressed for f in files.values()])
     if opts.fix:
         from .fixing import fix_unit
 

@@ -31,6 +31,7 @@ from .edits import Positions
 from .model import Finding
 
 _OPTION = re.compile(r"""\s*(until|reason)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
+HELD = "held back by a suppression"
 _CODES = re.compile(r"\s*ignore\s*(?:\[([^\]]*)\])?")
 
 
@@ -196,8 +197,15 @@ def suppress(fmt, result, doc, text: str, ctx) -> None:
             continue
         holder.used.append(f)
         f.data = dict(f.data, suppression=holder.to_json())
-        f.fixable = False
+        f.fixable, f.stuck = False, True  # a held-back value keeps its value, and so do the values tied to it
+        f.fix_unavailable = f.fix_unavailable or HELD
         result.suppressed.append(f)
+    shared = {id(f.fix): f for f in result.suppressed if f.fix is not None}
+    for f in kept:  # one fix rewrites a whole list: not while an entry of it is held back
+        held = shared.get(id(f.fix)) if f.fix is not None else None
+        if held is not None:
+            f.fix, f.fixable, f.stuck = None, False, True
+            f.fix_unavailable = f"its list also holds {held.runtime} at line {held.line}, which a suppression holds back"
     result.findings = kept + _report(found, result.path, ctx)
     result.findings.sort(key=lambda f: (f.line, f.column, f.rule))
 

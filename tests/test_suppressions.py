@@ -140,3 +140,27 @@ def test_placement_property(tmp_path):
         assert [f.rule for f in result.suppressed] == (["RT004"] if held else [])
 
     check()
+
+
+def test_a_held_back_value_keeps_the_values_tied_to_it(iacfix, write):
+    path = write("t.yaml", CFN_HEAD + "Parameters:\n  Py:\n    Type: String\n"
+                 "    Default: python3.9  # iacfix: ignore[RT003]\n"
+                 "    AllowedValues: [python3.9, python3.12]\n"
+                 "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: !Ref Py\n")
+    before = path.read_text()
+    run = iacfix("check", "t.yaml", "--format", "json")
+    (entry,) = run.json["findings"]
+    assert entry["fix"] is None and "a suppression" in entry["fix_unavailable"]
+    iacfix("fix", "t.yaml")
+    assert path.read_text() == before
+
+
+def test_a_list_with_a_held_back_entry_is_not_rewritten(iacfix, write):
+    path = write("t.yaml", CFN_HEAD + "Resources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n"
+                 "      CompatibleRuntimes:\n        - python3.9  # iacfix: ignore[RT003]\n        - python3.10\n")
+    before = path.read_text()
+    (entry,) = iacfix("check", "t.yaml", "--format", "json").json["findings"]
+    assert entry["runtime"] == "python3.10" and entry["fix"] is None
+    assert entry["fix_unavailable"] == "its list also holds python3.9 at line 7, which a suppression holds back"
+    iacfix("fix", "t.yaml")
+    assert path.read_text() == before
