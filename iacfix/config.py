@@ -20,6 +20,7 @@ Command-line flags win over the file, and over its overrides.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -122,7 +123,9 @@ def _check(table: dict, allowed: dict, where: str) -> dict:
     out = {}
     for key, value in table.items():
         if key not in allowed:
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(allowed))})")
+            close = difflib.get_close_matches(key, allowed, 1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(f"{where}: unknown key {key!r} ({hint}known: {', '.join(sorted(allowed))})")
         ok, what = allowed[key]
         if not ok(value):
             raise ConfigError(f"{where}: {key} must be {what}, not {value!r}")

@@ -68,7 +68,7 @@ def test_overrides_apply_to_their_paths_and_flags_still_win(iacfix, write):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('horizen = 3\n', "unknown key 'horizen'"),
+    ('horizen = 3\n', "unknown key 'horizen' (did you mean 'horizon'?"),
     ('horizon = "3"\n', "horizon must be an integer"),
     ('select = "RT003"\n', "select must be an array of strings"),
     ('fail-on = "warn"\n', 'fail-on must be one of "error", "warning", "info"'),
