@@ -136,3 +136,13 @@ def test_markdown_groups_by_deadline_soonest_first(iacfix, infra):
     headings = [x for x in text.splitlines() if x.startswith("### ")]
     assert headings[0].startswith("### 3 functions cannot be updated after 2027-03-03")
     assert headings[-1].startswith("### 2 findings without a deadline")
+
+
+def test_markdown_words_each_provider_deadline_in_its_tense(iacfix, write):
+    write("main.tf", 'resource "azurerm_linux_function_app" "a" {\n  site_config {\n    application_stack {\n'
+                     '      python_version = "3.11"\n    }\n  }\n}\n'
+                     'resource "azurerm_linux_function_app" "b" {\n  site_config {\n    application_stack {\n'
+                     '      python_version = "3.9"\n    }\n  }\n}\n')
+    text = iacfix("check", ".", "--format", "markdown", "--horizon", "36500").out
+    assert "- **1 function is out of support since 2025-10-31 (3.9)**" in text
+    assert "- **1 function goes out of support on 2027-10-31 (3.11)**" in text

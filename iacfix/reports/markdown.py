@@ -8,21 +8,22 @@ from __future__ import annotations
 
 ROWS = 50
 # The date that ends a runtime's life, by provider date name, most final first; how a group reads.
-FINAL = (
-    ("block_update", "cannot be updated"),
-    ("decommission", "cannot be deployed"),
-    ("end_of_support", "are out of support"),
-    ("block_create", "cannot be created"),
-    ("deprecation", "are deprecated"),
+FINAL = (  # key, then what happens: (since it passed, from it on), plural and singular
+    ("block_update", ("cannot be updated since", "cannot be updated after"), None),
+    ("decommission", ("cannot be deployed since", "cannot be deployed after"), None),
+    ("end_of_support", ("are out of support since", "go out of support on"),
+     ("is out of support since", "goes out of support on")),
+    ("block_create", ("cannot be created since", "cannot be created after"), None),
+    ("deprecation", ("are deprecated since", "are deprecated on"), ("is deprecated since", "is deprecated on")),
 )
 
 
-def deadline(f) -> tuple[str, str] | None:
-    """(date, what happens) of the last deadline of a finding's runtime, if it has one."""
-    for key, words in FINAL:
+def deadline(f) -> tuple[str, tuple, tuple | None] | None:
+    """(date, plural wording, singular wording) of the last deadline of a finding's runtime, if it has one."""
+    for key, plural, singular in FINAL:
         date = (f.deadlines or {}).get(key)
         if date:
-            return date, words
+            return date, plural, singular
     return None
 
 
@@ -47,12 +48,11 @@ def groups(results, as_of: str) -> list[tuple[str | None, str, list]]:
         by.setdefault(deadline(f), []).append(f)
     out = []
     for d in sorted((k for k in by if k), key=lambda k: k[0]):
-        date, words = d
+        date, plural, singular = d
         n, what = _subjects(by[d])
         runtimes = ", ".join(sorted({f.runtime for f in by[d] if f.runtime}))
-        tense = "since" if date <= as_of else "after"
-        verb = words if n != 1 else words.replace("are ", "is ")
-        out.append((date, f"{n} {what} {verb} {tense} {date} ({runtimes})", by[d]))
+        words = (singular if n == 1 and singular else plural)[0 if date <= as_of else 1]
+        out.append((date, f"{n} {what} {words} {date} ({runtimes})", by[d]))
     if None in by:
         out.append((None, f"{len(by[None])} findings without a deadline (unknown or unresolved runtimes, suppressions)",
                     by[None]))
