@@ -27,6 +27,7 @@ class Discovery:
         self.patterns = tuple(p.rstrip("/") for p in excludes)
         self.nested = tuple(p for p in self.patterns if "/" in p)  # only these can match a relative path
         self.problems: list[tuple[str, str]] = []
+        self.gitignored: set[str] = set()  # files the walk skipped for a .gitignore
 
     def excluded(self, name: str, path: str) -> bool:
         if name in self.names:
@@ -45,6 +46,8 @@ class Discovery:
     def keeps(self, path: str) -> bool:
         """Whether a file found other than by walking (a sibling a Terraform
         directory takes in) passes the exclusions."""
+        if self.gitignored and os.path.normpath(path) in self.gitignored:
+            return False
         parts = os.path.normpath(path).split(os.sep)
         return not any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part)
 
@@ -98,6 +101,8 @@ class Discovery:
                         continue
                     is_dir = e.is_dir(follow_symlinks=False)
                     if rules and ignores.ignored(rules, name, is_dir):
+                        if not is_dir and claims(name):  # a Terraform directory must not take it in either
+                            self.gitignored.add(os.path.normpath(e.path))
                         continue
                     if is_dir:
                         stack.append((e.path, chain))

@@ -196,3 +196,12 @@ def test_baseline_property_lines_and_order_never_matter(tmp_path):
         assert [f.users for f in grown.findings] == [["New"]]
 
     check()
+
+
+def test_a_gitignored_terraform_file_is_not_taken_in_by_its_directory(iacfix, write, tmp_path):
+    os.mkdir(tmp_path / ".git")
+    write({".gitignore": "generated.tf\n",
+           "infra/main.tf": 'resource "aws_lambda_function" "f" {\n  runtime = "python3.12"\n}\n',
+           "infra/generated.tf": 'resource "aws_lambda_function" "g" {\n  runtime = "python3.9"\n}\n'})
+    assert found(iacfix("check", ".", "--format", "json")) == []
+    assert found(iacfix("check", ".", "--format", "json", "--no-respect-gitignore")) == [("infra/generated.tf", "RT003")]
