@@ -81,7 +81,9 @@ def _rule_codes(names: list[str]) -> tuple[frozenset[str] | None, str | None]:
         if code is None:
             return None, f"unknown rule {name!r}"
         codes.add(code)
-    return (frozenset(codes) if codes else None), None
+    if not codes:
+        return None, "it names no rule (leave the rules out to cover every rule)"
+    return frozenset(codes), None
 
 
 def _date(value: str | None) -> tuple[dt.date | None, str | None]:

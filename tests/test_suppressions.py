@@ -164,3 +164,17 @@ def test_a_list_with_a_held_back_entry_is_not_rewritten(iacfix, write):
     assert entry["fix_unavailable"] == "its list also holds python3.9 at line 7, which a suppression holds back"
     iacfix("fix", "t.yaml")
     assert path.read_text() == before
+
+
+@pytest.mark.parametrize("entry, rules", [
+    ("          - RT003\n", []),
+    ("          - rules: []\n", ["RT003", "RT903"]),
+    ("          - rules: [RT03]\n", ["RT003", "RT903"]),
+    ("          - rules: RT003\n            until: soon\n", ["RT003", "RT903"]),
+    ("          - reason: everything\n", []),
+])
+def test_metadata_entries(entry, rules, iacfix, write):
+    write("t.yaml", CFN_HEAD + "Resources:\n  F:\n    Type: AWS::Lambda::Function\n"
+                               "    Metadata:\n      iacfix:\n        ignore:\n" + entry +
+                    "    Properties:\n      Runtime: python3.9\n")
+    assert sorted(f["rule"] for f in iacfix("check", "t.yaml", "--format", "json").json["findings"]) == rules
