@@ -146,3 +146,9 @@ def test_markdown_words_each_provider_deadline_in_its_tense(iacfix, write):
     text = iacfix("check", ".", "--format", "markdown", "--horizon", "36500").out
     assert "- **1 function is out of support since 2025-10-31 (3.9)**" in text
     assert "- **1 function goes out of support on 2027-10-31 (3.11)**" in text
+
+
+def test_a_step_summary_that_cannot_be_written_is_said_not_fatal(iacfix, infra, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no" / "such" / "summary.md"))
+    run = iacfix("check", "infra", "--format", "github")
+    assert run.code == 1 and "cannot write the step summary" in run.err and run.out.startswith("::error")

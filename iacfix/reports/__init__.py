@@ -117,8 +117,11 @@ def _emit(results, stats, out: Output, stream, as_of: str, common: dict) -> None
         if summary:
             from .markdown import markdown
 
-            with open(summary, "a", encoding="utf-8", errors="backslashreplace") as fh:
-                fh.write(markdown(results, as_of=as_of) + "\n")
+            try:
+                with open(summary, "a", encoding="utf-8", errors="backslashreplace") as fh:
+                    fh.write(markdown(results, as_of=as_of) + "\n")
+            except OSError as e:  # the annotations are out; a summary that cannot be written is no reason to stop
+                click.echo(f"iacfix: cannot write the step summary to {summary}: {e.strerror or e}", err=True)
     elif out.statistics:
         say(statistics(results))
     else:
