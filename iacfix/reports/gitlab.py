@@ -8,6 +8,7 @@ location), so an issue keeps its identity when lines move."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from ..baseline import fingerprints
@@ -22,13 +23,11 @@ def gitlab(results) -> str:
                "location": {"path": f.path, "lines": {"begin": f.line, "end": f.end_line}}}
               for f, p in zip(findings, fingerprints(findings))]
     issues += [{"type": "issue", "check_name": "iacfix-error", "description": e.message, "categories": ["Bug Risk"],
-                "fingerprint": fingerprints_error(e), "severity": "blocker",
+                "fingerprint": _error_fingerprint(e), "severity": "blocker",
                 "location": {"path": e.path, "lines": {"begin": e.line}}}
                for r in results for e in r.errors]
     return json.dumps(issues, indent=1) + "\n"
 
 
-def fingerprints_error(e) -> str:
-    import hashlib
-
+def _error_fingerprint(e) -> str:
     return hashlib.sha256(json.dumps(["error", e.path, e.message]).encode("utf-8", "surrogatepass")).hexdigest()
