@@ -63,7 +63,7 @@ def dump(findings: list[Finding], as_of: str) -> str:
     entries = [{"path": p, "rule": r, "runtime": rt or None, "location": loc, **({"count": n} if n > 1 else {})}
                for (p, r, rt, loc), n in sorted(counts.items())]
     return json.dumps({"version": VERSION, "tool": "iacfix", "as_of": as_of, "findings": entries},
-                      indent=1, ensure_ascii=False) + "\n"
+                      indent=1) + "\n"  # ASCII: a file-name byte that is not UTF-8 stays a \\udcXX escape
 
 
 def load(path: str) -> Counter:

@@ -205,3 +205,10 @@ def test_a_gitignored_terraform_file_is_not_taken_in_by_its_directory(iacfix, wr
            "infra/generated.tf": 'resource "aws_lambda_function" "g" {\n  runtime = "python3.9"\n}\n'})
     assert found(iacfix("check", ".", "--format", "json")) == []
     assert found(iacfix("check", ".", "--format", "json", "--no-respect-gitignore")) == [("infra/generated.tf", "RT003")]
+
+
+def test_a_baseline_keeps_a_file_name_that_is_not_utf8(iacfix, write, tmp_path):
+    write(b"bad\xff.yaml".decode("utf-8", "surrogateescape"), template("python3.9"))
+    assert iacfix("check", ".", "--write-baseline", "b.json").code == 0
+    run = iacfix("check", ".", "--baseline", "b.json")
+    assert run.code == 0 and "1 more held back by the baseline" in run.out
