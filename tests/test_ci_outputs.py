@@ -152,3 +152,18 @@ def test_a_step_summary_that_cannot_be_written_is_said_not_fatal(iacfix, infra, 
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "no" / "such" / "summary.md"))
     run = iacfix("check", "infra", "--format", "github")
     assert run.code == 1 and "cannot write the step summary" in run.err and run.out.startswith("::error")
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "gitlab", "markdown", "github"])
+def test_a_file_name_that_is_not_utf8_never_breaks_an_output(fmt, iacfix, write, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    write(b"bad\xff\n.yaml".decode("utf-8", "surrogateescape"), "Resources:\n" + lambda_function("python3.9"))
+    run = iacfix("check", ".", "--format", fmt)
+    assert run.code == 1
+    run.out.encode("utf-8")  # valid UTF-8 throughout
+    if fmt in ("sarif", "gitlab"):
+        json.loads(run.out)
+        assert "bad%FF%0A.yaml" in run.out or "bad\\udcff\\n.yaml" in run.out
+    if fmt == "github":
+        assert run.out.count("\n") == 1 and summary.read_text(encoding="utf-8")
