@@ -6,23 +6,24 @@ import datetime as dt
 import json
 import os
 import signal
-import sys
 
 import click
 
 from . import __version__, formats
 from .catalog import CatalogError, load_catalog
-from .discovery import Discovery
+from .ci_options import ci_options, run_settings
 from .engine import FileResult, Options, display_path
 from .model import FileError
 from .pool import run
 from .reading import DEFAULT_MAX_FILE_SIZE, format_size, parse_size
+from .reports import FORMATS as OUTPUT_FORMATS
 from .rules import RULES, SEVERITY_RANK, Context
 from .rules.lifecycle import status
 from .targets import default_target, refusal, suggestion, with_target
 from .workers import Interrupted, interruptible
 EPILOG = (
     "Exit status: 0 no finding at warning or above; 1 findings at warning or above "
+    "(--fail-on moves the bar; --exit-zero never exits 1) "
     "(for fix: that remain; with --diff or --dry-run: that the files still hold); "
     "2 usage error, or a path that does not exist or a file that could not be read, parsed or written; "
     "130 or 143 interrupted by SIGINT or SIGTERM."
@@ -73,8 +74,8 @@ def _common(f):
         click.argument("paths", nargs=-1, type=click.Path(readable=False)),
         click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
                      help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
-        click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True, metavar="DAYS",
-                     help="Warn about deprecations due within this many days."),
+        click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=None, metavar="DAYS",
+                     help="Warn about deprecations due within this many days. Default: 365."),
         click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
                      help="Use this runtime catalog (JSON) instead of the built-in one."),
         click.option("--select", multiple=True, metavar="RULES",
@@ -88,8 +89,10 @@ def _common(f):
         click.option("--exclude", multiple=True, metavar="GLOB",
                      help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
                           "(.git, node_modules, .aws-sam, cdk.out, ...)."),
-        click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-                     show_default=True, help="Output format; github prints workflow annotations."),
+        click.option("--format", "fmt", type=click.Choice(list(OUTPUT_FORMATS)), default="text",
+                     show_default=True, help="Output format: text, json, github (workflow annotations, at most "
+                     "--max-annotations of each type, and the markdown summary in $GITHUB_STEP_SUMMARY), sarif "
+                     "(SARIF 2.1.0), gitlab (Code Quality report) or markdown (grouped by deadline)."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
                      help="Worker processes for big trees: at most the cores this process may run on (more only "
                           "slow the run down) and the number of files. Default: all those cores."),
@@ -97,7 +100,7 @@ def _common(f):
                      help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
                           f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
     ]
-    for opt in reversed(options):
+    for opt in reversed(options + ci_options()):
         f = opt(f)
     return f
 
@@ -167,40 +170,37 @@ def write_roots(paths: list[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
-    from . import reporters
+def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
+    from . import baseline, reports
 
     paths = list(paths) or ["."]
     opts.roots = write_roots(paths)  # fix writes only under these
-    discovery = Discovery(formats.claims, tuple(exclude))
+    discovery = settings.discovery(formats.claims)
     try:
-        with interruptible():  # SIGTERM, like SIGINT, stops the run cleanly
-            results, stats = run(discovery.files(paths), opts, jobs, keep=discovery.keeps)
+        with interruptible(), settings.progress() as progress:  # SIGTERM, like SIGINT, stops the run cleanly
+            results, stats = run(discovery.files(paths), opts, jobs, keep=discovery.keeps, progress=progress)
     except Interrupted as e:
         _interrupted(ctx, e, opts)
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.context.target.id if opts.context.target else None
-    common = dict(fix=opts.fix, write=opts.write, target=target)
-    if fmt == "json":
-        out = sys.stdout
-        for chunk in reporters.json_chunks(results, as_of=opts.context.as_of.isoformat(), **common):
-            out.write(chunk)
-        out.flush()
-    elif fmt == "github":
-        out = reporters.github(results)
-        if out:
-            click.echo(out)
-    else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        click.echo(reporters.text(results, stats, colour=colour, **common), color=colour)
+    if settings.write_baseline:
+        findings = [f for r in results for f in r.findings + ([] if opts.write else r.fixed)]
+        with open(settings.write_baseline, "w", encoding="utf-8") as fh:
+            fh.write(baseline.dump(findings, opts.context.as_of.isoformat()))
+        click.echo(f"iacfix: wrote {len(findings)} findings to the baseline {settings.write_baseline}", err=True)
+    if settings.known is not None:
+        settings.output.baselined = baseline.apply(results, settings.known)
+    reports.emit(results, stats, settings.output, as_of=opts.context.as_of.isoformat(), fix=opts.fix,
+                 write=opts.write, target=target)
     if any(r.errors for r in results):
         ctx.exit(2)
+    if settings.exit_zero or settings.write_baseline:
+        ctx.exit(0)
     # After a fix that wrote, what remains counts; after --diff or --dry-run the
     # files still hold everything that was found.
     counted = [f for r in results for f in r.findings + ([] if opts.write else r.fixed)]
-    worst = max((SEVERITY_RANK[f.severity] for f in counted), default=0)
-    ctx.exit(1 if worst >= SEVERITY_RANK["warning"] else 0)
+    ctx.exit(1 if any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.fail_on(f.path)] for f in counted) else 0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -225,18 +225,15 @@ def main():
 @_common
 @_target_option()
 @click.pass_context
-def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
-          target):
+def check(ctx, paths, jobs, **kw):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
     in CloudFormation/SAM templates, Serverless services, CDK apps and
     Terraform.  A Terraform file is read with the other files of its directory
     (variables, .tfvars, locals); a serverless.yml with the files its
     ${file(...)} variables name."""
-    opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
-                    target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False,
-                    max_file_size=max_file_size)
-    _execute(ctx, paths, exclude, fmt, jobs, opts)
+    opts, settings = run_settings(ctx, paths, kw, _options, fix=False, write=False, diff=False)
+    _execute(ctx, paths, jobs, opts, settings)
 
 
 @main.command(epilog=EPILOG)
@@ -248,8 +245,7 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
               help="Also write files that a symbolic link in PATHS points to outside PATHS (by default they are "
                    "reported, not written).")
 @click.pass_context
-def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
-        target, diff, dry_run, follow_links_out):
+def fix(ctx, paths, jobs, diff, dry_run, follow_links_out, **kw):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
@@ -264,11 +260,9 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     runtimes and Terraform validation lists end up holding the target once and
     no flagged runtime.  Runtimes of other families are reported, not rewritten.
     """
-    opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
-                    target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff,
-                    max_file_size=max_file_size)
+    opts, settings = run_settings(ctx, paths, kw, _options, fix=True, write=not (diff or dry_run), diff=diff)
     opts.links_out = follow_links_out
-    _execute(ctx, paths, exclude, fmt, jobs, opts)
+    _execute(ctx, paths, jobs, opts, settings)
 
 
 @main.command()

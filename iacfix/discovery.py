@@ -8,20 +8,26 @@ from collections.abc import Iterator
 
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules",
-    ".aws-sam", "cdk.out", ".terraform", ".serverless", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".aws-sam", "cdk.out", ".terraform", ".serverless", ".terragrunt-cache", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache",
 )
 
 
 class Discovery:
     """Walks roots; ``problems`` collects (path, message) for what it could not read."""
 
-    def __init__(self, claims, excludes: tuple[str, ...] = ()):
+    def __init__(self, claims, excludes: tuple[str, ...] = (), defaults: tuple[str, ...] = DEFAULT_EXCLUDES,
+                 gitignore: bool = False, base: str | None = None):
         self.claims = claims  # file name -> whether some format reads it
-        self.names = frozenset(DEFAULT_EXCLUDES)
+        self.names = frozenset(defaults)
+        self.gitignore = gitignore  # honour .gitignore files (iacfix.gitignore)
+        self.base = os.path.abspath(base) if base else None  # globs also match paths relative to it (a config's)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
         self.patterns = tuple(p.rstrip("/") for p in excludes)
+        self.nested = tuple(p for p in self.patterns if "/" in p)  # only these can match a relative path
         self.problems: list[tuple[str, str]] = []
+        self.gitignored: set[str] = set()  # files the walk skipped for a .gitignore
 
     def excluded(self, name: str, path: str) -> bool:
         if name in self.names:
@@ -29,11 +35,19 @@ class Discovery:
         if not self.patterns:
             return False
         path = os.path.normpath(path)
-        return any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns)
+        if any(fnmatch.fnmatch(name, pat) or fnmatch.fnmatch(path, pat) for pat in self.patterns):
+            return True
+        if self.base is None or not self.nested:
+            return False
+        full = os.path.abspath(path)  # a configuration's globs also match paths relative to its directory
+        rel = full[len(self.base) + 1:] if full.startswith(self.base + os.sep) else full
+        return any(fnmatch.fnmatch(rel, pat) for pat in self.nested)
 
     def keeps(self, path: str) -> bool:
         """Whether a file found other than by walking (a sibling a Terraform
         directory takes in) passes the exclusions."""
+        if self.gitignored and os.path.normpath(path) in self.gitignored:
+            return False
         parts = os.path.normpath(path).split(os.sep)
         return not any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part)
 
@@ -60,22 +74,38 @@ class Discovery:
                     yield path
 
     def _walk(self, top: str) -> Iterator[tuple[str, bool]]:
-        stack = [top]
+        ignores = None
+        if self.gitignore:
+            from .gitignore import Ignores
+
+            ignores = Ignores(top)
+        stack = [(top, ignores.start if ignores else ())]
         claims = self.claims
         while stack:
-            d = stack.pop()
+            d, chain = stack.pop()
             try:
                 entries = os.scandir(d)
             except OSError as e:
                 self.problems.append((d, f"cannot read directory: {e.strerror or e}"))
                 continue
             with entries:
+                rules = ()
+                if ignores is not None:
+                    entries = list(entries)
+                    if any(e.name == ".gitignore" for e in entries):
+                        chain = ignores.enter(d, chain)
+                    rules = ignores.rules(d, chain) if chain else ()
                 for e in entries:
                     name = e.name
                     if self.excluded(name, e.path):
                         continue
-                    if e.is_dir(follow_symlinks=False):
-                        stack.append(e.path)
+                    is_dir = e.is_dir(follow_symlinks=False)
+                    if rules and ignores.ignored(rules, name, is_dir):
+                        if not is_dir and claims(name):  # a Terraform directory must not take it in either
+                            self.gitignored.add(os.path.normpath(e.path))
+                        continue
+                    if is_dir:
+                        stack.append((e.path, chain))
                     elif claims(name) and listed(e):
                         yield e.path, e.is_symlink()
 

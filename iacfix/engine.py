@@ -10,6 +10,7 @@ and its verification are in ``fixing``; grouping files into units in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from .rules import CHECKERS, Context
+from .suppressions import suppress
 from .unicode import encoding_of
 
 
@@ -34,6 +36,19 @@ class Options:
     roots: tuple[str, ...] = ()
     links_out: bool = False
     started_ns: int = field(default_factory=time.time_ns)  # temporary files older than this are leftovers
+    # Per-path judgement from a configuration's [[overrides]]: (config.Override, Context), the last that
+    # matches a unit's first file wins; ``config`` is the configuration they come from.
+    overrides: tuple = ()
+    config: object = None
+    accept: list = field(default_factory=list)  # the configuration's raw `accept` tables (the migration plan's)
+
+    def for_unit(self, paths: list[str]) -> Options:
+        """These options with the context of the last override matching the unit's first file."""
+        if not self.overrides:
+            return self
+        rel = self.config.relative(sorted(paths)[0])
+        chosen = next((c for o, c in reversed(self.overrides) if rel is not None and o.matches(rel)), None)
+        return self if chosen is None else dataclasses.replace(self, context=chosen)
 
 
 @dataclass
@@ -47,6 +62,7 @@ class FileResult:
     diff: str | None = None
     template: bool = False
     written: bool = False
+    suppressed: list[Finding] = field(default_factory=list)  # findings a suppression holds back (iacfix.suppressions)
 
 
 @dataclass
@@ -173,7 +189,7 @@ def process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str] = 
     """The files of one unit; never raises: whatever goes wrong is reported on
     the unit's files.  ``read`` holds the bytes of files already read."""
     try:
-        return _process_unit(fmt, paths, opts, shared, read or {})
+        return _process_unit(fmt, paths, opts.for_unit(paths), shared, read or {})
     except RecursionError:
         message = "nested too deeply to analyse; file left unchanged"
     except Exception as e:  # a bug must not stop the run: report it on these files
@@ -225,7 +241,8 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
         if f.located is not None:
             f.result.template = True
             f.result.findings = check(f.located, f.result.path, f.text, opts.context)
-    hold_ties([f.result.findings for f in files.values()])
+            suppress(fmt, f.result, f.doc, f.text, opts.context)
+    hold_ties([f.result.findings + f.result.suppressed for f in files.values()])
     if opts.fix:
         from .fixing import fix_unit
 

@@ -185,6 +185,7 @@ class Finding:
     fixable: bool = False  # a fix this run applies (safe, or unsafe with --unsafe-fixes)
     tie: tuple | None = field(default=None, compare=False, repr=False)  # Site.tied of its site
     stuck: bool = field(default=False, compare=False, repr=False)  # should move, cannot be rewritten
+    where: Where | None = field(default=None, compare=False, repr=False)  # the site's logical place (baseline keys)
 
     def to_json(self) -> dict:
         out = {

@@ -105,15 +105,19 @@ def worker_count(requested: int | None, units: int | None = None) -> int:
     return max(1, n if units is None else min(n, units))
 
 
-def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path: True) -> tuple[list[FileResult], RunStats]:
+def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path: True,
+        progress=None) -> tuple[list[FileResult], RunStats]:
     """Process every path; results sorted by path whatever order work finished in.
-    ``keep`` says which unlisted siblings a directory unit may take in (not excluded)."""
+    ``keep`` says which unlisted siblings a directory unit may take in (not excluded);
+    ``progress(files)``, if given, is called as units are handed out."""
     read, shared = 0, set()
 
     def counted(work):
         nonlocal read
         for unit in work:
             read += len(unit[1])
+            if progress is not None:
+                progress(read)
             shared.update(display_path(p) for p in unit[2])
             yield unit
 

@@ -1,4 +1,4 @@
-"""Output: ruff-like text, a stable JSON contract, GitHub annotations."""
+"""Output: ruff-like text and a stable JSON contract (the CI formats are in ``iacfix.reports``)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # How a FileError for a fix that was not written begins (a write error, a file
 # changed underneath, a worker lost while fixing it).
 WRITE_FAILURE = ("cannot write", "changed while iacfix", "worker process died")
+MISSING = "no such file or directory"  # a path given that does not exist (discovery)
 
 
 def _escape(m: re.Match) -> str:
@@ -135,8 +136,11 @@ def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, 
         summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
     if errors:
         unwritten = {e.path for e in errors if e.message.startswith(WRITE_FAILURE)}
-        unread = {e.path for e in errors if not e.message.startswith(WRITE_FAILURE)}
-        failed = ([f"{_plural(len(unread), 'file')} could not be read or parsed"] if unread else []) + \
+        missing = {e.path for e in errors if e.message == MISSING}
+        unread = {e.path for e in errors if not e.message.startswith(WRITE_FAILURE)} - missing
+        failed = ([f"{_plural(len(missing), 'path')} given {'does' if len(missing) == 1 else 'do'} not exist"]
+                  if missing else []) + \
+                 ([f"{_plural(len(unread), 'file')} could not be read or parsed"] if unread else []) + \
                  ([f"{_plural(len(unwritten), 'file')} could not be written"] if unwritten else [])
         summary += " " + "; ".join(failed) + "."
     lines.append(summary)
@@ -156,6 +160,7 @@ def json_chunks(results: list[FileResult], *, as_of: str, fix: bool, write: bool
         yield "as_of", as_of
         yield "findings", (f.to_json() for r in results for f in r.findings)
         yield "errors", (e.to_json() for r in results for e in r.errors)
+        yield "suppressed", (f.to_json() for r in results for f in r.suppressed)
         if fix:
             yield "target", target
             yield "written", write  # v1: whether this run writes files at all
@@ -183,27 +188,3 @@ def json_chunks(results: list[FileResult], *, as_of: str, fix: bool, write: bool
         else:
             yield head + dumps(value)
     yield "\n}\n"
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def github(results: list[FileResult], **_) -> str:
-    """GitHub Actions workflow commands: annotations on the pull request."""
-    level = {"error": "error", "warning": "warning", "info": "notice"}
-    out = []
-    for r in results:
-        for e in r.errors:
-            out.append(f"::error file={_gh_property(e.path)},line={e.line},col={e.column},"
-                       f"title=iacfix::{_gh_data(e.message)}")
-        for f in r.findings:
-            out.append(
-                f"::{level[f.severity]} file={_gh_property(f.path)},line={f.line},col={f.column},endLine={f.end_line},"
-                f"endColumn={f.end_column},title={_gh_property('iacfix ' + f.rule)}::{_gh_data(f.message)}"
-            )
-    return _no_surrogates("\n".join(out), _escape)

@@ -22,7 +22,7 @@ def _finding(rule, file, site: Site, message: str, **kw) -> Finding:
     end_line, end_col = file.positions.at(end)
     return Finding(rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col,
                    end_line=end_line, end_column=end_col, message=message, provider=site.provider,
-                   users=site.users, **kw)
+                   users=site.users, where=site.where, **kw)
 
 
 def _no_fix(site: Site, rt, target, ctx: Context) -> tuple[str | None, bool]:

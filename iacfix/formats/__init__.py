@@ -26,6 +26,12 @@ A format module defines a ``Format`` subclass, registers it with
   the parser accepts but the format should not (JSON that libyaml reads but
   JSON parsers reject).
 
+A format with comments names how they start in ``comment_prefixes``
+(default ``("#",)``; ``()`` for none): suppression comments
+(``# iacfix: ignore[RT004]``) are found by that alone.  A format may also
+give ``suppressions(doc, text) -> list[suppressions.Declared]`` for suppressions
+written as data (CloudFormation's ``Metadata.iacfix.ignore``).
+
 Adding a format touches only its module and the import list at the bottom
 of this file.
 
@@ -52,6 +58,7 @@ class Format:
     filenames: tuple[str, ...] = ()
     globs: tuple[str, ...] = ()
     unit = "file"  # or "directory": all of a directory's files are located together
+    comment_prefixes: tuple[str, ...] = ("#",)  # how a comment starts (suppression comments); () if none
 
     def sniff(self, data: bytes) -> bool:
         """Whether a file no name claims, named on the command line, is ours."""

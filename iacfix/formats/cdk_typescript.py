@@ -560,6 +560,7 @@ def _not_a_read(node) -> bool:
 class CdkTypeScript(Format):
     name = "cdk-typescript"
     extensions = (".ts",)
+    comment_prefixes = ("//",)
 
     def prefilter(self, data: bytes) -> bool:
         return b"aws-cdk" in data

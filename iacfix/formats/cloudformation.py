@@ -847,3 +847,29 @@ class CloudFormation(Format):
 
     def semantic(self, doc):
         return _Meaning(tree_of(doc))
+
+    def suppressions(self, doc, text: str):
+        """Each resource's ``Metadata.iacfix.ignore``: a list of rule codes or
+        names, or of mappings with ``rules`` (a code or a list), ``until`` and
+        ``reason``; a bare string or mapping stands for a list of one."""
+        from ..suppressions import Declared
+
+        out = []
+        shift = 1 if text.startswith("\ufeff") else 0
+        tree = tree_of(doc)
+        resources = _get(tree, "Resources") if is_template(tree) else None
+        for name_node, res in resources.value if isinstance(resources, MappingNode) else ():
+            ignore = _get(_get(_get(res, "Metadata"), "iacfix"), "ignore")
+            name = _str(name_node)
+            if ignore is None or name is None:
+                continue
+            for entry in ignore.value if isinstance(ignore, SequenceNode) else [ignore]:
+                span = entry.start + shift, entry.end + shift
+                if isinstance(entry, MappingNode):
+                    rules = _get(entry, "rules") or _get(entry, "rule")
+                    names = [_str(r) or "" for r in rules.value] if isinstance(rules, SequenceNode) else \
+                        None if rules is None else [_str(rules) or ""]
+                    out.append(Declared(name, names, _str(_get(entry, "until")), _str(_get(entry, "reason")), *span))
+                else:
+                    out.append(Declared(name, [_str(entry) or ""], None, None, *span))
+        return out

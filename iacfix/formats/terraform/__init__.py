@@ -55,6 +55,7 @@ def _is_tf(name: str) -> bool:
 @register
 class Terraform(Format):
     name = "terraform"
+    comment_prefixes = ("#", "//")  # .tf.json has none: its strings never start a comment
     extensions = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
     unit = "directory"
 

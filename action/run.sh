@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The work of the iacfix GitHub Action (action.yml); tests/test_action.py runs it.
+#
+#   run.sh          install iacfix, check, report (annotations + step summary, or SARIF), optionally fix
+#   run.sh verdict  fail the step when the check found what INPUT_FAIL_ON fails on
+#
+# Inputs come as INPUT_* variables; outputs go to $GITHUB_OUTPUT.  IACFIX names the
+# command to run (default: iacfix, as pip installs it); IACFIX_SKIP_INSTALL=1 skips pip.
+set -uo pipefail
+
+out() { echo "$1=$2" >> "${GITHUB_OUTPUT:-/dev/null}"; }
+
+if [ "${1:-}" = verdict ]; then
+  case "${INPUT_FAIL_ON:-warning}" in
+    never) exit 0 ;;
+  esac
+  if [ "${EXIT_CODE:-0}" = 2 ]; then
+    echo "::error title=iacfix::iacfix could not read every file (exit status 2); see the check step's log"
+    exit 2
+  fi
+  if [ "${FAILING:-0}" != 0 ]; then
+    echo "::error title=iacfix::${FAILING} findings at ${INPUT_FAIL_ON:-warning} or above"
+    exit 1
+  fi
+  exit 0
+fi
+
+IACFIX="${IACFIX:-iacfix}"
+WORK="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/iacfix-action"
+mkdir -p "$WORK"
+read -r -a PATHS <<< "${INPUT_PATHS:-.}"
+read -r -a ARGS <<< "${INPUT_ARGS:-}"
+
+if [ -z "${IACFIX_SKIP_INSTALL:-}" ]; then
+  python -m pip install --quiet --disable-pip-version-check "${INPUT_INSTALL:-${GITHUB_ACTION_PATH:?}}" || exit 2
+fi
+
+# One JSON run for the counts; the report the reader sees is a second run in its own format.
+"$IACFIX" check "${PATHS[@]}" "${ARGS[@]}" --format json --exit-zero --output-file "$WORK/check.json"
+status=$?
+findings=$(python -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$WORK/check.json" 2>/dev/null || echo 0)
+failing=$(python -c '
+import json, sys
+rank = {"info": 0, "warning": 1, "error": 2}
+floor = rank.get(sys.argv[2], 1)
+print(sum(1 for f in json.load(open(sys.argv[1]))["findings"] if rank[f["severity"]] >= floor))
+' "$WORK/check.json" "${INPUT_FAIL_ON:-warning}" 2>/dev/null || echo 0)
+
+case "${INPUT_REPORT:-annotations}" in
+  sarif)
+    "$IACFIX" check "${PATHS[@]}" "${ARGS[@]}" --format sarif --output-file "$WORK/iacfix.sarif"
+    out sarif-file "$WORK/iacfix.sarif"
+    ;;
+  annotations)
+    "$IACFIX" check "${PATHS[@]}" "${ARGS[@]}" --format github
+    out sarif-file ""
+    ;;
+  *)
+    echo "::error title=iacfix::report must be annotations or sarif, not ${INPUT_REPORT}"
+    exit 2
+    ;;
+esac
+
+out exit-code "$([ "$status" = 2 ] && echo 2 || { [ "$failing" != 0 ] && echo 1 || echo 0; })"
+out findings "$findings"
+out failing "$failing"
+
+fixed=0
+if [ "${INPUT_FIX:-false}" = true ]; then
+  "$IACFIX" fix "${PATHS[@]}" "${ARGS[@]}" --format json --exit-zero --output-file "$WORK/fix.json"
+  fixed=$(python -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("fixed", [])))' "$WORK/fix.json" 2>/dev/null || echo 0)
+  {
+    echo "iacfix moved ${fixed} end-of-life runtime values; every other byte of each file is unchanged."
+    echo
+    "$IACFIX" check "${PATHS[@]}" "${ARGS[@]}" --format markdown --exit-zero
+  } > "$WORK/pull-request.md"
+  out pr-body "$WORK/pull-request.md"
+fi
+out fixed "$fixed"
+exit 0

@@ -1,0 +1,178 @@
+"""Configuration files, found as ruff finds its own.
+
+From the checked paths (their common directory) upward, the first directory
+holding ``.iacfix.toml``, ``iacfix.toml`` or a ``pyproject.toml`` with a
+``[tool.iacfix]`` table gives the settings (in that order of preference
+within one directory).  ``--config FILE`` names the file instead;
+``--isolated`` ignores every configuration file.  In ``iacfix.toml`` the
+keys are at the top level; in ``pyproject.toml`` under ``[tool.iacfix]``.
+
+Keys (each optional): ``target``, ``horizon``, ``select``, ``ignore``,
+``exclude`` (replaces the default excludes), ``extend-exclude`` (adds to
+them), ``catalog`` (a path relative to the file), ``fail-on``, per-path
+``[[overrides]]`` tables (``paths = [...]`` gitignore-style patterns relative
+to the file, plus any judgement key: ``target``, ``horizon``, ``select``,
+``ignore``, ``catalog``, ``fail-on``) and ``accept`` (an array of tables,
+handed through as is for the migration plan's risk acceptance).  An unknown
+key or a value of the wrong type is an error naming the key and the file.
+Command-line flags win over the file, and over its overrides.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+NAMES = (".iacfix.toml", "iacfix.toml", "pyproject.toml")
+FAIL_ON = ("error", "warning", "info")
+_STRINGS = "an array of strings"
+# key -> (check, what it must be)
+JUDGEMENT = {
+    "target": (lambda v: isinstance(v, str), "a string (a runtime such as python3.13)"),
+    "horizon": (lambda v: isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 36500,
+                "an integer number of days from 0 to 36500"),
+    "select": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), _STRINGS),
+    "ignore": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v), _STRINGS),
+    "catalog": (lambda v: isinstance(v, str), "a string (a path relative to the configuration file)"),
+    "fail-on": (lambda v: v in FAIL_ON, "one of " + ", ".join(f'"{x}"' for x in FAIL_ON)),
+}
+TOP = dict(JUDGEMENT, **{
+    "exclude": JUDGEMENT["select"],
+    "extend-exclude": JUDGEMENT["select"],
+    "overrides": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v), "an array of tables"),
+    "accept": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
+               "an array of tables (function or paths, runtime, until, reason)"),
+})
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Override:
+    paths: tuple[str, ...]
+    settings: dict
+
+    def matches(self, relpath: str) -> bool:
+        return _spec(self.paths).match_file(relpath)
+
+
+@dataclass
+class Config:
+    path: str | None = None  # the file read, if any
+    settings: dict = field(default_factory=dict)
+    overrides: list[Override] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path)) if self.path else os.getcwd()
+
+    def relative(self, path: str) -> str | None:
+        """``path`` relative to the configuration's directory, POSIX-style; None outside it."""
+        rel = os.path.relpath(os.path.abspath(path), self.base)
+        return None if rel.startswith("..") else rel.replace(os.sep, "/")
+
+    def for_path(self, path: str) -> dict:
+        """The settings for one file: the top level, then each override that matches it, in order."""
+        if not self.overrides:
+            return self.settings
+        rel = self.relative(path)
+        out = dict(self.settings)
+        for o in self.overrides:
+            if rel is not None and o.matches(rel):
+                out.update(o.settings)
+        return out
+
+
+_SPECS: dict = {}
+
+
+def _spec(patterns: tuple[str, ...]):
+    spec = _SPECS.get(patterns)
+    if spec is None:
+        import pathspec
+
+        spec = _SPECS[patterns] = pathspec.GitIgnoreSpec.from_lines(patterns)
+    return spec
+
+
+def _table(path: str) -> dict | None:
+    """The iacfix settings a file holds (None: a pyproject.toml without [tool.iacfix])."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path} is not valid TOML: {e}") from None
+    if os.path.basename(path) == "pyproject.toml":
+        tool = data.get("tool")
+        return tool.get("iacfix") if isinstance(tool, dict) else None
+    return data
+
+
+def _check(table: dict, allowed: dict, where: str) -> dict:
+    out = {}
+    for key, value in table.items():
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, 1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(f"{where}: unknown key {key!r} ({hint}known: {', '.join(sorted(allowed))})")
+        ok, what = allowed[key]
+        if not ok(value):
+            raise ConfigError(f"{where}: {key} must be {what}, not {value!r}")
+        out[key] = value
+    return out
+
+
+def load(path: str) -> Config:
+    table = _table(path)
+    if table is None:
+        raise ConfigError(f"{path} has no [tool.iacfix] table")
+    where = f"{path} [tool.iacfix]" if os.path.basename(path) == "pyproject.toml" else path
+    settings = _check(table, TOP, where)
+    config = Config(path=path)
+    base = config.base
+    if "catalog" in settings:
+        settings["catalog"] = os.path.join(base, settings["catalog"])
+    for i, o in enumerate(settings.pop("overrides", [])):
+        here = f"{where} overrides[{i}]"
+        o = dict(o)
+        paths = o.pop("paths", None)
+        if not (isinstance(paths, list) and paths and all(isinstance(p, str) for p in paths)):
+            raise ConfigError(f"{here}: paths must be a non-empty array of strings (patterns relative to {base})")
+        if "exclude" in o or "extend-exclude" in o:
+            raise ConfigError(f"{here}: exclude and extend-exclude belong at the top level, not in overrides")
+        extra = _check(o, JUDGEMENT, here)
+        if "catalog" in extra:
+            extra["catalog"] = os.path.join(base, extra["catalog"])
+        config.overrides.append(Override(tuple(paths), extra))
+    config.settings = settings
+    return config
+
+
+def discover(paths: list[str]) -> Config:
+    """The configuration that applies to ``paths``: the nearest file from
+    their common directory upward, or none."""
+    dirs = [os.path.abspath(p if os.path.isdir(p) else os.path.dirname(p) or ".") for p in paths or ["."]]
+    try:
+        here = os.path.commonpath(dirs)
+    except ValueError:  # paths on different drives
+        here = dirs[0]
+    while True:
+        for name in NAMES:
+            candidate = os.path.join(here, name)
+            if os.path.isfile(candidate) and (name != "pyproject.toml" or _table(candidate) is not None):
+                return load(candidate)
+        parent = os.path.dirname(here)
+        if parent == here:
+            return Config()
+        here = parent

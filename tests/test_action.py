@@ -1,0 +1,106 @@
+"""The GitHub Action: action/run.sh run as the composite action runs it
+(inputs as INPUT_* variables, outputs through $GITHUB_OUTPUT, the summary in
+$GITHUB_STEP_SUMMARY), against the venv's iacfix; and action.yml wired to it."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import AS_OF, HERE, ROOT
+
+SCRIPT = ROOT / "action" / "run.sh"
+BIN = Path(sys.executable).parent
+
+
+def action(tmp_path, *args, **inputs) -> tuple[subprocess.CompletedProcess, dict]:
+    outputs = tmp_path / "github_output"
+    outputs.write_text("")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "GITHUB_"))}
+    env.update(PATH=f"{BIN}{os.pathsep}{env['PATH']}", IACFIX=str(BIN / "iacfix"), IACFIX_SKIP_INSTALL="1",
+               GITHUB_OUTPUT=str(outputs), GITHUB_STEP_SUMMARY=str(tmp_path / "summary.md"),
+               RUNNER_TEMP=str(tmp_path / "runner"), INPUT_ARGS=f"--as-of {AS_OF}")
+    env.update({k: str(v) for k, v in inputs.items()})
+    run = subprocess.run(["bash", str(SCRIPT), *args], cwd=tmp_path / "repo", env=env, capture_output=True,
+                         text=True, timeout=120)
+    said = dict(line.split("=", 1) for line in outputs.read_text().splitlines() if "=" in line)
+    return run, said
+
+
+@pytest.fixture
+def repo(tmp_path):
+    shutil.copytree(HERE / "ci_golden" / "infra", tmp_path / "repo" / "infra")
+    return tmp_path / "repo"
+
+
+def test_annotations_and_step_summary(tmp_path, repo):
+    run, said = action(tmp_path, INPUT_PATHS="infra", INPUT_REPORT="annotations")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("::error ") == 3 and run.stdout.count("::warning ") == 2
+    assert said == {"findings": "6", "failing": "5", "exit-code": "1", "sarif-file": "", "fixed": "0"}
+    assert "cannot be updated after 2027-03-03" in (tmp_path / "summary.md").read_text()
+    verdict = action(tmp_path, "verdict", INPUT_FAIL_ON="warning", EXIT_CODE=said["exit-code"], FAILING=said["failing"])[0]
+    assert verdict.returncode == 1 and "5 findings at warning or above" in verdict.stdout
+    assert action(tmp_path, "verdict", INPUT_FAIL_ON="never", EXIT_CODE="1", FAILING="5")[0].returncode == 0
+
+
+def test_sarif_for_code_scanning(tmp_path, repo):
+    run, said = action(tmp_path, INPUT_PATHS="infra", INPUT_REPORT="sarif", INPUT_FAIL_ON="error")
+    assert run.returncode == 0, run.stderr
+    sarif = json.loads(Path(said["sarif-file"]).read_text())
+    assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == 8  # 6 findings, 2 suppressed
+    assert said["failing"] == "3"
+
+
+def test_fix_writes_the_files_and_a_pull_request_body(tmp_path, repo):
+    run, said = action(tmp_path, INPUT_PATHS="infra", INPUT_FIX="true")
+    assert run.returncode == 0, run.stderr
+    assert said["fixed"] == "3"
+    assert '"python3.13"' in (repo / "infra" / "tf" / "main.tf").read_text()
+    body = Path(said["pr-body"]).read_text()
+    assert body.startswith("iacfix moved 3 end-of-life runtime values") and "## iacfix: runtime deadlines" in body
+
+
+def test_a_file_that_cannot_be_read_fails_the_verdict(tmp_path, repo):
+    (repo / "infra" / "broken.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [Runtime\n")
+    said = action(tmp_path, INPUT_PATHS="infra")[1]
+    assert said["exit-code"] == "2"
+    assert action(tmp_path, "verdict", EXIT_CODE="2", FAILING="0")[0].returncode == 2
+
+
+def test_action_yml_passes_what_the_script_reads():
+    spec = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert spec["runs"]["using"] == "composite"
+    script = SCRIPT.read_text()
+    main, verdict = script.split("\nIACFIX=", 1)[1], script.split("\nIACFIX=", 1)[0]
+    steps = {step.get("run", "").rsplit(" ", 1)[-1]: set(step.get("env") or {}) for step in spec["runs"]["steps"]
+             if "run.sh" in step.get("run", "")}
+    for part, given in ((main, steps['"$GITHUB_ACTION_PATH/action/run.sh"']), (verdict, steps["verdict"])):
+        read = set(re.findall(r"\b(INPUT_[A-Z_]+|EXIT_CODE|FAILING)\b", part))
+        assert read <= given, read - given
+    outputs = {m for m in re.findall(r"steps\.run\.outputs\.([\w-]+)", (ROOT / "action.yml").read_text())}
+    written = set(re.findall(r"^\s*out ([\w-]+) ", SCRIPT.read_text(), re.M))
+    assert outputs <= written, outputs - written
+    for name in spec["inputs"]:
+        assert f"inputs.{name}" in (ROOT / "action.yml").read_text(), name
+
+
+@pytest.mark.parametrize("name, matched", [
+    ("template.yaml", True), ("stacks/api.template", True), ("infra/main.tf", True), ("prod.tfvars", True),
+    ("x.tf.json", True), ("app/stack.py", True), ("lib/stack.ts", True), ("Dockerfile", True),
+    ("svc/Dockerfile.prod", True), ("svc/Dockerfile-lambda", True), ("build.dockerfile", True),
+    ("serverless.yml", True), ("svc/serverless.yaml", True), ("README.md", False), ("Dockerfile.md", True),
+    ("notDockerfile", False), ("terraform.tfstate", False), ("package-lock.json5", False),
+])
+def test_pre_commit_hooks_match_the_files_iacfix_reads(name, matched):
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"iacfix", "iacfix-fix"}
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["entry"].split()[0] == "iacfix"
+        assert bool(re.search(hook["files"], name)) == matched, (hook["id"], name)  # pre-commit uses re.search

@@ -1,0 +1,112 @@
+"""Configuration discovery and precedence: [tool.iacfix], iacfix.toml,
+.iacfix.toml found upward from the checked paths, overrides, --config,
+--isolated, errors naming the key, flags winning."""
+
+import pytest
+
+from conftest import lambda_function
+
+
+def template(*runtimes: str) -> str:
+    return "Resources:\n" + "".join(lambda_function(rt, f"F{i}") for i, rt in enumerate(runtimes))
+
+
+def rules(run) -> list[str]:
+    assert run.code in (0, 1), run.out + run.err
+    return sorted(f["rule"] for f in run.json["findings"])
+
+
+def test_pyproject_is_found_from_the_checked_path_upward(iacfix, write):
+    write({"repo/pyproject.toml": '[tool.iacfix]\nignore = ["RT004"]\n',
+           "repo/infra/deep/t.yaml": template("python3.11", "python3.9")})
+    assert rules(iacfix("check", "repo/infra/deep", "--format", "json")) == ["RT003"]
+    assert rules(iacfix("check", "repo/infra/deep", "--format", "json", "--isolated")) == ["RT003", "RT004"]
+
+
+def test_a_pyproject_without_the_table_is_passed_over(iacfix, write):
+    write({"repo/iacfix.toml": 'select = ["RT004"]\n', "repo/infra/pyproject.toml": "[project]\nname = 'x'\n",
+           "repo/infra/t.yaml": template("python3.11", "python3.9")})
+    assert rules(iacfix("check", "repo/infra", "--format", "json")) == ["RT004"]
+
+
+def test_dot_iacfix_toml_wins_in_its_directory_and_flags_win_over_files(iacfix, write):
+    write({"r/.iacfix.toml": 'select = ["RT003"]\n', "r/iacfix.toml": 'select = ["RT004"]\n',
+           "r/t.yaml": template("python3.11", "python3.9")})
+    assert rules(iacfix("check", "r", "--format", "json")) == ["RT003"]
+    assert rules(iacfix("check", "r", "--format", "json", "--select", "RT004")) == ["RT004"]
+
+
+def test_every_key(iacfix, write, tmp_path):
+    write({"iacfix.toml": 'target = "python3.12"\nhorizon = 30\nexclude = ["old"]\nextend-exclude = ["tmp*"]\n'
+                          'fail-on = "error"\n[[accept]]\nfunction = "F0"\nruntime = "python3.11"\n'
+                          'until = 2027-01-31\nreason = "x"\n',
+           "t.yaml": template("python3.11"), "old/t.yaml": template("python3.9"), "tmp1/t.yaml": template("python3.9"),
+           "node_modules/t.yaml": template("python3.9")})
+    run = iacfix("check", ".", "--format", "json")
+    assert [f["path"] for f in run.json["findings"]] == ["node_modules/t.yaml", "t.yaml"]  # exclude replaced the defaults
+    assert run.code == 1  # node_modules/t.yaml: python3.9 is an error
+    assert iacfix("check", "t.yaml").code == 0  # fail-on error: the warning does not fail
+    fixed = iacfix("fix", "t.yaml", "--diff")
+    assert "+      Runtime: python3.12" in fixed.out
+
+
+def test_catalog_is_relative_to_the_file(iacfix, write):
+    write({"infra/iacfix.toml": 'catalog = "own/catalog.json"\n', "infra/own/catalog.json": "{}",
+           "infra/t.yaml": template("python3.9")})
+    run = iacfix("check", "infra")
+    assert run.code == 2 and "own/catalog.json" in run.err and "settings from" in run.err
+
+
+def test_overrides_apply_to_their_paths_and_flags_still_win(iacfix, write):
+    write({"pyproject.toml": '[tool.iacfix]\nselect = ["RT003", "RT004"]\n'
+                             '[[tool.iacfix.overrides]]\npaths = ["legacy/**"]\nignore = ["RT004"]\nfail-on = "error"\n',
+           "legacy/a/t.yaml": template("python3.11"), "new/t.yaml": template("python3.11")})
+    run = iacfix("check", ".", "--format", "json")
+    assert [f["path"] for f in run.json["findings"]] == ["new/t.yaml"]
+    assert iacfix("check", "legacy", "--format", "json").code == 0
+    assert rules(iacfix("check", "legacy", "--format", "json", "--ignore", "RT003")) == ["RT004"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ('horizen = 3\n', "unknown key 'horizen' (did you mean 'horizon'?"),
+    ('horizon = "3"\n', "horizon must be an integer"),
+    ('select = "RT003"\n', "select must be an array of strings"),
+    ('fail-on = "warn"\n', 'fail-on must be one of "error", "warning", "info"'),
+    ('accept = ["x"]\n', "accept must be an array of tables"),
+    ('[[overrides]]\npaths = ["a"]\nexclude = ["b"]\n', "belong at the top level"),
+    ('[[overrides]]\nignore = ["RT004"]\n', "paths must be a non-empty array"),
+    ('[[overrides]]\npaths = ["a"]\ncolour = 1\n', "overrides[0]: unknown key 'colour'"),
+    ('select = ["RT9999"]\n', "unknown rule 'RT9999'"),
+    ('select = [\n', "is not valid TOML"),
+])
+def test_unknown_keys_and_wrong_types_are_errors_naming_them(text, message, iacfix, write):
+    write({"iacfix.toml": text, "t.yaml": template("python3.9")})
+    run = iacfix("check", "t.yaml")
+    assert run.code == 2 and message in run.err and "iacfix.toml" in run.err, run.err
+
+
+def test_config_flag_names_the_file(iacfix, write):
+    write({"conf/strict.toml": 'select = ["RT004"]\n', "t.yaml": template("python3.11", "python3.9")})
+    assert rules(iacfix("check", "t.yaml", "--format", "json", "--config", "conf/strict.toml")) == ["RT004"]
+    assert iacfix("check", "t.yaml", "--config", "conf/none.toml").code == 2
+
+
+def test_the_readme_example_is_a_valid_configuration(iacfix, write):
+    import re
+
+    from conftest import CATALOG_FILE, ROOT
+
+    section = (ROOT / "README.md").read_text().split("\n### Configuration\n", 1)[1].split("\n### ", 1)[0]
+    toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    write({"pyproject.toml": toml, "teams/payments/t.yaml": template("python3.11"), "t.yaml": template("python3.11"),
+           "ops/catalog.json": CATALOG_FILE.read_bytes()})
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 1 and rules(run) == ["RT004", "RT004"]
+    assert iacfix("check", "t.yaml").code == 0  # fail-on = "error" at the top; "warning" under teams/payments
+
+
+def test_exclude_paths_are_relative_to_the_file(iacfix, write):
+    write({"repo/iacfix.toml": 'extend-exclude = ["infra/legacy/*"]\n', "repo/infra/legacy/t.yaml": template("python3.9"),
+           "repo/infra/t.yaml": template("python3.9")})
+    run = iacfix("check", "repo", "--format", "json")
+    assert [f["path"] for f in run.json["findings"]] == ["repo/infra/t.yaml"]
