@@ -125,7 +125,8 @@ def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixi
         return any(target == (target if id(s) in fixing else s.value) for s in item.reaches)
 
     edits, replace = [], ()
-    if not any(holds_target(it) for i, it in enumerate(info.items) if i not in by_index):
+    kept = [it for i, it in enumerate(info.items) if i not in by_index]
+    if not kept if info.tested else not any(holds_target(it) for it in kept):
         first = delete.pop(0)
         site = by_index[first]
         text_, value = spelled(site, target)

@@ -13,7 +13,7 @@ from iacfix.targets import DEFAULT_FAMILY, suggestion, target_for, unfit
 
 from . import RULES, Checker, Context, checker
 from .lifecycle import classify
-from .wording import context, deadline_clause, layer_notes, place
+from .wording import context, deadline_clause, layer_notes, place, still_tested, untested
 
 
 def _finding(rule, file, site: Site, message: str, **kw) -> Finding:
@@ -41,6 +41,8 @@ def _no_fix(site: Site, rt, target, ctx: Context) -> tuple[str | None, bool]:
                 f"fix {rt.family} runtimes with --target set to a {rt.family} runtime"), False
     if not ctx.catalog.is_older(rt, target):
         return f"{rt.id} is not older than the fix target {target.id}", False
+    if site.in_list is not None and site.in_list.tested and not (rt.deprecation and ctx.as_of >= rt.deprecation):
+        return still_tested(rt), False
     if site.blocked:
         return site.blocked, True
     if site.in_list is not None and site.in_list.blocked:
@@ -60,6 +62,8 @@ def _applicability(rt, target) -> str:
 def _title(values: list[str], target: str, applicability: str, site: Site) -> str:
     if site.insert:
         title = f"Add {target} explicitly"
+    elif site.in_list is not None and site.in_list.tested and len(values) < len(site.in_list.items):
+        title = f"Remove {', '.join(values)} from {place(site.where)}"
     elif site.in_list is not None:
         title = f"Replace {', '.join(values)} with {target} in {place(site.where)}"
     else:
@@ -97,6 +101,10 @@ class RuntimeSites(Checker):
             f = _finding(rule, file, site, self._message(rule, rt, site, ctx), runtime=rt.id,
                          deadlines=rt.deadlines())
             f.tie = site.tied
+            if site.in_list is not None and site.in_list.tested:
+                f.data["untested"] = untested([it.value for it in site.in_list.items], rt, ctx)
+                if f.data["untested"]:
+                    f.message += f"; the list does not test {', '.join(f.data['untested'])}"
             findings.append(f)
             target = target_for(ctx, rt.provider)
             f.fix_unavailable, f.stuck = _no_fix(site, rt, target, ctx)
@@ -133,6 +141,10 @@ class RuntimeSites(Checker):
         headline = rule.headline(rt, ctx)
         parts = [headline, deadline_clause(rt, headline, ctx)]
         move_to = suggestion(rt, ctx)
+        if site.in_list is not None and site.in_list.tested:  # a tested version leaves at its end of life
+            move_to = None
+            if rt.deprecation and ctx.as_of >= rt.deprecation:
+                parts.append("drop it from the list")
         if move_to:
             parts.append(f"move to {move_to}")
         elif ctx.target is None and ctx.no_target and rt.family == DEFAULT_FAMILY:

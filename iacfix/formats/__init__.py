@@ -3,10 +3,12 @@
 A format module defines a ``Format`` subclass, registers it with
 ``@register``, and gives:
 
-- the files it reads: ``filenames`` (exact names: ``Dockerfile``),
-  ``globs`` (``Dockerfile.*``, ``*.dockerfile``) and ``extensions``
-  (``.yaml``); a name claim wins over an extension claim, the longest
-  extension wins among extensions (``.tf.json`` before ``.json``);
+- the files it reads: ``paths`` (globs matched against a path's last
+  components: ``.github/workflows/*.yml``), ``filenames`` (exact names:
+  ``Dockerfile``), ``globs`` (``Dockerfile.*``, ``*.dockerfile``) and
+  ``extensions`` (``.yaml``); a path claim wins over a name claim, a name
+  claim over an extension claim, the longest extension among extensions
+  (``.tf.json`` before ``.json``);
 - ``sniff(data: bytes) -> bool``: a cheap content test for a file named on
   the command line that no name claims (default: not ours);
 - ``prefilter(data: bytes) -> bool``: a cheap byte test run before any parse;
@@ -51,6 +53,7 @@ class Format:
     extensions: tuple[str, ...] = ()
     filenames: tuple[str, ...] = ()
     globs: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # globs over a path's last components: .github/workflows/*.yml
     unit = "file"  # or "directory": all of a directory's files are located together
 
     def sniff(self, data: bytes) -> bool:
@@ -77,6 +80,7 @@ FORMATS: list[Format] = []
 _BY_EXTENSION: dict[str, Format] = {}
 _BY_FILENAME: dict[str, Format] = {}
 _GLOBS: list[tuple[str, Format]] = []
+_PATHS: list[tuple[str, str, int, Format]] = []  # (glob, glob of its last component, components, format)
 _BY_NAME: dict[str, Format] = {}
 
 
@@ -102,6 +106,7 @@ def register(cls):
     for name in fmt.filenames:
         _BY_FILENAME.setdefault(name, fmt)
     _GLOBS.extend((g, fmt) for g in fmt.globs)
+    _PATHS.extend((g, g.rsplit("/", 1)[-1], g.count("/") + 1, fmt) for g in fmt.paths)
     _for_name.cache_clear()
     return cls
 
@@ -111,9 +116,16 @@ def by_name(name: str):
 
 
 def for_path(path: str) -> Format | None:
-    """The format whose file names claim ``path``: an exact name, then a glob,
-    then the longest matching extension; None when no format claims it."""
-    return _for_name(os.path.basename(path))
+    """The format whose file names claim ``path``: a path glob, an exact
+    name, then a glob, then the longest matching extension; None when no
+    format claims it."""
+    base = os.path.basename(path)
+    for pattern, last, parts, fmt in _PATHS:
+        if fnmatch.fnmatchcase(base, last):
+            tail = "/".join(os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")[-parts:])
+            if fnmatch.fnmatchcase(tail, pattern):
+                return fmt
+    return _for_name(base)
 
 
 @functools.lru_cache(maxsize=4096)  # names repeat across a tree: main.tf, template.yaml, app.py
@@ -135,8 +147,9 @@ def _for_name(base: str) -> Format | None:
 
 
 def claims(name: str) -> bool:
-    """Whether some format reads a file called ``name`` (discovery's test)."""
-    return _for_name(name) is not None
+    """Whether some format reads a file called ``name`` (discovery's test;
+    a path claim's last component counts)."""
+    return _for_name(name) is not None or any(fnmatch.fnmatchcase(name, last) for _, last, _, _ in _PATHS)
 
 
 def sniff(data: bytes) -> Format | None:
@@ -145,3 +158,4 @@ def sniff(data: bytes) -> Format | None:
 
 
 from . import cloudformation, cdk_python, cdk_typescript, terraform  # noqa: E402,F401
+from . import github_actions  # noqa: E402,F401

@@ -1,0 +1,105 @@
+"""GitHub Actions workflows (``.github/workflows/*.yml``): the Python each
+job runs on.
+
+- ``actions/setup-python``'s ``python-version``: a version (moved to the
+  target), or ``${{ matrix.KEY }}``, resolved to the job's matrix: the
+  entries of ``strategy.matrix.KEY`` are a list of tested versions (its
+  end-of-life entries leave it), and each ``include:`` entry's ``KEY`` is a
+  version a job runs on (moved);
+- ``container:`` (a string or ``image:``) and each ``services.NAME.image``
+  naming ``python:3.N[-variant]``; a tag written ``python:${{ matrix.KEY }}``
+  resolves to the matrix as above.
+
+Anything else (``3.x``, ``pypy-3.9``, ``3.13-dev``, an expression over
+``env`` or ``inputs``) is not a CPython version iacfix can judge and is left
+alone; a patch-pinned version (``3.9.18``) is reported, not rewritten.
+"""
+
+from __future__ import annotations
+
+from ..model import Located, Where
+from . import Format, register
+from .pyversions import matrix_key
+from .ci_yaml import MappingNode, SequenceNode, Sites, compose, get, items, meaning, text_of
+
+
+def _setup_python(step) -> bool:
+    uses = text_of(get(step, "uses")) or ""
+    return uses.split("@", 1)[0].rstrip("/").endswith("setup-python")
+
+
+class _Workflow(Sites):
+    def job(self, name: str, job) -> None:
+        keys: dict[str, str] = {}  # matrix keys the job's Python comes from -> what reads them
+        steps = get(job, "steps")
+        for i, step in enumerate(steps.value if isinstance(steps, SequenceNode) else ()):
+            if not _setup_python(step):
+                continue
+            node = get(get(step, "with"), "python-version")
+            if node is None:
+                continue
+            value = text_of(node) or ""
+            key = _matrix_key(value)
+            if key:
+                keys.setdefault(key, "setup-python")
+            else:
+                self.scalar(node, ("jobs", name, "steps", i, "with", "python-version"),
+                            Where("ci", f"job {name}", "setup-python python-version"))
+        container = get(job, "container")
+        if container is not None:
+            image = container if text_of(container) is not None else get(container, "image")
+            path = ("jobs", name, "container") if image is container else ("jobs", name, "container", "image")
+            if image is not None:
+                key = self.image(image, path, Where("ci", f"job {name}", "container image"))
+                if key:
+                    keys.setdefault(key, "container")
+        for svc, spec in items(get(job, "services")):
+            image = get(spec, "image")
+            if image is not None and text_of(svc) is not None:
+                key = self.image(image, ("jobs", name, "services", svc.value, "image"),
+                                 Where("ci", f"job {name}", f"services.{svc.value} image"))
+                if key:
+                    keys.setdefault(key, f"services.{svc.value}")
+        matrix = get(get(job, "strategy"), "matrix")
+        if not keys or not isinstance(matrix, MappingNode):
+            return
+        base = ("jobs", name, "strategy", "matrix")
+        for key in keys:
+            values = get(matrix, key)
+            if values is not None:
+                self.tested(values, (*base, key), Where("ci", f"job {name}", f"matrix {key}"))
+        include = get(matrix, "include")
+        for i, entry in enumerate(include.value if isinstance(include, SequenceNode) else ()):
+            for key in keys:
+                node = get(entry, key)
+                if node is not None:
+                    self.scalar(node, (*base, "include", i, key),
+                                Where("ci", f"job {name}", f"matrix include {key}"))
+
+
+def _matrix_key(value: str) -> str | None:
+    return matrix_key(value) if value.strip().startswith("${{") else None
+
+
+@register
+class GitHubActions(Format):
+    name = "github-actions"
+    paths = (".github/workflows/*.yml", ".github/workflows/*.yaml")
+
+    def prefilter(self, data: bytes) -> bool:
+        return b"python" in data
+
+    def parse(self, text: str):
+        return compose(text)
+
+    def locate(self, doc, text: str) -> Located | None:
+        if not isinstance(doc, MappingNode):
+            return None
+        found = _Workflow(text)
+        for name, job in items(get(doc, "jobs")):
+            if text_of(name) is not None and isinstance(job, MappingNode):
+                found.job(name.value, job)
+        return found.located()
+
+    def semantic(self, doc):
+        return meaning(doc)
