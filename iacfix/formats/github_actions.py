@@ -42,6 +42,9 @@ class _Workflow(Sites):
             key = _matrix_key(value)
             if key:
                 keys.setdefault(key, "setup-python")
+            elif "${{" in value:
+                self.unknown(node, f"job {name}: setup-python python-version is {value.strip()}, "
+                                   "an expression iacfix does not follow")
             else:
                 self.scalar(node, ("jobs", name, "steps", i, "with", "python-version"),
                             Where("ci", f"job {name}", "setup-python python-version"))

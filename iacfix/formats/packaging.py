@@ -125,7 +125,9 @@ class _Toml:
 
     def _pairs_of(self, pair, table):
         key = pair.children[0]
-        value = pair.children[-1]
+        value = next((c for c in pair.children[1:] if c.type not in ("=", "comment")), None)
+        if value is None:
+            return
         path = (*table, *_key_parts(key, self.data))
         if value.type == "inline_table":
             self._pairs(value, path)
