@@ -186,8 +186,9 @@ def expected_document(before, expectations: list[Expectation]):
     copied: set[int] = set()
     doc = copy.copy(before)
     copied.add(id(doc))
-    # Scalars first: a list's own entries are addressed by their old indexes.
-    for x in sorted(expectations, key=lambda x: x.value is None):
+    # Scalars first, then lists inside lists before the lists holding them:
+    # entries are addressed by their old indexes.
+    for x in sorted(expectations, key=lambda x: (x.value is None, -len(x.path))):
         parent = doc
         for step in x.path[:-1]:
             parent = _own(parent, step, copied)

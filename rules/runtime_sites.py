@@ -87,6 +87,10 @@ class RuntimeSites(Checker):
 
     def check(self, sites: list[Site], file, ctx: Context) -> list[Finding]:
         findings, members = [], []  # members: (finding, site, target, applicability) of every fix to build
+        tested: dict[str, list[str]] = {}  # the versions each list of tested versions holds, by place
+        for site in sites:
+            if site.in_list is not None and site.in_list.tested:
+                tested.setdefault(place(site.where), []).append(site.value)
         for site in sites:
             rt = ctx.catalog.get(site.value, site.provider)
             if rt is None:
@@ -102,7 +106,7 @@ class RuntimeSites(Checker):
                          deadlines=rt.deadlines())
             f.tie = site.tied
             if site.in_list is not None and site.in_list.tested:
-                f.data["untested"] = untested([it.value for it in site.in_list.items], rt, ctx)
+                f.data["untested"] = untested(tested[place(site.where)], rt, ctx)
                 if f.data["untested"]:
                     f.message += f"; the list does not test {', '.join(f.data['untested'])}"
             findings.append(f)

@@ -313,7 +313,7 @@ _SECTION = re.compile(r"[ \t]*\[([^\]\n]+)\][ \t]*(?:[#;].*)?$")
 _OPTION = re.compile(r"([^\s=:#;][^=:\n]*?)[ \t]*[=:][ \t]*(.*?)[ \t]*\r?$")
 
 
-class _Cfg:
+class Cfg:
     """setup.cfg read line by line: each option's value with its span, and
     the continuation lines of a multi-line value (classifiers)."""
 
@@ -342,7 +342,7 @@ class _Cfg:
             pos += len(line) + 1
 
 
-def _cfg_meaning(text: str) -> dict:
+def cfg_meaning(text: str) -> dict:
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(text.lstrip("\ufeff"))
@@ -366,7 +366,7 @@ class SetupCfg(Format):
         return b"python_requires" in data
 
     def parse(self, text: str):
-        return _cfg_meaning(text), _Cfg(text)
+        return cfg_meaning(text), Cfg(text)
 
     def locate(self, doc, text: str) -> Located | None:
         meaning, cfg = doc
