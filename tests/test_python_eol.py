@@ -65,6 +65,8 @@ def test_floors_move_only_with_unsafe_fixes(iacfix, tmp_path):
     ("infra/workflows/ci.yml", "cloudformation"), (".github/ci.yml", "cloudformation"),
     ("pyproject.toml", "pyproject"), ("setup.cfg", "setup-cfg"), ("setup.py", "setup-py"),
     ("app.py", "cdk-python"), (".python-version", "python-version"), ("runtime.txt", "runtime-txt"),
+    (".gitlab-ci.yml", "gitlab-ci"), ("ci/test.gitlab-ci.yml", "gitlab-ci"), (".circleci/config.yml", "circleci"),
+    ("azure-pipelines.yml", "azure-pipelines"), ("tox.ini", "tox"), ("other/config.yml", "cloudformation"),
     (".tool-versions", "tool-versions"),
 ])
 def test_path_claims(path, owner):
