@@ -67,6 +67,7 @@ def test_floors_move_only_with_unsafe_fixes(iacfix, tmp_path):
     ("app.py", "cdk-python"), (".python-version", "python-version"), ("runtime.txt", "runtime-txt"),
     (".gitlab-ci.yml", "gitlab-ci"), ("ci/test.gitlab-ci.yml", "gitlab-ci"), (".circleci/config.yml", "circleci"),
     ("azure-pipelines.yml", "azure-pipelines"), ("tox.ini", "tox"), ("other/config.yml", "cloudformation"),
+    ("noxfile.py", "noxfile"), ("environment.yml", "conda-environment"), ("Pipfile", "pipfile"),
     (".tool-versions", "tool-versions"),
 ])
 def test_path_claims(path, owner):
