@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Located, Where
-from . import Format, register
-from .ci_yaml import MappingNode, SequenceNode, Sites, compose, get, items, meaning, text_of
+from ..model import Where
+from . import register
+from .ci_yaml import MappingNode, SequenceNode, Sites, YamlFormat, get, items, text_of
 
 _GITLAB_KEYWORDS = {"image", "services", "stages", "variables", "default", "include", "workflow", "before_script",
                     "after_script", "cache", "pages"}
@@ -96,26 +96,11 @@ class _GitLab(_Pipeline):
 
 
 @register
-class GitLabCI(Format):
+class GitLabCI(YamlFormat):
     name = "gitlab-ci"
     filenames = (".gitlab-ci.yml",)
     globs = ("*.gitlab-ci.yml",)
-
-    def prefilter(self, data: bytes) -> bool:
-        return b"python" in data
-
-    def parse(self, text: str):
-        return compose(text)
-
-    def locate(self, doc, text: str) -> Located | None:
-        if not isinstance(doc, MappingNode):
-            return None
-        found = _GitLab(text)
-        found.walk(doc)
-        return found.located()
-
-    def semantic(self, doc):
-        return meaning(doc)
+    walker = _GitLab
 
 
 class _Circle(_Pipeline):
@@ -149,25 +134,10 @@ class _Circle(_Pipeline):
 
 
 @register
-class CircleCI(Format):
+class CircleCI(YamlFormat):
     name = "circleci"
     paths = (".circleci/config.yml", ".circleci/config.yaml")
-
-    def prefilter(self, data: bytes) -> bool:
-        return b"python" in data
-
-    def parse(self, text: str):
-        return compose(text)
-
-    def locate(self, doc, text: str) -> Located | None:
-        if not isinstance(doc, MappingNode):
-            return None
-        found = _Circle(text)
-        found.walk(doc)
-        return found.located()
-
-    def semantic(self, doc):
-        return meaning(doc)
+    walker = _Circle
 
 
 class _Azure(_Pipeline):
@@ -208,23 +178,9 @@ class _Azure(_Pipeline):
 
 
 @register
-class AzurePipelines(Format):
+class AzurePipelines(YamlFormat):
     name = "azure-pipelines"
     filenames = ("azure-pipelines.yml", "azure-pipelines.yaml")
     paths = (".azure-pipelines/*.yml", ".azure-pipelines/*.yaml")
-
-    def prefilter(self, data: bytes) -> bool:
-        return b"UsePythonVersion" in data
-
-    def parse(self, text: str):
-        return compose(text)
-
-    def locate(self, doc, text: str) -> Located | None:
-        if not isinstance(doc, MappingNode):
-            return None
-        found = _Azure(text)
-        found.walk(doc)
-        return found.located()
-
-    def semantic(self, doc):
-        return meaning(doc)
+    walker = _Azure
+    needle = b"UsePythonVersion"

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from ..model import Item, ListInfo, Located, Site, Unresolved, Where
 from . import pyversions
-from .cloudformation import MappingNode, ScalarNode, SequenceNode, _compose, _Meaning, _retyped
+from . import Format
+from .cloudformation import MappingNode, ScalarNode, SequenceNode, _compose, _get, _Meaning, _retyped, _str
 
-__all__ = ["MappingNode", "ScalarNode", "SequenceNode", "compose", "Sites", "get", "meaning", "text_of"]
+__all__ = ["MappingNode", "ScalarNode", "SequenceNode", "YamlFormat", "compose", "Sites", "get", "meaning", "text_of"]
 
 
 def compose(text: str):
@@ -20,18 +21,8 @@ def meaning(root):
     return _Meaning(root)
 
 
-def get(node, key: str):
-    """The value of ``key`` in a mapping node (the first, if written twice)."""
-    if isinstance(node, MappingNode):
-        for k, v in node.value:
-            if isinstance(k, ScalarNode) and k.value == key:
-                return v
-    return None
-
-
-def text_of(node) -> str | None:
-    """A plain or quoted scalar's string (not a tagged one)."""
-    return node.value if isinstance(node, ScalarNode) and not node.tag.startswith("!") else None
+get = _get  # the value of a key in a mapping node (the first, if written twice)
+text_of = _str  # a plain or quoted scalar's string (not a tagged one)
 
 
 def items(node):
@@ -135,3 +126,26 @@ class Sites:
 
     def located(self) -> Located:
         return Located(sorted(self.sites, key=lambda s: s.start), self.unresolved)
+
+
+class YamlFormat(Format):
+    """A YAML file whose top level is a mapping, walked by ``walker(text).walk(root)``."""
+
+    walker = Sites
+    needle = b"python"  # the prefilter: a file without it is never parsed
+
+    def prefilter(self, data: bytes) -> bool:
+        return self.needle in data
+
+    def parse(self, text: str):
+        return compose(text)
+
+    def locate(self, doc, text: str) -> Located | None:
+        if not isinstance(doc, MappingNode):
+            return None
+        found = self.walker(text)
+        found.walk(doc)
+        return found.located()
+
+    def semantic(self, doc):
+        return meaning(doc)

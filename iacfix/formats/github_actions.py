@@ -17,10 +17,10 @@ alone; a patch-pinned version (``3.9.18``) is reported, not rewritten.
 
 from __future__ import annotations
 
-from ..model import Located, Where
-from . import Format, register
+from ..model import Where
+from . import register
+from .ci_yaml import MappingNode, SequenceNode, Sites, YamlFormat, get, items, text_of
 from .pyversions import matrix_key
-from .ci_yaml import MappingNode, SequenceNode, Sites, compose, get, items, meaning, text_of
 
 
 def _setup_python(step) -> bool:
@@ -29,6 +29,11 @@ def _setup_python(step) -> bool:
 
 
 class _Workflow(Sites):
+    def walk(self, root) -> None:
+        for name, job in items(get(root, "jobs")):
+            if text_of(name) is not None and isinstance(job, MappingNode):
+                self.job(name.value, job)
+
     def job(self, name: str, job) -> None:
         keys: dict[str, str] = {}  # matrix keys the job's Python comes from -> what reads them
         steps = get(job, "steps")
@@ -85,24 +90,7 @@ def _matrix_key(value: str) -> str | None:
 
 
 @register
-class GitHubActions(Format):
+class GitHubActions(YamlFormat):
     name = "github-actions"
     paths = (".github/workflows/*.yml", ".github/workflows/*.yaml")
-
-    def prefilter(self, data: bytes) -> bool:
-        return b"python" in data
-
-    def parse(self, text: str):
-        return compose(text)
-
-    def locate(self, doc, text: str) -> Located | None:
-        if not isinstance(doc, MappingNode):
-            return None
-        found = _Workflow(text)
-        for name, job in items(get(doc, "jobs")):
-            if text_of(name) is not None and isinstance(job, MappingNode):
-                found.job(name.value, job)
-        return found.located()
-
-    def semantic(self, doc):
-        return meaning(doc)
+    walker = _Workflow

@@ -391,6 +391,16 @@ class SetupCfg(Format):
 # -- setup.py -----------------------------------------------------------------
 
 
+def parse_python(text: str):
+    """``ast`` of a Python file (never run); ParseError at the problem."""
+    try:
+        return ast.parse(text.lstrip("\ufeff"))
+    except SyntaxError as e:
+        raise ParseError(f"Python syntax error: {e.msg}", line=e.lineno or 1, column=e.offset or 1) from None
+    except (ValueError, RecursionError, MemoryError) as e:
+        raise ParseError(f"cannot parse this Python file: {e}") from None
+
+
 def _setup_call(tree):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
@@ -439,12 +449,7 @@ class SetupPy(Format):
         return b"python_requires" in data
 
     def parse(self, text: str):
-        try:
-            return ast.parse(text.lstrip("\ufeff"))
-        except SyntaxError as e:
-            raise ParseError(f"Python syntax error: {e.msg}", line=e.lineno or 1, column=e.offset or 1) from None
-        except (ValueError, RecursionError, MemoryError) as e:
-            raise ParseError(f"cannot parse setup.py: {e}") from None
+        return parse_python(text)
 
     def locate(self, tree, text: str) -> Located | None:
         call = _setup_call(tree)

@@ -17,10 +17,10 @@ from __future__ import annotations
 import ast
 import re
 
-from ..model import Item, Located, ParseError, Where
+from ..model import Item, Located, Where
 from . import Format, register
-from .ci_yaml import SequenceNode, Sites, compose, get, meaning, text_of
-from .packaging import _Py, _TomlDoc, _shifted
+from .ci_yaml import SequenceNode, Sites, YamlFormat, get, text_of
+from .packaging import _Py, _TomlDoc, _shifted, parse_python
 from .pyversions import tested_list, version_site
 
 # -- noxfile.py -----------------------------------------------------------------
@@ -88,12 +88,7 @@ class Noxfile(Format):
         return b"python" in data and b"nox" in data
 
     def parse(self, text: str):
-        try:
-            return ast.parse(text.lstrip("\ufeff"))
-        except SyntaxError as e:
-            raise ParseError(f"Python syntax error: {e.msg}", line=e.lineno or 1, column=e.offset or 1) from None
-        except (ValueError, RecursionError, MemoryError) as e:
-            raise ParseError(f"cannot parse noxfile.py: {e}") from None
+        return parse_python(text)
 
     def locate(self, tree, text: str) -> Located | None:
         py, sites = _Py(text), []
@@ -137,35 +132,28 @@ def _literal(node, text: str, start: int, end: int) -> str | None:
 _CONDA = re.compile(r"python(==?)(\d[\w.]*)")
 
 
-@register
-class CondaEnvironment(Format):
-    name = "conda-environment"
-    filenames = ("environment.yml", "environment.yaml")
-
-    def prefilter(self, data: bytes) -> bool:
-        return b"python=" in data
-
-    def parse(self, text: str):
-        return compose(text)
-
-    def locate(self, doc, text: str) -> Located | None:
-        found = Sites(text)
-        deps = get(doc, "dependencies")
+class _Conda(Sites):
+    def walk(self, root) -> None:
+        deps = get(root, "dependencies")
         for i, entry in enumerate(deps.value if isinstance(deps, SequenceNode) else ()):
             value = text_of(entry)
-            m = _CONDA.fullmatch(value.replace(" ", "")) if value else None
-            if m is None or " " in value:
+            m = _CONDA.fullmatch(value) if value else None
+            if m is None:
                 continue
-            q = found.quote(entry)
-            start = found.span(entry)[0] + len(q or "") + m.start(2)
+            q = self.quote(entry)
+            start = self.span(entry)[0] + len(q or "") + m.start(2)
             site = version_site(m.group(2), start, ("dependencies", i), Where("ci", "environment", "dependencies"),
                                 "ci", quote=q, whole=(value[:m.start(2)], ""))
             if site is not None:
-                found.sites.append(site)
-        return found.located()
+                self.sites.append(site)
 
-    def semantic(self, doc):
-        return meaning(doc)
+
+@register
+class CondaEnvironment(YamlFormat):
+    name = "conda-environment"
+    filenames = ("environment.yml", "environment.yaml")
+    walker = _Conda
+    needle = b"python="
 
 
 # -- Pipfile ------------------------------------------------------------------------
