@@ -84,7 +84,8 @@ def _common(f):
                      help="Drop findings of these rules (comma-separated codes, prefixes or names; repeatable)."),
         click.option("--unsafe-fixes", is_flag=True,
                      help="Also apply (fix) or count as fixable (check) fixes that may change behaviour, such as "
-                          "a move across a major version (python2.7 -> python3.13)."),
+                          "a move across a major version (python2.7 -> python3.13), or a Python support floor "
+                          "raised (requires-python >=3.9 -> >=3.11)."),
         click.option("--exclude", multiple=True, metavar="GLOB",
                      help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
                           "(.git, node_modules, .aws-sam, cdk.out, ...)."),
@@ -208,7 +209,8 @@ def _execute(ctx, paths, exclude, fmt, jobs, opts: Options) -> None:
 def main():
     """Find end-of-life function runtimes (AWS Lambda, Google Cloud Functions,
     Azure Functions) in CloudFormation and SAM templates, AWS CDK apps and
-    Terraform, say which deadline applies, and rewrite them in place.
+    Terraform, and end-of-life Python in CI workflows, version files and
+    packaging; say which deadline applies, and rewrite them in place.
 
     \b
       iacfix check infra/                       # every runtime site, with its deadline
@@ -229,7 +231,10 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
     in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
-    is read with the other files of its directory (variables, .tfvars, locals)."""
+    is read with the other files of its directory (variables, .tfvars, locals).
+    CPython past (or near) its end of life is reported in CI workflows
+    (.github/workflows, .gitlab-ci.yml, CircleCI, Azure Pipelines, tox, nox),
+    version files (.python-version...) and packaging (pyproject.toml, setup.cfg)."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False,
                     max_file_size=max_file_size)
