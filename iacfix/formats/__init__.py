@@ -108,6 +108,7 @@ def register(cls):
     _GLOBS.extend((g, fmt) for g in fmt.globs)
     _PATHS.extend((g, g.rsplit("/", 1)[-1], g.count("/") + 1, fmt) for g in fmt.paths)
     _for_name.cache_clear()
+    _claimed_by_path.cache_clear()
     return cls
 
 
@@ -120,12 +121,18 @@ def for_path(path: str) -> Format | None:
     name, then a glob, then the longest matching extension; None when no
     format claims it."""
     base = os.path.basename(path)
-    for pattern, last, parts, fmt in _PATHS:
-        if fnmatch.fnmatchcase(base, last):
-            tail = "/".join(os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")[-parts:])
-            if fnmatch.fnmatchcase(tail, pattern):
+    if _PATHS and _claimed_by_path(base):
+        steps = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")
+        for pattern, last, parts, fmt in _PATHS:
+            if fnmatch.fnmatchcase(base, last) and fnmatch.fnmatchcase("/".join(steps[-parts:]), pattern):
                 return fmt
     return _for_name(base)
+
+
+@functools.lru_cache(maxsize=4096)
+def _claimed_by_path(base: str) -> bool:
+    """Whether a path claim's last component matches the name ``base``."""
+    return any(fnmatch.fnmatchcase(base, last) for _, last, _, _ in _PATHS)
 
 
 @functools.lru_cache(maxsize=4096)  # names repeat across a tree: main.tf, template.yaml, app.py
@@ -149,7 +156,7 @@ def _for_name(base: str) -> Format | None:
 def claims(name: str) -> bool:
     """Whether some format reads a file called ``name`` (discovery's test;
     a path claim's last component counts)."""
-    return _for_name(name) is not None or any(fnmatch.fnmatchcase(name, last) for _, last, _, _ in _PATHS)
+    return _for_name(name) is not None or _claimed_by_path(name)
 
 
 def sniff(data: bytes) -> Format | None:
