@@ -64,3 +64,45 @@ def test_tested_list_rewrite(tmp_path, entries, flow, spaces, crlf):
             kept or [line.strip() for line in new[len(head):len(new) - len(tail)].split(nl) if line.strip()])
     again = process_file(str(path), opts)
     assert again.fixed == [] and path.read_bytes().decode() == new
+
+
+CLASSIFIERS = [f"Programming Language :: Python :: 3.{m}" for m in range(7, 15)] + [
+    "Programming Language :: Python :: 3", "Operating System :: OS Independent"]
+classifier = st.tuples(st.sampled_from(CLASSIFIERS), st.sampled_from(['"', "'"]), st.sampled_from(["", "  # note"]))
+
+
+def _minor(c: str) -> int | None:
+    tail = c.rsplit(" :: ", 1)[1]
+    return int(tail[2:]) if tail.startswith("3.") else None
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(classifier, min_size=1, max_size=6), floor=st.integers(7, 10), one_line=st.booleans(),
+       trailing=st.booleans())
+def test_floor_and_classifiers(tmp_path, entries, floor, one_line, trailing):
+    """A floor below 3.11 (the oldest CPython not past end of life on AS_OF) rises to 3.11; the
+    classifiers below it leave the list (3.11 comes only if no entry is left); nothing else moves."""
+    import tomllib
+
+    if one_line:
+        body = "[" + ", ".join(f"{q}{c}{q}" for c, q, _ in entries) + (", " if trailing else "") + "]"
+    else:
+        lines = [f"    {q}{c}{q}," + note for c, q, note in entries]
+        if not trailing:
+            lines[-1] = f"    {entries[-1][1]}{entries[-1][0]}{entries[-1][1]}" + entries[-1][2]
+        body = "[\n" + "\n".join(lines) + "\n]"
+    head = '[project]\nname = "x"\n'
+    tail = '\n\n[tool.other]\nkey = "3.9"  # not a site\n'
+    text = f'{head}requires-python = ">=3.{floor}"\nclassifiers = {body}{tail}'
+    path = tmp_path / "pyproject.toml"
+    path.write_text(text)
+    opts = make_options(fix=True, write=True, as_of=AS_OF, unsafe_fixes=True)
+    result = process_file(str(path), opts)
+    assert result.errors == []
+    new = path.read_text()
+    assert new.startswith(head + 'requires-python = ">=3.11"\nclassifiers = ') and new.endswith(tail)
+    expected = [c for c, _, _ in entries if (_minor(c) or 99) >= 11]
+    assert tomllib.loads(new)["project"]["classifiers"] == (expected or ["Programming Language :: Python :: 3.11"])
+    again = process_file(str(path), opts)
+    assert again.fixed == [] and path.read_text() == new
