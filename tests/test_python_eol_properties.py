@@ -1,9 +1,11 @@
-"""Property test for rewriting lists of tested Python versions (a workflow
-matrix): random entries, quotes, block or flow layout, comments, CRLF.  An
+"""Property tests for rewriting lists of tested or supported Python versions.
+
+A workflow matrix: random entries, quotes, block or flow layout, comments, CRLF.  An
 independent model gives the list the fix must leave (the entries not past
 end of life on AS_OF, in order; the target alone when none is left); only
 version entries move (the text before and after the list is unchanged);
-ruamel.yaml reads the result back; a second fix changes nothing."""
+ruamel.yaml reads the result back; a second fix changes nothing.  And a
+support floor with its classifiers (below)."""
 
 import io
 
