@@ -178,3 +178,16 @@ def test_crlf_bom_and_no_final_newline_survive(iacfix, write):
     assert path.read_bytes().decode("utf-8") == (
         '\ufeff[project]\r\nrequires-python = ">=3.11"  # floor\r\nclassifiers = [\r\n'
         '  "Programming Language :: Python :: 3.12",\r\n]')
+
+
+def test_an_include_entry_that_extends_matrix_jobs_is_reported_not_moved(iacfix, write):
+    text = WORKFLOW.format(py='["3.9", "3.12"]').replace(
+        "        py: [", "        include:\n          - py: '3.9'\n            experimental: true\n"
+        "          - py: '3.8'\n            os: windows-latest\n        py: [")
+    path = write(".github/workflows/t.yml", text)
+    run = iacfix("fix", ".", "--format", "json")
+    kept = [f for f in run.json["findings"] if f["runtime"] == "3.9"]
+    assert len(kept) == 2 and all(f["fix"] is None and "adds to the 3.9 jobs" in f["fix_unavailable"] for f in kept)
+    # The 3.8 entry makes a job of its own (os is not in the matrix): it moves; 3.9 stays in both places.
+    assert path.read_text() == text.replace("- py: '3.8'", "- py: '3.13'")
+    assert iacfix("fix", ".", "--format", "json").json["fixed"] == []

@@ -81,8 +81,33 @@ class _Workflow(Sites):
             for key in keys:
                 node = get(entry, key)
                 if node is not None:
-                    self.scalar(node, (*base, "include", i, key),
-                                Where("ci", f"job {name}", f"matrix include {key}"))
+                    site = self.scalar(node, (*base, "include", i, key),
+                                       Where("ci", f"job {name}", f"matrix include {key}"))
+                    if site is not None and _extends(entry, matrix):
+                        # It adds keys to the jobs of that matrix entry: moving it would make a job of its
+                        # own, dropping the entry would leave it making one.  Both are changed by hand.
+                        why = (f"matrix include: entry {i + 1} adds to the {text_of(node)} jobs; "
+                               "change the matrix entry and the include: entry together by hand")
+                        for other in self.sites:
+                            if other.path[:-1] == (*base, key) and other.value == site.value:
+                                other.blocked = other.blocked or why
+                        site.blocked = site.blocked or why
+
+
+def _extends(entry, matrix) -> bool:
+    """Whether an ``include:`` entry adds keys to jobs the matrix already has
+    (every matrix key it names holds a value of that key's list) rather than
+    making a job of its own: moving its version would make a job of its own."""
+    named = False
+    for k, v in items(entry):
+        values = get(matrix, text_of(k) or "")
+        if text_of(k) in ("include", "exclude") or values is None:
+            continue
+        named = True
+        listed = [text_of(x) for x in values.value] if isinstance(values, SequenceNode) else [text_of(values)]
+        if text_of(v) is None or text_of(v) not in listed:
+            return False
+    return named
 
 
 def _matrix_key(value: str) -> str | None:
