@@ -36,3 +36,14 @@ class Floor:
     companions: list[Site] = field(default_factory=list)
     upper: tuple | None = None  # the specifier's upper bound: ((3, N), inclusive), if it has one
     provider: str = "cpython"
+
+
+@dataclass
+class ToolTarget:
+    """A tool's target Python (ruff's and black's ``target-version``, mypy's
+    ``python_version``, pyright's ``pythonVersion``): the version a tool
+    lints or type-checks for.  ``floor`` is the file's support floor, which
+    it moves with, if there is one."""
+
+    site: Site
+    floor: Floor | None = None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from iacfix.catalog import Runtime
 from iacfix.fixes import Refused, replace_value, rewrite_list
-from iacfix.floors import Floor
-from iacfix.model import UNSAFE, Edit, Expectation, Finding, Fix
+from iacfix.floors import Floor, ToolTarget
+from iacfix.model import UNSAFE, Edit, Expectation, Finding, Fix, Site
 
 from . import RULES, Checker, Context, checker
 from .lifecycle import classify
@@ -32,11 +32,12 @@ def _key(value: str) -> tuple[int, ...]:
 
 @checker
 class SupportFloors(Checker):
-    consumes = (Floor,)
+    consumes = (Floor, ToolTarget)
 
-    def check(self, floors: list[Floor], file, ctx: Context) -> list[Finding]:
-        out = []
-        for fl in floors:
+    def check(self, items: list, file, ctx: Context) -> list[Finding]:
+        out: list[Finding] = []
+        fixes: dict[int, Fix] = {}  # id(floor) -> its fix
+        for fl in (x for x in items if isinstance(x, Floor)):
             rt = ctx.catalog.get(fl.version, fl.provider)
             if rt is None:
                 unknown = RULES["RT101"]
@@ -71,7 +72,54 @@ class SupportFloors(Checker):
                 except Refused as e:
                     f.fix_unavailable = str(e)
             f.fixable = f.fix is not None and ctx.unsafe_fixes
+            if f.fix is not None:
+                fixes[id(fl)] = f.fix
             out.append(f)
+        targets = [x for x in items if isinstance(x, ToolTarget)]
+        if targets and ctx.selected("RT401"):
+            out += self._targets(targets, fixes, file, ctx)
+        return out
+
+    def _targets(self, targets: list[ToolTarget], fixes: dict, file, ctx: Context) -> list[Finding]:
+        """RT401 for each tool target past end of life: it moves with its
+        floor's fix, or (no floor moves) on its own, to the oldest CPython
+        not past end of life."""
+        rule, out, own = RULES["RT401"], [], []
+        for t in targets:
+            rt = ctx.catalog.get(t.site.value, t.site.provider)
+            if rt is None or rt.deprecation is None or ctx.as_of < rt.deprecation:
+                continue
+            new = new_floor(rt, ctx)
+            written = file.text[t.site.start:t.site.end].strip("'\"")
+            what = f"{t.site.where.field} {written}" + ("" if written == rt.id else f" is {rt.id},")
+            message = (f"{what} {'is ' if written == rt.id else ''}{ctx.catalog.provider(rt).deprecated} since "
+                       f"{rt.deprecation}" + (f"; target {new.id}" if new else "") + f" ({place(t.site.where)})")
+            f = Finding(rule=rule.code, severity=rule.severity, path=file.path,
+                        line=file.positions.at(t.site.start)[0], column=file.positions.at(t.site.start)[1],
+                        end_line=file.positions.at(t.site.end)[0], end_column=file.positions.at(t.site.end)[1],
+                        message=message, runtime=rt.id, provider=t.site.provider, deadlines=rt.deadlines())
+            if t.floor is not None and id(t.floor) in fixes:
+                f.fix = fixes[id(t.floor)]
+            elif new is None:
+                f.fix_unavailable = "no CPython version is free of end of life on this date"
+            else:
+                own.append((f, t.site, new))
+            out.append(f)
+        if own:
+            try:
+                edits, expect = _companion_edits([s for _, s, _ in own], own[0][2], file.text)
+                at = file.positions.at
+                fix = Fix(title=f"Target {own[0][2].id} in {', '.join(sorted({place(s.where) for _, s, _ in own}))} "
+                          "(unsafe: the tools then accept what older Pythons reject)", applicability=UNSAFE,
+                          edits=tuple(sorted(edits)), expect=tuple(expect),
+                          lines=tuple((*at(e.start), *at(e.end)) for e in sorted(edits)))
+                for f, _, _ in own:
+                    f.fix = fix
+            except Refused as e:
+                for f, _, _ in own:
+                    f.fix_unavailable = str(e)
+        for f in out:
+            f.fixable = f.fix is not None and ctx.unsafe_fixes
         return out
 
     @staticmethod
@@ -84,20 +132,10 @@ class SupportFloors(Checker):
     @staticmethod
     def _fix(fl: Floor, rt: Runtime, new: Runtime, file, ctx: Context) -> Fix:
         text, spec = fl.spell(new.id)
-        edits, expect = [Edit(fl.start, fl.end, text)], [Expectation(fl.path, value=spec)]
         below = [s for s in fl.companions if _key(s.value) < new.version_key]
-        lists: dict[int, list] = {}
-        for site in below:
-            if site.in_list is None:
-                e, x = replace_value(site, new.id)
-                edits += e
-                expect += x
-            else:
-                lists.setdefault(id(site.in_list), []).append(site)
-        for group in lists.values():
-            e, x = rewrite_list(group[0].in_list, group, new.id, file.text, set())
-            edits += e
-            expect += x
+        edits, expect = _companion_edits(below, new, file.text)
+        edits.append(Edit(fl.start, fl.end, text))
+        expect.append(Expectation(fl.path, value=spec))
         dropped = [o.id for (p, _), o in ctx.catalog.runtimes.items()
                    if p == rt.provider and o.family == rt.family and o.version_key
                    and rt.version_key <= o.version_key < new.version_key]
@@ -107,3 +145,21 @@ class SupportFloors(Checker):
                    + f" (unsafe: drops support for {', '.join(dropped)})",
                    applicability=UNSAFE, edits=tuple(sorted(edits)), expect=tuple(expect),
                    lines=tuple((*at(e.start), *at(e.end)) for e in sorted(edits)))
+
+
+def _companion_edits(sites: list[Site], new: Runtime, text: str) -> tuple[list, list]:
+    """Edits moving ``sites`` to ``new``: a value is rewritten, a list loses
+    those entries (and gets ``new`` only if none is left)."""
+    edits, expect, lists = [], [], {}
+    for site in sites:
+        if site.in_list is None:
+            e, x = replace_value(site, new.id)
+            edits += e
+            expect += x
+        else:
+            lists.setdefault(id(site.in_list), []).append(site)
+    for group in lists.values():
+        e, x = rewrite_list(group[0].in_list, group, new.id, text, set())
+        edits += e
+        expect += x
+    return edits, expect

@@ -54,9 +54,11 @@ def test_floors_move_only_with_unsafe_fixes(iacfix, tmp_path):
     shutil.copytree(PYEOL / "pep621.in", tmp_path / "p")
     before = (tmp_path / "p" / "pyproject.toml").read_bytes()
     run = iacfix("fix", "p", "--format", "json")
-    [finding] = run.json["findings"]
-    assert finding["fix"]["applicability"] == "unsafe" and not finding["fixable"]
-    assert "drops support for 3.9, 3.10" in finding["fix"]["title"]
+    floor, *targets = run.json["findings"]
+    assert floor["fix"]["applicability"] == "unsafe" and not floor["fixable"]
+    assert "drops support for 3.9, 3.10" in floor["fix"]["title"]
+    # The tools' target versions (RT401, info) move in the floor's fix.
+    assert [t["rule"] for t in targets] == ["RT401"] * 4 and all(t["fix"] == floor["fix"] for t in targets)
     assert (tmp_path / "p" / "pyproject.toml").read_bytes() == before
 
 
@@ -191,3 +193,13 @@ def test_an_include_entry_that_extends_matrix_jobs_is_reported_not_moved(iacfix,
     # The 3.8 entry makes a job of its own (os is not in the matrix): it moves; 3.9 stays in both places.
     assert path.read_text() == text.replace("- py: '3.8'", "- py: '3.13'")
     assert iacfix("fix", ".", "--format", "json").json["fixed"] == []
+
+
+def test_a_tool_target_without_a_floor_moves_on_its_own(iacfix, write):
+    path = write("pyproject.toml", '[tool.ruff]\ntarget-version = "py39"  # lint for\n\n[tool.mypy]\npython_version = "3.12"\n')
+    run = iacfix("check", ".", "--format", "json")
+    [finding] = run.json["findings"]
+    assert (finding["rule"], finding["severity"], finding["line"], finding["column"]) == ("RT401", "info", 2, 18)
+    assert run.code == 0  # info only
+    iacfix("fix", ".", "--unsafe-fixes")
+    assert path.read_text() == '[tool.ruff]\ntarget-version = "py311"  # lint for\n\n[tool.mypy]\npython_version = "3.12"\n'

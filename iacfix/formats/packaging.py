@@ -24,7 +24,7 @@ import ast
 import configparser
 import re
 
-from ..floors import Floor
+from ..floors import Floor, ToolTarget
 from ..model import Item, ListInfo, Located, ParseError, Site, Where
 from . import Format, register
 from .pyversions import PROVIDER, version
@@ -282,7 +282,7 @@ class PyProject(Format):
     filenames = ("pyproject.toml",)
 
     def prefilter(self, data: bytes) -> bool:
-        return b"python" in data.lower() and b"3" in data
+        return (b"python" in data.lower() or b"target-version" in data) and b"3" in data
 
     def parse(self, text: str):
         return _TomlDoc(text)
@@ -296,12 +296,11 @@ class PyProject(Format):
                 fl = floor(s[0], s[1] + len(s[3]) + shift, path, Where("ci", f"[{'.'.join(path[:-1])}]", path[-1]))
                 if fl is not None:
                     floors.append(fl)
-        if not floors:
-            return Located([], [])
-        floors[0].companions = (_array_classifiers(toml, ("project", "classifiers"), shift)
-                                + _array_classifiers(toml, ("tool", "poetry", "classifiers"), shift)
-                                + _tool_versions(toml, shift))
-        return Located([], [], more=floors)
+        tools = _tool_versions(toml, shift)
+        if floors:
+            floors[0].companions = (_array_classifiers(toml, ("project", "classifiers"), shift)
+                                    + _array_classifiers(toml, ("tool", "poetry", "classifiers"), shift) + tools)
+        return Located([], [], more=[*floors, *(ToolTarget(t, floors[0] if floors else None) for t in tools)])
 
     def semantic(self, doc: _TomlDoc):
         return doc.data
