@@ -35,7 +35,7 @@ class TargetVersionEndOfLife(Rule):
     """
 
     code = "RT401"
-    name = "python-target-version-end-of-life"
+    name = "python-target-eol"
     severity = INFO
     summary = "a tool targets a Python version past its end of life"
     url = "https://devguide.python.org/versions/"
