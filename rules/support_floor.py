@@ -26,6 +26,14 @@ def new_floor(rt: Runtime, ctx: Context) -> Runtime | None:
     return min(alive, key=lambda o: o.version_key, default=None)
 
 
+def _oldest_admitted(fl: Floor, ctx: Context) -> Runtime | None:
+    """For a floor older than every version the catalog knows (``>=3.6``):
+    the oldest version it knows, which the floor admits too."""
+    known = [o for (p, _), o in ctx.catalog.runtimes.items() if p == fl.provider and o.version_key]
+    oldest = min(known, key=lambda o: o.version_key, default=None)
+    return oldest if oldest is not None and _key(fl.version) < oldest.version_key else None
+
+
 def _key(value: str) -> tuple[int, ...]:
     return tuple(int(p) for p in value.split("."))
 
@@ -38,7 +46,7 @@ class SupportFloors(Checker):
         out: list[Finding] = []
         fixes: dict[int, Fix] = {}  # id(floor) -> its fix
         for fl in (x for x in items if isinstance(x, Floor)):
-            rt = ctx.catalog.get(fl.version, fl.provider)
+            rt = ctx.catalog.get(fl.version, fl.provider) or _oldest_admitted(fl, ctx)
             if rt is None:
                 unknown = RULES["RT101"]
                 if ctx.selected(unknown.code):

@@ -136,6 +136,7 @@ def test_as_of_decides_what_is_past_end_of_life(iacfix, write):
     (">=3.9", "2026-06-01", ">=3.10"),  # 3.10 reaches its end of life on 2026-10-31
     ("~=3.8", "2026-11-21", "~=3.11"),
     (">= 3.9.2, <4", "2026-11-21", ">= 3.11, <4"),
+    (">=3.6", "2026-11-21", ">=3.11"),  # older than the catalog: it admits 3.7, past end of life
 ])
 def test_a_floor_rises_to_the_oldest_version_not_past_end_of_life(spec, as_of, expected, iacfix, write):
     path = write("pyproject.toml", f'[project]\nname = "x"\nrequires-python = "{spec}"\n')
