@@ -204,3 +204,10 @@ def test_a_tool_target_without_a_floor_moves_on_its_own(iacfix, write):
     assert run.code == 0  # info only
     iacfix("fix", ".", "--unsafe-fixes")
     assert path.read_text() == '[tool.ruff]\ntarget-version = "py311"  # lint for\n\n[tool.mypy]\npython_version = "3.12"\n'
+
+
+def test_an_ini_key_written_twice_is_an_error_not_a_guess(iacfix, write):
+    write("tox.ini", "[tox]\nenvlist = py39\nenvlist = py310\n")
+    run = iacfix("check", ".", "--format", "json")
+    [error] = run.json["errors"]
+    assert run.code == 2 and error["line"] == 3 and "'envlist' in section 'tox' already exists" in error["message"]

@@ -342,12 +342,12 @@ class Cfg:
 
 
 def cfg_meaning(text: str) -> dict:
-    parser = configparser.RawConfigParser(strict=False)
+    parser = configparser.RawConfigParser()  # strict: a key or section written twice is an error
     try:
         parser.read_string(text.lstrip("\ufeff"))
     except configparser.Error as e:
-        raise ParseError(f"setup.cfg syntax error: {e.message if hasattr(e, 'message') else e}".splitlines()[0],
-                         line=getattr(e, "lineno", None) or 1, column=1) from None
+        message = re.sub(r"^While reading from '<string>' \[line\s+\d+\]: ", "", str(e)).splitlines()[0]
+        raise ParseError(f"INI syntax error: {message}", line=getattr(e, "lineno", None) or 1, column=1) from None
     out = {}
     for section in parser.sections():
         out[section] = {}
