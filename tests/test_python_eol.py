@@ -211,3 +211,14 @@ def test_an_ini_key_written_twice_is_an_error_not_a_guess(iacfix, write):
     run = iacfix("check", ".", "--format", "json")
     [error] = run.json["errors"]
     assert run.code == 2 and error["line"] == 3 and "'envlist' in section 'tox' already exists" in error["message"]
+
+
+def test_versions_in_a_block_scalar_are_reported_where_written_not_rewritten(iacfix, write):
+    text = ("jobs:\n  a:\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n"
+            "          python-version: |\n            3.9\n            3.12\n      - run: tox\n")
+    path = write(".github/workflows/a.yml", text)
+    run = iacfix("fix", ".", "--format", "json")
+    [finding] = run.json["findings"]
+    assert (finding["line"], finding["column"], finding["end_column"]) == (7, 13, 16)
+    assert finding["fix"] is None and "block scalar" in finding["fix_unavailable"]
+    assert path.read_text() == text

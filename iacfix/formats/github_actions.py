@@ -20,7 +20,7 @@ from __future__ import annotations
 from ..model import Where
 from . import register
 from .ci_yaml import MappingNode, SequenceNode, Sites, YamlFormat, get, items, text_of
-from .pyversions import matrix_key
+from .pyversions import matrix_key, version_site
 
 
 def _setup_python(step) -> bool:
@@ -33,6 +33,24 @@ class _Workflow(Sites):
         for name, job in items(get(root, "jobs")):
             if text_of(name) is not None and isinstance(job, MappingNode):
                 self.job(name.value, job)
+
+    def lines(self, node, path: tuple, where: Where) -> None:
+        """A literal block of versions, one a line (setup-python installs each):
+        each is reported where it is written, none rewritten (the block is one
+        string to YAML)."""
+        start, end = self.span(node)
+        pos = start
+        for line in node.value.splitlines():
+            token = line.strip()
+            at = self.text.find(token, pos, end) if token else -1
+            if at == -1:
+                continue
+            pos = at + len(token)
+            site = version_site(token, at, path, where, "ci", quote=None)
+            if site is not None:
+                site.blocked = site.blocked or ("one of several versions in a block scalar; "
+                                                "change it by hand (or use a matrix)")
+                self.sites.append(site)
 
     def job(self, name: str, job) -> None:
         keys: dict[str, str] = {}  # matrix keys the job's Python comes from -> what reads them
@@ -50,6 +68,9 @@ class _Workflow(Sites):
             elif "${{" in value:
                 self.unknown(node, f"job {name}: setup-python python-version is {value.strip()}, "
                                    "an expression iacfix does not follow")
+            elif "\n" in value.strip() and node.style == "|":
+                self.lines(node, ("jobs", name, "steps", i, "with", "python-version"),
+                           Where("ci", f"job {name}", "setup-python python-version"))
             else:
                 self.scalar(node, ("jobs", name, "steps", i, "with", "python-version"),
                             Where("ci", f"job {name}", "setup-python python-version"))
