@@ -104,8 +104,10 @@ def replace_value(site: Site, target: str) -> tuple[list[Edit], list[Expectation
 
 def rewrite_list(info: ListInfo, flagged: list[Site], target: str, text: str,
                  fixing: set[int]) -> tuple[list[Edit], list[Expectation]]:
-    """Rewrite a list so it holds ``target`` once and none of ``flagged``;
-    ``fixing`` holds the ids of every site the same fixes move to ``target``."""
+    """Rewrite a list so it holds ``target`` once and none of ``flagged``
+    (a ``tested`` list only loses ``flagged``, and gains ``target`` only when
+    nothing else is left); ``fixing`` holds the ids of every site the same
+    fixes move to ``target``."""
     edits, expectation = _plan_list(info, flagged, target, text, fixing)
     return join_line_deletions(edits, text), [expectation]
 

@@ -3,7 +3,9 @@ lifecycle classifier (RT001-RT005) or reported as unknown (RT101), and gets
 its fix: the value moved to the target in its provider's spelling, or, for an
 entry of a list, the list rewritten to hold the target once and none of the
 flagged runtimes.  A fix that crosses a major version (python2.7 ->
-python3.13) is unsafe."""
+python3.13) is unsafe.  A list of tested versions (a CI matrix) only loses
+its entries past end of life, and its findings name the supported versions
+it does not test."""
 
 from __future__ import annotations
 
