@@ -70,6 +70,7 @@ def test_floors_move_only_with_unsafe_fixes(iacfix, tmp_path):
     (".gitlab-ci.yml", "gitlab-ci"), ("ci/test.gitlab-ci.yml", "gitlab-ci"), (".circleci/config.yml", "circleci"),
     ("azure-pipelines.yml", "azure-pipelines"), ("tox.ini", "tox"), ("other/config.yml", "cloudformation"),
     ("noxfile.py", "noxfile"), ("environment.yml", "conda-environment"), ("Pipfile", "pipfile"),
+    (".pre-commit-config.yaml", "pre-commit"), (".readthedocs.yaml", "readthedocs"),
     (".tool-versions", "tool-versions"),
 ])
 def test_path_claims(path, owner):

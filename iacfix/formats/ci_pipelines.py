@@ -7,7 +7,8 @@
   version, moved) and to the job's ``parallel: matrix:`` entries (a list
   of tested versions: end-of-life entries leave it);
 - **CircleCI** (``.circleci/config.yml``): every ``image:`` of a
-  ``docker:`` list naming ``cimg/python:3.N`` or ``python:3.N``; a tag
+  ``docker:`` list naming ``cimg/python:3.N`` or ``python:3.N``, and the
+  ``tag`` of the python orb's executor (``name: python/default``); a tag
   written ``<< parameters.KEY >>`` resolves to the workflows' ``matrix:
   parameters: KEY: [...]`` lists (tested versions);
 - **Azure Pipelines** (``azure-pipelines.yml``, ``.azure-pipelines/*.yml``):
@@ -118,6 +119,10 @@ class _Circle(_Pipeline):
                     m = _CIRCLE_PARAM.search(text_of(image) or "")
                     if m and "python" in image.value:
                         params.add(m.group(1))
+                executor = get(spec, "executor")  # the python orb's executor: {name: python/default, tag: "3.9"}
+                if (text_of(get(executor, "name")) or "").startswith("python/") and get(executor, "tag") is not None:
+                    self.scalar(get(executor, "tag"), (section, name.value, "executor", "tag"),
+                                Where("ci", f"{section[:-1]} {name.value}", "python orb executor tag"))
         if not params:
             return
         for wf, spec in items(get(root, "workflows")):

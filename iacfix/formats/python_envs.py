@@ -10,6 +10,9 @@ and Pipenv.
   ``dependencies`` (moved; ``python=3.9.18`` is reported).
 - ``Pipfile``: ``[requires] python_version`` (moved) and
   ``python_full_version`` (a patch pin: reported).
+- ``.pre-commit-config.yaml``: ``default_language_version.python`` and each
+  hook's ``language_version`` (``python3.9``: moved).
+- ``.readthedocs.yaml``: ``build.tools.python`` (``"3.9"``: moved).
 """
 
 from __future__ import annotations
@@ -154,6 +157,53 @@ class CondaEnvironment(YamlFormat):
     filenames = ("environment.yml", "environment.yaml")
     walker = _Conda
     needle = b"python="
+
+
+# -- .pre-commit-config.yaml, .readthedocs.yaml ---------------------------------
+
+
+class _PreCommit(Sites):
+    def walk(self, root) -> None:
+        self.python(get(get(root, "default_language_version"), "python"), ("default_language_version", "python"),
+                    Where("ci", "pre-commit", "default_language_version"))
+        repos = get(root, "repos")
+        for i, repo in enumerate(repos.value if isinstance(repos, SequenceNode) else ()):
+            hooks = get(repo, "hooks")
+            for j, hook in enumerate(hooks.value if isinstance(hooks, SequenceNode) else ()):
+                self.python(get(hook, "language_version"), ("repos", i, "hooks", j, "language_version"),
+                            Where("ci", f"pre-commit hook {text_of(get(hook, 'id')) or j}", "language_version"))
+
+    def python(self, node, path, where) -> None:
+        """``python3.9``: the version after ``python``."""
+        value = text_of(node) if node is not None else None
+        if not value or not value.startswith("python"):
+            return
+        q = self.quote(node)
+        start = self.span(node)[0] + len(q or "") + len("python")
+        site = version_site(value[len("python"):], start, path, where, "ci", quote=q, whole=("python", ""))
+        if site is not None:
+            self.sites.append(site)
+
+
+@register
+class PreCommitConfig(YamlFormat):
+    name = "pre-commit"
+    filenames = (".pre-commit-config.yaml", ".pre-commit-config.yml")
+    walker = _PreCommit
+
+
+class _ReadTheDocs(Sites):
+    def walk(self, root) -> None:
+        node = get(get(get(root, "build"), "tools"), "python")
+        if node is not None:
+            self.scalar(node, ("build", "tools", "python"), Where("ci", "Read the Docs", "build.tools.python"))
+
+
+@register
+class ReadTheDocs(YamlFormat):
+    name = "readthedocs"
+    filenames = (".readthedocs.yaml", ".readthedocs.yml")
+    walker = _ReadTheDocs
 
 
 # -- Pipfile ------------------------------------------------------------------------
