@@ -4,7 +4,9 @@ the same in other words.
 - ``pyproject.toml``: ``[project] requires-python`` and its ``classifiers``;
   Poetry's ``[tool.poetry.dependencies] python``; ``[tool.ruff]
   target-version`` (``py39``), ``[tool.black] target-version`` (a list),
-  ``[tool.mypy] python_version`` and ``[tool.pyright] pythonVersion``.
+  ``[tool.mypy] python_version`` and ``[tool.pyright] pythonVersion``; the
+  ``python`` lists of Hatch's ``[[tool.hatch.envs.NAME.matrix]]`` (tested
+  versions).
   Located with tree-sitter-toml (byte offsets for every node), validated and
   verified with the standard ``tomllib`` (3.11+; on 3.10 the tree-sitter
   reading stands in); never re-serialised.
@@ -27,7 +29,7 @@ import re
 from ..floors import Floor, ToolTarget
 from ..model import Item, ListInfo, Located, ParseError, Site, Where
 from . import Format, register
-from .pyversions import PROVIDER, version
+from .pyversions import PROVIDER, tested_list, version, version_site
 
 _FLOOR = re.compile(r"(>=|~=|\^)\s*(3\.\d{1,2}(?:\.\d{1,3})?)(?![\d.])")
 _UPPER = re.compile(r"<(=?)\s*(3\.\d{1,2})")
@@ -107,6 +109,7 @@ class _Toml:
         tree = _parser().parse(self.data)
         self.values: dict[tuple, object] = {}
         table: tuple = ()
+        arrays: dict[tuple, int] = {}  # [[array]] -> entries seen
         for node in tree.root_node.children:
             if node.type == "table":
                 key = next((c for c in node.children if c.type.endswith("key")), None)
@@ -114,8 +117,12 @@ class _Toml:
                 self._pairs(node, table)
             elif node.type == "pair":
                 self._pairs_of(node, ())
-            elif node.type == "table_array_element":
-                table = None  # [[...]] entries: nothing iacfix reads
+            elif node.type == "table_array_element":  # [[a.b]]: the next entry of the array a.b
+                key = next((c for c in node.children if c.type.endswith("key")), None)
+                parts = tuple(_key_parts(key, self.data)) if key is not None else ()
+                arrays[parts] = arrays.get(parts, -1) + 1
+                table = (*parts, arrays[parts])
+                self._pairs(node, table)
         self.tree = tree
 
     def _pairs(self, node, table):
@@ -266,6 +273,32 @@ def _own_line(text: str, start: int, end: int) -> tuple[int, int] | None:
     return line_start, line_end
 
 
+def _hatch_matrices(toml: _Toml, shift: int) -> list[Site]:
+    """The ``python`` lists of Hatch's environment matrices
+    (``[[tool.hatch.envs.test.matrix]] python = ["3.9", "3.12"]``): tested versions."""
+    sites = []
+    for path, node in toml.values.items():
+        if len(path) != 7 or path[:3] != ("tool", "hatch", "envs") or path[4] != "matrix" or path[6] != "python":
+            continue
+        arr = toml.array(node)
+        if not arr:
+            continue
+        items = [Item(v, s + shift, e + shift, delete=_shift_span(_own_line(toml.text, s, e), shift))
+                 for v, s, e, _ in arr]
+        info = tested_list(path, items, flow=True)
+        where = Where("ci", f"hatch env {path[3]}", "matrix python")
+        for i, (v, s, e, q) in enumerate(arr):
+            if v is not None:
+                site = version_site(v, s + shift + len(q), (*path, i), where, "ci-matrix", quote=q, list_info=info)
+                if site is not None:
+                    sites.append(site)
+    return sites
+
+
+def _shift_span(span, shift: int):
+    return (span[0] + shift, span[1] + shift) if span else None
+
+
 def _array_classifiers(toml: _Toml, path: tuple, shift: int) -> list[Site]:
     arr = toml.array(toml.values.get(path))
     if not arr:
@@ -297,10 +330,11 @@ class PyProject(Format):
                 if fl is not None:
                     floors.append(fl)
         tools = _tool_versions(toml, shift)
+        sites = _hatch_matrices(toml, shift)
         if floors:
             floors[0].companions = (_array_classifiers(toml, ("project", "classifiers"), shift)
                                     + _array_classifiers(toml, ("tool", "poetry", "classifiers"), shift) + tools)
-        return Located([], [], more=[*floors, *(ToolTarget(t, floors[0] if floors else None) for t in tools)])
+        return Located(sites, [], more=[*floors, *(ToolTarget(t, floors[0] if floors else None) for t in tools)])
 
     def semantic(self, doc: _TomlDoc):
         return doc.data
