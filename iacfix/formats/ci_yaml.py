@@ -85,14 +85,21 @@ class Sites:
         found = pyversions.image_version(value)
         if found is None:
             return pyversions.matrix_key(value) if "python" in value else None
-        offset, token = found
+        self.part(node, *found, path, where, kind)
+        return None
+
+    def part(self, node, offset: int, token: str, path: tuple, where: Where, kind: str = "ci"):
+        """A version ``token`` at ``offset`` inside a scalar's value
+        (``python:3.9-slim``, ``python=3.9``, ``python3.9``): the fix writes
+        only the token; returns its site."""
+        value = text_of(node)
         q = self.quote(node)
-        start, _ = self.span(node)
-        site = pyversions.version_site(token, start + len(q or "") + offset, path, where, kind, quote=q,
+        start = self.span(node)[0] + len(q or "") + offset
+        site = pyversions.version_site(token, start, path, where, kind, quote=q,
                                        whole=(value[:offset], value[offset + len(token):]))
         if site is not None:
             self.sites.append(site)
-        return None
+        return site
 
     def tested(self, node, path: tuple, where: Where, kind: str = "ci-matrix") -> None:
         """Each version of a list of tested versions (a block or flow sequence)."""

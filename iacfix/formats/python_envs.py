@@ -143,12 +143,7 @@ class _Conda(Sites):
             m = _CONDA.fullmatch(value) if value else None
             if m is None:
                 continue
-            q = self.quote(entry)
-            start = self.span(entry)[0] + len(q or "") + m.start(2)
-            site = version_site(m.group(2), start, ("dependencies", i), Where("ci", "environment", "dependencies"),
-                                "ci", quote=q, whole=(value[:m.start(2)], ""))
-            if site is not None:
-                self.sites.append(site)
+            self.part(entry, m.start(2), m.group(2), ("dependencies", i), Where("ci", "environment", "dependencies"))
 
 
 @register
@@ -178,11 +173,7 @@ class _PreCommit(Sites):
         value = text_of(node) if node is not None else None
         if not value or not value.startswith("python"):
             return
-        q = self.quote(node)
-        start = self.span(node)[0] + len(q or "") + len("python")
-        site = version_site(value[len("python"):], start, path, where, "ci", quote=q, whole=("python", ""))
-        if site is not None:
-            self.sites.append(site)
+        self.part(node, len("python"), value[len("python"):], path, where)
 
 
 @register
