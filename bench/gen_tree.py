@@ -5,7 +5,9 @@ Python runtimes, some without any Lambda) and Terraform module directories
 (.tf with AWS, Google and Azure functions, variables and .tfvars, and .tf files
 with no function at all) with unrelated files of the kinds a
 real monorepo holds: Python and TypeScript sources, Markdown, package.json,
-Kubernetes manifests, GitHub workflows and docker-compose files.  Beside those files it adds Serverless
+Kubernetes manifests, GitHub workflows (in .github/workflows/, each with a
+setup-python version: end-of-life Python sites) and docker-compose files.
+Beside those files it adds Serverless
 Framework services (``serverless.yml`` with variables, a ``config/`` file their
 ``${file(...)}`` reads, handler code) and cookiecutter folders
 (``{{cookiecutter.project_name}}/`` with a Jinja-templated SAM template and
@@ -210,7 +212,7 @@ KINDS = [
     (15, "docs", ".md", markdown),
     (10, "web", ".json", package_json),
     (10, "k8s", ".yaml", k8s_yaml),
-    (7, "ci", ".yml", workflow_yaml),
+    (7, ".github/workflows", ".yml", workflow_yaml),  # where GitHub reads them, so iacfix does too
     (4, "infra", ".tf", tf_functions),
     (2, "infra", ".tf", tf_no_functions),
     (1, "infra", ".tfvars", tfvars),

@@ -34,6 +34,7 @@ class Provider:
     deprecated: str  # how a past deprecation reads: "deprecated", "out of support"
     dates: dict  # its date key -> (label, phases it sets)
     source: str = ""
+    upcoming: str = ""  # how a deprecation to come reads ("reaches its end of life"); "": "is " + deprecated
 
 
 # Catalogs of schema 1 (Lambda only) name no providers: they get this one.
@@ -237,7 +238,7 @@ def _providers(rows, origin: str) -> dict[str, Provider]:
             dates[key] = (str(spec.get("label") or key), tuple(means))
         out[code] = Provider(code=code, name=str(row.get("name") or code), service=str(row.get("service") or code),
                              deprecated=str(row.get("deprecated") or "deprecated"), dates=dates,
-                             source=str(row.get("source") or ""))
+                             source=str(row.get("source") or ""), upcoming=str(row.get("upcoming") or ""))
     return out
 
 

@@ -85,7 +85,8 @@ def _common(f):
                      help="Drop findings of these rules (comma-separated codes, prefixes or names; repeatable)."),
         click.option("--unsafe-fixes", is_flag=True,
                      help="Also apply (fix) or count as fixable (check) fixes that may change behaviour, such as "
-                          "a move across a major version (python2.7 -> python3.13)."),
+                          "a move across a major version (python2.7 -> python3.13), or a Python support floor "
+                          "raised (requires-python >=3.9 -> >=3.11)."),
         click.option("--exclude", multiple=True, metavar="GLOB",
                      help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
                           "(.git, node_modules, .aws-sam, cdk.out, ...)."),
@@ -208,7 +209,8 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
 def main():
     """Find end-of-life function runtimes (AWS Lambda, Google Cloud Functions,
     Azure Functions) in CloudFormation and SAM templates (cookiecutter ones
-    too), Serverless Framework services, AWS CDK apps and Terraform, say which
+    too), Serverless Framework services, AWS CDK apps and Terraform, and
+    end-of-life Python in CI workflows, version files and packaging; say which
     deadline applies, and rewrite them in place.
 
     \b
@@ -231,7 +233,10 @@ def check(ctx, paths, jobs, **kw):
     in CloudFormation/SAM templates, Serverless services, CDK apps and
     Terraform.  A Terraform file is read with the other files of its directory
     (variables, .tfvars, locals); a serverless.yml with the files its
-    ${file(...)} variables name."""
+    ${file(...)} variables name.  CPython past (or near) its end of life is
+    reported in CI workflows (.github/workflows, .gitlab-ci.yml, CircleCI,
+    Azure Pipelines, tox, nox), version files (.python-version...) and
+    packaging (pyproject.toml, setup.cfg)."""
     opts, settings = run_settings(ctx, paths, kw, _options, fix=False, write=False, diff=False)
     _execute(ctx, paths, jobs, opts, settings)
 

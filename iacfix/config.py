@@ -105,12 +105,22 @@ def _spec(patterns: tuple[str, ...]):
 
 
 def _table(path: str) -> dict | None:
-    """The iacfix settings a file holds (None: a pyproject.toml without [tool.iacfix])."""
+    """The iacfix settings a file holds (None: a pyproject.toml without [tool.iacfix]).
+
+    A pyproject.toml that never names iacfix is not parsed here: it is not
+    configuration, and when it is broken the packaging format reports it at
+    its line, as any other file, without stopping the run."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            raw = fh.read()
     except OSError as e:
         raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
+    if os.path.basename(path) == "pyproject.toml" and b"iacfix" not in raw:
+        return None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path} is not UTF-8: {e.reason}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path} is not valid TOML: {e}") from None
     if os.path.basename(path) == "pyproject.toml":

@@ -104,8 +104,10 @@ def replace_value(site: Site, target: str) -> tuple[list[Edit], list[Expectation
 
 def rewrite_list(info: ListInfo, flagged: list[Site], target: str, text: str,
                  fixing: set[int]) -> tuple[list[Edit], list[Expectation]]:
-    """Rewrite a list so it holds ``target`` once and none of ``flagged``;
-    ``fixing`` holds the ids of every site the same fixes move to ``target``."""
+    """Rewrite a list so it holds ``target`` once and none of ``flagged``
+    (a ``tested`` list only loses ``flagged``, and gains ``target`` only when
+    nothing else is left); ``fixing`` holds the ids of every site the same
+    fixes move to ``target``."""
     edits, expectation = _plan_list(info, flagged, target, text, fixing)
     return join_line_deletions(edits, text), [expectation]
 
@@ -125,7 +127,8 @@ def _plan_list(info: ListInfo, flagged: list[Site], target: str, text: str, fixi
         return any(target == (target if id(s) in fixing else s.value) for s in item.reaches)
 
     edits, replace = [], ()
-    if not any(holds_target(it) for i, it in enumerate(info.items) if i not in by_index):
+    kept = [it for i, it in enumerate(info.items) if i not in by_index]
+    if not kept if info.tested else not any(holds_target(it) for it in kept):
         # The entry that holds the target: the first that cannot go with its line, if one cannot.
         first = next((i for i in delete if not info.flow and info.items[i].delete is None), delete[0])
         delete.remove(first)
@@ -187,8 +190,9 @@ def expected_document(before, expectations: list[Expectation]):
     copied: set[int] = set()
     doc = copy.copy(before)
     copied.add(id(doc))
-    # Scalars first: a list's own entries are addressed by their old indexes.
-    for x in sorted(expectations, key=lambda x: x.value is None):
+    # Scalars first, then lists inside lists before the lists holding them:
+    # entries are addressed by their old indexes.
+    for x in sorted(expectations, key=lambda x: (x.value is None, -len(x.path))):
         parent = doc
         for step in x.path[:-1]:
             parent = _own(parent, step, copied)

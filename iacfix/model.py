@@ -49,6 +49,9 @@ class ListInfo:
     comment: str | tuple[str, ...] = "#"  # how a comment starts: a prefix, or several (HCL: #, //, /*); "" if none
     blocked: str | None = None  # why the list cannot be rewritten safely, if so
     single_needs_comma: bool = False  # a one-entry list keeps a trailing comma: (a,)
+    # A list of what is tested or supported (a CI matrix, classifiers): flagged
+    # entries leave it, the rest stay, and the target comes only if none is left.
+    tested: bool = False
 
 
 @dataclass(frozen=True)

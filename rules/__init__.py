@@ -96,6 +96,6 @@ def checker(cls: type[Checker]) -> type[Checker]:
 
 
 from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprecation_soon  # noqa: E402,F401
-from . import unknown_runtime, unresolved_runtime  # noqa: E402,F401
-from . import runtime_sites  # noqa: E402,F401
+from . import unknown_runtime, unresolved_runtime, target_version  # noqa: E402,F401
+from . import runtime_sites, support_floor  # noqa: E402,F401
 from . import suppression_expired, suppression_unused, suppression_invalid  # noqa: E402,F401

@@ -8,8 +8,9 @@ from .lifecycle import LifecycleRule
 class Deprecated(LifecycleRule):
     """## What it does
     Flags a runtime its provider has deprecated: a Lambda or Google Cloud
-    Functions runtime past its deprecation date, or an Azure Functions Python
-    version past its end of support.
+    Functions runtime past its deprecation date, an Azure Functions Python
+    version past its end of support, or a CPython version past its end of
+    life in CI workflows, version files or packaging metadata.
 
     ## Why is this bad
     A deprecated runtime gets no security patches and no technical support.

@@ -40,5 +40,6 @@ class DeprecationSoon(LifecycleRule):
 
     def headline(self, rt, ctx):
         days = (rt.deprecation - ctx.as_of).days
-        word = ctx.catalog.provider(rt).deprecated
-        return f"{rt.id} is {word} on {rt.deprecation}, in {days} day{'s' if days != 1 else ''}"
+        provider = ctx.catalog.provider(rt)
+        verb = provider.upcoming or f"is {provider.deprecated}"
+        return f"{rt.id} {verb} on {rt.deprecation}, in {days} day{'s' if days != 1 else ''}"

@@ -24,7 +24,11 @@ the function code on the new runtime before deploying.  Across a major
 version (`python2.7`, or `nodejs18.x` -> `nodejs24.x`) it is *unsafe*,
 applied only with `--unsafe-fixes`.  A value iacfix must not rewrite (a CDK
 constant that is compared, a validation it cannot keep valid) is reported
-with the reason in `fix_unavailable`."""
+with the reason in `fix_unavailable`.  CPython versions in CI and version
+files move the same way (`3.9` -> `3.13`), but a list of tested versions
+only loses its entries past end of life; a support floor
+(`requires-python = ">=3.9"`) rises to the oldest CPython not past its end
+of life, with its classifiers: *unsafe*, it drops users of older versions."""
 
 
 class LifecycleRule(Rule):

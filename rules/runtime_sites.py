@@ -3,7 +3,9 @@ lifecycle classifier (RT001-RT005) or reported as unknown (RT101), and gets
 its fix: the value moved to the target in its provider's spelling, or, for an
 entry of a list, the list rewritten to hold the target once and none of the
 flagged runtimes.  A fix that crosses a major version (python2.7 ->
-python3.13) is unsafe."""
+python3.13) is unsafe.  A list of tested versions (a CI matrix) only loses
+its entries past end of life, and its findings name the supported versions
+it does not test."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from iacfix.targets import DEFAULT_FAMILY, suggestion, target_for, unfit
 
 from . import RULES, Checker, Context, checker
 from .lifecycle import classify
-from .wording import context, deadline_clause, layer_notes, place
+from .wording import context, deadline_clause, layer_notes, place, still_tested, untested
 
 
 def _finding(rule, file, site: Site, message: str, **kw) -> Finding:
@@ -41,6 +43,8 @@ def _no_fix(site: Site, rt, target, ctx: Context) -> tuple[str | None, bool]:
                 f"fix {rt.family} runtimes with --target set to a {rt.family} runtime"), False
     if not ctx.catalog.is_older(rt, target):
         return f"{rt.id} is not older than the fix target {target.id}", False
+    if site.in_list is not None and site.in_list.tested and not (rt.deprecation and ctx.as_of >= rt.deprecation):
+        return still_tested(rt), False
     if site.blocked:
         return site.blocked, True
     if site.in_list is not None and site.in_list.blocked:
@@ -60,6 +64,8 @@ def _applicability(rt, target) -> str:
 def _title(values: list[str], target: str, applicability: str, site: Site) -> str:
     if site.insert:
         title = f"Add {target} explicitly"
+    elif site.in_list is not None and site.in_list.tested and len(values) < len(site.in_list.items):
+        title = f"Remove {', '.join(values)} from {place(site.where)}"
     elif site.in_list is not None:
         title = f"Replace {', '.join(values)} with {target} in {place(site.where)}"
     else:
@@ -83,6 +89,10 @@ class RuntimeSites(Checker):
 
     def check(self, sites: list[Site], file, ctx: Context) -> list[Finding]:
         findings, members = [], []  # members: (finding, site, target, applicability) of every fix to build
+        tested: dict[str, list[str]] = {}  # the versions each list of tested versions holds, by place
+        for site in sites:
+            if site.in_list is not None and site.in_list.tested:
+                tested.setdefault(place(site.where), []).append(site.value)
         for site in sites:
             rt = ctx.catalog.get(site.value, site.provider)
             if rt is None:
@@ -97,6 +107,10 @@ class RuntimeSites(Checker):
             f = _finding(rule, file, site, self._message(rule, rt, site, ctx), runtime=rt.id,
                          deadlines=rt.deadlines())
             f.tie = site.tied
+            if site.in_list is not None and site.in_list.tested:
+                f.data["untested"] = untested(tested[place(site.where)], rt, ctx)
+                if f.data["untested"]:
+                    f.message += f"; the list does not test {', '.join(f.data['untested'])}"
             findings.append(f)
             target = target_for(ctx, rt.provider)
             f.fix_unavailable, f.stuck = _no_fix(site, rt, target, ctx)
@@ -133,6 +147,10 @@ class RuntimeSites(Checker):
         headline = rule.headline(rt, ctx)
         parts = [headline, deadline_clause(rt, headline, ctx)]
         move_to = suggestion(rt, ctx)
+        if site.in_list is not None and site.in_list.tested:  # a tested version leaves at its end of life
+            move_to = None
+            if rt.deprecation and ctx.as_of >= rt.deprecation:
+                parts.append("drop it from the list")
         if move_to:
             parts.append(f"move to {move_to}")
         elif ctx.target is None and ctx.no_target and rt.family == DEFAULT_FAMILY:

@@ -34,6 +34,7 @@ PLACES = {  # Where.kind -> how it reads; any other kind: "name field"
     "serverless-fallback": "{name}: fallback of ${{{field}}}",
     "build-image": "{name} {field}",
     "unmaintained-build-image": "{name} {field}, an unmaintained image (lambci publishes none after python3.8)",
+    "ci": "{name}: {field}",  # CI files, version files, packaging: where, then what
 }
 
 
@@ -76,3 +77,16 @@ def layer_notes(site: Site, target: str) -> list[str]:
     if site.kind in ("layer-runtime", "build-method"):
         return [f"rebuild the layer content for {target}"]
     return []
+
+
+def still_tested(rt: Runtime) -> str:
+    """Why an entry of a list of tested versions that is not yet past its end of life stays."""
+    return f"{rt.id} is supported until {rt.deprecation}: a list of tested versions keeps it until then"
+
+
+def untested(values: list[str], rt: Runtime, ctx: Context) -> list[str]:
+    """The supported versions of ``rt``'s provider (not past their end of life,
+    not previews) that a list of tested versions holding ``values`` leaves out."""
+    return [o.id for (p, _), o in ctx.catalog.runtimes.items()
+            if p == rt.provider and o.family == rt.family and not o.preview and o.version_key
+            and (o.deprecation is None or ctx.as_of < o.deprecation) and o.id not in values]

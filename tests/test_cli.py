@@ -194,7 +194,9 @@ def test_samples_end_to_end_console_script():
     paths = {f["path"].split("samples/")[-1] for f in doc["findings"]}
     assert paths == {"sam-orders/template.yaml", "cfn-json/stack.json", "cdk-app/stacks/orders.py", "terraform/main.tf",
                      "terraform/variables.tf", "terraform/prod.tfvars", "terraform/modules/python-fn/main.tf",
-                     "serverless-app/serverless.yml", "serverless-app/config/runtime.yml"}
+                     "serverless-app/serverless.yml", "serverless-app/config/runtime.yml",
+                     "py-package/.github/workflows/tests.yml", "py-package/.python-version",
+                     "py-package/pyproject.toml", "py-package/tox.ini"}
     assert doc["errors"] == []
 
 

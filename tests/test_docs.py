@@ -173,6 +173,7 @@ def test_unusable_settings_are_reported(setting, why, tmp_path, write):
 # `iacfix explain CODE`: each rule's example, checked as the text says.
 
 EXTENSION = {"yaml": ".yaml", "json": ".json", "hcl": ".tf", "python": ".py", "typescript": ".ts"}
+FILENAME = {"toml": "pyproject.toml"}  # formats that claim a file by its name
 
 
 def rule_example(iacfix, code: str) -> tuple[str, str, str | None]:
@@ -196,7 +197,7 @@ def as_file(language: str, text: str) -> str:
 @pytest.mark.parametrize("code", list(RULES))
 def test_rule_example_is_what_check_reports(code, iacfix, write):
     language, text, as_of = rule_example(iacfix, code)
-    path = write(f"example{EXTENSION[language]}", as_file(language, text))
+    path = write(FILENAME.get(language) or f"example{EXTENSION[language]}", as_file(language, text))
     found = iacfix("check", path.name, "--format", "json", as_of=as_of).json
     assert not found["errors"], found["errors"]
     assert found["findings"], f"{code}: the example is not a complete {language} file with a runtime site"

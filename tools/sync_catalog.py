@@ -89,6 +89,7 @@ PROVIDERS = {
         "policy": "After its end of life a Python version gets no more releases, security fixes included "
                   "(https://devguide.python.org/versions/)",
         "deprecated": "past its end of life",
+        "upcoming": "reaches its end of life",
         "dates": {
             "end_of_life": {"label": "end of life", "means": ["deprecation"]},
         },

@@ -3,10 +3,12 @@
 A format module defines a ``Format`` subclass, registers it with
 ``@register``, and gives:
 
-- the files it reads: ``filenames`` (exact names: ``Dockerfile``),
-  ``globs`` (``Dockerfile.*``, ``*.dockerfile``) and ``extensions``
-  (``.yaml``); a name claim wins over an extension claim, the longest
-  extension wins among extensions (``.tf.json`` before ``.json``);
+- the files it reads: ``paths`` (globs matched against a path's last
+  components: ``.github/workflows/*.yml``), ``filenames`` (exact names:
+  ``Dockerfile``), ``globs`` (``Dockerfile.*``, ``*.dockerfile``) and
+  ``extensions`` (``.yaml``); a path claim wins over a name claim, a name
+  claim over an extension claim, the longest extension among extensions
+  (``.tf.json`` before ``.json``);
 - ``sniff(data: bytes) -> bool``: a cheap content test for a file named on
   the command line that no name claims (default: not ours);
 - ``prefilter(data: bytes) -> bool``: a cheap byte test run before any parse;
@@ -57,6 +59,7 @@ class Format:
     extensions: tuple[str, ...] = ()
     filenames: tuple[str, ...] = ()
     globs: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # globs over a path's last components: .github/workflows/*.yml
     unit = "file"  # or "directory": all of a directory's files are located together
     comment_prefixes: tuple[str, ...] = ("#",)  # how a comment starts (suppression comments); () if none
 
@@ -84,6 +87,7 @@ FORMATS: list[Format] = []
 _BY_EXTENSION: dict[str, Format] = {}
 _BY_FILENAME: dict[str, Format] = {}
 _GLOBS: list[tuple[str, Format]] = []
+_PATHS: list[tuple[str, str, int, Format]] = []  # (glob, glob of its last component, components, format)
 _BY_NAME: dict[str, Format] = {}
 
 
@@ -109,7 +113,9 @@ def register(cls):
     for name in fmt.filenames:
         _BY_FILENAME.setdefault(name, fmt)
     _GLOBS.extend((g, fmt) for g in fmt.globs)
+    _PATHS.extend((g, g.rsplit("/", 1)[-1], g.count("/") + 1, fmt) for g in fmt.paths)
     _for_name.cache_clear()
+    _claimed_by_path.cache_clear()
     return cls
 
 
@@ -118,9 +124,22 @@ def by_name(name: str):
 
 
 def for_path(path: str) -> Format | None:
-    """The format whose file names claim ``path``: an exact name, then a glob,
-    then the longest matching extension; None when no format claims it."""
-    return _for_name(os.path.basename(path))
+    """The format whose file names claim ``path``: a path glob, an exact
+    name, then a glob, then the longest matching extension; None when no
+    format claims it."""
+    base = os.path.basename(path)
+    if _PATHS and _claimed_by_path(base):
+        steps = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")
+        for pattern, last, parts, fmt in _PATHS:
+            if fnmatch.fnmatchcase(base, last) and fnmatch.fnmatchcase("/".join(steps[-parts:]), pattern):
+                return fmt
+    return _for_name(base)
+
+
+@functools.lru_cache(maxsize=4096)
+def _claimed_by_path(base: str) -> bool:
+    """Whether a path claim's last component matches the name ``base``."""
+    return any(fnmatch.fnmatchcase(base, last) for _, last, _, _ in _PATHS)
 
 
 @functools.lru_cache(maxsize=4096)  # names repeat across a tree: main.tf, template.yaml, app.py
@@ -142,8 +161,9 @@ def _for_name(base: str) -> Format | None:
 
 
 def claims(name: str) -> bool:
-    """Whether some format reads a file called ``name`` (discovery's test)."""
-    return _for_name(name) is not None
+    """Whether some format reads a file called ``name`` (discovery's test;
+    a path claim's last component counts)."""
+    return _for_name(name) is not None or _claimed_by_path(name)
 
 
 def sniff(data: bytes) -> Format | None:
@@ -152,3 +172,4 @@ def sniff(data: bytes) -> Format | None:
 
 
 from . import cloudformation, cdk_python, cdk_typescript, terraform, serverless  # noqa: E402,F401
+from . import github_actions, ci_pipelines, version_files, packaging, tox_ini, python_envs  # noqa: E402,F401

@@ -1,0 +1,142 @@
+"""GitHub Actions workflows (``.github/workflows/*.yml``): the Python each
+job runs on.
+
+- ``actions/setup-python``'s ``python-version``: a version (moved to the
+  target), or ``${{ matrix.KEY }}``, resolved to the job's matrix: the
+  entries of ``strategy.matrix.KEY`` are a list of tested versions (its
+  end-of-life entries leave it), and each ``include:`` entry's ``KEY`` is a
+  version a job runs on (moved);
+- ``container:`` (a string or ``image:``) and each ``services.NAME.image``
+  naming ``python:3.N[-variant]``; a tag written ``python:${{ matrix.KEY }}``
+  resolves to the matrix as above.
+
+Anything else (``3.x``, ``pypy-3.9``, ``3.13-dev``, an expression over
+``env`` or ``inputs``) is not a CPython version iacfix can judge and is left
+alone; a patch-pinned version (``3.9.18``) is reported, not rewritten.
+"""
+
+from __future__ import annotations
+
+from ..model import Where
+from . import register
+from .ci_yaml import MappingNode, SequenceNode, Sites, YamlFormat, get, items, text_of
+from .pyversions import matrix_key, version_site
+
+
+def _setup_python(step) -> bool:
+    uses = text_of(get(step, "uses")) or ""
+    return uses.split("@", 1)[0].rstrip("/").endswith("setup-python")
+
+
+class _Workflow(Sites):
+    def walk(self, root) -> None:
+        for name, job in items(get(root, "jobs")):
+            if text_of(name) is not None and isinstance(job, MappingNode):
+                self.job(name.value, job)
+
+    def lines(self, node, path: tuple, where: Where) -> None:
+        """A literal block of versions, one a line (setup-python installs each):
+        each is reported where it is written, none rewritten (the block is one
+        string to YAML)."""
+        start, end = self.span(node)
+        pos = start
+        for line in node.value.splitlines():
+            token = line.strip()
+            at = self.text.find(token, pos, end) if token else -1
+            if at == -1:
+                continue
+            pos = at + len(token)
+            site = version_site(token, at, path, where, "ci", quote=None)
+            if site is not None:
+                site.blocked = site.blocked or ("one of several versions in a block scalar; "
+                                                "change it by hand (or use a matrix)")
+                self.sites.append(site)
+
+    def job(self, name: str, job) -> None:
+        keys: dict[str, str] = {}  # matrix keys the job's Python comes from -> what reads them
+        steps = get(job, "steps")
+        for i, step in enumerate(steps.value if isinstance(steps, SequenceNode) else ()):
+            if not _setup_python(step):
+                continue
+            node = get(get(step, "with"), "python-version")
+            if node is None:
+                continue
+            value = text_of(node) or ""
+            key = _matrix_key(value)
+            if key:
+                keys.setdefault(key, "setup-python")
+            elif "${{" in value:
+                self.unknown(node, f"job {name}: setup-python python-version is {value.strip()}, "
+                                   "an expression iacfix does not follow")
+            elif "\n" in value.strip() and node.style == "|":
+                self.lines(node, ("jobs", name, "steps", i, "with", "python-version"),
+                           Where("ci", f"job {name}", "setup-python python-version"))
+            else:
+                self.scalar(node, ("jobs", name, "steps", i, "with", "python-version"),
+                            Where("ci", f"job {name}", "setup-python python-version"))
+        container = get(job, "container")
+        if container is not None:
+            image = container if text_of(container) is not None else get(container, "image")
+            path = ("jobs", name, "container") if image is container else ("jobs", name, "container", "image")
+            if image is not None:
+                key = self.image(image, path, Where("ci", f"job {name}", "container image"))
+                if key:
+                    keys.setdefault(key, "container")
+        for svc, spec in items(get(job, "services")):
+            image = get(spec, "image")
+            if image is not None and text_of(svc) is not None:
+                key = self.image(image, ("jobs", name, "services", svc.value, "image"),
+                                 Where("ci", f"job {name}", f"services.{svc.value} image"))
+                if key:
+                    keys.setdefault(key, f"services.{svc.value}")
+        matrix = get(get(job, "strategy"), "matrix")
+        if not keys or not isinstance(matrix, MappingNode):
+            return
+        base = ("jobs", name, "strategy", "matrix")
+        for key in keys:
+            values = get(matrix, key)
+            if values is not None:
+                self.tested(values, (*base, key), Where("ci", f"job {name}", f"matrix {key}"))
+        include = get(matrix, "include")
+        for i, entry in enumerate(include.value if isinstance(include, SequenceNode) else ()):
+            for key in keys:
+                node = get(entry, key)
+                if node is not None:
+                    site = self.scalar(node, (*base, "include", i, key),
+                                       Where("ci", f"job {name}", f"matrix include {key}"))
+                    if site is not None and _extends(entry, matrix):
+                        # It adds keys to the jobs of that matrix entry: moving it would make a job of its
+                        # own, dropping the entry would leave it making one.  Both are changed by hand.
+                        why = (f"matrix include: entry {i + 1} adds to the {text_of(node)} jobs; "
+                               "change the matrix entry and the include: entry together by hand")
+                        for other in self.sites:
+                            if other.path[:-1] == (*base, key) and other.value == site.value:
+                                other.blocked = other.blocked or why
+                        site.blocked = site.blocked or why
+
+
+def _extends(entry, matrix) -> bool:
+    """Whether an ``include:`` entry adds keys to jobs the matrix already has
+    (every matrix key it names holds a value of that key's list) rather than
+    making a job of its own: moving its version would make a job of its own."""
+    named = False
+    for k, v in items(entry):
+        values = get(matrix, text_of(k) or "")
+        if text_of(k) in ("include", "exclude") or values is None:
+            continue
+        named = True
+        listed = [text_of(x) for x in values.value] if isinstance(values, SequenceNode) else [text_of(values)]
+        if text_of(v) is None or text_of(v) not in listed:
+            return False
+    return named
+
+
+def _matrix_key(value: str) -> str | None:
+    return matrix_key(value) if value.strip().startswith("${{") else None
+
+
+@register
+class GitHubActions(YamlFormat):
+    name = "github-actions"
+    paths = (".github/workflows/*.yml", ".github/workflows/*.yaml")
+    walker = _Workflow
