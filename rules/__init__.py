@@ -98,3 +98,4 @@ def checker(cls: type[Checker]) -> type[Checker]:
 from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprecation_soon  # noqa: E402,F401
 from . import unknown_runtime, unresolved_runtime  # noqa: E402,F401
 from . import runtime_sites  # noqa: E402,F401
+from . import container_images  # noqa: E402,F401

@@ -72,3 +72,21 @@ def layer_notes(site: Site, target: str) -> list[str]:
     if site.kind in ("layer-runtime", "build-method"):
         return [f"rebuild the layer content for {target}"]
     return []
+
+
+def image_clause(ref, facts=None, rt=None) -> str:
+    """``(FROM python:3.9-slim, stage build; via ARG PY; hosts a Lambda function through awslambdaric)``."""
+    if ref.path:  # a template's build argument
+        parts = [f"selects {ref.resolved}"]
+    else:
+        parts = [f"FROM {ref.written}" + (f" AS {ref.stage_name}" if ref.stage_name else "")]
+        if ref.via:
+            parts.append(f"version from {ref.via}")
+    if ref.kind == "python" and facts is not None:
+        parts.append("hosts a Lambda function through awslambdaric" if facts.lambda_host
+                     else "no awslambdaric: not a Lambda function image")
+    if rt is not None and rt.family == "python" and rt.version_key[:1] == (2,) and facts is not None and facts.bootstrap:
+        parts.append("a custom /var/runtime/bootstrap keeps a runtime alive that gets no security updates")
+    if ref.users:
+        parts.append(f"used by {', '.join(ref.users)}")
+    return f"({'; '.join(parts)})"
