@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from iacfix.formats.dockerfile import DockerfileFacts, ImageRef, split_reference
 from iacfix.model import SAFE, UNSAFE, Edit, Expectation, Finding, Fix, Site, Where
-from iacfix.targets import suggestion, target_for
+from iacfix.targets import suggestion, target_for, unfit
 
 from . import ERROR, RULES, WARNING, Checker, Context, Rule, checker, register
 from .lifecycle import classify
@@ -134,6 +134,12 @@ def written(ref: ImageRef, version: str) -> str:
     return f"{repository}:{version}{ref.rest}"
 
 
+def os_only_successor(rt, ctx: Context):
+    """The catalog's successor of an OS-only runtime (provided.al2 -> provided.al2023), if no rule flags it."""
+    successor = ctx.catalog.get(rt.successor or "", rt.provider)
+    return successor if successor is not None and successor.id != rt.id and unfit(successor, ctx) is None else None
+
+
 class _Plan:
     """One image: its judgement, its finding, and what moving it takes."""
 
@@ -176,18 +182,24 @@ class ContainerImages(Checker):
             if rule is None:
                 plans.append(_Plan(ref, rt, None, None, None, None))
                 continue
-            target = target_for(ctx, rt.provider)
+            blocked = self._blocked(ref, rt, facts)
+            if rt.family == "provided":  # an OS-only base moves to its successor whatever the target's language
+                target = os_only_successor(rt, ctx)
+                why, stuck = ((blocked, True) if blocked else (None, False)) if target else \
+                    (f"{rt.id} has no successor free of lifecycle findings on {ctx.as_of}", False)
+            else:
+                target = target_for(ctx, rt.provider)
+                site = Site(value=rt.id, start=ref.start or 0, end=ref.end or 0, path=(), kind="image",
+                            provider=rt.provider, quote="" if ref.start is not None else None,
+                            where=Where("image", ref.written), blocked=blocked)
+                why, stuck = _no_fix(site, rt, target, ctx)
             new = tag_of(ref, target, ctx.catalog) if target is not None else None
-            site = Site(value=rt.id, start=ref.start or 0, end=ref.end or 0, path=(), kind="image",
-                        provider=rt.provider, quote="" if ref.start is not None else None,
-                        where=Where("image", ref.written), blocked=self._blocked(ref, rt, facts))
-            why, stuck = _no_fix(site, rt, target, ctx)
             if why is None and new is None:
                 why, stuck = f"{ref.family} images have no tag for {target.id} in the catalog", True
             plan = _Plan(ref, rt, rule, None, target, new)
             plan.stuck = why if stuck else None
             if ctx.selected(rule.code):
-                plan.finding = self._finding(rule, file, ref, self._message(rule, rt, ref, facts, ctx, site.blocked),
+                plan.finding = self._finding(rule, file, ref, self._message(rule, rt, ref, facts, ctx, blocked),
                                              runtime=rt.id, provider=rt.provider, deadlines=rt.deadlines())
                 plan.finding.fix_unavailable = why
                 findings.append(plan.finding)
@@ -223,7 +235,7 @@ class ContainerImages(Checker):
     def _message(rule, rt, ref: ImageRef, facts, ctx: Context, blocked: str | None) -> str:
         headline = rule.headline(rt, ctx)
         parts = [headline, deadline_clause(rt, headline, ctx)]
-        move_to = suggestion(rt, ctx)
+        move_to = suggestion(rt, ctx) if rt.family != "provided" else getattr(os_only_successor(rt, ctx), "id", None)
         if move_to:
             better = ctx.catalog.get(move_to, rt.provider)
             tag = tag_of(ref, better, ctx.catalog) if better is not None else None

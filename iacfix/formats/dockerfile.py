@@ -328,10 +328,14 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
                 found.stage = stage
                 out.setdefault(found.via.split(".", 1)[1], []).append(found)
             stage += 1
-    if out:  # what must move with each selected image, in the Dockerfile
+    if out:  # what must move with each selected image, in the Dockerfile (its own fix moves them with its default)
         facts = next(iter(locate_dockerfile(doc, text).more), None)
+        defaults = {i.stage: i for i in facts.images}
         for refs in out.values():
             for ref in refs:
+                own = defaults.get(ref.stage)
+                if own is not None and (own.kind, own.family, own.version) == (ref.kind, ref.family, ref.version):
+                    continue
                 st = facts.stages[ref.stage]
                 if st.yum:
                     ref.along.append(f"yum (line {text.count(chr(10), 0, st.yum[0][0]) + 1})")
