@@ -146,24 +146,29 @@ def _is_comment(text: str, start: int, end: int) -> bool:
     return i < end and text[i] == "#"
 
 
-def _shell_words(line: str) -> list[str]:
-    """Words as a POSIX shell splits them, quotes removed (enough to find heredoc openers)."""
+def _shell_words(line: str, raw: bool) -> list[str]:
+    """Words as BuildKit's shell lexer splits them: quotes and escapes kept
+    (``raw``, how heredoc openers are found) or removed (how their names are read)."""
     words, cur, has, i, quote = [], [], False, 0, None
     while i < len(line):
         c = line[i]
         if quote:
             if c == quote:
                 quote = None
+                if raw:
+                    cur.append(c)
             elif c == "\\" and quote == '"' and i + 1 < len(line):
                 i += 1
-                cur.append(line[i])
+                cur.append(c + line[i] if raw else line[i])
             else:
                 cur.append(c)
         elif c in "'\"":
             quote, has = c, True
+            if raw:
+                cur.append(c)
         elif c == "\\" and i + 1 < len(line):
             i += 1
-            cur.append(line[i])
+            cur.append(c + line[i] if raw else line[i])
             has = True
         elif c in " \t\r\n\v\f":
             if cur or has:
@@ -180,16 +185,17 @@ def _shell_words(line: str) -> list[str]:
 
 def _heredoc_names(keyword: str, line: str, args: str) -> list[tuple[str, bool]]:
     if keyword == "onbuild":
-        sub = _WORD.match(args)
+        sub = _WORD.search(args)
         keyword = sub.group().lower() if sub else ""
         args = args[sub.end():] if sub else ""
     if keyword not in _HEREDOC_KEYWORDS or args.lstrip().startswith("["):  # JSON form: no heredocs
         return []
     out = []
-    for word in _shell_words(line):
+    for word in _shell_words(line, raw=True):
         m = _HEREDOC.match(word)
-        if m and m.group(3):
-            out.append((m.group(3), m.group(2) == "-"))
+        name = _shell_words(m.group(3), raw=False) if m and m.group(3) else []
+        if len(name) == 1:
+            out.append((name[0], m.group(2) == "-"))
     return out
 
 
