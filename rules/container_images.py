@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from iacfix.formats.dockerfile import DockerfileFacts, ImageRef, split_reference
 from iacfix.model import SAFE, UNSAFE, Edit, Expectation, Finding, Fix, Site, Where
-from iacfix.targets import suggestion, target_for, unfit
+from iacfix.targets import DEFAULT_FAMILY, suggestion, target_for, unfit
 
 from . import ERROR, RULES, WARNING, Checker, Context, Rule, checker, register
 from .lifecycle import classify
@@ -240,6 +240,8 @@ class ContainerImages(Checker):
             better = ctx.catalog.get(move_to, rt.provider)
             tag = tag_of(ref, better, ctx.catalog) if better is not None else None
             parts.append(f"move to {written(ref, tag) if tag else move_to}")
+        elif ctx.target is None and ctx.no_target and rt.family == DEFAULT_FAMILY:
+            parts.append(ctx.no_target)
         if blocked:
             parts.append(f"not rewritten: {blocked}")
         return "; ".join(p for p in parts if p) + f" {image_clause(ref, facts, rt)}"

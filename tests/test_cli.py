@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from conftest import AS_OF, CATALOG, CATALOG_FILE, SAMPLES, console, lambda_function
+from iacfix.rules import RULES
 
 FN = """AWSTemplateFormatVersion: '2010-09-09'
 Resources:
@@ -168,7 +169,7 @@ def test_runtimes_table_explain_and_rules(iacfix):
         assert heading in explain.out
     assert iacfix("explain", "runtime-deprecated").out.startswith("# RT003")
     assert iacfix("explain", "nope").code == 2
-    assert len(iacfix("rules").out.splitlines()) == 7
+    assert len(iacfix("rules").out.splitlines()) == len(RULES)
 
 
 def test_user_catalog(iacfix, write):
@@ -192,7 +193,8 @@ def test_samples_end_to_end_console_script():
     doc = json.loads(run.stdout)
     paths = {f["path"].split("samples/")[-1] for f in doc["findings"]}
     assert paths == {"sam-orders/template.yaml", "cfn-json/stack.json", "cdk-app/stacks/orders.py", "terraform/main.tf",
-                     "terraform/variables.tf", "terraform/prod.tfvars", "terraform/modules/python-fn/main.tf"}
+                     "terraform/variables.tf", "terraform/prod.tfvars", "terraform/modules/python-fn/main.tf",
+                     "container-fn/template.yaml", "container-fn/resize/Dockerfile", "container-fn/worker/Dockerfile"}
     assert doc["errors"] == []
 
 

@@ -326,7 +326,9 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
             found = _image(ins, word, args, text)
             if isinstance(found, ImageRef) and found.via.startswith("DockerBuildArgs."):
                 found.stage = stage
-                out.setdefault(found.via.split(".", 1)[1], []).append(found)
+                refs = out.setdefault(found.via.split(".", 1)[1], [])
+                if not any(r.resolved == found.resolved for r in refs):  # one finding per image selected
+                    refs.append(found)
             stage += 1
     if out:  # what must move with each selected image, in the Dockerfile (its own fix moves them with its default)
         facts = next(iter(locate_dockerfile(doc, text).more), None)
