@@ -228,7 +228,8 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
           target):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
-    in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
+    in CloudFormation/SAM templates, CDK apps and Terraform, and the base images
+    of Dockerfiles (Lambda base images, python:3.x).  A Terraform file
     is read with the other files of its directory (variables, .tfvars, locals)."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False,
@@ -250,7 +251,8 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
-    version (python2.7) may change what the code does.
+    version (python2.7) may change what the code does.  In a Dockerfile one fix
+    moves the base images with their version paths and yum -> dnf, or nothing.
 
     Only the runtime values change: comments, quotes, indentation, line endings,
     BOM and the final newline stay byte-identical.  Each edited file is parsed

@@ -140,6 +140,13 @@ def os_only_successor(rt, ctx: Context):
     return successor if successor is not None and successor.id != rt.id and unfit(successor, ctx) is None else None
 
 
+def _finding_at(rule, file, start: int, end: int, message: str, **kw) -> Finding:
+    line, col = file.positions.at(start)
+    end_line, end_col = file.positions.at(end)
+    return Finding(rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col, end_line=end_line,
+                   end_column=end_col, message=message, **kw)
+
+
 class _Plan:
     """One image: its judgement, its finding, and what moving it takes."""
 
@@ -222,10 +229,7 @@ class ContainerImages(Checker):
 
     @staticmethod
     def _finding(rule, file, ref: ImageRef, message: str, **kw) -> Finding:
-        line, col = file.positions.at(ref.at[0])
-        end_line, end_col = file.positions.at(ref.at[1])
-        f = Finding(rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col, end_line=end_line,
-                    end_column=end_col, message=message, users=list(ref.users), **kw)
+        f = _finding_at(rule, file, *ref.at, message, users=list(ref.users), **kw)
         f.data = {"image": ref.written}
         if ref.resolved != ref.written:
             f.data["resolved_image"] = ref.resolved
@@ -290,12 +294,9 @@ class ContainerImages(Checker):
                 rule = RULES["RT201"]
                 for start, end in stage.yum:
                     if ctx.selected(rule.code):
-                        line, col = file.positions.at(start)
-                        findings.append(Finding(
-                            rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col,
-                            end_line=line, end_column=col + 3, provider="aws",
-                            message=f"yum is not installed on Amazon Linux 2023 (stage {stage.name or stage.index}); "
-                                    "use dnf with the same arguments"))
+                        findings.append(_finding_at(
+                            rule, file, start, end, f"yum is not installed on Amazon Linux 2023 (stage "
+                            f"{stage.name or stage.index}); use dnf with the same arguments", provider="aws"))
                 yum += stage.yum
             elif after == AL2023:
                 yum += stage.yum
@@ -308,16 +309,13 @@ class ContainerImages(Checker):
             return []
         out = []
         for tool, start, end in stage.no_al2023:
-            line, col = file.positions.at(start)
-            end_line, end_col = file.positions.at(end)
             replacement = ("AL2023 has no extras topics: install from its repositories with dnf"
                            if tool == "amazon-linux-extras" else
                            "write a .repo file under /etc/yum.repos.d (dnf config-manager is not in the minimal image)")
-            out.append(Finding(rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col,
-                               end_line=end_line, end_column=end_col, provider="aws",
-                               message=f"{tool} does not exist on Amazon Linux 2023 ({replacement}); {why}",
-                               data={"tool": tool},
-                               fix_unavailable=f"{tool} has no drop-in replacement on Amazon Linux 2023"))
+            out.append(_finding_at(rule, file, start, end,
+                                   f"{tool} does not exist on Amazon Linux 2023 ({replacement}); {why}",
+                                   provider="aws", data={"tool": tool},
+                                   fix_unavailable=f"{tool} has no drop-in replacement on Amazon Linux 2023"))
         return out
 
     @staticmethod

@@ -108,6 +108,20 @@ def test_an_unparsable_dockerfile_is_an_error_at_its_line(iacfix, write):
     assert run.code == 2 and run.json["errors"][0]["line"] == 2
 
 
+def test_a_broken_dockerfile_of_another_image_is_not_an_error(iacfix, write):
+    write("Dockerfile", "FROM node:20\n# python helpers\nRUN <<EOF\nnpm ci\n")
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 0 and run.json["errors"] == []
+
+
+def test_os_only_bases_move_to_their_successor(iacfix, write):
+    path = write("Dockerfile", "FROM public.ecr.aws/lambda/provided:alami\nFROM public.ecr.aws/lambda/provided:al2-arm64\n")
+    found = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["runtime"], f["rule"]) for f in found] == [("provided", "RT002"), ("provided.al2", "RT003")]
+    iacfix("fix", ".")
+    assert path.read_text() == "FROM public.ecr.aws/lambda/provided:al2023\nFROM public.ecr.aws/lambda/provided:al2023-arm64\n"
+
+
 def test_json_names_runtime_provider_and_image(iacfix, write):
     write("svc/Containerfile", "FROM public.ecr.aws/lambda/python:3.9-arm64\n"
                                "FROM python:3.10-slim\nRUN pip install awslambdaric\n")

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Located, Unresolved
+from ..model import Located, ParseError, Unresolved
 from . import Format, register
 from .dockerfile_syntax import Dockerfile, Instruction, parse as parse_dockerfile
 
@@ -52,6 +52,9 @@ _VERSION_PATHS = re.compile(
     r"(?:/var/lang/lib/python|/opt/python/lib/python)(?P<a>3\.\d+)(?![\d])"
     r"|(?<![\w./-])python(?P<b>3\.\d+)(?=[ \t]+-m[ \t]+pip\b)"
     r"|(?<![\w./-])pip(?P<c>3\.\d+)(?![\w.])")
+
+
+_OURS = re.compile(r"lambda/|aws-lambda-|\bpython:")
 
 
 @dataclass
@@ -374,7 +377,7 @@ class _Meaning:
                     if not placed and h.start <= start and end <= h.end:
                         b = bodies[k]
                         bodies[k] = b[:start - h.start] + new + b[end - h.start:]
-            out.append((ins.keyword, line, tuple(bodies)))
+            out.append((ins.keyword, ins.first_line, ins.last_line, line, tuple(bodies)))
         return out
 
     def expect(self, expectations) -> _Meaning:
@@ -400,7 +403,12 @@ class DockerfileFormat(Format):
         return b"lambda" in data or b"python" in data
 
     def parse(self, text: str):
-        return parse_dockerfile(text)
+        try:
+            return parse_dockerfile(text)
+        except ParseError:
+            if _OURS.search(text):  # a Lambda or Python image that cannot be read: say so
+                raise
+            return None  # some other image's Dockerfile: not ours to judge
 
     def locate(self, doc, text: str) -> Located | None:
         return locate_dockerfile(doc, text)
