@@ -210,7 +210,7 @@ class ContainerImages(Checker):
                                              runtime=rt.id, provider=rt.provider, deadlines=rt.deadlines())
                 plan.finding.fix_unavailable = why
                 findings.append(plan.finding)
-            plan.moves = why is None
+            plan.moves = why is None and plan.finding is not None  # a deselected rule moves nothing
             plans.append(plan)
         return plans, findings
 

@@ -192,3 +192,19 @@ def test_a_build_arg_is_judged_by_the_image_it_selects_and_fixed_in_the_template
     assert (f["path"], f["runtime"], f["line"], f["image"]) == ("template.yaml", "python3.10", 11, "public.ecr.aws/lambda/python:${PY}")
     iacfix("fix", ".")
     assert template.read_text().endswith("      DockerTag: python3.10\n      DockerBuildArgs:\n        PY: '3.13'\n")
+
+
+def test_selecting_rt201_moves_no_base_image(iacfix, write):
+    path = write("Dockerfile", "FROM public.ecr.aws/lambda/python:3.9\nRUN yum install -y a\n"
+                               "FROM public.ecr.aws/lambda/python:3.12\nRUN yum install -y b\n")
+    iacfix("fix", ".", "--select", "RT201")
+    assert path.read_text() == ("FROM public.ecr.aws/lambda/python:3.9\nRUN yum install -y a\n"
+                                "FROM public.ecr.aws/lambda/python:3.12\nRUN dnf install -y b\n")
+
+
+def test_an_arg_holding_the_whole_image(iacfix, write):
+    path = write("Dockerfile", "ARG BASE_IMAGE=public.ecr.aws/lambda/python:3.9-x86_64\nFROM ${BASE_IMAGE}\n")
+    [f] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (f["line"], f["image"], f["resolved_image"]) == (2, "${BASE_IMAGE}", "public.ecr.aws/lambda/python:3.9-x86_64")
+    iacfix("fix", ".")
+    assert path.read_text() == "ARG BASE_IMAGE=public.ecr.aws/lambda/python:3.13-x86_64\nFROM ${BASE_IMAGE}\n"

@@ -39,8 +39,10 @@ def test_the_lexer_reads_every_golden_file_as_buildkit_does(path):
 TARGET = "3.13"
 VERSIONS = st.sampled_from(["3.8", "3.9", "3.10"])
 PREFIXES = st.sampled_from(["public.ecr.aws/lambda/python", "amazon/aws-lambda-python",
-                            "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/lambda/python"])
+                            "123456789012.dkr.ecr.us-east-1.amazonaws.com/ecr-public/lambda/python",
+                            "python", "docker.io/library/python"])  # the last two: CPython, no yum to move
 ARCHES = st.sampled_from(["", "-x86_64", "-arm64"])
+VARIANTS = st.sampled_from(["", "-slim", "-slim-bookworm", "-alpine3.20"])
 YUM = st.sampled_from(["yum install -y gcc", "yum -y install make", "yum clean all", "yum update -y",
                        'yum groupinstall -y "Development Tools"'])
 
@@ -57,7 +59,8 @@ def dockerfiles(draw):
 
     if esc == "`":
         put(f"# escape=`{nl}")
-    stages = draw(st.lists(st.tuples(VERSIONS, PREFIXES, ARCHES), min_size=1, max_size=3))
+    stages = [(v, p, draw(VARIANTS) if "lambda" not in p else a)
+              for v, p, a in draw(st.lists(st.tuples(VERSIONS, PREFIXES, ARCHES), min_size=1, max_size=3))]
     use_arg = draw(st.booleans())
     if use_arg:  # one ARG feeds every FROM, so every stage shares its version
         version = stages[0][0]
@@ -66,6 +69,7 @@ def dockerfiles(draw):
         put(version, TARGET)
         put(nl)
     for i, (version, prefix, arch) in enumerate(stages):
+        dnf = "dnf" if "lambda" in prefix else None  # yum moves only on a base moved to Amazon Linux 2023
         put(draw(st.sampled_from(["FROM ", "from ", "FROM --platform=linux/amd64 "])) + f"{prefix}:")
         if use_arg:
             put("${PY}" + arch)
@@ -76,17 +80,17 @@ def dockerfiles(draw):
         for kind in draw(st.lists(st.sampled_from(["yum", "yums", "heredoc", "path", "comment", "other"]), max_size=5)):
             if kind == "yum":
                 put("RUN ")
-                put("yum", "dnf")
+                put("yum", dnf)
                 put(draw(YUM)[3:] + nl)
             elif kind == "yums":  # a continuation, a comment line and a blank line inside it
                 put("RUN ")
-                put("yum", "dnf")
+                put("yum", dnf)
                 put(draw(YUM)[3:] + f" {esc}{nl}  # note{nl}{nl} && ")
-                put("yum", "dnf")
+                put("yum", dnf)
                 put(f" clean all{nl}")
             elif kind == "heredoc":
                 put(f"RUN <<EOF{nl}set -e{nl}")
-                put("yum", "dnf")
+                put("yum", dnf)
                 put(" install -y git" + nl + "python")
                 put(version, TARGET)
                 put(f" -m pip install x{nl}EOF{nl}")
