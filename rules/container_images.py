@@ -277,8 +277,8 @@ class ContainerImages(Checker):
                 while root.parent is not None:
                     root = stages[root.parent]
                 plan = by_stage[root.index]
-                plan.stuck = plan.stuck or (f"stage {stage.name or stage.index} runs {tool} (line {line}), which has no "
-                                            "equivalent on Amazon Linux 2023; rewrite that step first")
+                plan.stuck = plan.stuck or (f"stage {stage.name or stage.index} runs {tool} (line {line}), which has "
+                                            "no equivalent on Amazon Linux 2023; rewrite that step first")
                 plan.moves = False
                 blockers.append((stage, plan))
         self._all_or_nothing(plans, facts, file)
@@ -292,12 +292,11 @@ class ContainerImages(Checker):
                 if stage.no_al2023:
                     findings += self._no_equivalent(stage, file, ctx, "the build fails on this base")
                 rule = RULES["RT201"]
-                for start, end in stage.yum:
-                    if ctx.selected(rule.code):
-                        findings.append(_finding_at(
-                            rule, file, start, end, f"yum is not installed on Amazon Linux 2023 (stage "
-                            f"{stage.name or stage.index}); use dnf with the same arguments", provider="aws"))
-                yum += stage.yum
+                if ctx.selected(rule.code):
+                    findings += [_finding_at(rule, file, start, end, f"yum is not installed on Amazon Linux 2023 "
+                                             f"(stage {stage.name or stage.index}); use dnf with the same arguments",
+                                             provider="aws") for start, end in stage.yum]
+                    yum += stage.yum
             elif after == AL2023:
                 yum += stage.yum
         self._build_fix(plans, yum, file, ctx, findings, facts)
@@ -321,7 +320,6 @@ class ContainerImages(Checker):
     @staticmethod
     def _all_or_nothing(plans: list[_Plan], facts: DockerfileFacts, file) -> None:
         """One base that should move but cannot holds back every other (one edit per file)."""
-        moving = [p for p in plans if p.moves]
         # A version written once for several images (one ARG) moves only if all of them move to the same text.
         spans: dict[tuple, list[_Plan]] = {}
         for p in plans:
@@ -335,9 +333,10 @@ class ContainerImages(Checker):
                                          f"{file.positions.at(still.ref.at[0])[0]}), which would move differently"
                     p.moves = False
         # Paths naming a Python version move with it, so that version must move everywhere or nowhere.
-        versions = {p.ref.version for p in moving if p.rt.family == "python"}
+        versions = {p.ref.version for p in plans if p.moves and p.rt.family == "python"}
         staying = {p.ref.version for p in plans if p.rt.family == "python" and not p.moves}
-        shared = {v for v, _, _ in facts.paths} & versions & staying if facts and not any(p.stuck for p in plans) else set()
+        shared = (({v for v, _, _ in facts.paths} & versions & staying)
+                  if facts and not any(p.stuck for p in plans) else set())
         for p in plans:
             if p.moves and p.ref.version in shared:
                 p.stuck = f"paths naming python{p.ref.version} also serve an image that does not move"
@@ -388,8 +387,9 @@ class ContainerImages(Checker):
         if yum:
             parts.append(f"yum -> dnf ({len(yum)})")
         title = "; ".join(parts) + (" (unsafe: crosses a major version)" if unsafe else "")
-        notes = [f"{p.ref.resolved if p.ref.path else p.ref.written}: the base moves from {p.rt.os} to {p.target.os}; rebuild and test the image "
-                 "(native wheels, system packages)" for p in moving if p.rt.os and p.target.os and p.rt.os != p.target.os]
+        notes = [f"{p.ref.resolved if p.ref.path else p.ref.written}: the base moves from {p.rt.os} to "
+                 f"{p.target.os}; rebuild and test the image (native wheels, system packages)"
+                 for p in moving if p.rt.os and p.target.os and p.rt.os != p.target.os]
         at = file.positions.at
         fix = Fix(title=title, applicability=applicability, edits=edit_list,
                   expect=tuple(expect) if expect else tuple(Expectation(("span", e.start, e.end), e.text)

@@ -85,7 +85,7 @@ def image_clause(ref, facts=None, rt=None) -> str:
     if ref.kind == "python" and facts is not None:
         parts.append("hosts a Lambda function through awslambdaric" if facts.lambda_host
                      else "no awslambdaric: not a Lambda function image")
-    if rt is not None and rt.family == "python" and rt.version_key[:1] == (2,) and facts is not None and facts.bootstrap:
+    if rt is not None and rt.version_key[:1] == (2,) and rt.family == "python" and facts and facts.bootstrap:
         parts.append("a custom /var/runtime/bootstrap keeps a runtime alive that gets no security updates")
     if ref.users:
         parts.append(f"used by {', '.join(ref.users)}")

@@ -584,8 +584,8 @@ class _Walker:
             self.resolve(global_runtime, ("Globals", "Function", "Runtime"), "scalar", inheritors, "globals",
                          Where("globals", "Function", "Runtime"))
         self.block_shared_values()
-        return Located(sorted(self.sites.values(), key=lambda s: s.start), sorted(self.unresolved.values(), key=lambda u: u.start),
-                       self.more)
+        return Located(sorted(self.sites.values(), key=lambda s: s.start),
+                       sorted(self.unresolved.values(), key=lambda u: u.start), self.more)
 
     def build_args(self, name: str, meta) -> None:
         """SAM ``Metadata.DockerBuildArgs`` values that feed a FROM tag of the

@@ -34,12 +34,14 @@ from . import Format, register
 from .dockerfile_syntax import Dockerfile, Instruction, parse as parse_dockerfile
 
 # An AWS Lambda base image: .../lambda/<family> (ECR Public and mirrors of it) or .../amazon/aws-lambda-<family>.
-_LAMBDA_REPO = re.compile(r"(?:(?P<host>[^/]+)/(?:[^/]+/)*)?lambda/(?P<f1>[a-z0-9._-]+)|(?:.+/)?amazon/aws-lambda-(?P<f2>[a-z0-9._-]+)")
+_LAMBDA_REPO = re.compile(r"(?:(?P<host>[^/]+)/(?:[^/]+/)*)?lambda/(?P<f1>[a-z0-9._-]+)"
+                          r"|(?:.+/)?amazon/aws-lambda-(?P<f2>[a-z0-9._-]+)")
 _PYTHON_REPO = re.compile(r"(?:(?:[^/]+/)*library/)?python")
 _LAMBDA_TAG = re.compile(r"(?P<version>[a-z]*[0-9][0-9a-z.]*?|al2023|al2|alami|latest)"
                          r"(?P<build>\.\d{4}\.\d{2}\.\d{2}(?:\.\d{2})?)?(?P<rest>-(?:x86_64|arm64))?")
 _PYTHON_TAG = re.compile(r"(?P<version>\d+\.\d+)(?P<patch>\.\d+(?:(?:a|b|rc)\d+)?)?(?P<rest>-[A-Za-z0-9._-]+)?")
-_VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
+_VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?P<word>[^}]*))?\}"
+                  r"|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
 
 # yum as a command word: what comes before it on its line must end a command (or be RUN, its flags, sudo).
 _YUM = re.compile(r"(?<![\w./-])yum(?=[ \t])")
@@ -54,6 +56,7 @@ _VERSION_PATHS = re.compile(
     r"|(?<![\w./-])pip(?P<c>3\.\d+)(?![\w.])")
 
 
+_SNIFF = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?:FROM|ARG)[ \t]", re.I)
 _OURS = re.compile(r"lambda/|aws-lambda-|\bpython:")
 
 
@@ -80,7 +83,7 @@ class ImageRef:
     # path in its document, and how a new version is written there: version -> (text for start:end, value).
     path: tuple = ()
     spell: object = field(default=None, repr=False)
-    along: list[str] = field(default_factory=list)  # what the Dockerfile has that must move with it, if the fix is elsewhere
+    along: list[str] = field(default_factory=list)  # what must move with it in the Dockerfile, when fixed elsewhere
 
 
 @dataclass
@@ -346,7 +349,8 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
                     ref.along.append(f"yum (line {text.count(chr(10), 0, st.yum[0][0]) + 1})")
                 if st.no_al2023:
                     ref.along.append(f"{st.no_al2023[0][0]} (line {text.count(chr(10), 0, st.no_al2023[0][1]) + 1})")
-                ref.along += [f"python{v} paths" for v in dict.fromkeys(v for v, _, _ in facts.paths if v == ref.version)]
+                if any(v == ref.version for v, _, _ in facts.paths):
+                    ref.along.append(f"python{ref.version} paths")
     return out
 
 
@@ -397,7 +401,7 @@ class DockerfileFormat(Format):
     globs = ("Dockerfile.*", "Containerfile.*", "*.Dockerfile", "*.dockerfile")
 
     def sniff(self, data: bytes) -> bool:
-        return re.match(rb"(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*(?:FROM|ARG)[ \t]", data, re.I) is not None
+        return _SNIFF.match(data) is not None
 
     def prefilter(self, data: bytes) -> bool:
         return b"lambda" in data or b"python" in data

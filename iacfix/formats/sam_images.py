@@ -31,7 +31,8 @@ def dockerfile_path(template: str, context: str | None, dockerfile: str | None) 
     path = os.path.normpath(os.path.join(base, context or ".", dockerfile or "Dockerfile"))
     real, real_base = os.path.realpath(path), os.path.realpath(base)
     if os.path.commonpath([real, real_base]) != real_base:
-        return None, f"the Dockerfile {context or '.'}/{dockerfile or 'Dockerfile'} lies outside the template's directory; not read"
+        named = f"{context or '.'}/{dockerfile or 'Dockerfile'}"
+        return None, f"the Dockerfile {named} lies outside the template's directory; not read"
     return path, ""
 
 
