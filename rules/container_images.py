@@ -64,7 +64,7 @@ class YumOnAl2023(Rule):
     code = "RT201"
     name = "yum-on-al2023"
     severity = ERROR
-    summary = "yum does not exist on Amazon Linux 2023 Lambda base images; use dnf"
+    summary = "the Amazon Linux 2023 Lambda base images have no yum; use dnf"
     url = "https://docs.aws.amazon.com/linux/al2023/ug/package-management.html"
     tags = ("aws", "lambda", "container-image")
 
@@ -99,7 +99,7 @@ class NoAl2023Equivalent(Rule):
     code = "RT202"
     name = "no-al2023-equivalent"
     severity = WARNING
-    summary = "amazon-linux-extras / yum-config-manager have no drop-in replacement on Amazon Linux 2023"
+    summary = "no drop-in replacement on Amazon Linux 2023 for amazon-linux-extras or yum-config-manager"
     url = "https://docs.aws.amazon.com/linux/al2023/ug/compare-with-al2.html"
     tags = ("aws", "lambda", "container-image")
     fix_safety = "never"
