@@ -58,6 +58,11 @@ def test_a_tag_with_no_value_is_unresolved(text, reason):
     assert reason in u.reason
 
 
+def test_a_placeholder_in_another_image_is_not_ours():
+    located, f = facts("FROM public.ecr.aws/sam/build-ruby{{ cookiecutter.version }} as build-image\n")
+    assert located.unresolved == [] and f.images == []
+
+
 def test_a_default_in_the_from_line_is_the_site_when_the_arg_has_none():
     text = "ARG PY\nFROM python:${PY:-3.9}-slim\n"
     _, f = facts(text)

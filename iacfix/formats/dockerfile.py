@@ -222,7 +222,9 @@ def _args(ins: Instruction) -> list[_Arg]:
 def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolved | None:
     w, ws, we = word
     at = ins.span(ws, we) or (ins.start, ins.start + len(ins.line.split("\n", 1)[0]))
-    if "{{" in w or "{%" in w:
+    if "{{" in w or "{%" in w:  # a cookiecutter/Jinja placeholder: unresolved when it names a base iacfix judges
+        if not _OURS.search(w):
+            return None
         return Unresolved(*at, f"the base image {w} is a template placeholder (cookiecutter/Jinja)")
     origin = [(None, p[0]) if (p := ins.span(ws + i, ws + i + 1)) else (None, None) for i in range(len(w))]
     expanded = _expand(w, origin, args)
