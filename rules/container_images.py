@@ -257,11 +257,7 @@ class ContainerImages(Checker):
         stages = facts.stages
 
         def os_of(stage, after: bool) -> str | None:
-            seen = set()
-            while stage.parent is not None and stage.index not in seen:
-                seen.add(stage.index)
-                stage = stages[stage.parent]
-            plan = by_stage.get(stage.index)
+            plan = by_stage.get(stage.root)
             if plan is None or plan.ref.kind != "lambda":
                 return None
             rt = plan.target if after and plan.moves else plan.rt
@@ -273,10 +269,7 @@ class ContainerImages(Checker):
             if stage.no_al2023 and os_of(stage, True) == AL2023 and os_of(stage, False) != AL2023:
                 tool, start, _ = stage.no_al2023[0]
                 line = file.positions.at(start)[0]
-                root = stage
-                while root.parent is not None:
-                    root = stages[root.parent]
-                plan = by_stage[root.index]
+                plan = by_stage[stage.root]
                 plan.stuck = plan.stuck or (f"stage {stage.name or stage.index} runs {tool} (line {line}), which has "
                                             "no equivalent on Amazon Linux 2023; rewrite that step first")
                 plan.moves = False

@@ -26,6 +26,7 @@ selects when its build arguments take given values.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -45,7 +46,7 @@ _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?
 
 # yum as a command word: what comes before it on its line must end a command (or be RUN, its flags, sudo).
 _YUM = re.compile(r"(?<![\w./-])yum(?=[ \t])")
-_COMMAND_START = re.compile(r"(?:^|[;&|(`{]|\$\(|\b(?:RUN|run|sudo|then|do|else|exec)|--\S+)[ \t]*\Z")
+_COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec"}
 _NO_AL2023 = re.compile(r"(?<![\w.-])(amazon-linux-extras|yum-config-manager)(?![\w.-])")
 _AWSLAMBDARIC = re.compile(r"awslambdaric")
 _BOOTSTRAP = re.compile(r"/var/runtime/bootstrap|\b_HANDLER\b")
@@ -93,6 +94,7 @@ class Stage:
     image: int | None  # index into DockerfileFacts.images, if the stage starts from one
     parent: int | None  # the stage it starts from (FROM build AS final), if any
     line: int
+    root: int = 0  # the first stage of its chain of parents: the one whose image it runs on
     yum: list[tuple[int, int]] = field(default_factory=list)  # spans of "yum" used as a command
     no_al2023: list[tuple[str, int, int]] = field(default_factory=list)  # (tool, start, end)
 
@@ -252,6 +254,21 @@ def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolv
     return ref
 
 
+def _starts_command(s: str, i: int) -> bool:
+    """Whether the word at ``s[i]`` is where a shell command starts: at a line's start, after ;, &&, ||,
+    |, (, `, {, $(, or after RUN, its --flags, sudo, then, do, else or exec."""
+    j = i
+    while j > 0 and s[j - 1] in " \t":
+        j -= 1
+    if j == 0 or s[j - 1] in "\n;&|(`{" or s.endswith("$(", 0, j):
+        return True
+    k = j
+    while k > 0 and not s[k - 1].isspace():
+        k -= 1
+    word = s[k:j]
+    return word.lower() in _COMMAND_WORDS or word.startswith("--")
+
+
 def _stage_words(ins: Instruction, text: str, rx: re.Pattern):
     """Matches of ``rx`` in a RUN's shell text and heredoc bodies, as text spans (None if split)."""
     for m in rx.finditer(ins.line):
@@ -268,6 +285,7 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
     unresolved: list[Unresolved] = []
     paths: list[tuple[str, int, int]] = []
     args: dict[str, _Arg] = {}
+    names: dict[str, int] = {}  # stage name -> its first stage
     lambda_host = bootstrap = False
     for ins in doc.instructions:
         kw = ins.keyword
@@ -276,9 +294,12 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
                 args[a.name] = a
         elif kw == "from":
             word, name = _from_parts(ins)
-            parent = next((s.index for s in stages if s.name and word and s.name.lower() == word[0].lower()), None)
+            parent = names.get(word[0].lower()) if word else None
             stage = Stage(len(stages), name, None, parent, ins.first_line)
+            stage.root = stage.index if parent is None else stages[parent].root
             stages.append(stage)
+            if name:
+                names.setdefault(name.lower(), stage.index)
             if word is not None and parent is None:
                 found = _image(ins, word, args, text)
                 if isinstance(found, Unresolved):
@@ -301,7 +322,7 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
         if kw == "run" and stages and not ins.args()[0].startswith("["):
             for m, span in _stage_words(ins, text, _YUM):
                 s = m.string
-                if span is not None and _COMMAND_START.search(s[s.rfind("\n", 0, m.start()) + 1:m.start()]):
+                if span is not None and _starts_command(m.string, m.start()):
                     stages[-1].yum.append(span)
             for m, span in _stage_words(ins, text, _NO_AL2023):
                 if span is not None:
@@ -356,6 +377,15 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
     return out
 
 
+def _splice(s: str, edits: list) -> str:
+    """``s`` with (start, end, new) replacements, in one pass."""
+    parts, pos = [], 0
+    for start, end, new in sorted(edits):
+        parts += [s[pos:start], new]
+        pos = end
+    return "".join(parts) + s[pos:]
+
+
 class _Meaning:
     """A Dockerfile's instructions as BuildKit reads them; ``expect`` applies
     a fix's span edits to the logical lines and heredoc bodies they fall in, so
@@ -366,24 +396,35 @@ class _Meaning:
         self.doc, self.text, self.edits = doc, doc.text, tuple(edits)
 
     def _shape(self, edits=()) -> list:
+        """(keyword, lines, logical line, heredoc bodies) of every instruction, ``edits`` applied to
+        the logical lines and bodies they fall in; an edit that falls in neither is kept as such."""
+        text, instructions = self.text, self.doc.instructions
+        starts = [ins.start for ins in instructions]
+        mine: dict[int, list] = {}
+        for e in edits:
+            mine.setdefault(bisect.bisect_right(starts, e[0]) - 1, []).append(e)
         out = []
-        text = self.text
-        for ins in self.doc.instructions:
-            line = ins.line
-            bodies = [text[h.start:h.end] for h in ins.heredocs]
-            for start, end, new in sorted(edits, reverse=True):
-                placed = False
-                for lo, at, n in ins.pieces:
+        for k, ins in enumerate(instructions):
+            line, bodies = ins.line, [text[h.start:h.end] for h in ins.heredocs]
+            if k in mine:
+                at_piece = [at for _, at, _ in ins.pieces]
+                at_body = [h.start for h in ins.heredocs]
+                on_line, on_body = [], {}
+                for start, end, new in mine.pop(k):
+                    j = bisect.bisect_right(at_piece, start) - 1
+                    lo, at, n = ins.pieces[j] if j >= 0 else (0, -1, 0)
+                    h = bisect.bisect_right(at_body, start) - 1
                     if at <= start and end <= at + n:
-                        i = lo + start - at
-                        line = line[:i] + new + line[i + end - start:]
-                        placed = True
-                        break
-                for k, h in enumerate(ins.heredocs):
-                    if not placed and h.start <= start and end <= h.end:
-                        b = bodies[k]
-                        bodies[k] = b[:start - h.start] + new + b[end - h.start:]
+                        on_line.append((lo + start - at, lo + end - at, new))
+                    elif h >= 0 and end <= ins.heredocs[h].end:
+                        on_body.setdefault(h, []).append((start - at_body[h], end - at_body[h], new))
+                    else:
+                        out.append(("unplaced edit", start, end, new))
+                line = _splice(line, on_line)
+                for h, changes in on_body.items():
+                    bodies[h] = _splice(bodies[h], changes)
             out.append((ins.keyword, ins.first_line, ins.last_line, line, tuple(bodies)))
+        out += [("unplaced edit", *e) for rest in mine.values() for e in rest]
         return out
 
     def expect(self, expectations) -> _Meaning:
