@@ -218,15 +218,15 @@ def test_an_arg_holding_the_whole_image(iacfix, write):
 def test_hostile_sizes_stay_linear(iacfix, write):
     import time
 
-    many_yum = "FROM public.ecr.aws/lambda/python:3.12\nRUN " + "yum x; " * 100_000 + "\n"
+    many_yum = "FROM public.ecr.aws/lambda/python:3.12\nRUN " + "yum x; " * 30_000 + "\n"
     chained = "FROM public.ecr.aws/lambda/python:3.9 AS s0\n" + "".join(
-        f"FROM s{i} AS s{i + 1}\nRUN yum install -y a\n" for i in range(20_000))
+        f"FROM s{i} AS s{i + 1}\nRUN yum install -y a\n" for i in range(10_000))
     for text in (many_yum, chained):
         t0 = time.perf_counter()
         located, f = facts(text)
         assert time.perf_counter() - t0 < 5, "quadratic somewhere"
-    assert len(f.stages) == 20_001 and f.stages[-1].root == 0
-    path = write("Dockerfile", chained[:chained.index("FROM s5000 ")])  # one fix of 5,000 edits, verified at once
+    assert len(f.stages) == 10_001 and f.stages[-1].root == 0
+    path = write("Dockerfile", chained[:chained.index("FROM s2000 ")])  # one fix of 2,000 edits, verified at once
     t0 = time.perf_counter()
     iacfix("fix", ".")
     assert time.perf_counter() - t0 < 10 and "yum" not in path.read_text()
