@@ -6,7 +6,9 @@ Python runtimes, some without any Lambda) and Terraform module directories
 with no function at all) with unrelated files of the kinds a
 real monorepo holds: Python and TypeScript sources, Markdown, package.json,
 Kubernetes manifests, GitHub workflows (in .github/workflows/, each with a
-setup-python version: end-of-life Python sites) and docker-compose files.
+setup-python version: end-of-life Python sites) and docker-compose files; and
+Dockerfiles (``*.Dockerfile``): Lambda container images on AWS base images or
+``python:3.x`` with awslambdaric, and service images with no Lambda at all.
 Beside those files it adds Serverless
 Framework services (``serverless.yml`` with variables, a ``config/`` file their
 ``${file(...)}`` reads, handler code) and cookiecutter folders
@@ -202,6 +204,32 @@ def workflow_yaml(r: random.Random) -> str:
     )
 
 
+def dockerfile_lambda(r: random.Random) -> str:
+    """A Lambda container image: an AWS base image (ARG-fed or not, arch suffix, yum, version paths) or python:3.x."""
+    v = f"3.{r.randint(8, 13)}"
+    if r.random() < 0.25:
+        return (f"FROM python:{v}-slim-bookworm\nRUN pip install --target /function awslambdaric\n"
+                "WORKDIR /function\nCOPY app.py .\nENTRYPOINT [\"/usr/local/bin/python\", \"-m\", \"awslambdaric\"]\n"
+                "CMD [\"app.handler\"]\n")
+    arch = r.choice(["", "-x86_64", "-arm64"])
+    head = f"ARG PY={v}\nFROM public.ecr.aws/lambda/python:${{PY}}{arch} AS build\n" if r.random() < 0.4 else \
+        f"FROM public.ecr.aws/lambda/python:{v}{arch} AS build\n"
+    body = [f"RUN yum install -y gcc make \\\n    && yum clean all" if r.random() < 0.5 else "RUN echo no system packages",
+            "COPY requirements.txt .",
+            f"RUN python{v} -m pip install -r requirements.txt -t /opt/python/lib/python{v}/site-packages",
+            f"FROM public.ecr.aws/lambda/python:{v}{arch}",
+            f"COPY --from=build /opt/python/lib/python{v}/site-packages /var/lang/lib/python{v}/site-packages",
+            "COPY app.py ${LAMBDA_TASK_ROOT}", 'CMD ["app.handler"]']
+    return head + "\n".join(body) + "\n"
+
+
+def dockerfile_service(r: random.Random) -> str:
+    """A service image with no Lambda and no Python in it."""
+    base = r.choice(["node:20-alpine", "golang:1.22-bookworm", "nginx:1.27", "eclipse-temurin:21-jre"])
+    return (f"# syntax=docker/dockerfile:1\nFROM {base} AS app\nWORKDIR /srv\nCOPY . .\n"
+            f"RUN echo build {r.randint(1, 1000)}\nEXPOSE {r.choice([80, 8080, 3000])}\nCMD [\"./start\"]\n")
+
+
 KINDS = [
     # (weight, directory, extension, generator)
     (5, "stacks", ".yaml", cfn_yaml),
@@ -216,6 +244,8 @@ KINDS = [
     (4, "infra", ".tf", tf_functions),
     (2, "infra", ".tf", tf_no_functions),
     (1, "infra", ".tfvars", tfvars),
+    (2, "image", ".Dockerfile", dockerfile_lambda),
+    (2, "image", ".Dockerfile", dockerfile_service),
 ]
 
 

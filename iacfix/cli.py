@@ -231,7 +231,8 @@ def check(ctx, paths, jobs, **kw):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
     in CloudFormation/SAM templates, Serverless services, CDK apps and
-    Terraform.  A Terraform file is read with the other files of its directory
+    Terraform, and the base images of Dockerfiles (Lambda base images,
+    python:3.x).  A Terraform file is read with the other files of its directory
     (variables, .tfvars, locals); a serverless.yml with the files its
     ${file(...)} variables name.  CPython past (or near) its end of life is
     reported in CI workflows (.github/workflows, .gitlab-ci.yml, CircleCI,
@@ -254,7 +255,8 @@ def fix(ctx, paths, jobs, diff, dry_run, follow_links_out, **kw):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
-    version (python2.7) may change what the code does.
+    version (python2.7) may change what the code does.  In a Dockerfile one fix
+    moves the base images with their version paths and yum -> dnf, or nothing.
 
     Only the runtime values change: comments, quotes, indentation, line endings,
     BOM and the final newline stay byte-identical.  Each edited file is parsed

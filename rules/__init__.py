@@ -99,3 +99,4 @@ from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprec
 from . import unknown_runtime, unresolved_runtime, target_version  # noqa: E402,F401
 from . import runtime_sites, support_floor  # noqa: E402,F401
 from . import suppression_expired, suppression_unused, suppression_invalid  # noqa: E402,F401
+from . import container_images  # noqa: E402,F401

@@ -90,3 +90,21 @@ def untested(values: list[str], rt: Runtime, ctx: Context) -> list[str]:
     return [o.id for (p, _), o in ctx.catalog.runtimes.items()
             if p == rt.provider and o.family == rt.family and not o.preview and o.version_key
             and (o.deprecation is None or ctx.as_of < o.deprecation) and o.id not in values]
+
+
+def image_clause(ref, facts=None, rt=None) -> str:
+    """``(FROM python:3.9-slim, stage build; via ARG PY; hosts a Lambda function through awslambdaric)``."""
+    if ref.path:  # a template's build argument
+        parts = [f"selects {ref.resolved}"]
+    else:
+        parts = [f"FROM {ref.written}" + (f" AS {ref.stage_name}" if ref.stage_name else "")]
+        if ref.via:
+            parts.append(f"version from {ref.via}")
+    if ref.kind == "python" and facts is not None:
+        parts.append("hosts a Lambda function through awslambdaric" if facts.lambda_host
+                     else "no awslambdaric: not a Lambda function image")
+    if rt is not None and rt.version_key[:1] == (2,) and rt.family == "python" and facts and facts.bootstrap:
+        parts.append("a custom /var/runtime/bootstrap keeps a runtime alive that gets no security updates")
+    if ref.users:
+        parts.append(f"used by {', '.join(ref.users)}")
+    return f"({'; '.join(parts)})"

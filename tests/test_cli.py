@@ -196,7 +196,8 @@ def test_samples_end_to_end_console_script():
                      "terraform/variables.tf", "terraform/prod.tfvars", "terraform/modules/python-fn/main.tf",
                      "serverless-app/serverless.yml", "serverless-app/config/runtime.yml",
                      "py-package/.github/workflows/tests.yml", "py-package/.python-version",
-                     "py-package/pyproject.toml", "py-package/tox.ini"}
+                     "py-package/pyproject.toml", "py-package/tox.ini",
+                     "container-fn/template.yaml", "container-fn/resize/Dockerfile", "container-fn/worker/Dockerfile"}
     assert doc["errors"] == []
 
 

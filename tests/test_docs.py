@@ -172,7 +172,8 @@ def test_unusable_settings_are_reported(setting, why, tmp_path, write):
 
 # `iacfix explain CODE`: each rule's example, checked as the text says.
 
-EXTENSION = {"yaml": ".yaml", "json": ".json", "hcl": ".tf", "python": ".py", "typescript": ".ts"}
+EXTENSION = {"yaml": ".yaml", "json": ".json", "hcl": ".tf", "python": ".py", "typescript": ".ts",
+             "dockerfile": ".dockerfile"}
 FILENAME = {"toml": "pyproject.toml"}  # formats that claim a file by its name
 
 

@@ -1,6 +1,7 @@
 """Formats are chosen by file name and content; adding one is one class and
-one registration.  A toy format for Lambda base images in Dockerfiles goes
-through discovery, checking and fixing with no other change to iacfix."""
+one registration.  A toy format for Lambda base images (a one-line cousin of
+the real Dockerfile format, under its own names: ``Toyfile``, ``*.toyfile``)
+goes through discovery, checking and fixing with no other change to iacfix."""
 
 import re
 
@@ -17,8 +18,8 @@ FROM = re.compile(r"^FROM[ \t]+public\.ecr\.aws/lambda/python:(3\.\d+)", re.M)
 
 class ToyDockerfile(Format):
     name = "toy-dockerfile"
-    filenames = ("Dockerfile", "Containerfile")
-    globs = ("Dockerfile.*", "*.dockerfile")
+    filenames = ("Toyfile", "Toycontainerfile")
+    globs = ("Toyfile.*", "*.toyfile")
 
     def sniff(self, data):
         return data.startswith(b"FROM ")
@@ -52,7 +53,9 @@ def toy():
 
 @pytest.mark.parametrize("name, owner", [
     ("template.yaml", "cloudformation"), ("main.tf.json", "terraform"), ("x.TF", "terraform"),
-    ("stack.py", "cdk-python"), ("Dockerfile", None), ("README", None), ("notes.txt", None),
+    ("stack.py", "cdk-python"), ("Dockerfile", "dockerfile"), ("Containerfile.prod", "dockerfile"),
+    ("api.Dockerfile", "dockerfile"), ("x.dockerfile", "dockerfile"), ("Toyfile", None), ("README", None),
+    ("notes.txt", None),
 ])
 def test_names_claim_files(name, owner):
     fmt = formats.for_path(f"some/dir/{name}")
@@ -60,20 +63,20 @@ def test_names_claim_files(name, owner):
 
 
 def test_a_format_claims_names_and_globs_before_extensions(toy):
-    for name in ("Dockerfile", "Containerfile", "Dockerfile.prod", "api.dockerfile"):
+    for name in ("Toyfile", "Toycontainerfile", "Toyfile.prod", "api.toyfile"):
         assert formats.for_path(f"svc/{name}").name == "toy-dockerfile", name
-    assert formats.for_path("svc/dockerfile.yaml").name == "cloudformation"  # case matters for names
+    assert formats.for_path("svc/toyfile.yaml").name == "cloudformation"  # case matters for names
 
 
 def test_discovery_hands_extensionless_files_to_the_format_that_claims_them(toy, tmp_path, write):
-    for name in ("Dockerfile", "Makefile", "api.dockerfile", "LICENSE"):
+    for name in ("Toyfile", "Makefile", "api.toyfile", "LICENSE"):
         write(f"svc/{name}", "FROM x\n")
     found = sorted(p.rsplit("/", 1)[1] for p in Discovery(formats.claims).files([str(tmp_path)]))
-    assert found == ["Dockerfile", "api.dockerfile"]
+    assert found == ["Toyfile", "api.toyfile"]
 
 
 def test_a_new_format_goes_through_check_and_fix_unchanged(toy, iacfix, write):
-    docker = write("fn/Dockerfile", "# base\nFROM public.ecr.aws/lambda/python:3.9 AS build\nRUN pip install -r requirements.txt\n")
+    docker = write("fn/Toyfile", "# base\nFROM public.ecr.aws/lambda/python:3.9 AS build\nRUN pip install -r requirements.txt\n")
     run = iacfix("check", ".", "--format", "json")
     [finding] = run.json["findings"]
     assert (finding["rule"], finding["runtime"], finding["line"], finding["column"]) == ("RT003", "python3.9", 2, 35)

@@ -171,5 +171,5 @@ def sniff(data: bytes) -> Format | None:
     return next((f for f in FORMATS if f.sniff(data)), None)
 
 
-from . import cloudformation, cdk_python, cdk_typescript, terraform, serverless  # noqa: E402,F401
+from . import cloudformation, cdk_python, cdk_typescript, terraform, serverless, dockerfile  # noqa: E402,F401
 from . import github_actions, ci_pipelines, version_files, packaging, tox_ini, python_envs  # noqa: E402,F401

@@ -333,7 +333,9 @@ def _retyped(plain_text: str) -> bool:
 
 
 class _Walker:
-    def __init__(self, root, text: str):
+    def __init__(self, root, text: str, path: str | None = None):
+        self.path = path  # the template's path: a SAM image function's Dockerfile is read beside it
+        self.more: list = []
         self.root = root
         self.text = text
         self.shift = 1 if text.startswith("\ufeff") else 0
@@ -580,6 +582,8 @@ class _Walker:
                     self.resolve(runtime, base + ("Properties", "Runtime"), "scalar", [name], "property", Where("resource", name, "Runtime"))
                 elif rtype == "AWS::Serverless::Function" and _str(_get(props, "PackageType")) != "Image":
                     inheritors.append(name)
+                elif _get(_get(res, "Metadata"), "DockerBuildArgs") is not None and self.path is not None:
+                    self.build_args(name, _get(res, "Metadata"))
             elif rtype in LAYER_TYPES:
                 layer = name
                 runtimes = _get(props, "CompatibleRuntimes")
@@ -595,7 +599,42 @@ class _Walker:
             self.resolve(global_runtime, ("Globals", "Function", "Runtime"), "scalar", inheritors, "globals",
                          Where("globals", "Function", "Runtime"))
         self.block_shared_values()
-        return Located(sorted(self.sites.values(), key=lambda s: s.start), sorted(self.unresolved.values(), key=lambda u: u.start))
+        return Located(sorted(self.sites.values(), key=lambda s: s.start),
+                       sorted(self.unresolved.values(), key=lambda u: u.start), self.more)
+
+    def build_args(self, name: str, meta) -> None:
+        """SAM ``Metadata.DockerBuildArgs`` values that feed a FROM tag of the
+        function's Dockerfile (``sam_images``): an ``ImageRef`` each, fixed here."""
+        from .sam_images import build_arg_images
+
+        args = _get(meta, "DockerBuildArgs")
+        values = {k.value: v for k, v in (args.value if isinstance(args, MappingNode) else ())
+                  if _str(k) is not None and _str(v) is not None}
+        found = build_arg_images(self.path, _str(_get(meta, "DockerContext")), _str(_get(meta, "Dockerfile")),
+                                 {k: v.value for k, v in values.items()})
+        if isinstance(found, str):
+            for node in values.values():
+                self.add_unresolved(node, found, [name])
+            return
+        for key, refs in found.items():
+            node = values[key]
+            start, end = self.span(node)
+            quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)
+            ok = quote is not None and self.text.endswith(f"{quote}{node.value}{quote}", start, end)
+            for ref in refs:
+                vs, ve = ref.start, ref.end
+
+                def spell(new, value=node.value, vs=vs, ve=ve, quote=quote):
+                    written = value[:vs] + new + value[ve:]
+                    q = quote or ('"' if _retyped(written) else "")
+                    return f"{q}{written}{q}", written
+
+                ref.at, ref.users, ref.path, ref.spell = (start, end), [name], \
+                    ("Resources", name, "Metadata", "DockerBuildArgs", key), spell
+                ref.start, ref.end = (end - len(f"{quote}{node.value}{quote}"), end) if ok else (None, None)
+                if not ok:
+                    ref.blocked = "the value is not written as a plain or quoted literal; change it by hand"
+                self.more.append(ref)
 
     def block_shared_values(self):
         """A value read as two runtimes (python${V} and python3.${V}, or !Ref V and
@@ -799,7 +838,7 @@ class CloudFormation(Format):
     extensions = (".yaml", ".yml", ".json", ".template")
 
     def prefilter(self, data: bytes) -> bool:
-        return b"AWS" in data and (b"Runtime" in data or b"BuildMethod" in data)
+        return b"AWS" in data and (b"Runtime" in data or b"BuildMethod" in data or b"DockerBuildArgs" in data)
 
     def sniff(self, data: bytes) -> bool:
         return self.prefilter(data)  # a template under any name: parsing tells
@@ -834,16 +873,20 @@ class CloudFormation(Format):
                 return f"the edited file would not be valid JSON ({e})"
         return None
 
-    def locate(self, doc, text: str) -> Located | None:
+    def locate(self, doc, text: str, path: str | None = None) -> Located | None:
         tree = tree_of(doc)
         if not is_template(tree):
             return None
-        located = _Walker(tree, text).walk()
+        located = _Walker(tree, text, path).walk()
         if tree is not doc:  # read through Jinja masking
             from . import jinja
 
             located = jinja.guard(located, doc)
         return located
+
+    def locate_unit(self, parsed: dict) -> dict:
+        """One file at a time, knowing its path (a SAM image function's Dockerfile is read beside it)."""
+        return {path: self.locate(doc, text, path) for path, (doc, text) in parsed.items()}
 
     def semantic(self, doc):
         return _Meaning(tree_of(doc))

@@ -1,0 +1,55 @@
+"""SAM container-image functions: the base image a ``Metadata.DockerBuildArgs``
+value selects.
+
+A function with ``PackageType: Image`` names its Dockerfile in ``Metadata``
+(``DockerContext``, relative to the template's directory, and ``Dockerfile``,
+relative to the context; default ``Dockerfile``).  When a build argument feeds
+a ``FROM`` tag (``ARG PY`` + ``FROM public.ecr.aws/lambda/python:${PY}``), the
+value in the template is a site: judged by the image it selects, fixed in the
+template.
+
+The Dockerfile is read only when it lies under the template's own directory
+(symbolic links resolved): a template never makes iacfix read outside the
+tree it was found in, which is under the paths being checked.  It is read as
+any file is (a regular file only, within the size cap).  Whatever stands in
+the way is an ``Unresolved`` note (RT102) at the build argument.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ..reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
+from ..unicode import encoding_of
+from ..model import ParseError
+from .dockerfile import images_for_build_args
+
+
+def dockerfile_path(template: str, context: str | None, dockerfile: str | None) -> tuple[str | None, str]:
+    """(the Dockerfile's path, "") or (None, why it is not read)."""
+    base = os.path.dirname(os.path.abspath(template))
+    path = os.path.normpath(os.path.join(base, context or ".", dockerfile or "Dockerfile"))
+    real, real_base = os.path.realpath(path), os.path.realpath(base)
+    if os.path.commonpath([real, real_base]) != real_base:
+        named = f"{context or '.'}/{dockerfile or 'Dockerfile'}"
+        return None, f"the Dockerfile {named} lies outside the template's directory; not read"
+    return path, ""
+
+
+def build_arg_images(template: str, context: str | None, dockerfile: str | None, values: dict[str, str]):
+    """{arg: [ImageRef, ...]} (spans within each value), or the reason the Dockerfile was not read."""
+    path, why = dockerfile_path(template, context, dockerfile)
+    if path is None:
+        return why
+    shown = os.path.relpath(path, os.path.dirname(os.path.abspath(template)))
+    try:
+        data = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
+        text = data.decode(encoding_of(data))
+    except Unreadable as e:
+        return f"the Dockerfile {shown} cannot be read ({e.message})"
+    except UnicodeDecodeError:
+        return f"the Dockerfile {shown} is not valid text"
+    try:
+        return images_for_build_args(text, {k: (v, 0) for k, v in values.items()})
+    except ParseError as e:
+        return f"the Dockerfile {shown} does not parse ({e.message})"
