@@ -19,7 +19,7 @@ from . import formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
-from .rules import CHECKERS, Context
+from .rules import CHECKERS, UNIT_STEPS, Context
 from .unicode import encoding_of
 
 
@@ -225,6 +225,8 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
         if f.located is not None:
             f.result.template = True
             f.result.findings = check(f.located, f.result.path, f.text, opts.context)
+    for step in UNIT_STEPS:  # e.g. code readiness holds back moves the code cannot make
+        step([f.result.findings for f in files.values()], opts.context)
     hold_ties([f.result.findings for f in files.values()])
     if opts.fix:
         from .fixing import fix_unit

@@ -218,3 +218,34 @@ class FileError:
     def to_json(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
 
+
+
+@dataclass
+class FunctionCode:
+    """Where a function's code is, as a format reads it (put in ``Located.more``).
+
+    ``function`` names the function as the runtime sites' ``users`` do (a
+    logical id, a construct id, a Terraform address), so that a checker can
+    tie the code to the runtime it runs on.  ``root`` is the code's directory
+    (or single file) as written, relative to ``base`` (``file``: the IaC
+    file's directory; ``app``: the CDK app's root, where ``cdk.json`` is);
+    ``inline`` the code itself when it is written in the file (``ZipFile``,
+    ``InlineCode``, ``Code.from_inline``), starting at ``inline_line``.
+    ``handler`` is Lambda's ``module.function`` (``index`` for ``PythonFunction``'s
+    ``index=``).  ``not_local`` says why the code cannot be read (an S3
+    object, a value known only at deploy time); then nothing is guessed.
+    ``start``/``end`` locate the declaration (a finding about the code as a
+    whole points there).  Formats say where; they never read the code.
+    """
+
+    function: str
+    start: int
+    end: int
+    where: Where = field(default_factory=lambda: Where("resource"))
+    root: str | None = None
+    base: str = "file"  # file | app
+    handler: str | None = None
+    inline: str | None = None
+    inline_line: int = 1
+    not_local: str | None = None
+    architecture: str = "x86_64"

@@ -80,6 +80,14 @@ class Checker:
 
 RULES: dict[str, Rule] = {}
 CHECKERS: list[Checker] = []
+# Steps run over the findings of a whole unit (every file of it) after checking:
+# ``step(findings: list[list[Finding]], ctx)`` may hold fixes back.
+UNIT_STEPS: list = []
+
+
+def unit_step(fn):
+    UNIT_STEPS.append(fn)
+    return fn
 
 
 def register(cls: type[Rule]) -> type[Rule]:
@@ -98,3 +106,4 @@ def checker(cls: type[Checker]) -> type[Checker]:
 from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprecation_soon  # noqa: E402,F401
 from . import unknown_runtime, unresolved_runtime  # noqa: E402,F401
 from . import runtime_sites  # noqa: E402,F401
+from . import code_readiness  # noqa: E402,F401
