@@ -258,6 +258,8 @@ class CodeReadiness(Checker):
                     out += filter(None, [self._not_read(code, found.why_not, file, ctx)])
                 continue
             for b in found.blockers:
+                if b.kind == "unparsed":  # not Python 3 this interpreter reads, nor Python 2: not judged
+                    continue
                 key = (b.path, b.line, b.column, b.name)
                 grouped.setdefault(key, (b, []))[1].append(code.function)
         for b, functions in grouped.values():

@@ -38,8 +38,8 @@ import re
 import tokenize
 from collections import Counter
 
-from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
-from . import Format, register
+from ..model import FunctionCode, Item, ListInfo, Located, ParseError, Site, Unresolved, Where
+from . import Format, code_locations, register
 from .nesting import too_deep
 
 RUNTIME = "aws_cdk.aws_lambda.Runtime"
@@ -435,7 +435,48 @@ class _Walker:
             self._list(node, self.paths[id(node)], users)
         if not self.sites and not self.unresolved:
             return None
-        return Located(sorted(self.sites.values(), key=lambda s: s.start), self.unresolved)
+        code = [c for call, q, scopes, _, _ in self.calls if (c := self._code(call, q, scopes)) is not None]
+        return Located(sorted(self.sites.values(), key=lambda s: s.start), self.unresolved, code)
+
+    def _code(self, call: ast.Call, q: str | None, scopes: _Scopes) -> FunctionCode | None:
+        """Where a function construct's code is (``code_locations``)."""
+        module, _, name = (q or "").rpartition(".")
+        python = module in ALPHA_MODULES and name == code_locations.PYTHON_FUNCTION
+        if not (python or (q or "").removeprefix("aws_cdk.") in code_locations.FUNCTIONS):
+            return None
+        ids = _construct_id(call)
+        if not ids:
+            return None
+        kw = {k.arg: k.value for k in call.keywords if k.arg}
+        arm = "ARM_64" in ast.unparse(kw["architecture"]) if "architecture" in kw else False
+        start, end = self.offsets.span(call)
+        literal = self._literal
+        if python:
+            if "entry" not in kw:
+                return None
+            return code_locations.cdk_code(ids[0], start, end, code_method=None, code_arg=None, arm64=arm,
+                                           handler=literal(kw.get("handler")), entry=literal(kw.get("entry")),
+                                           index=literal(kw.get("index")) or "index.py")
+        code = kw.get("code")
+        if code is None:
+            return None  # no code= given (or in **kwargs): nothing to say
+        method = arg = None
+        if isinstance(code, ast.Call):
+            method = (scopes.qualify(code.func) or "").rpartition(".")[2] or None
+            arg = literal(code.args[0] if code.args else None)
+        return code_locations.cdk_code(ids[0], start, end, code_method=method, code_arg=arg, arm64=arm,
+                                       handler=literal(kw.get("handler")))
+
+    def _literal(self, node) -> str | None:
+        """A string literal, or a module-level name bound once to one."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            bound = [a.value for a in self.tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
+                     and isinstance(a.targets[0], ast.Name) and a.targets[0].id == node.id]
+            if len(bound) == 1 and isinstance(bound[0], ast.Constant) and isinstance(bound[0].value, str):
+                return bound[0].value
+        return None
 
     def _flow(self, node, want: str = "runtime", subject: str = "it", seen: frozenset = frozenset()):
         """Where the value of ``node`` goes: (the calls it is a ``want``

@@ -37,6 +37,7 @@ import os
 from ...discovery import listed
 from ...model import Located
 from .. import Format, register
+from .code import function_code
 from .collect import _Collector
 from .hcl import hcl_semantic
 from .loading import MAX_LOCAL_MODULES, _is_tfvars, _load, _Loader, _parse
@@ -89,7 +90,12 @@ class Terraform(Format):
         collector = _Collector(module)
         for sink in module.sinks:
             collector.sink(sink)
-        return collector.located(parsed)
+        located = collector.located(parsed)
+        for path, code in function_code(module, {p: text for p, (_, text) in parsed.items()}).items():
+            if path in located:
+                located[path] = located[path] or Located([], [])
+                located[path].more += code
+        return located
 
     def semantic(self, doc):
         if doc.kind == "json":
