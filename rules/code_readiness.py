@@ -199,6 +199,8 @@ def _runtimes(sites: list[Site], ctx: Context) -> dict[str, list]:
     """function -> the catalog runtimes its sites in this file give it."""
     out: dict[str, list] = {}
     for s in sites:
+        if s.kind in ("allowed-value", "layer-runtime", "build-method"):
+            continue  # a value the function may take, or a layer's: not what it runs on
         rt = ctx.catalog.get(s.value, s.provider)
         for user in s.users:
             if rt is not None:
@@ -287,8 +289,8 @@ class CodeReadiness(Checker):
                 "replacement": b.replacement, "source": b.source}
         if not b.blocks:
             rule = RULES["RT303"]
-            why = f"the requirement {b.backfilled} puts it back" if b.backfilled else b.guarded
-            message = f"{describe(b)}; imported by the code of {named} {why}: blocks no move" \
+            why = f"and the requirement {b.backfilled} puts it back" if b.backfilled else b.guarded
+            message = f"{describe(b)}; imported by the code of {named}, {why}: blocks no move" \
                 if b.kind != "unparsed" else f"code of {named} {b.name}: {b.guarded}"
             severity = rule.severity
         else:

@@ -192,7 +192,9 @@ def test_samples_end_to_end_console_script():
     doc = json.loads(run.stdout)
     paths = {f["path"].split("samples/")[-1] for f in doc["findings"]}
     assert paths == {"sam-orders/template.yaml", "cfn-json/stack.json", "cdk-app/stacks/orders.py", "terraform/main.tf",
-                     "terraform/variables.tf", "terraform/prod.tfvars", "terraform/modules/python-fn/main.tf"}
+                     "terraform/variables.tf", "terraform/prod.tfvars", "terraform/modules/python-fn/main.tf",
+                     "readiness-app/template.yaml", "readiness-app/src/upload/forms.py",
+                     "readiness-app/src/legacy/handler.py"}
     assert doc["errors"] == []
 
 
