@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -67,6 +68,12 @@ class Size(click.ParamType):
         return size
 
 
+ACCEPT_OPTION = click.option(
+    "--accept", "accept_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+    help="Risk acceptances (TOML, [[accept]] tables: function or paths, runtime, until, reason): while valid, a "
+         "function's lifecycle findings are info and not fixed; expired, they return at full severity.")
+
+
 def _common(f):
     """Options shared by check and fix."""
     options = [
@@ -96,6 +103,7 @@ def _common(f):
         click.option("--max-file-size", "max_file_size", type=Size(), default=DEFAULT_MAX_FILE_SIZE, metavar="SIZE",
                      help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
                           f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
+        ACCEPT_OPTION,
     ]
     for opt in reversed(options):
         f = opt(f)
@@ -116,7 +124,7 @@ def _target_option():
 
 
 def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
-             fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE) -> Options:
+             fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE, accept_path=None) -> Options:
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:
@@ -140,6 +148,13 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
         if why:
             ctx.fail(f"--target {target}: {why} (see `iacfix runtimes --as-of {context.as_of}`)")
         context = with_target(context, target_rt)
+    if accept_path is not None:
+        from .acceptance import AcceptanceError, load_acceptances
+
+        try:
+            context = dataclasses.replace(context, accepts=load_acceptances(accept_path, catalog))
+        except AcceptanceError as e:
+            ctx.fail(str(e))
     return Options(context=context, fix=fix, write=write, diff=diff, max_file_size=max_file_size)
 
 
@@ -215,6 +230,7 @@ def main():
       iacfix fix infra/ --diff                  # preview the rewrite (to python3.13 in 2026)
       iacfix fix infra/ --target python3.13     # rewrite in place; nothing else changes
       iacfix fix infra/ --unsafe-fixes          # also across a major version (python2.7)
+      iacfix plan infra/ --format markdown      # per function: move to 3.13, to 3.12, or stay
       iacfix runtimes                           # the lifecycle catalog
       iacfix explain RT004                      # what a rule means
     """
@@ -225,14 +241,14 @@ def main():
 @_target_option()
 @click.pass_context
 def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
-          target):
+          accept_path, target):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
     in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
     is read with the other files of its directory (variables, .tfvars, locals)."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False,
-                    max_file_size=max_file_size)
+                    max_file_size=max_file_size, accept_path=accept_path)
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 
@@ -246,7 +262,7 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
                    "reported, not written).")
 @click.pass_context
 def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
-        target, diff, dry_run, follow_links_out):
+        accept_path, target, diff, dry_run, follow_links_out):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
@@ -263,9 +279,55 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     """
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff,
-                    max_file_size=max_file_size)
+                    max_file_size=max_file_size, accept_path=accept_path)
     opts.links_out = follow_links_out
     _execute(ctx, paths, exclude, fmt, jobs, opts)
+
+
+@main.command(name="plan")
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="Judge deadlines as of this date (YYYY-MM-DD). Default: today.")
+@click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True,
+              metavar="DAYS", help="Deprecations due within this many days count as soon.")
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
+              help="Use this runtime catalog (JSON) instead of the built-in one.")
+@_target_option()
+@ACCEPT_OPTION
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and directories matching GLOB (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="A table; JSON (version 1); or Markdown with a Mermaid gantt of the deadlines, for a pull "
+                   "request comment or a CI step summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes.")
+@click.pass_context
+def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, exclude, fmt, jobs):
+    """Per function in PATHS (default: .): its runtime and deadlines, and for
+    each candidate (the target, the newest older runtime that runs its code,
+    staying) what blocks it and until when it is supported; then a
+    recommendation.  Staying on a flagged runtime is recommended only under a
+    valid acceptance (--accept).  Reads code offline; writes nothing.  Exit
+    status: 0, or 2 when a file could not be read or parsed."""
+    from . import plan as planning
+
+    opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=(), ignore=(),
+                    target=target, unsafe_fixes=False, fix=False, write=False, diff=False, accept_path=accept_path)
+    opts.plan = True
+    discovery = Discovery(formats.claims, tuple(exclude))
+    try:
+        with interruptible():
+            results, _ = run(discovery.files(list(paths) or ["."]), opts, jobs, keep=discovery.keeps)
+    except Interrupted as e:
+        _interrupted(ctx, e, opts)
+    document = planning.build(results, opts.context)
+    if fmt == "json":
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(planning.markdown(document) if fmt == "markdown" else planning.text(document), nl=fmt != "markdown")
+    errors = [e for r in results for e in r.errors] + [FileError(display_path(p), 1, 1, m)
+                                                       for p, m in discovery.problems]
+    for e in errors:
+        click.echo(f"{e.path}:{e.line}:{e.column}: error: {e.message}", err=True)
+    ctx.exit(2 if errors else 0)
 
 
 @main.command()

@@ -34,6 +34,7 @@ class Options:
     roots: tuple[str, ...] = ()
     links_out: bool = False
     started_ns: int = field(default_factory=time.time_ns)  # temporary files older than this are leftovers
+    plan: bool = False  # keep each function's code location and runtime on its result (iacfix plan)
 
 
 @dataclass
@@ -47,6 +48,7 @@ class FileResult:
     diff: str | None = None
     template: bool = False
     written: bool = False
+    functions: list = field(default_factory=list)  # iacfix plan: each function declared here (plan.records)
 
 
 @dataclass
@@ -228,6 +230,10 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
     for step in UNIT_STEPS:  # e.g. code readiness holds back moves the code cannot make
         step([f.result.findings for f in files.values()], opts.context)
     hold_ties([f.result.findings for f in files.values()])
+    if opts.plan:
+        from .plan import records
+
+        records(files.values())
     if opts.fix:
         from .fixing import fix_unit
 

@@ -42,6 +42,7 @@ class Context:
     enabled: frozenset[str] | None = None  # None: every rule; an empty set: none
     unsafe_fixes: bool = False
     no_target: str = ""  # why there is no target, when there is none
+    accepts: tuple = ()  # risk acceptances (iacfix.acceptance.Acceptance)
     _targets: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
@@ -106,4 +107,4 @@ def checker(cls: type[Checker]) -> type[Checker]:
 from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprecation_soon  # noqa: E402,F401
 from . import unknown_runtime, unresolved_runtime  # noqa: E402,F401
 from . import runtime_sites  # noqa: E402,F401
-from . import code_readiness  # noqa: E402,F401
+from . import code_readiness, acceptances  # noqa: E402,F401
