@@ -249,3 +249,25 @@ class FunctionCode:
     inline_line: int = 1
     not_local: str | None = None
     architecture: str = "x86_64"
+
+
+@dataclass
+class ToolPin:
+    """A deploy tool's version as a repository pins it (put in ``Located.more``):
+    ``aws-cdk-lib`` in a requirements file, ``pyproject.toml``, ``package.json``
+    or a lock file; the ``hashicorp/aws`` provider in ``required_providers`` or
+    ``.terraform.lock.hcl``.  ``spec`` is the constraint as written
+    (``==2.100.0``, ``^2.100.0``, ``~> 5.0``) in ``ecosystem``'s syntax (pypi,
+    npm, terraform); ``start``/``end`` span the text a fix replaces, ``path``
+    is where the re-parsed document holds it, and ``spell(spec)`` the
+    replacement text and the value it parses to.  ``lock``: resolved by a
+    tool, never edited by hand."""
+
+    tool: str
+    ecosystem: str
+    spec: str
+    start: int
+    end: int
+    path: tuple = ()
+    lock: bool = False
+    spell: Callable[[str], tuple[str, object]] | None = field(default=None, repr=False)

@@ -107,4 +107,4 @@ def checker(cls: type[Checker]) -> type[Checker]:
 from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprecation_soon  # noqa: E402,F401
 from . import unknown_runtime, unresolved_runtime  # noqa: E402,F401
 from . import runtime_sites  # noqa: E402,F401
-from . import code_readiness, acceptances  # noqa: E402,F401
+from . import code_readiness, toolchain_pins, acceptances  # noqa: E402,F401

@@ -144,4 +144,4 @@ def sniff(data: bytes) -> Format | None:
     return next((f for f in FORMATS if f.sniff(data)), None)
 
 
-from . import cloudformation, cdk_python, cdk_typescript, terraform  # noqa: E402,F401
+from . import cloudformation, cdk_python, cdk_typescript, terraform, toolchain  # noqa: E402,F401

@@ -37,7 +37,7 @@ import os
 from ...discovery import listed
 from ...model import Located
 from .. import Format, register
-from .code import function_code
+from .code import function_code, provider_pins
 from .collect import _Collector
 from .hcl import hcl_semantic
 from .loading import MAX_LOCAL_MODULES, _is_tfvars, _load, _Loader, _parse
@@ -66,7 +66,8 @@ class Terraform(Format):
 
     def context(self, path: str, data: bytes) -> bool:
         """What a value can travel through: variables, locals, module calls, tfvars."""
-        return b"variable" in data or b"locals" in data or b"module" in data or _is_tfvars(path)
+        return (b"variable" in data or b"locals" in data or b"module" in data or _is_tfvars(path)
+                or b"required_providers" in data)  # the provider pin a runtime must be accepted by
 
     def parse(self, text: str):
         return _parse(text)
@@ -91,10 +92,13 @@ class Terraform(Format):
         for sink in module.sinks:
             collector.sink(sink)
         located = collector.located(parsed)
-        for path, code in function_code(module, {p: text for p, (_, text) in parsed.items()}).items():
+        more = function_code(module, {p: text for p, (_, text) in parsed.items()})
+        for path, pins in provider_pins(module).items():
+            more.setdefault(path, []).extend(pins)
+        for path, items in more.items():
             if path in located:
                 located[path] = located[path] or Located([], [])
-                located[path].more += code
+                located[path].more += items
         return located
 
     def semantic(self, doc):

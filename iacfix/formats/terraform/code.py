@@ -112,3 +112,30 @@ def _module(address: str, body, text: str) -> FunctionCode | None:
     if path is None:
         return FunctionCode(**common, not_local="source_path is not a single literal path")
     return FunctionCode(**common, root=path)
+
+
+def provider_pins(module) -> dict[str, list]:
+    """{file: [ToolPin]} for ``terraform { required_providers { aws = { version = "..." } } }``."""
+    from ...model import ToolPin
+
+    out: dict[str, list] = {}
+    for f in module.files:
+        for kind, _, body in f.top:
+            if kind != "terraform":
+                continue
+            for block in body.nested("required_providers"):
+                for name in block.attrs.keys():
+                    spec = block.attrs.get(name)
+                    fields = getattr(spec, "fields", None)
+                    if not isinstance(fields, dict):
+                        continue
+                    source = _literal(fields.get("source")) or ("hashicorp/aws" if name == "aws" else None)
+                    version = fields.get("version")
+                    if source is None or source.lower().removeprefix("registry.terraform.io/") != "hashicorp/aws" \
+                            or not isinstance(version, _Str):
+                        continue
+                    q = version.quote or '"'
+                    out.setdefault(f.path, []).append(ToolPin(
+                        "hashicorp/aws", "terraform", version.value, version.start, version.end, version.path,
+                        spell=lambda new, q=q: (f"{q}{new}{q}", new)))
+    return out
