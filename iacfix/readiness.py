@@ -130,7 +130,7 @@ def code_path(code: FunctionCode, iac_path: str) -> str | None:
     base = os.path.dirname(iac_path) or "."
     if code.base == "app":
         base = app_root(base)
-    return os.path.normpath(os.path.join(base, code.root))
+    return os.path.abspath(os.path.join(base, code.root))  # absolute: answers are cached by it
 
 
 def assess(code: FunctionCode, iac_path: str) -> Assessment:
@@ -144,8 +144,12 @@ def assess(code: FunctionCode, iac_path: str) -> Assessment:
     return _assess_path(where, code.handler)
 
 
-@functools.lru_cache(maxsize=256)
 def _assess_inline(text: str, iac_path: str, first_line: int) -> Assessment:
+    return _inline(text, iac_path, os.path.abspath(iac_path), first_line)
+
+
+@functools.lru_cache(maxsize=256)
+def _inline(text: str, iac_path: str, _real: str, first_line: int) -> Assessment:
     out = Assessment(shown(iac_path), True, files=[shown(iac_path)])
     _Reader(out, None, {}).module_text(text, shown(iac_path), first_line - 1, None)
     return out

@@ -129,15 +129,19 @@ def _is_pin_file(name: str) -> bool:
     return name in PIN_FILES or (name.startswith("requirements") and name.endswith(".txt"))
 
 
-@functools.lru_cache(maxsize=1024)
 def pins_in(directory: str) -> tuple:
     """(path, line, ToolPin) of every pin in the pin files of ``directory``."""
+    return _pins_in(os.path.abspath(directory or "."))
+
+
+@functools.lru_cache(maxsize=1024)
+def _pins_in(directory: str) -> tuple:
     from .formats import by_name
 
     fmt = by_name("toolchain")
     out = []
     try:
-        names = sorted(n for n in os.listdir(directory or ".") if _is_pin_file(n))
+        names = sorted(n for n in os.listdir(directory) if _is_pin_file(n))
     except OSError:
         return ()
     for name in names:
