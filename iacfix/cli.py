@@ -74,6 +74,13 @@ ACCEPT_OPTION = click.option(
          "function's lifecycle findings are info and not fixed; expired, they return at full severity.")
 
 
+RESOLVE_OPTION = click.option(
+    "--resolve", is_flag=True,
+    help="Also ask pip's own resolver whether each function's requirements.txt has wheels for the target (CPython "
+         "version, manylinux tags of its Amazon Linux, its architecture). Uses your pip configuration and the "
+         "network as pip does; answers are cached. Off by default: nothing else touches the network.")
+
+
 def _common(f):
     """Options shared by check and fix."""
     options = [
@@ -104,6 +111,7 @@ def _common(f):
                      help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
                           f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
         ACCEPT_OPTION,
+        RESOLVE_OPTION,
     ]
     for opt in reversed(options):
         f = opt(f)
@@ -124,7 +132,7 @@ def _target_option():
 
 
 def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
-             fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE, accept_path=None) -> Options:
+             fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE, accept_path=None, resolve=False) -> Options:
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:
@@ -137,7 +145,7 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     except click.BadParameter as e:
         ctx.fail(e.format_message())
     context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog,
-                      enabled=frozenset(enabled), unsafe_fixes=unsafe_fixes)
+                      enabled=frozenset(enabled), unsafe_fixes=unsafe_fixes, resolve=resolve)
     if target is None:
         context = with_target(context, *default_target(catalog, context))
     else:
@@ -241,14 +249,14 @@ def main():
 @_target_option()
 @click.pass_context
 def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
-          accept_path, target):
+          accept_path, resolve, target):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
     in CloudFormation/SAM templates, CDK apps and Terraform.  A Terraform file
     is read with the other files of its directory (variables, .tfvars, locals)."""
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=False, write=False, diff=False,
-                    max_file_size=max_file_size, accept_path=accept_path)
+                    max_file_size=max_file_size, accept_path=accept_path, resolve=resolve)
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
 
@@ -262,7 +270,7 @@ def check(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes
                    "reported, not written).")
 @click.pass_context
 def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, exclude, fmt, jobs, max_file_size,
-        accept_path, target, diff, dry_run, follow_links_out):
+        accept_path, resolve, target, diff, dry_run, follow_links_out):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
     default).  Safe fixes only, unless --unsafe-fixes: a move across a major
@@ -279,7 +287,7 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
     """
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=select, ignore=ignore,
                     target=target, unsafe_fixes=unsafe_fixes, fix=True, write=not (diff or dry_run), diff=diff,
-                    max_file_size=max_file_size, accept_path=accept_path)
+                    max_file_size=max_file_size, accept_path=accept_path, resolve=resolve)
     opts.links_out = follow_links_out
     _execute(ctx, paths, exclude, fmt, jobs, opts)
 
@@ -294,13 +302,14 @@ def fix(ctx, paths, as_of, horizon, catalog_path, select, ignore, unsafe_fixes, 
               help="Use this runtime catalog (JSON) instead of the built-in one.")
 @_target_option()
 @ACCEPT_OPTION
+@RESOLVE_OPTION
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and directories matching GLOB (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="A table; JSON (version 1); or Markdown with a Mermaid gantt of the deadlines, for a pull "
                    "request comment or a CI step summary.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes.")
 @click.pass_context
-def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, exclude, fmt, jobs):
+def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, resolve, exclude, fmt, jobs):
     """Per function in PATHS (default: .): its runtime and deadlines, and for
     each candidate (the target, the newest older runtime that runs its code,
     staying) what blocks it and until when it is supported; then a
@@ -310,7 +319,8 @@ def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, 
     from . import plan as planning
 
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path, select=(), ignore=(),
-                    target=target, unsafe_fixes=False, fix=False, write=False, diff=False, accept_path=accept_path)
+                    target=target, unsafe_fixes=False, fix=False, write=False, diff=False, accept_path=accept_path,
+                    resolve=resolve)
     opts.plan = True
     discovery = Discovery(formats.claims, tuple(exclude))
     try:

@@ -13,6 +13,8 @@ the renderers in the main process.
 
 from __future__ import annotations
 
+import os
+
 from .acceptance import matching
 from .engine import FileView
 from .model import FunctionCode
@@ -65,20 +67,43 @@ def _blockers(found, upto: tuple[int, ...]) -> list[dict]:
     return out
 
 
-def _candidate(rt, found) -> dict:
+def _candidate(rt, found, wheels=None) -> dict:
+    blockers = _blockers(found, rt.version_key[:2])
+    if wheels is not None:
+        blockers += wheels(rt)
     return {"runtime": rt.id, "supported_until": rt.deprecation.isoformat() if rt.deprecation else None,
-            "blockers": _blockers(found, rt.version_key[:2])}
+            "blockers": blockers}
 
 
-def _newest_running(rt, target, found, catalog):
-    """The newest runtime newer than ``rt`` and older than ``target`` that runs the code."""
-    best = None
-    for (p, _), other in catalog.runtimes.items():
-        if p == rt.provider and other.family == rt.family and not other.preview and other.version_key \
-                and rt.version_key < other.version_key < target.version_key and found.runs_on(other.version_key):
-            if best is None or other.version_key > best.version_key:
-                best = other
-    return best
+def _wheel_check(rec: dict, found, ctx):
+    """With --resolve: a candidate -> the requirements pip finds no wheel for."""
+    if not ctx.resolve:
+        return None
+    from .rules.code_readiness import wheel_blockers
+
+    def wheels(rt) -> list[dict]:
+        req, answer = wheel_blockers(rec["code"], found, rt, rec["path"])
+        if answer is None or answer.ok:
+            return []
+        shown = os.path.relpath(req).replace(os.sep, "/")
+        return [{"kind": "wheel", "detail": f"{r} has no wheel for {rt.id} ({rt.os}, {rec['code'].architecture})",
+                 "path": shown, "line": line or 1} for r, line in answer.blockers] or \
+            [{"kind": "wheel", "detail": f"pip could not resolve: {answer.error}", "path": shown, "line": 1}]
+
+    return wheels
+
+
+def _newest_running(rt, target, found, catalog, wheels=None):
+    """The newest runtime newer than ``rt`` and older than ``target`` that runs the code
+    (and, with --resolve, whose wheels pip finds)."""
+    options = sorted((other for (p, _), other in catalog.runtimes.items()
+                      if p == rt.provider and other.family == rt.family and not other.preview and other.version_key
+                      and rt.version_key < other.version_key < target.version_key
+                      and found.runs_on(other.version_key)), key=lambda o: o.version_key, reverse=True)
+    for other in options:
+        if wheels is None or not wheels(other):
+            return other
+    return None
 
 
 def build(results, ctx) -> dict:
@@ -106,12 +131,13 @@ def _function(rec: dict, ctx) -> dict:
         return out
     target = target_for(ctx, rt.provider)
     candidates, chosen = [], None
+    wheels = _wheel_check(rec, found, ctx)
     if target is not None and rt.version_key < target.version_key:
-        candidates.append(_candidate(target, found))
-        older = None if found.runs_on(target.version_key) else _newest_running(rt, target, found, catalog)
+        candidates.append(_candidate(target, found, wheels))
+        older = None if not candidates[0]["blockers"] else _newest_running(rt, target, found, catalog, wheels)
         if older is not None:
-            candidates.append(_candidate(older, found))
-    stay = _candidate(rt, found)
+            candidates.append(_candidate(older, found, wheels))
+    stay = _candidate(rt, found, wheels)
     candidates.append(stay)
     out["candidates"] = candidates
     accepted = matching(ctx.accepts, rec["path"], [rec["name"]], rt.id)

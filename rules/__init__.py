@@ -43,6 +43,7 @@ class Context:
     unsafe_fixes: bool = False
     no_target: str = ""  # why there is no target, when there is none
     accepts: tuple = ()  # risk acceptances (iacfix.acceptance.Acceptance)
+    resolve: bool = False  # ask pip whether each function's requirements have wheels for the target (--resolve)
     _targets: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property

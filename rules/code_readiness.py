@@ -14,6 +14,7 @@ if every function using it can.
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from iacfix.model import UNSAFE, Finding, FunctionCode, Site
 from iacfix.readiness import Blocker, assess, version_key
@@ -22,7 +23,7 @@ from iacfix.targets import target_for
 from . import ERROR, INFO, RULES, WARNING, Checker, Context, Rule, checker, register, unit_step
 
 WHATS_NEW = "https://docs.python.org/3/whatsnew/3.13.html#removed-modules-and-apis"
-BLOCKING = ("RT301", "RT302")
+BLOCKING = ("RT301", "RT302", "RT321")
 
 
 @register
@@ -195,6 +196,64 @@ class CodeNotRead(Rule):
     fix_safety = "never"
 
 
+@register
+class NoWheel(Rule):
+    """## What it does
+    With `--resolve`, asks pip's own resolver whether every requirement in a
+    function's `requirements.txt` has a wheel for the fix target: `pip install
+    --dry-run --report - --only-binary=:all: --python-version 3.13
+    --implementation cp --platform manylinux_2_34_x86_64 ...` (aarch64 for an
+    arm64 function; the manylinux tags the runtime's Amazon Linux admits), and
+    reports each requirement pip finds no wheel for, at its line.  pip reads
+    your own configuration (index URL); answers are cached.  Without
+    `--resolve` nothing is asked and nothing touches the network.
+
+    ## Why is this bad
+    `numpy==1.24.4` has no cp313 wheel: the build either fails or compiles
+    from source for the wrong glibc, and the function fails at import.
+
+    ## Example
+    ```yaml
+    Resources:
+      Report:
+        Type: AWS::Serverless::Function
+        Properties:
+          Runtime: python3.11
+          CodeUri: src/
+          Handler: app.handler
+    ```
+    with `src/requirements.txt` holding `numpy==1.24.4`, checked with
+    `--resolve`.
+
+    ## Fix safety
+    Not fixed: bump the requirement to a release with wheels for the target.
+    The runtime fix of such a function is held back.
+    """
+
+    code = "RT321"
+    name = "dependency-no-wheel"
+    severity = WARNING
+    summary = "a requirement has no wheel for the target runtime (--resolve: pip's resolver says so)"
+    url = "https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-platform"
+    tags = ("aws", "python", "dependencies")
+    fix_safety = "never"
+
+
+def wheel_blockers(code: FunctionCode, found, runtime, iac_path: str):
+    """pip's answer for the requirements beside the code, for ``runtime`` (None without a requirements.txt)."""
+    from iacfix.readiness import code_path
+    from iacfix.resolve import resolve
+
+    where = code_path(code, iac_path)
+    if where is None or not found.found:
+        return None, None
+    root = where if os.path.isdir(where) else os.path.dirname(where)
+    req = os.path.join(root, "requirements.txt")
+    if not os.path.isfile(req):
+        return None, None
+    return req, resolve(req, runtime.version, runtime.os, code.architecture)
+
+
 def _runtimes(sites: list[Site], ctx: Context) -> dict[str, list]:
     """function -> the catalog runtimes its sites in this file give it."""
     out: dict[str, list] = {}
@@ -259,6 +318,8 @@ class CodeReadiness(Checker):
                 if code.not_local:
                     out += filter(None, [self._not_read(code, found.why_not, file, ctx)])
                 continue
+            if ctx.resolve and target is not None and ctx.target is not None:
+                out += self._wheels(code, found, file, ctx)
             for b in found.blockers:
                 if b.kind == "unparsed":  # not Python 3 this interpreter reads, nor Python 2: not judged
                     continue
@@ -268,6 +329,29 @@ class CodeReadiness(Checker):
             finding = self._blocker(b, list(dict.fromkeys(functions)), runtimes, target, ctx)
             if finding is not None:
                 out.append(finding)
+        return out
+
+    @staticmethod
+    def _wheels(code: FunctionCode, found, file, ctx: Context) -> list[Finding]:
+        rule = RULES["RT321"]
+        if not ctx.selected(rule.code):
+            return []
+        req, answer = wheel_blockers(code, found, ctx.target, file.path)
+        if answer is None or answer.ok:
+            return []
+        shown = os.path.relpath(req).replace(os.sep, "/")
+        out = []
+        for requirement, line in answer.blockers or [(answer.error or "pip could not resolve", 1)]:
+            out.append(Finding(
+                rule=rule.code, severity=rule.severity, path=shown, line=line or 1, column=1, end_line=line or 1,
+                end_column=1, users=[code.function],
+                message=f"{requirement} has no wheel for {ctx.target.id} ({ctx.target.os or 'Linux'}, "
+                        f"{code.architecture}): pip finds no matching distribution; blocks {ctx.target.id} for the "
+                        f"code of {code.function}" if answer.blockers else
+                        f"pip could not resolve the requirements for {ctx.target.id}: {requirement}",
+                data={"functions": [code.function], "name": requirement, "kind": "wheel",
+                      "removed_in": ctx.target.version, "blocks": ctx.target.version, "runs_on": None},
+                fix_unavailable="bump the requirement to a release with wheels for the target"))
         return out
 
     @staticmethod
@@ -343,8 +427,11 @@ def hold_unready(findings: list[list[Finding]], ctx: Context) -> None:
         more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
         where = f"{why.path}:{why.line}"
         runs = f"{why.data['runs_on']} runs this code" if why.data.get("runs_on") else "no Python 3 runtime runs it"
+        removed = "" if why.rule != "RT301" else f", removed in {why.data['removed_in']}"
+        if why.rule == "RT321":
+            runs = "no wheel for it"
         reason = (f"held back: the code of {fn}{more} does not run on {target.id}: {why.data['name']} at {where}"
-                  f"{'' if why.rule == 'RT302' else ', removed in ' + why.data['removed_in']}; {runs}")
+                  f"{removed}; {runs}")
         title = f.fix.title.replace(" (unsafe: crosses a major version)", "")
         f.fix = dataclasses.replace(f.fix, applicability=UNSAFE,
                                     title=f"{title} (unsafe: the code of {fn} does not run on {target.id})")

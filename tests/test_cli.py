@@ -168,7 +168,7 @@ def test_runtimes_table_explain_and_rules(iacfix):
         assert heading in explain.out
     assert iacfix("explain", "runtime-deprecated").out.startswith("# RT003")
     assert iacfix("explain", "nope").code == 2
-    assert len(iacfix("rules").out.splitlines()) == 12
+    assert len(iacfix("rules").out.splitlines()) == 13
 
 
 def test_user_catalog(iacfix, write):
