@@ -312,7 +312,7 @@ class _Reader:
             return []
         local: list[str] = []
         bindings: dict[str, str] = {}
-        for node, guard in _walk_guarded(tree):
+        for node, guard in _statements(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     target = self.find(alias.name)
@@ -348,16 +348,20 @@ class _Reader:
                         if self._removed(f"{module}.{alias.name}", node, path, line_shift, guard, exact=True):
                             continue
                         bindings[alias.asname or alias.name] = f"{module}.{alias.name}"
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-                dotted = _dotted(node)
-                if dotted is None:
-                    continue
-                head, _, rest = dotted.partition(".")
-                if head in bindings:
-                    q = f"{bindings[head]}.{rest}"
-                    row = self.removed.get(q)
-                    if row is not None:
-                        self._record(row, q, node, path, line_shift, guard)
+        heads = {q.split(".")[0] for q in self.removed if "." in q}  # typing.io, pkgutil.find_loader, ...
+        if any(target.split(".")[0] in heads for target in bindings.values()):
+            guards = _guarded_lines(tree)  # attribute reads: a second pass, only when a removed API's module is bound
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                    dotted = _dotted(node)
+                    if dotted is None:
+                        continue
+                    head, _, rest = dotted.partition(".")
+                    if head in bindings:
+                        q = f"{bindings[head]}.{rest}"
+                        row = self.removed.get(q)
+                        if row is not None:
+                            self._record(row, q, node, path, line_shift, guards.get(node.lineno))
         return local
 
     def _removed(self, name: str, node, path: str, shift: int, guard, exact: bool = False) -> bool:
@@ -404,9 +408,13 @@ def _version_check(test) -> bool:
                and isinstance(n.value, ast.Name) and n.value.id == "sys" for n in ast.walk(test))
 
 
-def _walk_guarded(tree):
-    """Every node with why it is guarded (None when it is not), depth first."""
-    stack = [(tree, None)]
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree):
+    """Every statement (imports are statements) with why it is guarded (None
+    when it is not), in order; expressions are not visited."""
+    stack = [(s, None) for s in reversed(tree.body)]
     while stack:
         node, guard = stack.pop()
         yield node, guard
@@ -417,7 +425,18 @@ def _walk_guarded(tree):
             children += [(c, guard) for part in (node.handlers, node.orelse, node.finalbody) for c in part]
         elif isinstance(node, ast.If) and _version_check(node.test):
             g = guard or "under a Python version check"
-            children = [(node.test, guard)] + [(c, g) for c in node.body + node.orelse]
+            children = [(c, g) for c in node.body + node.orelse]
         else:
-            children = [(c, guard) for c in ast.iter_child_nodes(node)]
+            children = [(c, guard) for name in _BODIES for c in getattr(node, name, ()) or ()
+                        if isinstance(c, (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt)))]
         stack.extend(reversed(children))
+
+
+def _guarded_lines(tree) -> dict[int, str]:
+    """line -> why the statements on it are guarded."""
+    out: dict[int, str] = {}
+    for node, guard in _statements(tree):
+        if guard is not None:
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                out.setdefault(line, guard)
+    return out
