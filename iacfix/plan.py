@@ -13,12 +13,10 @@ the renderers in the main process.
 
 from __future__ import annotations
 
-import os
-
 from .acceptance import matching
 from .engine import FileView
 from .model import FunctionCode
-from .readiness import assess, version_key
+from .readiness import assess, placed, shown, version_key
 from .rules.lifecycle import classify
 from .targets import target_for
 
@@ -40,17 +38,9 @@ def records(files) -> None:
             else:
                 line = FileView(f.result.path, f.text).positions.at(code.start)[0]
                 runtime, provider, at = None, "aws", None
-            if code.inline is not None and code.inline_line == 0:
-                first = FileView(f.result.path, f.text).positions.at(code.start)[0]
-                code = _with_line(code, first + (f.text[code.start:code.start + 1] in "|>"))
+            code = placed(code, f.text, lambda offset, f=f: FileView(f.result.path, f.text).positions.at(offset)[0])
             f.result.functions.append({"name": code.function, "path": f.result.path, "line": line,
                                        "runtime": runtime, "provider": provider, "runtime_at": at, "code": code})
-
-
-def _with_line(code: FunctionCode, line: int) -> FunctionCode:
-    import dataclasses
-
-    return dataclasses.replace(code, inline_line=line)
 
 
 def _blockers(found, upto: tuple[int, ...]) -> list[dict]:
@@ -85,10 +75,10 @@ def _wheel_check(rec: dict, found, ctx):
         req, answer = wheel_blockers(rec["code"], found, rt, rec["path"])
         if answer is None or answer.ok:
             return []
-        shown = os.path.relpath(req).replace(os.sep, "/")
+        where = shown(req)
         return [{"kind": "wheel", "detail": f"{r} has no wheel for {rt.id} ({rt.os}, {rec['code'].architecture})",
-                 "path": shown, "line": line or 1} for r, line in answer.blockers] or \
-            [{"kind": "wheel", "detail": f"pip could not resolve: {answer.error}", "path": shown, "line": 1}]
+                 "path": where, "line": line or 1} for r, line in answer.blockers] or \
+            [{"kind": "wheel", "detail": f"pip could not resolve: {answer.error}", "path": where, "line": 1}]
 
     return wheels
 

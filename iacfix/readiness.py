@@ -123,6 +123,18 @@ def shown(path: str) -> str:
     return (path if rel.startswith("..") else rel).replace(os.sep, "/")
 
 
+def placed(code: FunctionCode, text: str, line_at) -> FunctionCode:
+    """Inline code whose first line is to be worked out (``inline_line`` 0): the
+    line its value starts on (``line_at(offset)``), or the next one after a
+    YAML block indicator (``|``, ``>``)."""
+    if code.inline is None or code.inline_line:
+        return code
+    import dataclasses
+
+    line = line_at(code.start) + (text[code.start:code.start + 1] in "|>")
+    return dataclasses.replace(code, inline_line=line)
+
+
 def code_path(code: FunctionCode, iac_path: str) -> str | None:
     """The code's directory or file on disk, or None when it is not local."""
     if code.root is None:

@@ -17,7 +17,7 @@ import dataclasses
 import os
 
 from iacfix.model import UNSAFE, Finding, FunctionCode, Site
-from iacfix.readiness import Blocker, assess, version_key
+from iacfix.readiness import Blocker, assess, placed, shown, version_key
 from iacfix.targets import target_for
 
 from . import ERROR, INFO, RULES, WARNING, Checker, Context, Rule, checker, register, unit_step
@@ -308,9 +308,7 @@ class CodeReadiness(Checker):
             rts = runtimes.get(code.function, [])
             if rts and not any(rt.family == "python" for rt in rts):
                 continue  # a Node.js or Java function: not ours to read
-            if code.inline is not None and code.inline_line == 0:  # from where the value starts
-                line = file.positions.at(code.start)[0] + (file.text[code.start:code.start + 1] in "|>")
-                code = dataclasses.replace(code, inline_line=line)
+            code = placed(code, file.text, lambda offset: file.positions.at(offset)[0])
             found = assess(code, file.path)
             if not found.found:
                 # Said when the template puts the code out of reach (S3, a deploy-time value); a
@@ -339,11 +337,11 @@ class CodeReadiness(Checker):
         req, answer = wheel_blockers(code, found, ctx.target, file.path)
         if answer is None or answer.ok:
             return []
-        shown = os.path.relpath(req).replace(os.sep, "/")
+        where = shown(req)
         out = []
         for requirement, line in answer.blockers or [(answer.error or "pip could not resolve", 1)]:
             out.append(Finding(
-                rule=rule.code, severity=rule.severity, path=shown, line=line or 1, column=1, end_line=line or 1,
+                rule=rule.code, severity=rule.severity, path=where, line=line or 1, column=1, end_line=line or 1,
                 end_column=1, users=[code.function],
                 message=f"{requirement} has no wheel for {ctx.target.id} ({ctx.target.os or 'Linux'}, "
                         f"{code.architecture}): pip finds no matching distribution; blocks {ctx.target.id} for the "

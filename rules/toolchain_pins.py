@@ -14,6 +14,7 @@ import dataclasses
 import os
 
 from iacfix.model import UNSAFE, Edit, Expectation, Finding, Fix, ToolPin
+from iacfix.readiness import shown
 from iacfix.targets import target_for
 from iacfix.toolchain import admits, blocking, bumped, cdk_pins, data, first_accepting, pins_in
 
@@ -156,12 +157,10 @@ def hold_untooled(findings: list[list[Finding]], ctx: Context) -> None:
             continue
         path, line, spec, first = blockers[0]
         tool = "aws-cdk-lib" if f.path.endswith((".py", ".ts")) else "hashicorp/aws"
-        f.fix = dataclasses.replace(f.fix, applicability=UNSAFE,
-                                    title=f"{f.fix.title.split(' (unsafe')[0]} (unsafe: {tool} {spec.strip()} "
-                                          f"at {os.path.relpath(path) if os.path.isabs(path) else path}:{line} "
-                                          f"cannot deploy {target.id})")
-        shown = os.path.relpath(path).replace(os.sep, "/")
-        f.message += f"; held back: {tool} {spec.strip()} ({shown}:{line}) cannot deploy {target.id}, which needs {first}"
-        f.data["held_back_by_tool"] = {"tool": tool, "at": f"{shown}:{line}", "pinned": spec, "needs": first}
+        at = f"{shown(path)}:{line}"
+        f.fix = dataclasses.replace(f.fix, applicability=UNSAFE, title=f"{f.fix.title.split(' (unsafe')[0]} "
+                                    f"(unsafe: {tool} {spec.strip()} at {at} cannot deploy {target.id})")
+        f.message += f"; held back: {tool} {spec.strip()} ({at}) cannot deploy {target.id}, which needs {first}"
+        f.data["held_back_by_tool"] = {"tool": tool, "at": at, "pinned": spec, "needs": first}
         f.fixable = ctx.unsafe_fixes
         f.stuck = f.stuck or not ctx.unsafe_fixes

@@ -5,7 +5,6 @@ each removed-module family, each guard, and the behaviour of fix."""
 
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
