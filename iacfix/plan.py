@@ -18,7 +18,7 @@ from .engine import FileView
 from .model import FunctionCode
 from .readiness import assess, placed, shown, version_key
 from .rules.lifecycle import classify
-from .targets import target_for
+from .targets import suggestion, target_for
 
 NOT_CURRENT = ("allowed-value", "layer-runtime", "build-method")
 
@@ -31,16 +31,16 @@ def records(files) -> None:
     for f in files:
         for code in (m for m in f.located.more if isinstance(m, FunctionCode)):
             mine = [(s, g) for s, g in sites if code.function in s.users]
-            if mine:
+            if mine:  # where the runtime is written: what a fix changes
                 site, g = mine[0]
                 line = FileView(g.result.path, g.text).positions.at(site.at[0] if site.at else site.start)[0]
-                runtime, provider, at = site.value, site.provider, f"{g.result.path}:{line}"
+                runtime, provider, path = site.value, site.provider, g.result.path
             else:
                 line = FileView(f.result.path, f.text).positions.at(code.start)[0]
-                runtime, provider, at = None, "aws", None
+                runtime, provider, path = None, "aws", f.result.path
             code = placed(code, f.text, lambda offset, f=f: FileView(f.result.path, f.text).positions.at(offset)[0])
-            f.result.functions.append({"name": code.function, "path": f.result.path, "line": line,
-                                       "runtime": runtime, "provider": provider, "runtime_at": at, "code": code})
+            f.result.functions.append({"name": code.function, "path": path, "line": line, "runtime": runtime,
+                                       "provider": provider, "code": code, "declared_in": f.result.path})
 
 
 def _blockers(found, upto: tuple[int, ...]) -> list[dict]:
@@ -72,7 +72,7 @@ def _wheel_check(rec: dict, found, ctx):
     from .rules.code_readiness import wheel_blockers
 
     def wheels(rt) -> list[dict]:
-        req, answer = wheel_blockers(rec["code"], found, rt, rec["path"])
+        req, answer = wheel_blockers(rec["code"], found, rt, rec["declared_in"])
         if answer is None or answer.ok:
             return []
         where = shown(req)
@@ -107,7 +107,7 @@ def build(results, ctx) -> dict:
 
 def _function(rec: dict, ctx) -> dict:
     catalog = ctx.catalog
-    found = assess(rec["code"], rec["path"])
+    found = assess(rec["code"], rec["declared_in"])
     rt = catalog.get(rec["runtime"], rec["provider"]) if rec["runtime"] else None
     out = {"name": rec["name"], "path": rec["path"], "line": rec["line"], "runtime": rec["runtime"],
            "provider": rec["provider"], "deadlines": rt.deadlines() if rt else None,
@@ -116,8 +116,11 @@ def _function(rec: dict, ctx) -> dict:
         out["code"]["why_not"] = found.why_not
     if rt is None or rt.family != "python":
         out["candidates"] = []
-        out["recommendation"] = {"runtime": None, "why": "not a Python runtime iacfix judges code for"
-                                 if rt is not None else "the runtime is not known statically"}
+        move_to = suggestion(rt, ctx) if rt is not None else None
+        out["recommendation"] = {"runtime": move_to or (rt.id if rt is not None and classify(rt, ctx) is None else None),
+                                 "why": "the runtime is not known statically" if rt is None else
+                                 f"{rt.family} code is not read; " + (f"{move_to} is the catalog's successor" if move_to
+                                                                      else "no newer runtime to suggest")}
         return out
     target = target_for(ctx, rt.provider)
     candidates, chosen = [], None

@@ -258,3 +258,44 @@ def test_sample_app_three_candidates(iacfix):
                      ("RT303", "src/upload/forms.py", 8)]
     fixable = {f["used_by"][0] for f in run.json["findings"] if f["fixable"]}
     assert fixable == {"Report"}
+
+
+# -- property: wherever an import is written, it is classified by its context ------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+REMOVED = ["cgi", "imp", "telnetlib", "distutils.util", "asyncore", "lib2to3.pgen2"]
+KEPT = ["json", "os.path", "email.message", "csv"]
+CONTEXTS = {  # name -> (lines around the import, guarded?)
+    "top": (["{imp}"], False),
+    "function": (["def f():", "    {imp}", "    return 1"], False),
+    "try-importerror": (["try:", "    {imp}", "except ImportError:", "    pass"], True),
+    "try-keyerror": (["try:", "    {imp}", "except KeyError:", "    pass"], False),
+    "version-check": (["import sys", "if sys.version_info < (3, 12):", "    {imp}"], True),
+    "else-of-version-check": (["import sys", "if sys.version_info >= (3, 13):", "    pass", "else:", "    {imp}"], True),
+    "class": (["class C:", "    {imp}"], False),
+}
+
+
+@pytest.mark.slow
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(REMOVED + KEPT), st.sampled_from(sorted(CONTEXTS)),
+                          st.booleans()), min_size=1, max_size=6))
+def test_each_import_is_judged_by_its_own_context(tmp_path_factory, placed):
+    lines, expected = [], set()
+    for module, context, from_form in placed:
+        imp = f"from {module} import x" if from_form else f"import {module}"
+        body, guarded = CONTEXTS[context]
+        start = len(lines)
+        lines += [b.format(imp=imp) for b in body]
+        line = start + next(i for i, b in enumerate(body) if "{imp}" in b) + 1
+        top = module.split(".")[0]
+        if module in REMOVED:
+            expected.add((top, line, guarded))
+    root = tmp_path_factory.mktemp("prop")
+    (root / "code").mkdir()
+    (root / "code" / "app.py").write_text("\n".join(lines) + "\n")
+    found = assess(FunctionCode("F", 0, 0, root="code", handler="app.handler"), str(root / "t.yaml"))
+    got = {(b.name.split(".")[0], b.line, b.guarded is not None) for b in found.blockers}
+    assert got == expected
