@@ -247,6 +247,8 @@ class FunctionCode:
     handler: str | None = None
     inline: str | None = None
     inline_line: int = 1
+    inline_indent: int = 0  # columns the file indents the inline code by (a YAML block scalar)
+    inline_flat: bool = False  # the code's lines are escapes in one written line: findings point at it
     not_local: str | None = None
     architecture: str = "x86_64"
 

@@ -21,6 +21,7 @@ Answers are cached per process: several templates (or a template and
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import json
 import os
@@ -78,6 +79,8 @@ class Blocker:
     source: str = ""
     guarded: str | None = None  # why it blocks nothing: "inside try/except ImportError"
     backfilled: str | None = None  # the requirement that puts the module back
+    end_line: int = 0  # where the import statement or attribute read ends (0: at line/column)
+    end_column: int = 0
 
     @property
     def blocks(self) -> bool:
@@ -129,10 +132,15 @@ def placed(code: FunctionCode, text: str, line_at) -> FunctionCode:
     YAML block indicator (``|``, ``>``)."""
     if code.inline is None or code.inline_line:
         return code
-    import dataclasses
-
-    line = line_at(code.start) + (text[code.start:code.start + 1] in "|>")
-    return dataclasses.replace(code, inline_line=line)
+    block = text[code.start:code.start + 1] in "|>"
+    indent = 0
+    if block:
+        nl = text.find("\n", code.start)
+        if nl != -1:
+            rest = text[nl + 1:]
+            indent = len(rest) - len(rest.lstrip(" "))
+    flat = not block and "\n" in code.inline.strip("\n") and "\n" not in text[code.start:code.end]
+    return dataclasses.replace(code, inline_line=line_at(code.start) + block, inline_indent=indent, inline_flat=flat)
 
 
 def code_path(code: FunctionCode, iac_path: str) -> str | None:
@@ -149,21 +157,28 @@ def assess(code: FunctionCode, iac_path: str) -> Assessment:
     if code.not_local:
         return Assessment(None, False, code.not_local)
     if code.inline is not None:
-        return _assess_inline(code.inline, iac_path, code.inline_line)
+        return _assess_inline(code.inline, iac_path, code.inline_line, -1 if code.inline_flat else code.inline_indent)
     where = code_path(code, iac_path)
     if where is None:
         return Assessment(None, False, "no code location is given")
     return _assess_path(where, code.handler)
 
 
-def _assess_inline(text: str, iac_path: str, first_line: int) -> Assessment:
-    return _inline(text, iac_path, os.path.abspath(iac_path), first_line)
+def _assess_inline(text: str, iac_path: str, first_line: int, indent: int = 0) -> Assessment:
+    """``indent`` -1: the code is written on one line (escaped newlines), so every finding is on it."""
+    return _inline(text, iac_path, os.path.abspath(iac_path), first_line, indent)
 
 
 @functools.lru_cache(maxsize=256)
-def _inline(text: str, iac_path: str, _real: str, first_line: int) -> Assessment:
+def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) -> Assessment:
     out = Assessment(shown(iac_path), True, files=[shown(iac_path)])
     _Reader(out, None, {}).module_text(text, shown(iac_path), first_line - 1, None)
+    if indent == -1:
+        out.blockers = [dataclasses.replace(b, line=first_line, column=1, end_line=first_line, end_column=1)
+                        for b in out.blockers]
+    elif indent:
+        out.blockers = [dataclasses.replace(b, column=b.column + indent, end_column=b.end_column + indent)
+                        for b in out.blockers]
     return out
 
 
@@ -392,7 +407,8 @@ class _Reader:
         self.out.blockers.append(Blocker(
             "removed-module" if row["kind"] == "module" else "removed-api", name, row["removed_in"], path,
             node.lineno + shift, node.col_offset + 1, row.get("replacement"), row["source"], guard,
-            self.backfilled.get(module) if row["kind"] == "module" else None))
+            self.backfilled.get(module) if row["kind"] == "module" else None,
+            (node.end_lineno or node.lineno) + shift, (node.end_col_offset or node.col_offset) + 1))
 
 
 def _dotted(node) -> str | None:

@@ -394,7 +394,7 @@ class CodeReadiness(Checker):
         if not ctx.selected(rule.code):
             return None
         return Finding(rule=rule.code, severity=severity, path=b.path, line=b.line, column=b.column,
-                       end_line=b.line, end_column=b.column, message=message, users=functions, data=data,
+                       end_line=b.end_line or b.line, end_column=b.end_column or b.column, message=message, users=functions, data=data,
                        fix_unavailable="the code must change; iacfix edits infrastructure, not handlers")
 
 

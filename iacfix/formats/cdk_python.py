@@ -463,19 +463,24 @@ class _Walker:
         method = arg = None
         if isinstance(code, ast.Call):
             method = (scopes.qualify(code.func) or "").rpartition(".")[2] or None
-            arg = literal(code.args[0] if code.args else None)
+            first = code.args[0] if code.args else None
+            arg = literal(first)
+            if arg is not None and method in code_locations.INLINE:  # the code is where the string is written
+                start, end = self.offsets.span(self._bound(first) or first)
         return code_locations.cdk_code(ids[0], start, end, code_method=method, code_arg=arg, arm64=arm,
                                        handler=literal(kw.get("handler")))
 
     def _literal(self, node) -> str | None:
         """A string literal, or a module-level name bound once to one."""
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
+        node = self._bound(node) or node
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+    def _bound(self, node):
+        """The value a module-level name is bound to, once, by a plain assignment."""
         if isinstance(node, ast.Name):
             bound = [a.value for a in self.tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
                      and isinstance(a.targets[0], ast.Name) and a.targets[0].id == node.id]
-            if len(bound) == 1 and isinstance(bound[0], ast.Constant) and isinstance(bound[0].value, str):
-                return bound[0].value
+            return bound[0] if len(bound) == 1 else None
         return None
 
     def _flow(self, node, want: str = "runtime", subject: str = "it", seen: frozenset = frozenset()):
