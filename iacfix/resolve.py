@@ -91,11 +91,61 @@ def requirement_lines(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def resolve(requirements: str, python: str, os_code: str | None, arch: str) -> Resolution:
-    """Whether pip finds a wheel of every requirement in the file ``requirements``
-    for CPython ``python`` ("3.13") on the runtime's OS and architecture."""
-    with open(requirements, encoding="utf-8", errors="replace") as fh:
-        text = fh.read()
+SOURCES = ("requirements.txt", "pyproject.toml", "uv.lock", "poetry.lock", "Pipfile.lock")
+
+
+def requirements_beside(root: str) -> tuple[str, list[tuple[str, int]]] | None:
+    """The function's requirements, from the first of ``SOURCES`` in ``root``:
+    (that file, [(requirement, its line)]).  Lock files give their pinned
+    versions (``name==version``); pyproject.toml its ``[project]`` dependencies."""
+    for name in SOURCES:
+        path = os.path.join(root, name)
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        if name == "requirements.txt":
+            return path, requirement_lines(text)
+        lines = text.splitlines()
+
+        def line_of(needle: str) -> int:
+            return next((i for i, ln in enumerate(lines, 1) if needle in ln), 1)
+
+        if name == "Pipfile.lock":
+            try:
+                data = json.loads(text).get("default", {})
+            except ValueError:
+                return path, []
+            return path, [(f"{n}{v.get('version', '')}", line_of(f'"{n}"')) for n, v in data.items()
+                          if isinstance(v, dict)]
+        try:
+            import tomllib
+        except ImportError:  # pragma: no cover - Python 3.10
+            return None
+        try:
+            data = tomllib.loads(text)
+        except ValueError:
+            return path, []
+        if name == "pyproject.toml":
+            deps = data.get("project", {}).get("dependencies", [])
+            return path, [(d, line_of(d)) for d in deps if isinstance(d, str)]
+        packages = [p for p in data.get("package", []) if isinstance(p, dict) and p.get("name") and p.get("version")]
+        if name == "uv.lock":  # the project itself is a package of its own lock, from its own source
+            packages = [p for p in packages if "registry" in (p.get("source") or {})]
+        return path, [(f"{p['name']}=={p['version']}", line_of(f'name = "{p["name"]}"')) for p in packages]
+    return None
+
+
+def resolve(requirements: str, python: str, os_code: str | None, arch: str,
+            lines: list[tuple[str, int]] | None = None) -> Resolution:
+    """Whether pip finds a wheel of every requirement (``lines``; by default those
+    of the requirements file ``requirements``) for CPython ``python`` ("3.13") on
+    the runtime's OS and architecture."""
+    if lines is None:
+        with open(requirements, encoding="utf-8", errors="replace") as fh:
+            lines = requirement_lines(fh.read())
+    text = "\n".join(f"{r}\t{n}" for r, n in lines)
     tags = platforms(os_code, arch)
     key = hashlib.sha256(json.dumps([text, python, tags, _pip_context()]).encode()).hexdigest()
     cache = os.path.join(_cache_dir(), key + ".json")
@@ -105,7 +155,7 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str) -> R
         return Resolution(row["ok"], [tuple(b) for b in row["blockers"]], row["installs"], row["error"], cached=True)
     except (OSError, ValueError, KeyError):
         pass
-    result = _run(text, python, tags, os.path.dirname(os.path.abspath(requirements)))
+    result = _run(lines, python, tags, os.path.dirname(os.path.abspath(requirements)))
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
         with open(cache, "w", encoding="utf-8") as fh:
@@ -115,8 +165,7 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str) -> R
     return result
 
 
-def _run(text: str, python: str, tags: list[str], cwd: str) -> Resolution:
-    lines = requirement_lines(text)
+def _run(lines: list[tuple[str, int]], python: str, tags: list[str], cwd: str) -> Resolution:
     remaining = list(lines)
     blockers = []
     abi = "cp" + python.replace(".", "")

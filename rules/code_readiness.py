@@ -199,8 +199,9 @@ class CodeNotRead(Rule):
 @register
 class NoWheel(Rule):
     """## What it does
-    With `--resolve`, asks pip's own resolver whether every requirement in a
-    function's `requirements.txt` has a wheel for the fix target: `pip install
+    With `--resolve`, asks pip's own resolver whether every requirement beside
+    a function's code (`requirements.txt`, else `pyproject.toml`, `uv.lock`,
+    `poetry.lock` or `Pipfile.lock`) has a wheel for the fix target: `pip install
     --dry-run --report - --only-binary=:all: --python-version 3.13
     --implementation cp --platform manylinux_2_34_x86_64 ...` (aarch64 for an
     arm64 function; the manylinux tags the runtime's Amazon Linux admits), and
@@ -240,18 +241,19 @@ class NoWheel(Rule):
 
 
 def wheel_blockers(code: FunctionCode, found, runtime, iac_path: str):
-    """pip's answer for the requirements beside the code, for ``runtime`` (None without a requirements.txt)."""
+    """pip's answer for the requirements beside the code (requirements.txt,
+    pyproject.toml or a lock file), for ``runtime``; (None, None) without any."""
     from iacfix.readiness import code_path
-    from iacfix.resolve import resolve
+    from iacfix.resolve import requirements_beside, resolve
 
     where = code_path(code, iac_path)
     if where is None or not found.found:
         return None, None
-    root = where if os.path.isdir(where) else os.path.dirname(where)
-    req = os.path.join(root, "requirements.txt")
-    if not os.path.isfile(req):
+    beside = requirements_beside(where if os.path.isdir(where) else os.path.dirname(where))
+    if beside is None or not beside[1]:
         return None, None
-    return req, resolve(req, runtime.version, runtime.os, code.architecture)
+    req, lines = beside
+    return req, resolve(req, runtime.version, runtime.os, code.architecture, lines)
 
 
 def _runtimes(sites: list[Site], ctx: Context) -> dict[str, list]:

@@ -117,3 +117,16 @@ def test_a_resolvable_set_blocks_nothing_and_the_move_is_made(iacfix, write, ind
     assert [f["rule"] for f in run.json["fixed"]] == ["RT004"]
     assert "python3.13" in (root / "app/template.yaml").read_text()
     assert (root / "app/src/requirements.txt").read_text() == "tinyc>=1.0\npurelib\n"  # requirements untouched
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, text, line", [
+    ("pyproject.toml", '[project]\nname = "report"\ndependencies = [\n  "purelib",\n  "tinyc==1.0",\n]\n', 5),
+    ("poetry.lock", '[[package]]\nname = "purelib"\nversion = "1.0"\n\n[[package]]\nname = "tinyc"\nversion = "1.0"\n', 6),
+    ("Pipfile.lock", '{"_meta": {}, "default": {\n"tinyc": {"version": "==1.0"}\n}}\n', 2),
+])
+def test_requirements_from_pyproject_and_lock_files(iacfix, write, index, name, text, line):
+    write({"app/template.yaml": SAM.format(arch=""), "app/src/app.py": "import json\n", f"app/src/{name}": text})
+    run = iacfix("check", "app", "--resolve", "--format", "json")
+    [f] = [f for f in run.json["findings"] if f["rule"] == "RT321"]
+    assert (f["path"], f["line"], f["name"]) == (f"app/src/{name}", line, "tinyc==1.0")
