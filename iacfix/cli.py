@@ -76,7 +76,8 @@ ACCEPT_OPTION = click.option(
 
 RESOLVE_OPTION = click.option(
     "--resolve", is_flag=True,
-    help="Also ask pip's own resolver whether each function's requirements.txt has wheels for the target (CPython "
+    help="Also ask pip's own resolver whether each function's requirements (requirements.txt, pyproject.toml or a "
+         "lock file beside its code) have wheels for the target (CPython "
          "version, manylinux tags of its Amazon Linux, its architecture). Uses your pip configuration and the "
          "network as pip does; answers are cached. Off by default: nothing else touches the network.")
 
