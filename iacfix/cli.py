@@ -315,7 +315,7 @@ def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, 
     each candidate (the target, the newest older runtime that runs its code,
     staying) what blocks it and until when it is supported; then a
     recommendation.  Staying on a flagged runtime is recommended only under a
-    valid acceptance (--accept).  Reads code offline; writes nothing.  Exit
+    valid acceptance (--accept).  Reads code offline (pip only with --resolve); writes nothing.  Exit
     status: 0, or 2 when a file could not be read or parsed."""
     from . import plan as planning
 
