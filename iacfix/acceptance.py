@@ -119,9 +119,21 @@ def load_acceptances(path: str, catalog) -> tuple[Acceptance, ...]:
 
 
 def matching(acceptances, path: str, users: list[str], runtime: str | None) -> Acceptance | None:
-    """The acceptance covering a finding, the valid-longest first."""
-    found = [a for a in acceptances if a.covers(path, users, runtime)]
-    return max(found, key=lambda a: a.until) if found else None
+    """The acceptance covering a finding: one whose paths glob matches it, or,
+    for a value several functions share, acceptances of every one of them
+    (the one that expires first speaks for all); None otherwise."""
+    mine = [a for a in acceptances if a.runtime == runtime]
+    by_path = [a for a in mine if a.paths is not None and a.covers(path, users, runtime)]
+    if by_path:
+        return max(by_path, key=lambda a: a.until)
+    per_user = {}
+    for a in mine:
+        if a.function is not None and a.function in users:
+            if a.function not in per_user or a.until > per_user[a.function].until:
+                per_user[a.function] = a
+    if not users or set(users) - set(per_user):
+        return None  # a shared value stays only if every function using it is accepted
+    return min(per_user.values(), key=lambda a: a.until)
 
 
 def apply(findings: list[list], ctx) -> None:

@@ -314,8 +314,6 @@ class _Reader:
             self.out.files.append(shown(path))
             package = os.path.relpath(os.path.dirname(path), self.root).replace(os.sep, ".")
             package = "" if package == "." else package
-            if os.path.basename(path) != "__init__.py":
-                package = package  # a module's package is its directory
             todo += self.module_text(text, shown(path), 0, package)
 
     def module_text(self, text: str, path: str, line_shift: int, package: str | None) -> list[str]:

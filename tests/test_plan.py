@@ -96,3 +96,16 @@ def test_parser_takes_the_list_configuration_hands_over():
 
     [a] = parse_acceptances([{"function": "F", "runtime": "python3.11", "until": "2027-01-01", "reason": "r"}], CATALOG)
     assert a.covers("any.yaml", ["F"], "python3.11") and not a.covers("any.yaml", ["G"], "python3.11")
+
+
+def test_a_shared_value_is_accepted_only_if_every_user_is(iacfix, write):
+    sam = ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+           "Globals:\n  Function:\n    Runtime: python3.11\nResources:\n"
+           "  A:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: a/, Handler: app.handler}\n"
+           "  B:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: b/, Handler: app.handler}\n")
+    write({"t.yaml": sam, "accept.toml": ACCEPT.replace("Upload", "A")})
+    [f] = iacfix("check", ".", "--accept", "accept.toml", "--format", "json").json["findings"]
+    assert f["severity"] == "warning" and "accepted" not in f
+    write("accept.toml", ACCEPT.replace("Upload", "A") + ACCEPT.replace("Upload", "B").replace("2027-06-30", "2027-01-31"))
+    [f] = iacfix("check", ".", "--accept", "accept.toml", "--format", "json").json["findings"]
+    assert f["severity"] == "info" and f["accepted"]["until"] == "2027-01-31"
