@@ -299,3 +299,20 @@ def test_each_import_is_judged_by_its_own_context(tmp_path_factory, placed):
     found = assess(FunctionCode("F", 0, 0, root="code", handler="app.handler"), str(root / "t.yaml"))
     got = {(b.name.split(".")[0], b.line, b.guarded is not None) for b in found.blockers}
     assert got == expected
+
+
+def test_a_local_module_call_is_held_back_by_the_module_code(iacfix, write):
+    root = write({
+        "main.tf": 'module "worker" {\n  source = "./modules/fn"\n  python = "python3.10"\n}\n',
+        "modules/fn/main.tf": 'variable "python" {\n  default = "python3.12"\n}\n\ndata "archive_file" "zip" {\n'
+                              '  type        = "zip"\n  source_dir  = "${path.module}/src"\n'
+                              '  output_path = "${path.module}/build.zip"\n}\n\nresource "aws_lambda_function" "this" {\n'
+                              '  function_name = "fn"\n  role          = "r"\n  handler       = "app.handler"\n'
+                              '  runtime       = var.python\n  filename      = data.archive_file.zip.output_path\n}\n',
+        "modules/fn/src/app.py": "import cgi\n"})
+    run = iacfix("check", ".", "--format", "json")
+    [caller] = [f for f in run.json["findings"] if f["path"] == "main.tf"]
+    assert caller["used_by"] == ["module.worker.aws_lambda_function.this"] and not caller["fixable"]
+    assert "cgi at modules/fn/src/app.py:1" in caller["message"]
+    iacfix("fix", ".")
+    assert '"python3.10"' in (root / "main.tf").read_text()

@@ -9,6 +9,8 @@ followed."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 
 from ...model import FunctionCode, Where
@@ -34,8 +36,10 @@ def _literal(expr) -> str | None:
     return expr.value if isinstance(expr, _Str) else None
 
 
-def function_code(module, texts: dict[str, str]) -> dict[str, list[FunctionCode]]:
-    """{file: [FunctionCode]} for the functions declared in a module directory."""
+def function_code(module, texts: dict[str, str], depth: int = 0) -> dict[str, list[FunctionCode]]:
+    """{file: [FunctionCode]} for the functions declared in a module directory,
+    and, at the call of a local module, the local code of the functions it
+    declares, named as the caller's sites name them (``module.fn.aws_lambda_function.this``)."""
     archives = {}
     for f in module.files:
         for kind, labels, body in f.top:
@@ -43,7 +47,7 @@ def function_code(module, texts: dict[str, str]) -> dict[str, list[FunctionCode]
                 archives[labels[1]] = (f, body)
     out: dict[str, list[FunctionCode]] = {}
     for f in module.files:
-        text = texts.get(f.path, "")
+        text = _text(f.path, texts)
         for kind, labels, body in f.top:
             code = None
             if kind == "resource" and labels[:1] == ["aws_lambda_function"] and len(labels) == 2:
@@ -52,6 +56,39 @@ def function_code(module, texts: dict[str, str]) -> dict[str, list[FunctionCode]
                 code = _module(f"module.{labels[0]}", body, text)
             if code is not None:
                 out.setdefault(f.path, []).append(code)
+            elif kind == "module" and labels and depth < 3:
+                out.setdefault(f.path, []).extend(_local_module(module, f, labels[0], body, depth))
+    return {p: codes for p, codes in out.items() if codes}
+
+
+def _text(path: str, texts: dict[str, str]) -> str:
+    if path in texts:
+        return texts[path]
+    try:  # a local module's file: read again for its ${path.module} strings
+        with open(path, encoding="utf-8") as fh:
+            return texts.setdefault(path, fh.read())
+    except (OSError, UnicodeDecodeError):
+        return texts.setdefault(path, "")
+
+
+def _local_module(module, f, name: str, body, depth: int) -> list[FunctionCode]:
+    source = _literal(body.attrs.get("source"))
+    if source is None or not source.startswith(("./", "../")):
+        return []
+    here = os.path.dirname(f.path)
+    inner = module.loader(os.path.normpath(os.path.join(here, source)))
+    if inner is None:
+        return []
+    start, end = _span(body, "source", (0, 0))
+    out = []
+    for path, codes in function_code(inner, {}, depth + 1).items():
+        rel = os.path.relpath(os.path.dirname(path) or ".", here or ".")
+        for c in codes:
+            if c.root is None:
+                continue  # not local: its own directory says so
+            out.append(dataclasses.replace(c, function=f"module.{name}.{c.function}", start=start, end=end,
+                                           root=os.path.normpath(os.path.join(rel, c.root)),
+                                           where=Where("module-input", f"module.{name}", "source")))
     return out
 
 
