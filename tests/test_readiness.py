@@ -316,3 +316,16 @@ def test_a_local_module_call_is_held_back_by_the_module_code(iacfix, write):
     assert "cgi at modules/fn/src/app.py:1" in caller["message"]
     iacfix("fix", ".")
     assert '"python3.10"' in (root / "main.tf").read_text()
+
+
+@pytest.mark.parametrize("code", [
+    '_lambda.Code.from_asset("stacks/lambda_src")',  # relative to the app (cdk.json)
+    '_lambda.Code.from_asset(os.path.join(os.path.dirname(__file__), "lambda_src"))',
+    '_lambda.Code.from_asset(str(Path(__file__).parent / "lambda_src"))',
+])
+def test_cdk_python_asset_paths(iacfix, write, code):
+    write({"cdk.json": "{}\n", "stacks/lambda_src/app.py": "import imp\n", "stacks/s.py":
+           "import os\nfrom pathlib import Path\nfrom aws_cdk import aws_lambda as _lambda\n\n"
+           f'_lambda.Function(self, "A", runtime=_lambda.Runtime.PYTHON_3_11, handler="app.handler", code={code})\n'})
+    found = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["rule"], f["path"]) for f in found if f["rule"] == "RT301"] == [("RT301", "stacks/lambda_src/app.py")]
