@@ -207,53 +207,24 @@ def _assess_path(where: str, handler: str | None) -> Assessment:
 
 
 def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
-    """{removed module: the requirement providing it}, and the requirement files read, beside the code."""
-    provided: dict[str, str] = {}
-    read = []
+    """{removed module: the requirement providing it}, and the requirement file
+    read: the first of requirements.txt, pyproject.toml and the lock files
+    beside the code (or in its parent directory), as ``--resolve`` reads them."""
+    from .resolve import requirements_beside
+
     table = removed_data()["backfills"]
     for d in (root, os.path.dirname(root)):
-        try:
-            names = sorted(os.listdir(d))
-        except OSError:
+        beside = requirements_beside(d)
+        if beside is None:
             continue
-        for name in names:
-            if not (name.startswith("requirements") and name.endswith(".txt")) and name != "pyproject.toml":
-                continue
-            path = os.path.join(d, name)
-            try:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read()
-            except OSError:
-                continue
-            read.append(path)
-            for dist in _requirement_names(text, name == "pyproject.toml"):
-                row = table.get(normalise(dist))
-                for module in row["provides"] if row else ():
-                    provided.setdefault(module, dist)
-        if provided or read:
-            break
-    return provided, read
-
-
-def _requirement_names(text: str, toml: bool) -> list[str]:
-    if toml:
-        try:
-            import tomllib
-        except ImportError:  # Python 3.10: read the quoted requirement strings
-            return [m.group(1) for m in re.finditer(r"[\"']([A-Za-z0-9][A-Za-z0-9._-]*)", text)]
-        try:
-            data = tomllib.loads(text)
-        except ValueError:
-            return []
-        deps = list(data.get("project", {}).get("dependencies", []))
-        deps += list(data.get("tool", {}).get("poetry", {}).get("dependencies", {}))
-        return [m.group(1) for d in deps if (m := _REQUIREMENT.match(d))]
-    out = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line and not line.startswith("-") and (m := _REQUIREMENT.match(line)):
-            out.append(m.group(1))
-    return out
+        provided: dict[str, str] = {}
+        for requirement, _ in beside[1]:
+            m = _REQUIREMENT.match(requirement)
+            row = table.get(normalise(m.group(1))) if m else None
+            for module in row["provides"] if row else ():
+                provided.setdefault(module, m.group(1))
+        return provided, [beside[0]]
+    return {}, []
 
 
 def python2_marker(text: str) -> tuple[str, int, int] | None:
