@@ -54,7 +54,8 @@ def _findings(filename: str, mtime: float, as_of: str, horizon: int):
     day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
     context = Context(day, horizon, catalog)
     opts = Options(context=with_target(context, *default_target(catalog, context)))
-    return process_file(filename, opts).findings
+    result = process_file(filename, opts)
+    return [f for f in result.findings if f.path == result.path]  # not those about a function's code files
 
 
 def _settings() -> tuple[str, int, str]:

@@ -107,7 +107,7 @@ def _writable(path: str) -> bool:
     return os.path.isdir(parent) and os.access(parent, os.W_OK | os.X_OK)
 
 
-def _load_config(ctx, paths, config_file, isolated) -> configuration.Config:
+def load_config(ctx, paths, config_file=None, isolated=False) -> configuration.Config:
     if isolated and config_file:
         ctx.fail("--config and --isolated exclude each other")
     try:
@@ -122,7 +122,7 @@ def _load_config(ctx, paths, config_file, isolated) -> configuration.Config:
 
 def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, diff: bool):
     """(engine Options, Settings) from the parsed flags ``kw`` and the configuration."""
-    config = _load_config(ctx, paths, kw.pop("config_file"), kw.pop("isolated"))
+    config = load_config(ctx, paths, kw.pop("config_file"), kw.pop("isolated"))
     out = Output(fmt=kw.pop("fmt"), output_file=kw.pop("output_file"), max_annotations=kw.pop("max_annotations") or None,
                  quiet=kw.pop("quiet"), show_fixes=kw.pop("show_fixes"), statistics=kw.pop("statistics"))
     settings = Settings(config=config, output=out, exit_zero=kw.pop("exit_zero"), fail_on_flag=kw.pop("fail_on"),
@@ -143,7 +143,7 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
     settings.excludes = tuple(top.get("exclude", ())) + tuple(top.get("extend-exclude", ())) + tuple(kw.pop("exclude"))
 
     def options(values: dict):
-        flags = {k: kw[k] for k in ("as_of", "unsafe_fixes", "max_file_size")}
+        flags = {k: kw[k] for k in ("as_of", "unsafe_fixes", "max_file_size", "accept_path", "resolve")}
         chosen = {
             "horizon": kw["horizon"] if kw["horizon"] is not None else values.get("horizon", 365),
             "catalog_path": kw["catalog_path"] or values.get("catalog"),
@@ -154,7 +154,8 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
         if config.path and values.get("select") == [] and not kw["select"]:
             ctx.fail(f"{config.path}: select names no rule; give codes, prefixes or names, or leave it out")
         try:
-            return make_options(ctx, **flags, **chosen, fix=fix, write=write, diff=diff)
+            return make_options(ctx, **flags, **chosen, fix=fix, write=write, diff=diff,
+                                accept_rows=values.get("accept", ()), accept_origin=f"{config.path} accept")
         except click.UsageError as e:
             if config.path and values:
                 e.message = f"{e.message} (settings from {config.path})"
@@ -162,6 +163,5 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
 
     opts = options(top)
     opts.config = config
-    opts.accept = list(top.get("accept", []))
     opts.overrides = tuple((o, options(dict(top, **o.settings)).context) for o in config.overrides)
     return opts, settings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -68,6 +69,20 @@ class Size(click.ParamType):
         return size
 
 
+ACCEPT_OPTION = click.option(
+    "--accept", "accept_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+    help="Risk acceptances (TOML, [[accept]] tables: function or paths, runtime, until, reason): while valid, a "
+         "function's lifecycle findings are info and not fixed; expired, they return at full severity.")
+
+
+RESOLVE_OPTION = click.option(
+    "--resolve", is_flag=True,
+    help="Also ask pip's own resolver whether each function's requirements (requirements.txt, pyproject.toml or a "
+         "lock file beside its code) have wheels for the target (CPython "
+         "version, manylinux tags of its Amazon Linux, its architecture). Uses your pip configuration and the "
+         "network as pip does; answers are cached. Off by default: nothing else touches the network.")
+
+
 def _common(f):
     """Options shared by check and fix."""
     options = [
@@ -100,6 +115,8 @@ def _common(f):
         click.option("--max-file-size", "max_file_size", type=Size(), default=DEFAULT_MAX_FILE_SIZE, metavar="SIZE",
                      help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
                           f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
+        ACCEPT_OPTION,
+        RESOLVE_OPTION,
     ]
     for opt in reversed(options + ci_options()):
         f = opt(f)
@@ -120,7 +137,8 @@ def _target_option():
 
 
 def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
-             fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE) -> Options:
+             fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE, accept_path=None, resolve=False,
+             accept_rows=(), accept_origin="accept") -> Options:
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:
@@ -133,7 +151,7 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     except click.BadParameter as e:
         ctx.fail(e.format_message())
     context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog,
-                      enabled=frozenset(enabled), unsafe_fixes=unsafe_fixes)
+                      enabled=frozenset(enabled), unsafe_fixes=unsafe_fixes, resolve=resolve)
     if target is None:
         context = with_target(context, *default_target(catalog, context))
     else:
@@ -144,6 +162,16 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
         if why:
             ctx.fail(f"--target {target}: {why} (see `iacfix runtimes --as-of {context.as_of}`)")
         context = with_target(context, target_rt)
+    if accept_path is not None or accept_rows:
+        from .acceptance import AcceptanceError, load_acceptances, parse_acceptances
+
+        try:  # the configuration's [[accept]] tables, then --accept FILE's
+            accepts = parse_acceptances(list(accept_rows), catalog, accept_origin)
+            if accept_path is not None:
+                accepts += load_acceptances(accept_path, catalog)
+        except AcceptanceError as e:
+            ctx.fail(str(e))
+        context = dataclasses.replace(context, accepts=accepts)
     return Options(context=context, fix=fix, write=write, diff=diff, max_file_size=max_file_size)
 
 
@@ -218,6 +246,7 @@ def main():
       iacfix fix infra/ --diff                  # preview the rewrite (to python3.13 in 2026)
       iacfix fix infra/ --target python3.13     # rewrite in place; nothing else changes
       iacfix fix infra/ --unsafe-fixes          # also across a major version (python2.7)
+      iacfix plan infra/ --format markdown      # per function: move to 3.13, to 3.12, or stay
       iacfix runtimes                           # the lifecycle catalog
       iacfix explain RT004                      # what a rule means
     """
@@ -270,6 +299,62 @@ def fix(ctx, paths, jobs, diff, dry_run, follow_links_out, **kw):
     opts, settings = run_settings(ctx, paths, kw, _options, fix=True, write=not (diff or dry_run), diff=diff)
     opts.links_out = follow_links_out
     _execute(ctx, paths, jobs, opts, settings)
+
+
+@main.command(name="plan")
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
+              help="Judge deadlines as of this date (YYYY-MM-DD). Default: today.")
+@click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True,
+              metavar="DAYS", help="Deprecations due within this many days count as soon.")
+@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
+              help="Use this runtime catalog (JSON) instead of the built-in one.")
+@_target_option()
+@ACCEPT_OPTION
+@RESOLVE_OPTION
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and directories matching GLOB (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="A table; JSON (version 1); or Markdown with a Mermaid gantt of the deadlines, for a pull "
+                   "request comment or a CI step summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes.")
+@click.pass_context
+def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, resolve, exclude, fmt, jobs):
+    """Per function in PATHS (default: .): its runtime and deadlines, and for
+    each candidate (the target, the newest older runtime that runs its code,
+    staying) what blocks it and until when it is supported; then a
+    recommendation.  Staying on a flagged runtime is recommended only under a
+    valid acceptance (--accept).  Reads code offline (pip only with --resolve); writes nothing.  Exit
+    status: 0, or 2 when a file could not be read or parsed."""
+    from . import plan as planning
+
+    from .ci_options import load_config
+    from .discovery import DEFAULT_EXCLUDES, Discovery
+
+    config = load_config(ctx, paths)  # the same configuration as check: target, catalog, excludes, [[accept]]
+    top = config.settings
+    opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path or top.get("catalog"), select=(),
+                    ignore=(), target=target or top.get("target"), unsafe_fixes=False, fix=False, write=False,
+                    diff=False, accept_path=accept_path, resolve=resolve, accept_rows=top.get("accept", ()),
+                    accept_origin=f"{config.path} accept")
+    opts.plan = True
+    excludes = tuple(top.get("exclude", ())) + tuple(top.get("extend-exclude", ())) + tuple(exclude)
+    discovery = Discovery(formats.claims, excludes, defaults=() if "exclude" in top else DEFAULT_EXCLUDES,
+                          gitignore=True, base=config.base if config.path else None)
+    try:
+        with interruptible():
+            results, _ = run(discovery.files(list(paths) or ["."]), opts, jobs, keep=discovery.keeps)
+    except Interrupted as e:
+        _interrupted(ctx, e, opts)
+    document = planning.build(results, opts.context)
+    if fmt == "json":
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(planning.markdown(document) if fmt == "markdown" else planning.text(document), nl=fmt != "markdown")
+    errors = [e for r in results for e in r.errors] + [FileError(display_path(p), 1, 1, m)
+                                                       for p, m in discovery.problems]
+    for e in errors:
+        click.echo(f"{e.path}:{e.line}:{e.column}: error: {e.message}", err=True)
+    ctx.exit(2 if errors else 0)
 
 
 @main.command()

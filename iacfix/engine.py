@@ -20,7 +20,7 @@ from . import formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
-from .rules import CHECKERS, Context
+from .rules import CHECKERS, UNIT_STEPS, Context
 from .suppressions import suppress
 from .unicode import encoding_of
 
@@ -40,7 +40,6 @@ class Options:
     # matches a unit's first file wins; ``config`` is the configuration they come from.
     overrides: tuple = ()
     config: object = None
-    accept: list = field(default_factory=list)  # the configuration's raw `accept` tables (the migration plan's)
 
     def for_unit(self, paths: list[str]) -> Options:
         """These options with the context of the last override matching the unit's first file."""
@@ -49,6 +48,7 @@ class Options:
         rel = self.config.relative(sorted(paths)[0])
         chosen = next((c for o, c in reversed(self.overrides) if rel is not None and o.matches(rel)), None)
         return self if chosen is None else dataclasses.replace(self, context=chosen)
+    plan: bool = False  # keep each function's code location and runtime on its result (iacfix plan)
 
 
 @dataclass
@@ -63,6 +63,7 @@ class FileResult:
     template: bool = False
     written: bool = False
     suppressed: list[Finding] = field(default_factory=list)  # findings a suppression holds back (iacfix.suppressions)
+    functions: list = field(default_factory=list)  # iacfix plan: each function declared here (plan.records)
 
 
 @dataclass
@@ -242,7 +243,13 @@ def _process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str], 
             f.result.template = True
             f.result.findings = check(f.located, f.result.path, f.text, opts.context)
             suppress(fmt, f.result, f.doc, f.text, opts.context)
+    for step in UNIT_STEPS:  # e.g. code readiness holds back moves the code cannot make
+        step([f.result.findings for f in files.values()], opts.context)
     hold_ties([f.result.findings + f.result.suppressed for f in files.values()])
+    if opts.plan:
+        from .plan import records
+
+        records(files.values())
     if opts.fix:
         from .fixing import fix_unit
 

@@ -16,6 +16,7 @@ from .edits import apply_edits
 from .engine import Options, ParsedFile, check, hold_ties
 from .fixes import Refused, expected_document, merge
 from .model import Edit, ParseError
+from .rules import UNIT_STEPS
 from .suppressions import suppress
 
 
@@ -201,6 +202,8 @@ def fix_unit(fmt, files: dict[str, ParsedFile], opts: Options, shared: frozenset
         if opts.write:  # what the file now holds, at its new positions
             result.findings = check(remaining, result.path, f.new_text, opts.context)
             suppress(fmt, result, f.new_doc, f.new_text, opts.context)
+            for step in UNIT_STEPS:
+                step([result.findings], opts.context)
         else:  # nothing was written: what remains is where the file still has it
             result.findings = [x for x in result.findings if not x.fixable]
         said = {}

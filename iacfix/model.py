@@ -222,3 +222,58 @@ class FileError:
     def to_json(self) -> dict:
         return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
 
+
+
+@dataclass
+class FunctionCode:
+    """Where a function's code is, as a format reads it (put in ``Located.more``).
+
+    ``function`` names the function as the runtime sites' ``users`` do (a
+    logical id, a construct id, a Terraform address), so that a checker can
+    tie the code to the runtime it runs on.  ``root`` is the code's directory
+    (or single file) as written, relative to ``base`` (``file``: the IaC
+    file's directory; ``app``: the CDK app's root, where ``cdk.json`` is);
+    ``inline`` the code itself when it is written in the file (``ZipFile``,
+    ``InlineCode``, ``Code.from_inline``), starting at ``inline_line``.
+    ``handler`` is Lambda's ``module.function`` (``index`` for ``PythonFunction``'s
+    ``index=``).  ``not_local`` says why the code cannot be read (an S3
+    object, a value known only at deploy time); then nothing is guessed.
+    ``start``/``end`` locate the declaration (a finding about the code as a
+    whole points there).  Formats say where; they never read the code.
+    """
+
+    function: str
+    start: int
+    end: int
+    where: Where = field(default_factory=lambda: Where("resource"))
+    root: str | None = None
+    base: str = "file"  # file | app
+    handler: str | None = None
+    inline: str | None = None
+    inline_line: int = 1
+    inline_indent: int = 0  # columns the file indents the inline code by (a YAML block scalar)
+    inline_flat: bool = False  # the code's lines are escapes in one written line: findings point at it
+    not_local: str | None = None
+    architecture: str = "x86_64"
+
+
+@dataclass
+class ToolPin:
+    """A deploy tool's version as a repository pins it (put in ``Located.more``):
+    ``aws-cdk-lib`` in a requirements file, ``pyproject.toml``, ``package.json``
+    or a lock file; the ``hashicorp/aws`` provider in ``required_providers`` or
+    ``.terraform.lock.hcl``.  ``spec`` is the constraint as written
+    (``==2.100.0``, ``^2.100.0``, ``~> 5.0``) in ``ecosystem``'s syntax (pypi,
+    npm, terraform); ``start``/``end`` span the text a fix replaces, ``path``
+    is where the re-parsed document holds it, and ``spell(spec)`` the
+    replacement text and the value it parses to.  ``lock``: resolved by a
+    tool, never edited by hand."""
+
+    tool: str
+    ecosystem: str
+    spec: str
+    start: int
+    end: int
+    path: tuple = ()
+    lock: bool = False
+    spell: Callable[[str], tuple[str, object]] | None = field(default=None, repr=False)

@@ -42,6 +42,8 @@ class Context:
     enabled: frozenset[str] | None = None  # None: every rule; an empty set: none
     unsafe_fixes: bool = False
     no_target: str = ""  # why there is no target, when there is none
+    accepts: tuple = ()  # risk acceptances (iacfix.acceptance.Acceptance)
+    resolve: bool = False  # ask pip whether each function's requirements have wheels for the target (--resolve)
     _targets: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
@@ -80,6 +82,14 @@ class Checker:
 
 RULES: dict[str, Rule] = {}
 CHECKERS: list[Checker] = []
+# Steps run over the findings of a whole unit (every file of it) after checking:
+# ``step(findings: list[list[Finding]], ctx)`` may hold fixes back.
+UNIT_STEPS: list = []
+
+
+def unit_step(fn):
+    UNIT_STEPS.append(fn)
+    return fn
 
 
 def register(cls: type[Rule]) -> type[Rule]:
@@ -100,3 +110,4 @@ from . import unknown_runtime, unresolved_runtime, target_version  # noqa: E402,
 from . import runtime_sites, support_floor  # noqa: E402,F401
 from . import suppression_expired, suppression_unused, suppression_invalid  # noqa: E402,F401
 from . import container_images  # noqa: E402,F401
+from . import code_readiness, toolchain_pins, acceptances  # noqa: E402,F401

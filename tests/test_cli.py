@@ -197,7 +197,10 @@ def test_samples_end_to_end_console_script():
                      "serverless-app/serverless.yml", "serverless-app/config/runtime.yml",
                      "py-package/.github/workflows/tests.yml", "py-package/.python-version",
                      "py-package/pyproject.toml", "py-package/tox.ini",
-                     "container-fn/template.yaml", "container-fn/resize/Dockerfile", "container-fn/worker/Dockerfile"}
+                     "container-fn/template.yaml", "container-fn/resize/Dockerfile", "container-fn/worker/Dockerfile",
+
+                     "readiness-app/template.yaml", "readiness-app/src/upload/forms.py",
+                     "readiness-app/src/legacy/handler.py"}
     assert doc["errors"] == []
 
 

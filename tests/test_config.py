@@ -38,16 +38,18 @@ def test_dot_iacfix_toml_wins_in_its_directory_and_flags_win_over_files(iacfix, 
 
 def test_every_key(iacfix, write, tmp_path):
     write({"iacfix.toml": 'target = "python3.12"\nhorizon = 30\nexclude = ["old"]\nextend-exclude = ["tmp*"]\n'
-                          'fail-on = "error"\n[[accept]]\nfunction = "F0"\nruntime = "python3.11"\n'
+                          'fail-on = "error"\n[[accept]]\nfunction = "F1"\nruntime = "python3.11"\n'
                           'until = 2027-01-31\nreason = "x"\n',
-           "t.yaml": template("python3.11"), "old/t.yaml": template("python3.9"), "tmp1/t.yaml": template("python3.9"),
-           "node_modules/t.yaml": template("python3.9")})
+           "t.yaml": template("python3.11", "python3.11"), "old/t.yaml": template("python3.9"),
+           "tmp1/t.yaml": template("python3.9"), "node_modules/t.yaml": template("python3.9")})
     run = iacfix("check", ".", "--format", "json")
-    assert [f["path"] for f in run.json["findings"]] == ["node_modules/t.yaml", "t.yaml"]  # exclude replaced the defaults
+    # exclude replaced the defaults
+    assert [f["path"] for f in run.json["findings"]] == ["node_modules/t.yaml", "t.yaml", "t.yaml"]
     assert run.code == 1  # node_modules/t.yaml: python3.9 is an error
     assert iacfix("check", "t.yaml").code == 0  # fail-on error: the warning does not fail
     fixed = iacfix("fix", "t.yaml", "--diff")
-    assert "+      Runtime: python3.12" in fixed.out
+    assert fixed.out.count("+      Runtime: python3.12") == 1  # the target; F1 stays, accepted
+    assert "accepted until 2027-01-31 (x)" in fixed.out
 
 
 def test_catalog_is_relative_to_the_file(iacfix, write):

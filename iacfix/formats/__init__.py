@@ -173,3 +173,4 @@ def sniff(data: bytes) -> Format | None:
 
 from . import cloudformation, cdk_python, cdk_typescript, terraform, serverless, dockerfile  # noqa: E402,F401
 from . import github_actions, ci_pipelines, version_files, packaging, tox_ini, python_envs  # noqa: E402,F401
+from . import toolchain  # noqa: E402,F401

@@ -38,8 +38,8 @@ import re
 import tokenize
 from collections import Counter
 
-from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
-from . import Format, register
+from ..model import FunctionCode, Item, ListInfo, Located, ParseError, Site, Unresolved, Where
+from . import Format, code_locations, register
 from .nesting import too_deep
 
 RUNTIME = "aws_cdk.aws_lambda.Runtime"
@@ -435,7 +435,57 @@ class _Walker:
             self._list(node, self.paths[id(node)], users)
         if not self.sites and not self.unresolved:
             return None
-        return Located(sorted(self.sites.values(), key=lambda s: s.start), self.unresolved)
+        code = [c for call, q, scopes, _, _ in self.calls if (c := self._code(call, q, scopes)) is not None]
+        return Located(sorted(self.sites.values(), key=lambda s: s.start), self.unresolved, code)
+
+    def _code(self, call: ast.Call, q: str | None, scopes: _Scopes) -> FunctionCode | None:
+        """Where a function construct's code is (``code_locations``)."""
+        module, _, name = (q or "").rpartition(".")
+        python = module in ALPHA_MODULES and name == code_locations.PYTHON_FUNCTION
+        if not (python or (q or "").removeprefix("aws_cdk.") in code_locations.FUNCTIONS):
+            return None
+        ids = _construct_id(call)
+        if not ids:
+            return None
+        kw = {k.arg: k.value for k in call.keywords if k.arg}
+        arm = "ARM_64" in ast.unparse(kw["architecture"]) if "architecture" in kw else False
+        start, end = self.offsets.span(call)
+        literal = self._literal
+        if python:
+            if "entry" not in kw:
+                return None
+            entry, base = _file_relative(kw["entry"]) or (literal(kw["entry"]), "app")
+            return code_locations.cdk_code(ids[0], start, end, code_method=None, code_arg=None, arm64=arm,
+                                           handler=literal(kw.get("handler")), entry=entry, base=base,
+                                           index=literal(kw.get("index")) or "index.py")
+        code = kw.get("code")
+        if code is None:
+            return None  # no code= given (or in **kwargs): nothing to say
+        method = arg = None
+        base = "app"
+        if isinstance(code, ast.Call):
+            method = (scopes.qualify(code.func) or "").rpartition(".")[2] or None
+            first = code.args[0] if code.args else None
+            arg = literal(first)
+            if arg is not None and method in code_locations.INLINE:  # the code is where the string is written
+                start, end = self.offsets.span(self._bound(first) or first)
+            elif arg is None and method in code_locations.ASSET and first is not None:
+                arg, base = _file_relative(first) or (None, "app")
+        return code_locations.cdk_code(ids[0], start, end, code_method=method, code_arg=arg, arm64=arm,
+                                       handler=literal(kw.get("handler")), base=base)
+
+    def _literal(self, node) -> str | None:
+        """A string literal, or a module-level name bound once to one."""
+        node = self._bound(node) or node
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+    def _bound(self, node):
+        """The value a module-level name is bound to, once, by a plain assignment."""
+        if isinstance(node, ast.Name):
+            bound = [a.value for a in self.tree.body if isinstance(a, ast.Assign) and len(a.targets) == 1
+                     and isinstance(a.targets[0], ast.Name) and a.targets[0].id == node.id]
+            return bound[0] if len(bound) == 1 else None
+        return None
 
     def _flow(self, node, want: str = "runtime", subject: str = "it", seen: frozenset = frozenset()):
         """Where the value of ``node`` goes: (the calls it is a ``want``
@@ -535,6 +585,28 @@ def _use(parent, node) -> str:
             ast.List: "is in a list", ast.Tuple: "is in a tuple", ast.IfExp: "is tested", ast.For: "is looped over",
             ast.AsyncFor: "is looped over", ast.comprehension: "is looped over"}
     return uses.get(type(parent), "is part of a larger expression")
+
+
+def _file_relative(node) -> tuple[str, str] | None:
+    """``os.path.join(os.path.dirname(__file__), "a", "b")`` or ``str(Path(__file__).parent / "a")``
+    -> ("a/b", "file"): a path relative to the stack's own file."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "str" and node.args:
+        node = node.args[0]
+    parts = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):  # Path(__file__).parent / "a" / "b"
+        if not (isinstance(node.right, ast.Constant) and isinstance(node.right.value, str)):
+            return None
+        parts.insert(0, node.right.value)
+        node = node.left
+    text = ast.unparse(node)
+    if parts and re.fullmatch(r"(pathlib\.)?Path\(__file__\)(\.resolve\(\))?\.parent", text):
+        return "/".join(parts), "file"
+    if isinstance(node, ast.Call) and ast.unparse(node.func) in ("os.path.join", "path.join", "join") and node.args \
+            and ast.unparse(node.args[0]) in ("os.path.dirname(__file__)", "os.path.dirname(os.path.abspath(__file__))"):
+        rest = node.args[1:]
+        if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in rest):
+            return "/".join(a.value for a in rest) or ".", "file"
+    return None
 
 
 def _construct_id(call: ast.Call) -> list[str]:

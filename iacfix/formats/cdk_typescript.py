@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 
 from ..model import Located, Site, Unresolved, Where
-from . import Format, register
+from . import Format, code_locations, register
 from .nesting import check_depth
 from .cdk_python import CONSTRUCT_DEFAULT, constant_name, runtime_id
 
@@ -127,6 +127,7 @@ class _Walker:
         self.values: list[tuple] = []  # (the value's node, its site, how the reason names it)
         self.names: _Names | None = None
         self.unresolved: list[Unresolved] = []
+        self.code: list = []  # FunctionCode of each function construct
         # tree-sitter-typescript lags behind TypeScript: where it cannot parse a
         # part of the file, runtimes are still reported but nothing is rewritten.
         self.partial = self.root.has_error
@@ -159,13 +160,69 @@ class _Walker:
             elif node.type == "new_expression":
                 self._new_runtime(node, users)
                 self._implicit(node, users)
+                self._code(node)
             stack.extend((c, users) for c in reversed(node.children))
         if self.values:
             self.names = _Names(self.root)
             self._judge()
         if not self.sites and not self.unresolved:
             return None
-        return Located(sorted(self.sites, key=lambda s: s.start), self.unresolved)
+        return Located(sorted(self.sites, key=lambda s: s.start), self.unresolved, self.code)
+
+    def _code(self, node) -> None:
+        """Where a function construct's code is (``code_locations``)."""
+        ctor = node.child_by_field_name("constructor")
+        q = (self.imports.qualify(ctor, self.data) or "") if ctor is not None else ""
+        python = q == "alpha." + code_locations.PYTHON_FUNCTION
+        if not (python or q.replace("aws-cdk-lib/aws-lambda", "aws_lambda") in code_locations.FUNCTIONS):
+            return
+        ids = self._construct_id(node)
+        args = node.child_by_field_name("arguments")
+        named = [c for c in args.children if c.is_named] if args is not None else []
+        if not ids or len(named) < 3 or named[2].type != "object":
+            return
+        props = {}
+        for pair in named[2].children:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            if key is not None:
+                props[_text(key, self.data).strip("'\"")] = pair.child_by_field_name("value")
+        start, end = self.offset(node.start_byte), self.offset(node.end_byte)
+        arm = "ARM_64" in _text(props["architecture"], self.data) if "architecture" in props else False
+        if ("entry" if python else "code") not in props:
+            return  # nothing said about the code here
+        if python:
+            entry, base = self._path(props.get("entry"))
+            self.code.append(code_locations.cdk_code(
+                ids[0], start, end, code_method=None, code_arg=None, handler=self._string(props.get("handler")),
+                entry=entry, index=self._string(props.get("index")) or "index.py", arm64=arm, base=base))
+            return
+        code, method, arg, base = props.get("code"), None, None, "app"
+        if code is not None and code.type == "call_expression":
+            fn = code.child_by_field_name("function")
+            method = (self.imports.qualify(fn, self.data) or "").rpartition(".")[2] or None if fn is not None else None
+            inner = code.child_by_field_name("arguments")
+            first = next((c for c in inner.children if c.is_named), None) if inner is not None else None
+            arg, base = self._path(first) if method in code_locations.ASSET else (self._string(first), "app")
+        self.code.append(code_locations.cdk_code(ids[0], start, end, code_method=method, code_arg=arg,
+                                                 handler=self._string(props.get("handler")), arm64=arm, base=base))
+
+    def _string(self, node) -> str | None:
+        if node is None or node.type != "string":
+            return None
+        return "".join(_text(c, self.data) for c in node.children if c.type == "string_fragment")
+
+    def _path(self, node) -> tuple[str | None, str]:
+        """A literal path (relative to the app), or ``path.join(__dirname, 'a', ...)`` (to this file)."""
+        if node is not None and node.type == "call_expression":
+            fn, inner = node.child_by_field_name("function"), node.child_by_field_name("arguments")
+            parts = [c for c in inner.children if c.is_named] if inner is not None else []
+            if fn is not None and _text(fn, self.data) in ("path.join", "path.resolve", "join", "resolve") \
+                    and parts and _text(parts[0], self.data) == "__dirname":
+                rest = [self._string(p) for p in parts[1:]]
+                if all(r is not None for r in rest):
+                    return "/".join(rest) or ".", "file"
+            return None, "app"
+        return self._string(node), "app"
 
     def _judge(self) -> None:
         """Block every value that does not go straight to a runtime argument."""

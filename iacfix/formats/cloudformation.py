@@ -26,7 +26,7 @@ import yaml
 import yaml._yaml
 
 from ..edits import Positions
-from ..model import Item, ListInfo, Located, ParseError, Site, Unresolved, Where
+from ..model import FunctionCode, Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from . import Format, register
 from .shapes import looks_like_runtime
 
@@ -351,6 +351,7 @@ class _Walker:
         self._done: dict[tuple, list | None] = {}
         self._log: list = []
         self._depth = 0  # intrinsic functions (and lists) being followed
+        self.code: list[FunctionCode] = []  # where each function's code is
 
     # -- spans ------------------------------------------------------------
     def span(self, node) -> tuple[int, int]:
@@ -577,6 +578,9 @@ class _Walker:
             props = _get(res, "Properties")
             base = ("Resources", name)
             if rtype in FUNCTION_TYPES:
+                code = _function_code(name, name_node, rtype, props, self.root, self.span)
+                if code is not None:
+                    self.code.append(code)
                 runtime = _get(props, "Runtime")
                 if runtime is not None:
                     self.resolve(runtime, base + ("Properties", "Runtime"), "scalar", [name], "property", Where("resource", name, "Runtime"))
@@ -600,7 +604,7 @@ class _Walker:
                          Where("globals", "Function", "Runtime"))
         self.block_shared_values()
         return Located(sorted(self.sites.values(), key=lambda s: s.start),
-                       sorted(self.unresolved.values(), key=lambda u: u.start), self.more)
+                       sorted(self.unresolved.values(), key=lambda u: u.start), self.more + self.code)
 
     def build_args(self, name: str, meta) -> None:
         """SAM ``Metadata.DockerBuildArgs`` values that feed a FROM tag of the
@@ -653,6 +657,48 @@ class _Walker:
             if values and site.blocked is None:
                 owner = f"parameter {site.path[1]}" if site.path[:2] in params else "the value"
                 site.blocked = f"{owner} is read as different runtimes ({', '.join(values)}); no rewrite fits all"
+
+
+def _function_code(name: str, name_node, rtype: str, props, root, span) -> FunctionCode | None:
+    """Where a function's code is: SAM ``CodeUri`` (or Globals') and ``InlineCode``,
+    ``Code.ZipFile``, a packaged ``Code`` path; S3 and intrinsics are not local.
+    None for a container image."""
+    if _str(_get(props, "PackageType")) == "Image" or _get(_get(props, "Code"), "ImageUri") is not None:
+        return None
+    globals_ = _get(_get(root, "Globals"), "Function")
+    handler = _str(_get(props, "Handler")) or _str(_get(globals_, "Handler"))
+    arch = _get(props, "Architectures") or _get(globals_, "Architectures")
+    arch = "arm64" if isinstance(arch, SequenceNode) and any(_str(a) == "arm64" for a in arch.value) else "x86_64"
+    where = Where("resource", name, "CodeUri" if rtype == "AWS::Serverless::Function" else "Code")
+    if rtype == "AWS::Serverless::Function":
+        inline = _get(props, "InlineCode")
+        node = _get(props, "CodeUri")
+        if node is None and inline is None:
+            node = _get(globals_, "CodeUri")
+        if inline is not None:
+            node, where = inline, Where("resource", name, "InlineCode")
+    else:
+        node = _get(props, "Code")
+        if _get(node, "ZipFile") is not None:
+            node, where = _get(node, "ZipFile"), Where("resource", name, "Code.ZipFile")
+            inline = node
+        else:
+            inline = None
+    start, end = span(node if node is not None else name_node)
+    common = dict(function=name, start=start, end=end, where=where, handler=handler, architecture=arch)
+    if node is None:
+        return None  # no code given at all: the template is incomplete, not ours to judge
+    if inline is not None:
+        text = _str(node)
+        if text is None:
+            return FunctionCode(**common, not_local="the inline code is built with an intrinsic function")
+        return FunctionCode(**common, inline=text, inline_line=0)  # the line is worked out from ``start``
+    value = _str(node)
+    if value is None:
+        return FunctionCode(**common, not_local=f"{where.field} is an S3 location or is known only at deploy time")
+    if value.startswith("s3://"):
+        return FunctionCode(**common, not_local=f"{where.field} is an S3 object ({value})")
+    return FunctionCode(**common, root=value)
 
 
 def _duplicate_key(root):

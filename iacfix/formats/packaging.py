@@ -315,10 +315,21 @@ class PyProject(Format):
     filenames = ("pyproject.toml",)
 
     def prefilter(self, data: bytes) -> bool:
-        return (b"python" in data.lower() or b"target-version" in data) and b"3" in data
+        return (b"python" in data.lower() or b"target-version" in data) and b"3" in data \
+            or b"aws-cdk-lib" in data or b"aws_cdk_lib" in data
 
     def parse(self, text: str):
         return _TomlDoc(text)
+
+    @staticmethod
+    def _pins(doc: _TomlDoc, text: str) -> list:
+        """The aws-cdk-lib pins a pyproject.toml holds, as the toolchain format reads them."""
+        if "aws-cdk-lib" not in text and "aws_cdk_lib" not in text or not isinstance(doc.data, dict) \
+                or isinstance(doc.data, _Reading):
+            return []
+        from .toolchain import _toml_pins
+
+        return list(_toml_pins(text, doc.data).pins)
 
     def locate(self, doc: _TomlDoc, text: str) -> Located | None:
         toml, shift = doc.toml, doc.shift
@@ -334,7 +345,8 @@ class PyProject(Format):
         if floors:
             floors[0].companions = (_array_classifiers(toml, ("project", "classifiers"), shift)
                                     + _array_classifiers(toml, ("tool", "poetry", "classifiers"), shift) + tools)
-        return Located(sites, [], more=[*floors, *(ToolTarget(t, floors[0] if floors else None) for t in tools)])
+        return Located(sites, [], more=[*floors, *(ToolTarget(t, floors[0] if floors else None) for t in tools),
+                                         *self._pins(doc, text)])
 
     def semantic(self, doc: _TomlDoc):
         return doc.data

@@ -37,6 +37,7 @@ import os
 from ...discovery import listed
 from ...model import Located
 from .. import Format, register
+from .code import function_code, provider_pins
 from .collect import _Collector
 from .hcl import hcl_semantic
 from .loading import MAX_LOCAL_MODULES, _is_tfvars, _load, _Loader, _parse
@@ -66,7 +67,8 @@ class Terraform(Format):
 
     def context(self, path: str, data: bytes) -> bool:
         """What a value can travel through: variables, locals, module calls, tfvars."""
-        return b"variable" in data or b"locals" in data or b"module" in data or _is_tfvars(path)
+        return (b"variable" in data or b"locals" in data or b"module" in data or _is_tfvars(path)
+                or b"required_providers" in data)  # the provider pin a runtime must be accepted by
 
     def parse(self, text: str):
         return _parse(text)
@@ -90,7 +92,15 @@ class Terraform(Format):
         collector = _Collector(module)
         for sink in module.sinks:
             collector.sink(sink)
-        return collector.located(parsed)
+        located = collector.located(parsed)
+        more = function_code(module, {p: text for p, (_, text) in parsed.items()})
+        for path, pins in provider_pins(module).items():
+            more.setdefault(path, []).extend(pins)
+        for path, items in more.items():
+            if path in located:
+                located[path] = located[path] or Located([], [])
+                located[path].more += items
+        return located
 
     def semantic(self, doc):
         if doc.kind == "json":

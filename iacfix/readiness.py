@@ -1,0 +1,439 @@
+"""Will a newer Python run this function's code?  Offline, with ``ast``.
+
+``assess(code, iac_path)`` reads the handler module a ``FunctionCode`` names
+and every local module it reaches through imports (the code root is on
+``sys.path``, as Lambda puts ``/var/task``), and lists what a newer CPython
+no longer has: imports of removed standard-library modules and uses of
+removed APIs (``rules/removed_stdlib.json``, generated from the lifecycle
+facts), and code that does not parse as Python 3 at all (a python2.7
+handler).  Nothing is imported or run.
+
+An import inside ``try: ... except ImportError`` or under a version check
+(``if sys.version_info < (3, 13):``) is *guarded*: the code already copes,
+so it is reported for information and blocks nothing.  A requirement that
+puts a removed module back (``legacy-cgi``, ``standard-imghdr``; the
+``backfills`` of the data file) satisfies its imports.
+
+Answers are cached per process: several templates (or a template and
+``plan``) naming the same code read it once.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import functools
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from .model import FunctionCode
+
+MAX_MODULES = 500  # local modules followed from one handler
+PY3 = (3, 0)
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+# Python 2 constructs that Python 3 rejects, each with how it reads.
+_PY2 = [
+    (re.compile(r"^\s*print\s+(?![\s(=.,)\[]|$)[^\n]*", re.M), "a print statement"),
+    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:", re.M), "except X, e:"),
+    (re.compile(r"^\s*exec\s+[\"'\w]", re.M), "an exec statement"),
+    (re.compile(r"^\s*raise\s+[\w.]+\s*,", re.M), "raise X, message"),
+    (re.compile(r"<>"), "the <> operator"),
+    (re.compile(r"\b0[0-7]+\b(?![.eEjJ])"), "an octal literal without 0o"),
+    (re.compile(r"\bur[\"']"), "a ur'' string"),
+    (re.compile(r"`[^`\n]+`"), "backticks"),
+]
+
+
+@functools.lru_cache(maxsize=1)
+def removed_data() -> dict:
+    """The removed names and backfills, keyed for lookup."""
+    data = json.loads(resources.files("iacfix.rules").joinpath("removed_stdlib.json").read_text(encoding="utf-8"))
+    return {
+        "removed": {row["name"]: row for row in data["removed"]},
+        "backfills": {row["distribution"]: row for row in data["backfills"]},
+    }
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", version)[:2])
+
+
+def normalise(dist: str) -> str:
+    return re.sub(r"[-_.]+", "-", dist).lower()
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Something in the code a Python version no longer runs."""
+
+    kind: str  # removed-module | removed-api | syntax
+    name: str  # cgi, pkgutil.find_loader, "a print statement"
+    removed_in: str  # "3.13"; "3.0" for Python 2 syntax
+    path: str  # the code file, as the run shows paths
+    line: int
+    column: int
+    replacement: str | None = None
+    source: str = ""
+    guarded: str | None = None  # why it blocks nothing: "inside try/except ImportError"
+    backfilled: str | None = None  # the requirement that puts the module back
+    end_line: int = 0  # where the import statement or attribute read ends (0: at line/column)
+    end_column: int = 0
+
+    @property
+    def blocks(self) -> bool:
+        return self.guarded is None and self.backfilled is None
+
+
+@dataclass
+class Assessment:
+    code: str | None  # the code's path as shown (directory, file, or the IaC file for inline code)
+    found: bool
+    why_not: str | None = None  # why the code was not read
+    files: list[str] = field(default_factory=list)
+    blockers: list[Blocker] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)  # the requirement files read
+
+    def blocking(self) -> list[Blocker]:
+        return [b for b in self.blockers if b.blocks]
+
+    def first_blocked(self) -> tuple[int, ...] | None:
+        """The lowest Python version this code does not run on, if any."""
+        keys = [version_key(b.removed_in) for b in self.blocking()]
+        return min(keys) if keys else None
+
+    def runs_on(self, version: tuple[int, ...]) -> bool:
+        first = self.first_blocked()
+        return first is None or tuple(version[:2]) < first
+
+
+def app_root(start: str) -> str:
+    """The CDK app's root: the nearest directory up from ``start`` holding ``cdk.json``."""
+    d = os.path.abspath(start)
+    while True:
+        if os.path.isfile(os.path.join(d, "cdk.json")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return os.path.abspath(start)
+        d = parent
+
+
+def shown(path: str) -> str:
+    rel = os.path.relpath(path)
+    return (path if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+def placed(code: FunctionCode, text: str, line_at) -> FunctionCode:
+    """Inline code whose first line is to be worked out (``inline_line`` 0): the
+    line its value starts on (``line_at(offset)``), or the next one after a
+    YAML block indicator (``|``, ``>``)."""
+    if code.inline is None or code.inline_line:
+        return code
+    block = text[code.start:code.start + 1] in "|>"
+    indent = 0
+    if block:
+        nl = text.find("\n", code.start)
+        if nl != -1:
+            rest = text[nl + 1:]
+            indent = len(rest) - len(rest.lstrip(" "))
+    flat = not block and "\n" in code.inline.strip("\n") and "\n" not in text[code.start:code.end]
+    return dataclasses.replace(code, inline_line=line_at(code.start) + block, inline_indent=indent, inline_flat=flat)
+
+
+def code_path(code: FunctionCode, iac_path: str) -> str | None:
+    """The code's directory or file on disk, or None when it is not local."""
+    if code.root is None:
+        return None
+    base = os.path.dirname(iac_path) or "."
+    if code.base == "app":
+        base = app_root(base)
+    return os.path.abspath(os.path.join(base, code.root))  # absolute: answers are cached by it
+
+
+def assess(code: FunctionCode, iac_path: str) -> Assessment:
+    if code.not_local:
+        return Assessment(None, False, code.not_local)
+    if code.inline is not None:
+        return _assess_inline(code.inline, iac_path, code.inline_line, -1 if code.inline_flat else code.inline_indent)
+    where = code_path(code, iac_path)
+    if where is None:
+        return Assessment(None, False, "no code location is given")
+    return _assess_path(where, code.handler)
+
+
+def _assess_inline(text: str, iac_path: str, first_line: int, indent: int = 0) -> Assessment:
+    """``indent`` -1: the code is written on one line (escaped newlines), so every finding is on it."""
+    return _inline(text, iac_path, os.path.abspath(iac_path), first_line, indent)
+
+
+@functools.lru_cache(maxsize=256)
+def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) -> Assessment:
+    out = Assessment(shown(iac_path), True, files=[shown(iac_path)])
+    _Reader(out, None, {}).module_text(text, shown(iac_path), first_line - 1, None)
+    if indent == -1:
+        out.blockers = [dataclasses.replace(b, line=first_line, column=1, end_line=first_line, end_column=1)
+                        for b in out.blockers]
+    elif indent:
+        out.blockers = [dataclasses.replace(b, column=b.column + indent, end_column=b.end_column + indent)
+                        for b in out.blockers]
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _assess_path(where: str, handler: str | None) -> Assessment:
+    if not os.path.exists(where):
+        return Assessment(shown(where), False, f"{shown(where)} does not exist")
+    root = where if os.path.isdir(where) else os.path.dirname(where)
+    backfilled = _backfills(root)
+    out = Assessment(shown(where), True, requirements=[shown(p) for p in backfilled[1]])
+    reader = _Reader(out, root, backfilled[0])
+    if os.path.isfile(where):
+        entries = [where]
+    elif handler:
+        module = handler.replace("/", ".").rsplit(".", 1)[0] if "." in handler else handler
+        entry = reader.find(module)
+        if entry is None:
+            out.found, out.why_not = False, f"handler module {module} is not under {shown(where)}"
+            return out
+        entries = [entry]
+    else:  # no handler named: every module at the top of the code
+        entries = sorted(os.path.join(where, n) for n in os.listdir(where) if n.endswith(".py"))
+    for e in entries:
+        reader.follow(e)
+    return out
+
+
+def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
+    """{removed module: the requirement providing it}, and the requirement file
+    read: the first of requirements.txt, pyproject.toml and the lock files
+    beside the code (or in its parent directory), as ``--resolve`` reads them."""
+    from .resolve import requirements_beside
+
+    table = removed_data()["backfills"]
+    for d in (root, os.path.dirname(root)):
+        beside = requirements_beside(d)
+        if beside is None:
+            continue
+        provided: dict[str, str] = {}
+        for requirement, _ in beside[1]:
+            m = _REQUIREMENT.match(requirement)
+            row = table.get(normalise(m.group(1))) if m else None
+            for module in row["provides"] if row else ():
+                provided.setdefault(module, m.group(1))
+        return provided, [beside[0]]
+    return {}, []
+
+
+def python2_marker(text: str) -> tuple[str, int, int] | None:
+    """(what, line, column) of the first Python 2 construct in ``text``, if any."""
+    best = None
+    for pattern, what in _PY2:
+        for m in pattern.finditer(text):
+            if _in_string_or_comment(text, m.start()):
+                continue
+            if best is None or m.start() < best[1]:
+                best = (what, m.start())
+            break
+    if best is None:
+        return None
+    what, offset = best
+    line_start = text.rfind("\n", 0, offset) + 1
+    indent = len(text[line_start:offset]) + len(text[offset:]) - len(text[offset:].lstrip(" \t"))
+    return what, text.count("\n", 0, offset) + 1, indent + 1
+
+
+def _in_string_or_comment(text: str, offset: int) -> bool:
+    line = text[text.rfind("\n", 0, offset) + 1:offset]
+    return "#" in line or line.count('"') % 2 == 1 or line.count("'") % 2 == 1
+
+
+class _Reader:
+    """Reads modules, follows local imports, records blockers."""
+
+    def __init__(self, out: Assessment, root: str | None, backfilled: dict[str, str]):
+        self.out, self.root, self.backfilled = out, root, backfilled
+        self.seen: set[str] = set()
+        self.removed = removed_data()["removed"]
+
+    def find(self, module: str, package: str | None = None) -> str | None:
+        """The local file of ``module`` (dotted), under the root; None when it is not local."""
+        if self.root is None or not module:
+            return None
+        base = os.path.join(self.root, *module.split("."))
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+        return None
+
+    def follow(self, entry: str) -> None:
+        todo = [entry]
+        while todo and len(self.seen) < MAX_MODULES:
+            path = todo.pop()
+            real = os.path.realpath(path)
+            if real in self.seen:
+                continue
+            self.seen.add(real)
+            try:
+                with open(path, "rb") as fh:
+                    raw = fh.read()
+            except OSError:
+                continue
+            text = raw.decode("utf-8", "replace")
+            self.out.files.append(shown(path))
+            package = os.path.relpath(os.path.dirname(path), self.root).replace(os.sep, ".")
+            package = "" if package == "." else package
+            todo += self.module_text(text, shown(path), 0, package)
+
+    def module_text(self, text: str, path: str, line_shift: int, package: str | None) -> list[str]:
+        """Record what ``text`` holds; return the local modules it imports."""
+        try:
+            tree = ast.parse(text.lstrip("\ufeff"))
+        except SyntaxError as e:
+            marker = python2_marker(text)
+            if marker is not None:
+                what, line, col = marker
+                self.out.blockers.append(Blocker("syntax", what, "3.0", path, line + line_shift, col,
+                                                 "port the code to Python 3",
+                                                 "https://docs.python.org/3/howto/pyporting.html"))
+            else:
+                self.out.blockers.append(Blocker(
+                    "unparsed", f"does not parse with this Python ({e.msg})", "0", path,
+                    (e.lineno or 1) + line_shift, e.offset or 1, guarded="the code may need a newer Python "
+                    "than the one iacfix runs on; not judged"))
+            return []
+        except (ValueError, RecursionError, MemoryError):
+            return []
+        local: list[str] = []
+        bindings: dict[str, str] = {}
+        for node, guard in _statements(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    target = self.find(alias.name)
+                    if target is not None:
+                        local.append(target)
+                        continue
+                    bindings[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else \
+                        alias.name.split(".")[0]
+                    self._removed(alias.name, node, path, line_shift, guard)
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level and package is not None:
+                    parts = package.split(".") if package else []
+                    parts = parts[:len(parts) - (node.level - 1)] if node.level > 1 else parts
+                    absolute = ".".join(p for p in [*parts, module] if p)
+                    for alias in node.names:
+                        target = self.find(f"{absolute}.{alias.name}" if absolute else alias.name) or self.find(absolute)
+                        if target is not None:
+                            local.append(target)
+                    continue
+                if node.level:
+                    continue
+                target = self.find(module)
+                if target is not None:
+                    local.append(target)
+                    for alias in node.names:  # from pkg import submodule
+                        sub = self.find(f"{module}.{alias.name}")
+                        if sub is not None:
+                            local.append(sub)
+                    continue
+                if not self._removed(module, node, path, line_shift, guard):
+                    for alias in node.names:
+                        if self._removed(f"{module}.{alias.name}", node, path, line_shift, guard, exact=True):
+                            continue
+                        bindings[alias.asname or alias.name] = f"{module}.{alias.name}"
+        heads = {q.split(".")[0] for q in self.removed if "." in q}  # typing.io, pkgutil.find_loader, ...
+        if any(target.split(".")[0] in heads for target in bindings.values()):
+            guards = _guarded_lines(tree)  # attribute reads: a second pass, only when a removed API's module is bound
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+                    dotted = _dotted(node)
+                    if dotted is None:
+                        continue
+                    head, _, rest = dotted.partition(".")
+                    if head in bindings:
+                        q = f"{bindings[head]}.{rest}"
+                        row = self.removed.get(q)
+                        if row is not None:
+                            self._record(row, q, node, path, line_shift, guards.get(node.lineno))
+        return local
+
+    def _removed(self, name: str, node, path: str, shift: int, guard, exact: bool = False) -> bool:
+        """Record ``name`` (or the removed module it is inside) if it is removed; True if so."""
+        parts = name.split(".")
+        candidates = [name] if exact else [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+        for q in candidates:
+            row = self.removed.get(q)
+            if row is not None:
+                self._record(row, q, node, path, shift, guard)
+                return True
+        return False
+
+    def _record(self, row: dict, name: str, node, path: str, shift: int, guard) -> None:
+        module = name.split(".")[0] if row["kind"] == "module" else name
+        self.out.blockers.append(Blocker(
+            "removed-module" if row["kind"] == "module" else "removed-api", name, row["removed_in"], path,
+            node.lineno + shift, node.col_offset + 1, row.get("replacement"), row["source"], guard,
+            self.backfilled.get(module) if row["kind"] == "module" else None,
+            (node.end_lineno or node.lineno) + shift, (node.end_col_offset or node.col_offset) + 1))
+
+
+def _dotted(node) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((_dotted(t) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types)
+
+
+def _version_check(test) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr in ("version_info", "version", "hexversion")
+               and isinstance(n.value, ast.Name) and n.value.id == "sys" for n in ast.walk(test))
+
+
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree):
+    """Every statement (imports are statements) with why it is guarded (None
+    when it is not), in order; expressions are not visited."""
+    stack = [(s, None) for s in reversed(tree.body)]
+    while stack:
+        node, guard = stack.pop()
+        yield node, guard
+        if isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            body_guard = guard or ("inside try/except ImportError"
+                                   if any(_catches_import_error(h) for h in node.handlers) else None)
+            children = [(c, body_guard) for c in node.body]
+            children += [(c, guard) for part in (node.handlers, node.orelse, node.finalbody) for c in part]
+        elif isinstance(node, ast.If) and _version_check(node.test):
+            g = guard or "under a Python version check"
+            children = [(c, g) for c in node.body + node.orelse]
+        else:
+            children = [(c, guard) for name in _BODIES for c in getattr(node, name, ()) or ()
+                        if isinstance(c, (ast.stmt, ast.excepthandler, getattr(ast, "match_case", ast.stmt)))]
+        stack.extend(reversed(children))
+
+
+def _guarded_lines(tree) -> dict[int, str]:
+    """line -> why the statements on it are guarded."""
+    out: dict[int, str] = {}
+    for node, guard in _statements(tree):
+        if guard is not None:
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                out.setdefault(line, guard)
+    return out

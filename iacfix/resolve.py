@@ -1,0 +1,207 @@
+"""Dependency readiness (``--resolve``): does every requirement have a wheel
+for the candidate runtime?  pip's own resolver answers, never ours:
+
+    python -m pip install --dry-run --report - --only-binary=:all:
+        --python-version 3.13 --implementation cp --abi cp313 --abi abi3 --abi none
+        --platform manylinux_2_34_x86_64 ... --platform manylinux2014_x86_64
+        --target TMP --ignore-installed -r requirements.txt
+
+The platforms are what the runtime's operating system admits: Amazon Linux
+2023 has glibc 2.34 (manylinux_2_34 and older), Amazon Linux 2 glibc 2.26
+(manylinux_2_26, manylinux2014 and older); aarch64 for an arm64 function.
+pip reads the user's own configuration (index URL, extra indexes,
+find-links, certificates): whatever it would install from, it resolves
+against.  When a requirement has no wheel, pip names it; it is recorded as a
+blocker and the rest is resolved again without it, so every blocking package
+is named (up to ``MAX_ROUNDS``).  Answers are cached on disk
+(``$IACFIX_CACHE_DIR``, else ``~/.cache/iacfix/resolve``) by the requirements'
+text, the target, the platforms and pip's configuration.  Nothing here runs
+unless ``--resolve`` is given: it is the one part of iacfix that may use the
+network, and only as pip does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+
+MAX_ROUNDS = 10
+TIMEOUT = 300
+GLIBC = {"AL2023": 34, "AL2": 26}  # glibc minor version of each Amazon Linux
+_NO_DIST = re.compile(r"No matching distribution found for (\S+)")
+_REQ = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+@dataclass
+class Resolution:
+    ok: bool
+    blockers: list = field(default_factory=list)  # (requirement as written, line) pip found no wheel for
+    installs: list = field(default_factory=list)  # name==version pip would install
+    error: str | None = None  # pip failed otherwise (a conflict, no index)
+    cached: bool = False
+
+    def to_json(self) -> dict:
+        return {"ok": self.ok, "blockers": self.blockers, "installs": self.installs, "error": self.error}
+
+
+def platforms(os_code: str | None, arch: str) -> list[str]:
+    machine = "aarch64" if arch == "arm64" else "x86_64"
+    top = GLIBC.get(os_code or "AL2023", 34)
+    low = 17 if machine == "aarch64" else 5
+    tags = [f"manylinux_2_{m}_{machine}" for m in range(top, low - 1, -1)]
+    tags.append(f"manylinux2014_{machine}")
+    if machine == "x86_64":
+        tags += ["manylinux2010_x86_64", "manylinux1_x86_64"]
+    return tags
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _cache_dir() -> str:
+    base = os.environ.get("IACFIX_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "iacfix")
+    return os.path.join(base, "resolve")
+
+
+def _pip_context() -> str:
+    """What decides where pip looks: its configuration and PIP_* variables."""
+    env = {k: v for k, v in os.environ.items() if k.startswith("PIP_")}
+    try:
+        listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
+                                timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        listed = ""
+    return json.dumps([env, listed], sort_keys=True)
+
+
+def requirement_lines(text: str) -> list[tuple[str, int]]:
+    out = []
+    for i, line in enumerate(text.splitlines(), 1):
+        body = line.split("#", 1)[0].strip()
+        if body and not body.startswith("-"):
+            out.append((body, i))
+    return out
+
+
+SOURCES = ("requirements.txt", "pyproject.toml", "uv.lock", "poetry.lock", "Pipfile.lock")
+
+
+def requirements_beside(root: str) -> tuple[str, list[tuple[str, int]]] | None:
+    """The function's requirements, from the first of ``SOURCES`` in ``root``:
+    (that file, [(requirement, its line)]).  Lock files give their pinned
+    versions (``name==version``); pyproject.toml its ``[project]`` dependencies."""
+    for name in SOURCES:
+        path = os.path.join(root, name)
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError:
+            continue
+        if name == "requirements.txt":
+            return path, requirement_lines(text)
+        lines = text.splitlines()
+
+        def line_of(needle: str) -> int:
+            return next((i for i, ln in enumerate(lines, 1) if needle in ln), 1)
+
+        if name == "Pipfile.lock":
+            try:
+                data = json.loads(text).get("default", {})
+            except ValueError:
+                return path, []
+            return path, [(f"{n}{v.get('version', '')}", line_of(f'"{n}"')) for n, v in data.items()
+                          if isinstance(v, dict)]
+        try:
+            import tomllib
+        except ImportError:  # pragma: no cover - Python 3.10
+            return None
+        try:
+            data = tomllib.loads(text)
+        except ValueError:
+            return path, []
+        if name == "pyproject.toml":
+            deps = data.get("project", {}).get("dependencies", [])
+            return path, [(d, line_of(d)) for d in deps if isinstance(d, str)]
+        packages = [p for p in data.get("package", []) if isinstance(p, dict) and p.get("name") and p.get("version")]
+        if name == "uv.lock":  # the project itself is a package of its own lock, from its own source
+            packages = [p for p in packages if "registry" in (p.get("source") or {})]
+        return path, [(f"{p['name']}=={p['version']}", line_of(f'name = "{p["name"]}"')) for p in packages]
+    return None
+
+
+def resolve(requirements: str, python: str, os_code: str | None, arch: str,
+            lines: list[tuple[str, int]] | None = None) -> Resolution:
+    """Whether pip finds a wheel of every requirement (``lines``; by default those
+    of the requirements file ``requirements``) for CPython ``python`` ("3.13") on
+    the runtime's OS and architecture."""
+    if lines is None:
+        with open(requirements, encoding="utf-8", errors="replace") as fh:
+            lines = requirement_lines(fh.read())
+    text = "\n".join(f"{r}\t{n}" for r, n in lines)
+    tags = platforms(os_code, arch)
+    key = hashlib.sha256(json.dumps([text, python, tags, _pip_context()]).encode()).hexdigest()
+    cache = os.path.join(_cache_dir(), key + ".json")
+    try:
+        with open(cache, encoding="utf-8") as fh:
+            row = json.load(fh)
+        return Resolution(row["ok"], [tuple(b) for b in row["blockers"]], row["installs"], row["error"], cached=True)
+    except (OSError, ValueError, KeyError):
+        pass
+    result = _run(lines, python, tags, os.path.dirname(os.path.abspath(requirements)))
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        with open(cache, "w", encoding="utf-8") as fh:
+            json.dump(result.to_json(), fh)
+    except OSError:
+        pass
+    return result
+
+
+def _run(lines: list[tuple[str, int]], python: str, tags: list[str], cwd: str) -> Resolution:
+    remaining = list(lines)
+    blockers = []
+    abi = "cp" + python.replace(".", "")
+    with tempfile.TemporaryDirectory(prefix="iacfix-resolve-") as tmp:
+        for _ in range(MAX_ROUNDS):
+            req = os.path.join(tmp, "requirements.txt")
+            with open(req, "w", encoding="utf-8") as fh:
+                fh.write("".join(r + "\n" for r, _ in remaining))
+            cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--report", "-", "--quiet",
+                   "--only-binary=:all:", "--python-version", python, "--implementation", "cp",
+                   "--abi", abi, "--abi", "abi3", "--abi", "none", *[a for t in tags for a in ("--platform", t)],
+                   "--target", os.path.join(tmp, "target"), "--ignore-installed", "--disable-pip-version-check",
+                   "-r", req]
+            try:
+                run = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, cwd=cwd)
+            except subprocess.TimeoutExpired:
+                return Resolution(False, blockers, error=f"pip did not answer within {TIMEOUT} s")
+            if run.returncode == 0:
+                try:
+                    report = json.loads(run.stdout)
+                except ValueError:
+                    return Resolution(False, blockers, error="pip's report is not JSON")
+                installs = [f"{i['metadata']['name']}=={i['metadata']['version']}" for i in report.get("install", [])]
+                return Resolution(not blockers, blockers, installs)
+            m = _NO_DIST.search(run.stderr)
+            if m is None:
+                last = [ln for ln in run.stderr.splitlines() if ln.strip()]
+                return Resolution(False, blockers, error=last[-1] if last else f"pip exited {run.returncode}")
+            wanted = _norm(_REQ.match(m.group(1)).group(1))
+            mine = [(r, ln) for r, ln in remaining if _norm(_REQ.match(r).group(1)) == wanted]
+            if mine:
+                blockers += mine
+                remaining = [r for r in remaining if r not in mine]
+            else:  # a dependency of a requirement: the requirement that pulls it in is not known here
+                blockers.append((m.group(1), 0))
+                return Resolution(False, blockers, error=f"{m.group(1)} (a dependency) has no wheel")
+            if not remaining:
+                return Resolution(False, blockers)
+    return Resolution(False, blockers, error=f"stopped after {MAX_ROUNDS} rounds")

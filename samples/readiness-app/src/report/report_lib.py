@@ -1,0 +1,5 @@
+from collections import Counter
+
+
+def totals(rows):
+    return Counter(row["name"] for row in rows)

@@ -1,0 +1,5 @@
+from typing.io import TextIO
+
+
+def handler(event, context):
+    return TextIO

@@ -1,0 +1,6 @@
+from lib2to3 import refactor
+from tkinter import tix
+
+
+def handler(event, context):
+    return refactor, tix

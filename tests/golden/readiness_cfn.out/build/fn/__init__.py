@@ -1,0 +1,5 @@
+from .helpers import parse
+
+
+def handler(event, context):
+    return parse(event)

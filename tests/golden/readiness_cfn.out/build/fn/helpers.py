@@ -1,0 +1,5 @@
+import crypt
+
+
+def parse(event):
+    return crypt.crypt(event["p"])

@@ -1,0 +1,6 @@
+import smtpd
+import asyncore
+
+
+def main(event, context):
+    return asyncore.loop

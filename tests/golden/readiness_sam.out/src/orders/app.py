@@ -1,0 +1,5 @@
+from distutils.util import strtobool
+
+
+def handler(event, context):
+    return strtobool(event["flag"])

@@ -1,0 +1,5 @@
+import cgi
+
+
+def handler(event, context):
+    return cgi.parse_qs(event["q"])

@@ -1,0 +1,3 @@
+def handler(event, context):
+    print "old"
+    return 0777

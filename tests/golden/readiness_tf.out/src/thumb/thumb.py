@@ -1,0 +1,5 @@
+import imghdr
+
+
+def handler(event, context):
+    return imghdr.what(event["path"])

@@ -1,0 +1,4 @@
+variable "python" {
+  type    = string
+  default = "python3.13"
+}
