@@ -1,0 +1,48 @@
+"""Serverless services and templated templates as users write them: shapes
+found in review (merge keys, Serverless variables inside resources, fallbacks
+of self/file variables, list entries in different Jinja branches).  Each test
+runs the CLI on a realistic file and pins what check reports and what fix
+writes, byte for byte."""
+
+from conftest import CFN_HEAD
+from iacfix.formats import jinja
+
+# aws-sam-cli-app-templates style: the layer's runtimes depend on a cookiecutter choice.
+BRANCHED_LAYER = CFN_HEAD + """Transform: AWS::Serverless-2016-10-31
+Resources:
+  DepsLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: deps/
+      CompatibleRuntimes:
+{%- if cookiecutter.legacy == "y" %}
+        - python3.8
+{%- else %}
+        - python3.9
+{%- endif %}
+"""
+
+
+def test_list_entries_in_different_jinja_branches_are_not_deleted(iacfix, write):
+    path = write("{{cookiecutter.project_name}}/template.yaml", BRANCHED_LAYER)
+    run = iacfix("check", ".", "--format", "json")
+    findings = run.json["findings"]
+    assert [(f["runtime"], f["fixable"]) for f in findings] == [("python3.8", False), ("python3.9", False)]
+    assert all("different Jinja blocks" in f["fix_unavailable"] for f in findings)
+    iacfix("fix", ".")
+    assert path.read_text() == BRANCHED_LAYER  # deleting either entry would leave one rendering without a runtime
+
+
+def test_list_entries_in_one_jinja_block_are_still_fixed(iacfix, write):
+    text = BRANCHED_LAYER.replace('{%- else %}\n', "")
+    path = write("t/template.yaml", text)
+    iacfix("fix", ".")
+    assert path.read_text() == text.replace("        - python3.8\n        - python3.9\n", "        - python3.13\n")
+
+
+def test_jinja_blocks_open_switch_and_close():
+    text = "A\n{% if x %}B\n{% else %}C\n{% endif %}D {% raw %}{% endraw %}E\n{% for r in rs %}F{% endfor %}G\n"
+    spans = jinja.spans(text)
+    ctx = dict(zip("ABCDEFG", jinja.blocks(spans, [text.index(c) for c in "ABCDEFG"])))
+    assert ctx["A"] == ctx["D"] == ctx["E"] == ctx["G"] == ()
+    assert len({ctx["B"], ctx["C"], ctx["F"]}) == 3 and all(len(ctx[c]) == 1 for c in "BCF")
