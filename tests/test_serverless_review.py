@@ -46,3 +46,45 @@ def test_jinja_blocks_open_switch_and_close():
     ctx = dict(zip("ABCDEFG", jinja.blocks(spans, [text.index(c) for c in "ABCDEFG"])))
     assert ctx["A"] == ctx["D"] == ctx["E"] == ctx["G"] == ()
     assert len({ctx["B"], ctx["C"], ctx["F"]}) == 3 and all(len(ctx[c]) == 1 for c in "BCF")
+
+
+# Function defaults shared through a YAML merge key, which the Framework's YAML parser applies.
+MERGED = """service: orders
+custom:
+  pythonFunction: &python_function
+    runtime: python3.9
+    memorySize: 256
+  container: &container
+    image: orders-api
+provider:
+  name: aws
+  runtime: python3.12
+functions:
+  create:
+    <<: *python_function
+    handler: orders/create.handler
+  update:
+    <<: [*python_function]
+    handler: orders/update.handler
+  render:
+    <<: *container
+  list:
+    handler: orders/list.handler
+"""
+
+
+def test_function_settings_merged_from_an_anchor_are_read(iacfix, write):
+    path = write("svc/serverless.yml", MERGED)
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["line"], f["runtime"], f["used_by"]) for f in findings] == [(4, "python3.9", ["create", "update"])]
+    assert "custom.pythonFunction.runtime" in findings[0]["message"]
+    run = iacfix("fix", ".", "--format", "json")
+    assert run.json["errors"] == []
+    assert path.read_text() == MERGED.replace("runtime: python3.9", "runtime: python3.13")
+
+
+def test_provider_runtime_is_inherited_only_by_functions_without_a_merged_runtime():
+    from conftest import locate
+
+    [site] = [s for s in locate("serverless", MERGED).sites if s.value == "python3.12"]
+    assert site.users == ["list"]

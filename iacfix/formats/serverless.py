@@ -47,6 +47,7 @@ from . import Format, register
 from .cloudformation import (
     CloudFormation,
     MappingNode,
+    ScalarNode,
     SequenceNode,
     _get,
     _Meaning,
@@ -161,6 +162,24 @@ def _keys(address: str) -> list[str]:
     return [k for k in keys if k != ""]
 
 
+def _merged(node, key: str, depth: int = 0) -> tuple:
+    """(value, keys to it) of ``key`` in a mapping, also through YAML merge
+    keys (``<<: *defaults``, ``<<: [*a, *b]``), which the Framework's YAML
+    parser applies: the mapping's own key first, then each merged mapping in
+    order; (None, ()) when there is none."""
+    value = _get(node, key)
+    if value is not None or depth >= MAX_FOLLOWED:
+        return value, (key,)
+    merged = _get(node, "<<")
+    sources = merged.value if isinstance(merged, SequenceNode) else [merged]
+    for i, source in enumerate(sources):
+        if isinstance(source, MappingNode):
+            value, keys = _merged(source, key, depth + 1)
+            if value is not None:
+                return value, ("<<",) + ((i,) if merged is not source else ()) + keys
+    return None, ()
+
+
 def _image(value: str):
     """(runtime, spell, maintained) for a build image that stands for a runtime, else None."""
     for rx, row in _IMAGES:
@@ -206,6 +225,7 @@ class _Service:
         self._log: list = []
         self._reached: list | None = None
         self._depth = 0
+        self._paths: dict[str, dict] = {}  # file -> id(node) -> keys (defined_at)
 
     # -- recording ---------------------------------------------------------
     _touch = _Walker._touch  # an item reached again gains users, is logged (replayed) and collected for a list
@@ -435,6 +455,24 @@ class _Service:
             out, known = out + more, known and ok
         return out, known
 
+    def defined_at(self, f: _File, node) -> tuple:
+        """The keys where ``node`` is written in ``f``: for a node with an
+        anchor, its first place in the document (an alias comes after it)."""
+        paths = self._paths.get(f.path)
+        if paths is None:
+            paths = self._paths[f.path] = {}
+            stack = [(f.tree, ())]
+            while stack:
+                n, keys = stack.pop()
+                if id(n) in paths:
+                    continue
+                paths[id(n)] = keys
+                if isinstance(n, MappingNode):
+                    stack.extend(reversed([(v, keys + (k.value,)) for k, v in n.value if isinstance(k, ScalarNode)]))
+                elif isinstance(n, SequenceNode):
+                    stack.extend(reversed([(c, keys + (i,)) for i, c in enumerate(n.value)]))
+        return paths.get(id(node), ())
+
     def outside(self, f: _File, name: str) -> str | None:
         """Why ``${file(name)}`` is not followed, if it is not."""
         if not name or "${" in name:
@@ -488,13 +526,18 @@ class _Service:
                 if name is None or not isinstance(fn, MappingNode):
                     known = known and name is not None and _str(fn) is None  # a function defined elsewhere
                     continue
-                runtime = _get(fn, "runtime")
-                if runtime is not None:
+                runtime, keys = _merged(fn, "runtime")
+                if runtime is not None and keys != ("runtime",):  # written with defaults others merge too
+                    found = self.defined_at(f, runtime)
+                    self.value(f, runtime, found, [name], _Want("variable", Where(
+                        "serverless" if f is self.f else "serverless-file", ".".join(map(str, found)),
+                        "" if f is self.f else self.relative(f))))
+                elif runtime is not None:
                     where = f"functions.{name}.runtime" if f is self.f else ".".join(map(str, base + (name, "runtime")))
                     self.value(f, runtime, base + (name, "runtime"), [name],
                                _Want("property", Where("serverless" if f is self.f else "serverless-file", where,
                                                        "" if f is self.f else self.relative(f))))
-                elif _get(fn, "image") is None:
+                elif _merged(fn, "image")[0] is None:
                     inheritors.append(name)
         runtime = _get(provider, "runtime")
         if runtime is not None:  # some functions held where iacfix does not read: who inherits is not known
