@@ -88,3 +88,41 @@ def test_provider_runtime_is_inherited_only_by_functions_without_a_merged_runtim
 
     [site] = [s for s in locate("serverless", MERGED).sites if s.value == "python3.12"]
     assert site.users == ["list"]
+
+
+# A stage map with a fallback for stages it does not name: ${self:...} and ${file(...)} take fallbacks too.
+FALLBACKS = """service: reports
+provider:
+  name: aws
+  runtime: ${self:custom.runtime.${sls:stage}, 'python3.9'}
+custom:
+  stageRuntime: ${self:custom.notThere, "python3.8"}
+functions:
+  daily:
+    handler: reports/daily.handler
+    runtime: ${file(./config/${sls:stage}.yml):runtime, 'python3.10'}
+  weekly:
+    handler: reports/weekly.handler
+    runtime: ${file(./config/defaults.yml):runtime, 'python3.11'}
+  monthly:
+    handler: reports/monthly.handler
+    runtime: ${file(./config/defaults.yml):missing, 'python3.10'}
+  yearly:
+    handler: reports/yearly.handler
+    runtime: ${self:custom.stageRuntime}
+"""
+
+
+def test_a_self_or_file_variable_that_names_nothing_falls_back_to_its_literal(iacfix, write):
+    path = write("svc/serverless.yml", FALLBACKS)
+    write("svc/config/defaults.yml", "runtime: python3.12\n")
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["rule"], f["line"], f["runtime"], f["used_by"]) for f in findings] == [
+        ("RT003", 4, "python3.9", []),  # custom.runtime is not written: every stage reads the fallback
+        ("RT003", 6, "python3.8", ["yearly"]),
+        ("RT102", 10, None, ["daily"]),  # the path is built from a variable
+        ("RT003", 16, "python3.10", ["monthly"]),
+    ]
+    iacfix("fix", ".")
+    assert path.read_text() == FALLBACKS.replace('"python3.8"', '"python3.13"').replace("'python3.9'", "'python3.13'").replace(
+        "missing, 'python3.10'", "missing, 'python3.13'")

@@ -27,7 +27,8 @@ or JSON file when its path is literal, relative and stays inside the
 service's directory (the unit: ``unit_files`` lists the files a service
 names); the literal fallback of ``${opt:...}``, ``${env:...}``,
 ``${param:...}`` and ``${sls:...}`` (``${opt:rt, 'python3.9'}``: the site is
-``'python3.9'``, quotes included, and a fix writes only that token).  Any
+``'python3.9'``, quotes included, and a fix writes only that token), and
+the fallback of a ``${self:...}`` or ``${file(...)}`` that names nothing.  Any
 other source (``ssm``, ``cf``, ``s3``, ``aws``, a JavaScript file...), or a
 variable without a literal fallback, is reported as unresolved, never
 guessed.  Nothing is run.
@@ -350,28 +351,48 @@ class _Service:
         m = _REF.match(ref)
         source = m.group(1) if m else ref
         if source == "self" and m.group(3) is not None:
+            if len(parts) > 1 and not self.lookup(self.f.tree, _keys(m.group(3).strip())):
+                return self.fallback(f, node, path, users, want, parts[1], ref)  # names nothing: the fallback is read
             return self.follow_self(f, node, m.group(3), users, want, ref)
         if source == "file" and m.group(2) is not None:
-            return self.follow_file(f, node, m.group(2).strip().strip("'\""), m.group(3), users, want, ref)
+            name = m.group(2).strip().strip("'\"")
+            if len(parts) > 1 and self.absent(f, name, m.group(3)):
+                return self.fallback(f, node, path, users, want, parts[1], ref)
+            return self.follow_file(f, node, name, m.group(3), users, want, ref)
         if source in INPUTS:
-            fallbacks = parts[1:]
-            if not fallbacks:
+            if len(parts) < 2:
                 name = (m.group(3) or "") if m else ""
                 return self.unresolved(f, node, f"${{{ref}}} is {INPUTS[source].format(name=name)}, chosen at deploy "
                                        "time, with no literal fallback", users)
-            a, b = fallbacks[0]
-            fb = text[a:b]
-            if fb[:1] in ("'", '"') and len(fb) >= 2 and fb[-1] == fb[0]:
-                return self.literal(f, node, path, users, want, (a, b, fb[1:-1], fb[0], ref))
-            if fb.startswith("${") and _close(fb, 0) == len(fb):
-                return self.variable(f, node, path, users, want, a + 2, b - 1)
-            if _REF.match(fb) and ":" in fb:  # Framework v2: ${opt:stage, self:custom.stage}
-                return self.variable(f, node, path, users, want, a, b)
-            if fb and not any(c in fb for c in "${}(): "):
-                return self.literal(f, node, path, users, want, (a, b, fb, "", ref))
-            return self.unresolved(f, node, f"the fallback of ${{{ref}}} ({fb}) is not a literal", users)
+            return self.fallback(f, node, path, users, want, parts[1], ref)
         what = REMOTE.get(source, f"a {source} variable") if m else "not a variable iacfix reads"
         return self.unresolved(f, node, f"${{{ref}}} is {what}, resolved by the Framework at deploy time", users)
+
+    def absent(self, f: _File, name: str, address: str | None) -> bool:
+        """Whether ``${file(name):address}`` surely names nothing (so its
+        fallback is read): the file does not exist, or holds no such value."""
+        if self.outside(f, name):
+            return False
+        path = os.path.normpath(os.path.join(os.path.dirname(os.path.normpath(f.path)), name))
+        other = self.files.get(path)
+        if other is None:
+            return not os.path.lexists(path)
+        return bool(_keys((address or "").strip())) and not self.lookup(other.tree, _keys(address.strip()))
+
+    def fallback(self, f: _File, node, path, users, want: _Want, span: tuple[int, int], ref: str):
+        """The fallback of a variable (``'python3.9'`` in ``${opt:rt, 'python3.9'}``) at ``span`` of the value."""
+        text = node.value
+        a, b = span
+        fb = text[a:b]
+        if fb[:1] in ("'", '"') and len(fb) >= 2 and fb[-1] == fb[0]:
+            return self.literal(f, node, path, users, want, (a, b, fb[1:-1], fb[0], ref))
+        if fb.startswith("${") and _close(fb, 0) == len(fb):
+            return self.variable(f, node, path, users, want, a + 2, b - 1)
+        if _REF.match(fb) and ":" in fb:  # Framework v2: ${opt:stage, self:custom.stage}
+            return self.variable(f, node, path, users, want, a, b)
+        if fb and not any(c in fb for c in "${}(): "):
+            return self.literal(f, node, path, users, want, (a, b, fb, "", ref))
+        return self.unresolved(f, node, f"the fallback of ${{{ref}}} ({fb}) is not a literal", users)
 
     def lookup(self, tree, keys: list[str]):
         """[(node, keys taken)] at ``keys`` under ``tree``; a key that is a
