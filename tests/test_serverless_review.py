@@ -126,3 +126,57 @@ def test_a_self_or_file_variable_that_names_nothing_falls_back_to_its_literal(ia
     iacfix("fix", ".")
     assert path.read_text() == FALLBACKS.replace('"python3.8"', '"python3.13"').replace("'python3.9'", "'python3.13'").replace(
         "missing, 'python3.10'", "missing, 'python3.13'")
+
+
+# A custom resource's handler written as raw CloudFormation, on the service's runtime.
+RESOURCES = """service: media
+provider:
+  name: aws
+  runtime: python3.9
+custom:
+  toolsRuntime: python3.8
+functions:
+  ingest:
+    handler: media/ingest.handler
+    runtime: python3.12
+resources:
+  Resources:
+    BucketNotifier:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: ${self:provider.runtime}
+        Handler: index.handler
+    Cleanup:
+      Type: AWS::Serverless::Function
+      Properties:
+        Runtime: ${self:custom.toolsRuntime}
+    Audit:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: ${opt:auditRuntime, 'python3.10'}
+    Report:
+      Type: AWS::Lambda::Function
+      Properties:
+        Runtime: ${ssm:/media/report-runtime}
+    Deps:
+      Type: AWS::Lambda::LayerVersion
+      Properties:
+        CompatibleRuntimes: [python3.8, "${self:provider.runtime}"]
+"""
+
+
+def test_serverless_variables_inside_resources_are_followed(iacfix, write):
+    path = write("svc/serverless.yml", RESOURCES)
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["rule"], f["line"], f["runtime"], f["used_by"]) for f in findings] == [
+        ("RT003", 4, "python3.9", ["BucketNotifier"]),
+        ("RT003", 6, "python3.8", ["Cleanup"]),
+        ("RT003", 25, "python3.10", ["Audit"]),
+        ("RT102", 29, None, ["Report"]),
+        ("RT003", 33, "python3.8", ["Deps"]),
+        ("RT102", 33, None, ["Deps"]),
+    ]
+    assert "SSM parameter" in findings[3]["message"] and "not followed inside a list" in findings[-1]["message"]
+    iacfix("fix", ".")
+    assert path.read_text() == RESOURCES.replace("python3.9", "python3.13").replace("python3.8", "python3.13") \
+        .replace("'python3.10'", "'python3.13'")

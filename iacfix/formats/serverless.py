@@ -51,6 +51,7 @@ from .cloudformation import (
     ScalarNode,
     SequenceNode,
     _get,
+    _NO_SUB,
     _Meaning,
     _str,
     _Walker,
@@ -590,13 +591,35 @@ def _rebase(located: Located, prefix: tuple) -> Located:
     return located
 
 
-def _resources(f: _File) -> list[Located]:
+class _Resources(_Walker):
+    """The CloudFormation locator on a ``resources`` subtree, where a value
+    that is a Serverless variable (``Runtime: ${self:provider.runtime}``,
+    resolved by the Framework before CloudFormation sees it) is followed by
+    the service, as its own values are."""
+
+    def __init__(self, root, text: str, service: _Service, prefix: tuple):
+        super().__init__(root, text)
+        self.service, self.prefix = service, prefix
+
+    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None, sub=_NO_SUB):
+        if "${" not in node.value or sub.template:
+            return super().add_site(node, path, users, kind, where, layer, list_info, sub)
+        if list_info is not None:
+            return self.add_unresolved(node, f'the list entry "{node.value}" is a Serverless variable, not followed '
+                                       "inside a list", users)
+        mark = len(self.service._log)
+        self.service.value(self.service.f, node, self.prefix + path, users, _Want(kind, where, layer=layer))
+        self._log.extend(self.service._log[mark:])  # replayed with the users of a node reached again
+        return None
+
+
+def _resources(f: _File, service: _Service) -> list[Located]:
     """``resources.Resources`` (or each entry of a ``resources`` list): raw
     CloudFormation, read by the CloudFormation locator."""
     node = _get(f.tree, "resources")
     parts = [(("resources",), node)] if isinstance(node, MappingNode) else \
         [(("resources", i), n) for i, n in enumerate(node.value)] if isinstance(node, SequenceNode) else []
-    return [_rebase(_Walker(n, f.text).walk(), prefix) for prefix, n in parts
+    return [_rebase(_Resources(n, f.text, service, prefix).walk(), prefix) for prefix, n in parts
             if isinstance(n, MappingNode) and _get(n, "Resources") is not None]
 
 
@@ -688,8 +711,9 @@ class Serverless(Format):
             out[f.path] = True
             if provider is None:
                 continue  # a provider without a catalog (openwhisk, kubeless...)
-            _Service(files, f, provider).walk()
-            extra.setdefault(f.path, []).extend(_resources(f))
+            service = _Service(files, f, provider)
+            service.walk()
+            extra.setdefault(f.path, []).extend(_resources(f, service))
         for f in files.values():
             found = [Located(sorted(f.walker.sites.values(), key=lambda s: s.start),
                              sorted(f.walker.unresolved.values(), key=lambda u: u.start))] + extra.get(f.path, [])
