@@ -180,3 +180,12 @@ def test_serverless_variables_inside_resources_are_followed(iacfix, write):
     iacfix("fix", ".")
     assert path.read_text() == RESOURCES.replace("python3.9", "python3.13").replace("python3.8", "python3.13") \
         .replace("'python3.10'", "'python3.13'")
+
+
+def test_a_google_service_with_a_lambda_style_runtime_is_reported_not_skipped(iacfix, write):
+    # As in serverless/examples google-python-simple-http-endpoint: Cloud Functions spells it python39.
+    write("svc/serverless.yml", "service: python-simple-http-endpoint\nplugins:\n  - serverless-google-cloudfunctions\n"
+          "provider:\n  name: google\n  runtime: python3.9\nfunctions:\n  currentTime:\n    handler: endpoint\n")
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (finding["rule"], finding["line"], finding["runtime"], finding["provider"]) == ("RT101", 6, "python3.9", "gcp")
+    assert "Google Cloud" in finding["message"]

@@ -248,7 +248,7 @@ class _Service:
         if self.provider == "azure":
             m = _AZURE_PYTHON.match(value)
             return None if m is None else (m.group(1), lambda t: "python" + t)
-        if self.provider == "gcp" and not looks_like_runtime(value, "gcp"):
+        if self.provider == "gcp" and not looks_like_runtime(value):  # python3.9 too: Google spells it python39
             return None
         return value, None
 
