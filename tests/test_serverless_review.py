@@ -189,3 +189,17 @@ def test_a_google_service_with_a_lambda_style_runtime_is_reported_not_skipped(ia
     [finding] = iacfix("check", ".", "--format", "json").json["findings"]
     assert (finding["rule"], finding["line"], finding["runtime"], finding["provider"]) == ("RT101", 6, "python3.9", "gcp")
     assert "Google Cloud" in finding["message"]
+
+
+def test_a_key_written_in_two_jinja_branches_is_reported_as_such(iacfix, write):
+    write("t/template.yaml", CFN_HEAD + "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+          '{%- if cookiecutter.legacy == "y" %}\n      Runtime: python3.8\n{%- else %}\n      Runtime: python3.12\n'
+          "{%- endif %}\n")
+    write("s/serverless.yml", "service: s\nprovider:\n  name: aws\n{% if old %}\n  runtime: python3.8\n{% else %}\n"
+          "  runtime: python3.12\n{% endif %}\nfunctions:\n  f:\n    handler: h\n")
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 2
+    assert [(e["path"], e["line"], e["column"]) for e in run.json["errors"]] == [("s/serverless.yml", 7, 3),
+                                                                                 ("t/template.yaml", 9, 7)]
+    for e in run.json["errors"]:
+        assert "written in two Jinja branches (lines" in e["message"] and "parsers disagree" not in e["message"]

@@ -162,6 +162,12 @@ def blocks(spans_: list[Span], positions: list[int]) -> list[tuple]:
     return out
 
 
+def apart(doc: Masked, a: int, b: int) -> bool:
+    """Whether offsets ``a`` < ``b`` of the text lie in different Jinja blocks (never rendered together as written)."""
+    first, second = blocks(doc.spans, [a, b])
+    return first != second
+
+
 def guard(located: Located | None, doc: Masked) -> Located | None:
     """Sites that touch Jinja become RT102 notes; nothing is written inside
     or beside a Jinja construct; names are worded as written."""

@@ -655,7 +655,7 @@ class Serverless(Format):
         doc = compose(text)
         tree = tree_of(doc)
         if _is_service(tree):
-            refuse_duplicate(text, _duplicate(tree))
+            refuse_duplicate(text, _duplicate(tree), doc=doc)
         return doc
 
     def check_edit(self, old: str, new: str) -> str | None:
