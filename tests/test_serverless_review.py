@@ -203,3 +203,17 @@ def test_a_key_written_in_two_jinja_branches_is_reported_as_such(iacfix, write):
                                                                                  ("t/template.yaml", 9, 7)]
     for e in run.json["errors"]:
         assert "written in two Jinja branches (lines" in e["message"] and "parsers disagree" not in e["message"]
+
+
+def test_a_file_variable_through_a_key_written_twice_is_not_guessed(iacfix, write):
+    write("svc/serverless.yml", "service: s\nprovider:\n  name: aws\n  runtime: ${file(./config/stage.yml):runtime}\n"
+          "custom:\n  rt:\n    dev: python3.9\n    dev: python3.10\nfunctions:\n  a:\n    handler: a.h\n"
+          "  b:\n    handler: b.h\n    runtime: ${self:custom.rt.dev}\n")
+    config = write("svc/config/stage.yml", "runtime: python3.9\nmemory: 512\nruntime: python3.10\n")
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["rule"], f["path"], f["line"]) for f in run.json["findings"]] == [
+        ("RT102", "svc/serverless.yml", 4), ("RT102", "svc/serverless.yml", 14)]
+    assert 'the key "runtime" is written twice in config/stage.yml (lines 1 and 3)' in run.json["findings"][0]["message"]
+    assert 'the key "dev" is written twice in serverless.yml (lines 7 and 8)' in run.json["findings"][1]["message"]
+    iacfix("fix", ".")
+    assert config.read_text() == "runtime: python3.9\nmemory: 512\nruntime: python3.10\n"

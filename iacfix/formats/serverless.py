@@ -43,6 +43,7 @@ import os
 import re
 from importlib import resources
 
+from ..edits import Positions
 from ..model import Item, ListInfo, Located, Site, Unresolved, Where
 from . import Format, register
 from .cloudformation import (
@@ -227,6 +228,7 @@ class _Service:
         self._log: list = []
         self._reached: list | None = None
         self._depth = 0
+        self.twice: tuple | None = None  # set by lookup
         self._paths: dict[str, dict] = {}  # file -> id(node) -> keys (defined_at)
 
     # -- recording ---------------------------------------------------------
@@ -397,24 +399,45 @@ class _Service:
 
     def lookup(self, tree, keys: list[str]):
         """[(node, keys taken)] at ``keys`` under ``tree``; a key that is a
-        variable stands for every key at its level."""
+        variable stands for every key at its level.  A key written twice on
+        the way is kept in ``self.twice`` (second, first): which one counts,
+        YAML parsers disagree."""
         level = [(tree, ())]
+        self.twice = None
         for key in keys:
             nxt = []
             for node, taken in level:
                 if not isinstance(node, MappingNode):
                     continue
+                first = None
                 for k, v in node.value:
                     name = _str(k)
                     if name is not None and (key.startswith("${") or name == key):
+                        if first is not None and name == key:
+                            self.twice = self.twice or (k, first)
+                        first = first or k
                         nxt.append((v, taken + (name,)))
             level = nxt
         return level
+
+    def written_twice(self, f: _File, node, users, ref: str, other: _File) -> bool:
+        """Record a ``${ref}`` whose way passes a key written twice in ``other`` as unresolved."""
+        if self.twice is None:
+            return False
+        second, first = self.twice
+        lines = Positions(other.text)
+        shift = other.walker.shift
+        self.unresolved(f, node, f'${{{ref}}}: the key "{second.value}" is written twice in {self.relative(other)} '
+                        f"(lines {lines.at(first.start + shift)[0]} and {lines.at(second.start + shift)[0]}): "
+                        "YAML parsers disagree on which one counts", users)
+        return True
 
     def follow_self(self, f: _File, node, address: str, users, want: _Want, ref: str):
         found = self.lookup(self.f.tree, _keys(address.strip()))
         if not found:
             return self.unresolved(f, node, f"${{{ref}}} names no value of this file", users)
+        if self.written_twice(f, node, users, ref, self.f):
+            return
         for target, keys in found:
             where = Where("serverless", ".".join(keys))
             self.value(self.f, target, keys, users, want.to(where))
@@ -434,6 +457,8 @@ class _Service:
         found = self.lookup(other.tree, keys)
         if not found:
             return self.unresolved(f, node, f"{what}${{{ref}}} names no value of {name}", users)
+        if self.written_twice(f, node, users, ref, other):
+            return None
         return other, found
 
     def follow_file(self, f: _File, node, name: str, address: str | None, users, want: _Want, ref: str):
