@@ -4,7 +4,7 @@ of self/file variables, list entries in different Jinja branches).  Each test
 runs the CLI on a realistic file and pins what check reports and what fix
 writes, byte for byte."""
 
-from conftest import CFN_HEAD
+from conftest import CFN_HEAD, lambda_function
 from iacfix.formats import jinja
 
 # aws-sam-cli-app-templates style: the layer's runtimes depend on a cookiecutter choice.
@@ -217,3 +217,20 @@ def test_a_file_variable_through_a_key_written_twice_is_not_guessed(iacfix, writ
     assert 'the key "dev" is written twice in serverless.yml (lines 7 and 8)' in run.json["findings"][1]["message"]
     iacfix("fix", ".")
     assert config.read_text() == "runtime: python3.9\nmemory: 512\nruntime: python3.10\n"
+
+
+def test_unclosed_jinja_openers_and_deep_variables_take_linear_time():
+    # Before: each unclosed {{ / {# searched to the end of the file (50,000 lines: ~10 s), and each
+    # nested fallback rescanned the whole value (a 200 KB value: ~60 s).  Now well under a second each.
+    import time
+
+    from conftest import locate
+
+    text = CFN_HEAD + "Resources:\n" + lambda_function("python3.9") + "# {{ x {# y {% z\n" * 50_000
+    began = time.perf_counter()
+    assert jinja.spans(text) == []
+    assert [s.value for s in locate("cloudformation", text).sites] == ["python3.9"]
+    deep = "${opt:a, " * 20_000 + "'python3.8'" + "}" * 20_000
+    located = locate("serverless", f'service: p\nprovider:\n  name: aws\n  runtime: "{deep}"\nfunctions:\n  a:\n    handler: h\n')
+    assert [u.reason for u in located.unresolved] == ["the value is a variable 200,011 characters long; not followed"]
+    assert time.perf_counter() - began < 4

@@ -64,6 +64,7 @@ def spans(text: str) -> list[Span]:
     """Every Jinja construct of ``text``, in order."""
     out: list[Span] = []
     pos = 0
+    comments = True  # False once a {# is never closed: no later one is (each search stays linear)
     while True:
         m = _OPEN.search(text, pos)
         if m is None:
@@ -72,10 +73,14 @@ def spans(text: str) -> list[Span]:
         if opener == "{{" and text.startswith("{{resolve:", start):
             pos = start + 2  # a CloudFormation dynamic reference, not Jinja
             continue
-        close = text.find(_CLOSE[opener], start + 2)
         newline = text.find("\n", start)
-        if close == -1 or (opener != "{#" and newline != -1 and newline < close):
-            pos = start + 2  # not closed on its line: not Jinja
+        if opener == "{#":
+            close = text.find("#}", start + 2) if comments else -1
+            comments = close != -1
+        else:  # closed on its line, or not Jinja
+            close = text.find(_CLOSE[opener], start + 2, len(text) if newline == -1 else newline)
+        if close == -1:
+            pos = start + 2  # not closed (on its line): not Jinja
             continue
         end = close + 2
         out.append(Span(start, end, text[start:end], opener == "{{"))

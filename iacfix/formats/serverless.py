@@ -79,6 +79,7 @@ REMOTE = {  # sources read at deploy time from elsewhere: always unresolved
     "aws": "a value of the deploying AWS account", "file": "a file iacfix does not follow",
 }
 MAX_FOLLOWED = 50  # variables followed into one another
+MAX_VARIABLE = 1000  # characters of a value read as a variable: ${self:custom.rt.${opt:stage}, 'python3.9'} is 45
 _FILE_REF = re.compile(r"\$\{file\(([^)$]*)\)")
 _REF = re.compile(r"([A-Za-z][\w-]*)(?:\(([^)]*)\))?(?::(.*))?\Z", re.S)
 _AZURE_PYTHON = re.compile(r"python(3\.\d+)\Z")
@@ -339,6 +340,8 @@ class _Service:
             return
         if "${" not in text:
             return self.literal(f, node, path, users, want)
+        if len(text) > MAX_VARIABLE:
+            return self.unresolved(f, node, f"the value is a variable {len(text):,} characters long; not followed", users)
         start = text.find("${")
         end = _close(text, start)
         if start != 0 or end != len(text):
@@ -389,10 +392,16 @@ class _Service:
         fb = text[a:b]
         if fb[:1] in ("'", '"') and len(fb) >= 2 and fb[-1] == fb[0]:
             return self.literal(f, node, path, users, want, (a, b, fb[1:-1], fb[0], ref))
-        if fb.startswith("${") and _close(fb, 0) == len(fb):
-            return self.variable(f, node, path, users, want, a + 2, b - 1)
-        if _REF.match(fb) and ":" in fb:  # Framework v2: ${opt:stage, self:custom.stage}
-            return self.variable(f, node, path, users, want, a, b)
+        inner = (a + 2, b - 1) if fb.startswith("${") and _close(fb, 0) == len(fb) else \
+            (a, b) if _REF.match(fb) and ":" in fb else None  # Framework v2: ${opt:stage, self:custom.stage}
+        if inner is not None:
+            if self._depth >= MAX_FOLLOWED:
+                return self.unresolved(f, node, f"the value nests more than {MAX_FOLLOWED} variables deep", users)
+            self._depth += 1
+            try:
+                return self.variable(f, node, path, users, want, *inner)
+            finally:
+                self._depth -= 1
         if fb and not any(c in fb for c in "${}(): "):
             return self.literal(f, node, path, users, want, (a, b, fb, "", ref))
         return self.unresolved(f, node, f"the fallback of ${{{ref}}} ({fb}) is not a literal", users)
