@@ -234,3 +234,13 @@ def test_unclosed_jinja_openers_and_deep_variables_take_linear_time():
     located = locate("serverless", f'service: p\nprovider:\n  name: aws\n  runtime: "{deep}"\nfunctions:\n  a:\n    handler: h\n')
     assert [u.reason for u in located.unresolved] == ["the value is a variable 200,011 characters long; not followed"]
     assert time.perf_counter() - began < 4
+
+
+def test_provider_settings_merged_from_an_anchor_are_read(iacfix, write):
+    text = ("service: s\nx-aws: &aws\n  name: aws\n  runtime: python3.9\nprovider:\n  <<: *aws\n  stage: dev\n"
+            "functions:\n  a:\n    handler: a.h\n")
+    path = write("svc/serverless.yml", text)
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (finding["line"], finding["used_by"]) == (4, ["a"])
+    iacfix("fix", ".")
+    assert path.read_text() == text.replace("python3.9", "python3.13")

@@ -595,9 +595,10 @@ class _Service:
                                                        "" if f is self.f else self.relative(f))))
                 elif _merged(fn, "image")[0] is None:
                     inheritors.append(name)
-        runtime = _get(provider, "runtime")
+        runtime, keys = _merged(provider, "runtime")
         if runtime is not None:  # some functions held where iacfix does not read: who inherits is not known
-            self.value(self.f, runtime, ("provider", "runtime"), inheritors,
+            path = ("provider", "runtime") if keys == ("runtime",) else self.defined_at(self.f, runtime)
+            self.value(self.f, runtime, path, inheritors,
                        _Want("globals" if known else "variable", Where("serverless", "provider.runtime")))
         layers = _get(tree, "layers")
         for name_node, layer in layers.value if isinstance(layers, MappingNode) else ():
