@@ -244,3 +244,14 @@ def test_provider_settings_merged_from_an_anchor_are_read(iacfix, write):
     assert (finding["line"], finding["used_by"]) == (4, ["a"])
     iacfix("fix", ".")
     assert path.read_text() == text.replace("python3.9", "python3.13")
+
+
+def test_a_serverless_variable_in_a_resources_fragment_is_unresolved_not_unknown(iacfix, write):
+    # resources: - ${file(resources/lambda.yml)}: the fragment is read on its own, as CloudFormation.
+    write("svc/serverless.yml", "service: t\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  a:\n"
+          "    handler: h\nresources:\n  - ${file(resources/lambda.yml)}\n")
+    write("svc/resources/lambda.yml", "Resources:\n" + lambda_function("${self:provider.runtime}", "Extra")
+          + lambda_function("${AWS::Region}", "Typo"))
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["rule"], f["line"]) for f in findings] == [("RT102", 5), ("RT101", 9)]
+    assert "${self:provider.runtime} is a Serverless Framework variable" in findings[0]["message"]

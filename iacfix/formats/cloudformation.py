@@ -45,6 +45,11 @@ _TEMPLATE_MARKERS = re.compile(
 )
 
 
+# A Serverless Framework variable (${self:...}, ${opt:...}, ${file(...)}...), never
+# CloudFormation's own ${Var} or ${AWS::Region}, which mean something only inside Fn::Sub.
+_FRAMEWORK_VARIABLE = re.compile(r"\$\{[A-Za-z]\w*(?::(?!:)|\()")
+
+
 # How many intrinsic functions (!If in !If ...) the locator follows into one
 # another: libyaml allows 1,000 levels, Python's stack fewer.
 MAX_FOLLOWED = 100
@@ -366,7 +371,10 @@ class _Walker:
         return line_start, line_end
 
     # -- recording ----------------------------------------------------------
-    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None, sub=_NO_SUB) -> Site:
+    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None, sub=_NO_SUB) -> Site | None:
+        if _FRAMEWORK_VARIABLE.match(node.value) and not sub.template:  # a fragment a serverless.yml includes
+            return self.add_unresolved(node, f"{node.value} is a Serverless Framework variable, resolved by the "
+                                       "Framework at deploy time", users)
         start, end = self.span(node)
         quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: not rewritable
         if quote is not None:
