@@ -542,6 +542,8 @@ class _Service:
         if base != "." and not (path + os.sep).startswith(base + os.sep) or path.startswith(".." + os.sep) \
                 or path == "..":
             return "the file is outside the service's directory"
+        if not os.path.realpath(path).startswith(os.path.realpath(base) + os.sep):
+            return "the file is outside the service's directory (through a symbolic link)"
         return None
 
     def list(self, f: _File, node, path, users, want: _Want):
