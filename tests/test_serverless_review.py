@@ -255,3 +255,14 @@ def test_a_serverless_variable_in_a_resources_fragment_is_unresolved_not_unknown
     findings = iacfix("check", ".", "--format", "json").json["findings"]
     assert [(f["rule"], f["line"]) for f in findings] == [("RT102", 5), ("RT101", 9)]
     assert "${self:provider.runtime} is a Serverless Framework variable" in findings[0]["message"]
+
+
+def test_naming_one_service_file_leaves_its_sibling_services_alone(iacfix, write):
+    dev = "service: s\nprovider:\n  name: aws\n  runtime: python3.8\nfunctions:\n  a:\n    handler: a.h\n"
+    write("svc/config.yml", "rt: python3.9\n")
+    named = write("svc/serverless.yml", dev.replace("python3.8", "${file(./config.yml):rt}"))
+    sibling = write("svc/serverless-dev.yml", dev)
+    run = iacfix("fix", str(named), "--format", "json")
+    assert [f["path"] for f in run.json["fixed"]] == ["svc/config.yml"]
+    assert sibling.read_text() == dev
+    assert [f["path"] for f in iacfix("check", "svc", "--format", "json").json["findings"]] == ["svc/serverless-dev.yml"]

@@ -699,15 +699,17 @@ class Serverless(Format):
         return CloudFormation.check_edit(self, old, new)
 
     def unit_files(self, directory: str) -> list[str]:
-        """The service files of ``directory`` and the YAML/JSON files their
-        ``${file(...)}`` variables name, inside ``directory``."""
+        """The YAML/JSON files that the ``${file(...)}`` variables of
+        ``directory``'s services name, inside ``directory``: read with a
+        service that is named or found.  Another service of the directory is
+        not (naming serverless.yml leaves serverless-dev.yml alone)."""
         try:
             with os.scandir(directory or ".") as entries:
                 services = sorted(os.path.join(directory, e.name) for e in entries
                                   if is_service_name(e.name) and e.is_file())
         except OSError:
             return []
-        out = list(services)
+        out: list[str] = []
         base = os.path.realpath(directory or ".")
         for path in services:
             try:
