@@ -266,3 +266,34 @@ def test_naming_one_service_file_leaves_its_sibling_services_alone(iacfix, write
     assert [f["path"] for f in run.json["fixed"]] == ["svc/config.yml"]
     assert sibling.read_text() == dev
     assert [f["path"] for f in iacfix("check", "svc", "--format", "json").json["findings"]] == ["svc/serverless-dev.yml"]
+
+
+# Framework v3 stage parameters: ${param:x} reads params.<stage>.x, else params.default.x.
+PARAMS = """service: billing
+params:
+  default:
+    runtime: python3.9
+  prod:
+    runtime: python3.10
+    memory: 1024
+provider:
+  name: aws
+  runtime: ${param:runtime}
+functions:
+  charge:
+    handler: billing/charge.handler
+  refund:
+    handler: billing/refund.handler
+    runtime: ${param:refundRuntime, 'python3.8'}
+"""
+
+
+def test_stage_parameters_written_in_the_service_are_followed(iacfix, write):
+    path = write("svc/serverless.yml", PARAMS)
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["line"], f["runtime"], f["used_by"]) for f in findings] == [
+        (4, "python3.9", ["charge"]), (6, "python3.10", ["charge"]), (16, "python3.8", ["refund"])]
+    assert "params.prod.runtime" in findings[1]["message"]
+    iacfix("fix", ".")
+    assert path.read_text() == PARAMS.replace("python3.9", "python3.13").replace("python3.10", "python3.13") \
+        .replace("python3.8", "python3.13")

@@ -28,7 +28,8 @@ service's directory (the unit: ``unit_files`` lists the files a service
 names); the literal fallback of ``${opt:...}``, ``${env:...}``,
 ``${param:...}`` and ``${sls:...}`` (``${opt:rt, 'python3.9'}``: the site is
 ``'python3.9'``, quotes included, and a fix writes only that token), and
-the fallback of a ``${self:...}`` or ``${file(...)}`` that names nothing.  Any
+the fallback of a ``${self:...}`` or ``${file(...)}`` that names nothing;
+``${param:x}`` to the stage parameters the service writes (``params.*.x``).  Any
 other source (``ssm``, ``cf``, ``s3``, ``aws``, a JavaScript file...), or a
 variable without a literal fallback, is reported as unresolved, never
 guessed.  Nothing is run.
@@ -365,6 +366,9 @@ class _Service:
             if len(parts) > 1 and self.absent(f, name, m.group(3)):
                 return self.fallback(f, node, path, users, want, parts[1], ref)
             return self.follow_file(f, node, name, m.group(3), users, want, ref)
+        if source == "param" and m.group(3) is not None and self.params(f, node, path, users, want, parts, ref,
+                                                                     m.group(3).strip()):
+            return
         if source in INPUTS:
             if len(parts) < 2:
                 name = (m.group(3) or "") if m else ""
@@ -373,6 +377,20 @@ class _Service:
             return self.fallback(f, node, path, users, want, parts[1], ref)
         what = REMOTE.get(source, f"a {source} variable") if m else "not a variable iacfix reads"
         return self.unresolved(f, node, f"${{{ref}}} is {what}, resolved by the Framework at deploy time", users)
+
+    def params(self, f: _File, node, path, users, want: _Want, parts, ref: str, name: str) -> bool:
+        """``${param:name}`` where the service writes stage parameters
+        (``params.<stage>.name``, ``params.default.name``): every one of them,
+        and the fallback (read by a stage without one); False if none is written."""
+        found = self.lookup(self.f.tree, ["params", "${stage}", name])
+        if not found:
+            return False
+        if not self.written_twice(f, node, users, ref, self.f):
+            for target, keys in found:
+                self.value(self.f, target, keys, users, want.to(Where("serverless", ".".join(keys))))
+            if len(parts) > 1:
+                self.fallback(f, node, path, users, want, parts[1], ref)
+        return True
 
     def absent(self, f: _File, name: str, address: str | None) -> bool:
         """Whether ``${file(name):address}`` surely names nothing (so its
