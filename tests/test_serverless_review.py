@@ -297,3 +297,19 @@ def test_stage_parameters_written_in_the_service_are_followed(iacfix, write):
     iacfix("fix", ".")
     assert path.read_text() == PARAMS.replace("python3.9", "python3.13").replace("python3.10", "python3.13") \
         .replace("python3.8", "python3.13")
+
+
+def test_a_diff_of_a_cookiecutter_directory_with_spaces_applies_with_patch(iacfix, write, tmp_path):
+    # AWS SAM CLI's own hello-pt templates live under "{{ cookiecutter.project_name }}/".
+    import shutil
+    import subprocess
+
+    text = CFN_HEAD + "Resources:\n" + lambda_function("python3.9")
+    write("app/{{ cookiecutter.project_name }}/template.yaml", text)
+    diff = iacfix("fix", "app", "--diff").out
+    assert "--- a/app/{{ cookiecutter.project_name }}/template.yaml\t\n" in diff
+    shutil.copytree(tmp_path / "app", tmp_path / "patched" / "app")
+    subprocess.run(["patch", "-p1", "-s"], input=diff.encode(), cwd=tmp_path / "patched", check=True, timeout=30)
+    iacfix("fix", "app")
+    name = "app/{{ cookiecutter.project_name }}/template.yaml"
+    assert (tmp_path / "patched" / name).read_text() == (tmp_path / name).read_text() == text.replace("3.9", "3.13")
