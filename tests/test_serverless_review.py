@@ -313,3 +313,24 @@ def test_a_diff_of_a_cookiecutter_directory_with_spaces_applies_with_patch(iacfi
     iacfix("fix", "app")
     name = "app/{{ cookiecutter.project_name }}/template.yaml"
     assert (tmp_path / "patched" / name).read_text() == (tmp_path / name).read_text() == text.replace("3.9", "3.13")
+
+
+def test_a_function_whose_body_is_in_another_file_is_read_there(iacfix, write):
+    service = write("svc/serverless.yml", "service: shop\nprovider:\n  name: aws\n  runtime: python3.10\nfunctions:\n"
+                    "  checkout: ${file(./functions/checkout.yml)}\n  refunds: ${file(./functions/all.yml):refunds}\n"
+                    "  cart:\n    handler: cart.handler\n")
+    checkout = write("svc/functions/checkout.yml", "handler: checkout.handler\nruntime: python3.9\n")
+    both = write("svc/functions/all.yml", "refunds:\n  handler: refunds.handler\n  runtime: python3.8\n"
+                 "other:\n  handler: x\n  runtime: python3.7\n")
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert [(f["path"], f["line"], f["runtime"], f["used_by"]) for f in findings] == [
+        ("svc/functions/all.yml", 3, "python3.8", ["refunds"]),
+        ("svc/functions/checkout.yml", 2, "python3.9", ["checkout"]),
+        ("svc/serverless.yml", 4, "python3.10", ["cart"]),
+    ]
+    assert "inherited" not in findings[2]["message"] and "used by cart" in findings[2]["message"]
+    before = service.read_text()
+    iacfix("fix", ".")
+    assert checkout.read_text() == "handler: checkout.handler\nruntime: python3.13\n"
+    assert both.read_text().count("python3.13") == 1 and "python3.7" in both.read_text()
+    assert service.read_text() == before.replace("python3.10", "python3.13")

@@ -7,7 +7,8 @@ Sites, in each service file:
   of its own (a function with ``image:`` has none); the functions that
   inherit it are its users;
 - ``functions.<name>.runtime``, also where ``functions`` (or an entry of its
-  list) is a ``${file(...)}`` of another file: the site is in that file;
+  list, or one function's body) is a ``${file(...)}`` of another file: the
+  site is in that file;
 - ``layers.<name>.compatibleRuntimes``: a list, rewritten as CloudFormation's
   ``CompatibleRuntimes`` are;
 - ``custom.pythonRequirements.dockerImage`` (serverless-python-requirements)
@@ -596,25 +597,31 @@ class _Service:
         provider = _get(tree, "provider")
         inheritors = []
         groups, known = self.mappings(self.f, _get(tree, "functions"), ("functions",))
+        functions = []  # (file, function's mapping, its keys, name)
         for f, group, base in groups:
             for name_node, fn in group.value:
                 name = _str(name_node)
                 if name is None or not isinstance(fn, MappingNode):
-                    known = known and name is not None and _str(fn) is None  # a function defined elsewhere
+                    if name is not None and _str(fn) is not None:  # checkout: ${file(./functions/checkout.yml)}
+                        bodies, ok = self.mappings(f, fn, base + (name,))
+                        functions += [(g, body, at, name) for g, body, at in bodies]
+                    known = known and name is not None and (_str(fn) is None or ok)
                     continue
-                runtime, keys = _merged(fn, "runtime")
-                if runtime is not None and keys != ("runtime",):  # written with defaults others merge too
-                    found = self.defined_at(f, runtime)
-                    self.value(f, runtime, found, [name], _Want("variable", Where(
-                        "serverless" if f is self.f else "serverless-file", ".".join(map(str, found)),
-                        "" if f is self.f else self.relative(f))))
-                elif runtime is not None:
-                    where = f"functions.{name}.runtime" if f is self.f else ".".join(map(str, base + (name, "runtime")))
-                    self.value(f, runtime, base + (name, "runtime"), [name],
-                               _Want("property", Where("serverless" if f is self.f else "serverless-file", where,
-                                                       "" if f is self.f else self.relative(f))))
-                elif _merged(fn, "image")[0] is None:
-                    inheritors.append(name)
+                functions.append((f, fn, base + (name,), name))
+        for f, fn, at, name in functions:
+            runtime, keys = _merged(fn, "runtime")
+            if runtime is not None and keys != ("runtime",):  # written with defaults others merge too
+                at, kind = self.defined_at(f, runtime)[:-1], "variable"
+            else:
+                kind = "property"
+            if runtime is not None:
+                where = f"functions.{name}.runtime" if f is self.f and at == ("functions", name) else \
+                    ".".join(map(str, at + ("runtime",)))
+                self.value(f, runtime, at + ("runtime",), [name],
+                           _Want(kind, Where("serverless" if f is self.f else "serverless-file", where,
+                                             "" if f is self.f else self.relative(f))))
+            elif _merged(fn, "image")[0] is None:
+                inheritors.append(name)
         runtime, keys = _merged(provider, "runtime")
         if runtime is not None:  # some functions held where iacfix does not read: who inherits is not known
             path = ("provider", "runtime") if keys == ("runtime",) else self.defined_at(self.f, runtime)
