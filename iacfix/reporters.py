@@ -66,6 +66,8 @@ def _diff(result: FileResult) -> str:
     head = f"--- a/{path}\n+++ b/{path}\n"
     if _UNSAFE.search(path) and diff.startswith(head):
         diff = f"--- {_c_quote('a/' + path)}\n+++ {_c_quote('b/' + path)}\n" + diff[len(head):]
+    elif " " in path and diff.startswith(head):  # as git writes it: patch reads a name with spaces up to a tab
+        diff = f"--- a/{path}\t\n+++ b/{path}\t\n" + diff[len(head):]
     return diff
 
 

@@ -92,7 +92,7 @@ def test_a_file_variable_never_leaves_the_service_directory(iacfix, write, tmp_p
     os.symlink(tmp_path / "shared" / "rt.yml", tmp_path / "svc" / "link.yml")
     run = iacfix("check", "svc", "--format", "json")
     assert [(f["rule"], f["path"]) for f in run.json["findings"]] == [("RT102", "svc/serverless.yml")]
-    assert "was not read" in run.json["findings"][0]["message"]
+    assert "outside the service's directory (through a symbolic link)" in run.json["findings"][0]["message"]
 
 
 def test_a_file_variable_is_followed_when_only_the_service_is_named(iacfix, write):

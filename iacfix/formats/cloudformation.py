@@ -45,6 +45,11 @@ _TEMPLATE_MARKERS = re.compile(
 )
 
 
+# A Serverless Framework variable (${self:...}, ${opt:...}, ${file(...)}...), never
+# CloudFormation's own ${Var} or ${AWS::Region}, which mean something only inside Fn::Sub.
+_FRAMEWORK_VARIABLE = re.compile(r"\$\{[A-Za-z]\w*(?::(?!:)|\()")
+
+
 # How many intrinsic functions (!If in !If ...) the locator follows into one
 # another: libyaml allows 1,000 levels, Python's stack fewer.
 MAX_FOLLOWED = 100
@@ -369,7 +374,10 @@ class _Walker:
         return line_start, line_end
 
     # -- recording ----------------------------------------------------------
-    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None, sub=_NO_SUB) -> Site:
+    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None, sub=_NO_SUB) -> Site | None:
+        if _FRAMEWORK_VARIABLE.match(node.value) and not sub.template:  # a fragment a serverless.yml includes
+            return self.add_unresolved(node, f"{node.value} is a Serverless Framework variable, resolved by the "
+                                       "Framework at deploy time", users)
         start, end = self.span(node)
         quote = {None: "", "": "", "'": "'", '"': '"'}.get(node.style)  # block scalars: not rewritable
         if quote is not None:
@@ -869,12 +877,21 @@ def _same(old, changes: dict, new, budget: int | None = None) -> bool:
     return True
 
 
-def refuse_duplicate(text: str, twice: tuple | None, tools: str = "") -> None:
-    """Raise the error for a key written twice (``first_duplicate``'s answer), if one is."""
+def refuse_duplicate(text: str, twice: tuple | None, tools: str = "", doc=None) -> None:
+    """Raise the error for a key written twice (``first_duplicate``'s answer), if one is;
+    ``doc``: the parsed document, which says whether the two are in different Jinja branches."""
     if twice is not None:
         key, first = twice
         shift = text.startswith("\ufeff")
-        raise ParseError(f'duplicate key "{key.value}" (first at line {Positions(text).at(first.start + shift)[0]}): '
+        line = Positions(text).at(first.start + shift)[0]
+        if tree_of(doc) is not doc:  # read through Jinja masking
+            from . import jinja
+
+            if jinja.apart(doc, first.start + shift, key.start + shift):
+                raise ParseError(f'key "{key.value}" is written in two Jinja branches (lines {line} and '
+                                 f"{Positions(text).at(key.start + shift)[0]}): its value is chosen when the "
+                                 "template is rendered; not analysed", offset=key.start + shift)
+        raise ParseError(f'duplicate key "{key.value}" (first at line {line}): '
                          f"YAML parsers disagree on which one counts{tools}", offset=key.start + shift)
 
 
@@ -897,7 +914,7 @@ class CloudFormation(Format):
                 return None  # broken or multi-document YAML that is no template: not ours
             raise
         if is_template(tree_of(doc)):
-            refuse_duplicate(text, _duplicate_key(tree_of(doc)), " (cfn-lint E0000)")
+            refuse_duplicate(text, _duplicate_key(tree_of(doc)), " (cfn-lint E0000)", doc)
         return doc
 
     def check_edit(self, old: str, new: str) -> str | None:

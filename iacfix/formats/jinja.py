@@ -43,6 +43,8 @@ _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _PUA, _PUA_SIZE = 0xE000, 0x1000  # placeholder characters: U+E000..U+EFFF
 _PLACEHOLDER = re.compile("([\ue000-\uefff])\\1*")
+_TAG_NAME = re.compile(r"\{%[-+]?\s*(\w+)")
+_BLOCKS = {"if", "for", "with", "block", "macro", "call", "filter", "autoescape"}  # tags with an end tag
 
 
 def present(text: str) -> bool:
@@ -62,6 +64,7 @@ def spans(text: str) -> list[Span]:
     """Every Jinja construct of ``text``, in order."""
     out: list[Span] = []
     pos = 0
+    comments = True  # False once a {# is never closed: no later one is (each search stays linear)
     while True:
         m = _OPEN.search(text, pos)
         if m is None:
@@ -70,10 +73,14 @@ def spans(text: str) -> list[Span]:
         if opener == "{{" and text.startswith("{{resolve:", start):
             pos = start + 2  # a CloudFormation dynamic reference, not Jinja
             continue
-        close = text.find(_CLOSE[opener], start + 2)
         newline = text.find("\n", start)
-        if close == -1 or (opener != "{#" and newline != -1 and newline < close):
-            pos = start + 2  # not closed on its line: not Jinja
+        if opener == "{#":
+            close = text.find("#}", start + 2) if comments else -1
+            comments = close != -1
+        else:  # closed on its line, or not Jinja
+            close = text.find(_CLOSE[opener], start + 2, len(text) if newline == -1 else newline)
+        if close == -1:
+            pos = start + 2  # not closed (on its line): not Jinja
             continue
         end = close + 2
         out.append(Span(start, end, text[start:end], opener == "{{"))
@@ -137,6 +144,35 @@ def unmask(value: str, names: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: names.get(m.group(1), m.group()), value)
 
 
+def blocks(spans_: list[Span], positions: list[int]) -> list[tuple]:
+    """For each of ``positions`` (ascending), the Jinja blocks it is rendered
+    in: one id per enclosing ``{% if %}``/``{% for %}``..., a new id at each
+    ``{% elif %}``/``{% else %}``.  Two positions with equal answers are
+    rendered together, or not at all."""
+    stack: list[int] = []
+    out, i = [], 0
+    for pos in positions:
+        while i < len(spans_) and spans_[i].start < pos:
+            s = spans_[i]
+            i += 1
+            m = None if s.expression else _TAG_NAME.match(s.source)
+            name = m.group(1) if m else ""
+            if name in _BLOCKS:
+                stack.append(s.start)
+            elif name in ("elif", "else") and stack:
+                stack[-1] = s.start
+            elif name[3:] in _BLOCKS and name.startswith("end") and stack:
+                stack.pop()
+        out.append(tuple(stack))
+    return out
+
+
+def apart(doc: Masked, a: int, b: int) -> bool:
+    """Whether offsets ``a`` < ``b`` of the text lie in different Jinja blocks (never rendered together as written)."""
+    first, second = blocks(doc.spans, [a, b])
+    return first != second
+
+
 def guard(located: Located | None, doc: Masked) -> Located | None:
     """Sites that touch Jinja become RT102 notes; nothing is written inside
     or beside a Jinja construct; names are worded as written."""
@@ -167,11 +203,28 @@ def guard(located: Located | None, doc: Masked) -> Located | None:
                 if item.delete is not None and touching(*item.delete):
                     item.delete = None  # the entry's line holds Jinja: never deleted with it
         sites.append(site)
+    _hold_branched_lists(sites, doc.spans)
     for u in unresolved:
         u.users = [unmask(x, names) for x in u.users]
         u.reason = unmask(u.reason, names)
     unresolved.sort(key=lambda u: u.start)
     return Located(sites, unresolved, located.more)
+
+
+def _hold_branched_lists(sites, spans_: list[Span]) -> None:
+    """A list whose runtime entries lie in different Jinja blocks (one under
+    ``{% if %}``, one under ``{% else %}``) is not rewritten: removing an entry
+    could leave a rendering with no runtime, or none of the target."""
+    lists: dict[int, list] = {}
+    for site in sites:
+        if site.in_list is not None:
+            lists.setdefault(id(site.in_list), []).append(site)
+    for members in lists.values():
+        info = members[0].in_list
+        if len(members) > 1 and info.blocked is None \
+                and len(set(blocks(spans_, sorted(s.start for s in members)))) > 1:
+            info.blocked = ("the list's entries are in different Jinja blocks ({% if %}/{% else %}, {% for %}): "
+                            "removing one could leave a rendering without a runtime; change it by hand")
 
 
 def changed(old: str, new: str) -> str | None:

@@ -7,7 +7,8 @@ Sites, in each service file:
   of its own (a function with ``image:`` has none); the functions that
   inherit it are its users;
 - ``functions.<name>.runtime``, also where ``functions`` (or an entry of its
-  list) is a ``${file(...)}`` of another file: the site is in that file;
+  list, or one function's body) is a ``${file(...)}`` of another file: the
+  site is in that file;
 - ``layers.<name>.compatibleRuntimes``: a list, rewritten as CloudFormation's
   ``CompatibleRuntimes`` are;
 - ``custom.pythonRequirements.dockerImage`` (serverless-python-requirements)
@@ -27,7 +28,9 @@ or JSON file when its path is literal, relative and stays inside the
 service's directory (the unit: ``unit_files`` lists the files a service
 names); the literal fallback of ``${opt:...}``, ``${env:...}``,
 ``${param:...}`` and ``${sls:...}`` (``${opt:rt, 'python3.9'}``: the site is
-``'python3.9'``, quotes included, and a fix writes only that token).  Any
+``'python3.9'``, quotes included, and a fix writes only that token), and
+the fallback of a ``${self:...}`` or ``${file(...)}`` that names nothing;
+``${param:x}`` to the stage parameters the service writes (``params.*.x``).  Any
 other source (``ssm``, ``cf``, ``s3``, ``aws``, a JavaScript file...), or a
 variable without a literal fallback, is reported as unresolved, never
 guessed.  Nothing is run.
@@ -42,13 +45,16 @@ import os
 import re
 from importlib import resources
 
+from ..edits import Positions
 from ..model import Item, ListInfo, Located, Site, Unresolved, Where
 from . import Format, register
 from .cloudformation import (
     CloudFormation,
     MappingNode,
+    ScalarNode,
     SequenceNode,
     _get,
+    _NO_SUB,
     _Meaning,
     _str,
     _Walker,
@@ -75,6 +81,7 @@ REMOTE = {  # sources read at deploy time from elsewhere: always unresolved
     "aws": "a value of the deploying AWS account", "file": "a file iacfix does not follow",
 }
 MAX_FOLLOWED = 50  # variables followed into one another
+MAX_VARIABLE = 1000  # characters of a value read as a variable: ${self:custom.rt.${opt:stage}, 'python3.9'} is 45
 _FILE_REF = re.compile(r"\$\{file\(([^)$]*)\)")
 _REF = re.compile(r"([A-Za-z][\w-]*)(?:\(([^)]*)\))?(?::(.*))?\Z", re.S)
 _AZURE_PYTHON = re.compile(r"python(3\.\d+)\Z")
@@ -161,6 +168,24 @@ def _keys(address: str) -> list[str]:
     return [k for k in keys if k != ""]
 
 
+def _merged(node, key: str, depth: int = 0) -> tuple:
+    """(value, keys to it) of ``key`` in a mapping, also through YAML merge
+    keys (``<<: *defaults``, ``<<: [*a, *b]``), which the Framework's YAML
+    parser applies: the mapping's own key first, then each merged mapping in
+    order; (None, ()) when there is none."""
+    value = _get(node, key)
+    if value is not None or depth >= MAX_FOLLOWED:
+        return value, (key,)
+    merged = _get(node, "<<")
+    sources = merged.value if isinstance(merged, SequenceNode) else [merged]
+    for i, source in enumerate(sources):
+        if isinstance(source, MappingNode):
+            value, keys = _merged(source, key, depth + 1)
+            if value is not None:
+                return value, ("<<",) + ((i,) if merged is not source else ()) + keys
+    return None, ()
+
+
 def _image(value: str):
     """(runtime, spell, maintained) for a build image that stands for a runtime, else None."""
     for rx, row in _IMAGES:
@@ -206,6 +231,8 @@ class _Service:
         self._log: list = []
         self._reached: list | None = None
         self._depth = 0
+        self.twice: tuple | None = None  # set by lookup
+        self._paths: dict[str, dict] = {}  # file -> id(node) -> keys (defined_at)
 
     # -- recording ---------------------------------------------------------
     _touch = _Walker._touch  # an item reached again gains users, is logged (replayed) and collected for a list
@@ -226,7 +253,7 @@ class _Service:
         if self.provider == "azure":
             m = _AZURE_PYTHON.match(value)
             return None if m is None else (m.group(1), lambda t: "python" + t)
-        if self.provider == "gcp" and not looks_like_runtime(value, "gcp"):
+        if self.provider == "gcp" and not looks_like_runtime(value):  # python3.9 too: Google spells it python39
             return None
         return value, None
 
@@ -315,6 +342,8 @@ class _Service:
             return
         if "${" not in text:
             return self.literal(f, node, path, users, want)
+        if len(text) > MAX_VARIABLE:
+            return self.unresolved(f, node, f"the value is a variable {len(text):,} characters long; not followed", users)
         start = text.find("${")
         end = _close(text, start)
         if start != 0 or end != len(text):
@@ -330,49 +359,113 @@ class _Service:
         m = _REF.match(ref)
         source = m.group(1) if m else ref
         if source == "self" and m.group(3) is not None:
+            if len(parts) > 1 and not self.lookup(self.f.tree, _keys(m.group(3).strip())):
+                return self.fallback(f, node, path, users, want, parts[1], ref)  # names nothing: the fallback is read
             return self.follow_self(f, node, m.group(3), users, want, ref)
         if source == "file" and m.group(2) is not None:
-            return self.follow_file(f, node, m.group(2).strip().strip("'\""), m.group(3), users, want, ref)
+            name = m.group(2).strip().strip("'\"")
+            if len(parts) > 1 and self.absent(f, name, m.group(3)):
+                return self.fallback(f, node, path, users, want, parts[1], ref)
+            return self.follow_file(f, node, name, m.group(3), users, want, ref)
+        if source == "param" and m.group(3) is not None and self.params(f, node, path, users, want, parts, ref,
+                                                                     m.group(3).strip()):
+            return
         if source in INPUTS:
-            fallbacks = parts[1:]
-            if not fallbacks:
+            if len(parts) < 2:
                 name = (m.group(3) or "") if m else ""
                 return self.unresolved(f, node, f"${{{ref}}} is {INPUTS[source].format(name=name)}, chosen at deploy "
                                        "time, with no literal fallback", users)
-            a, b = fallbacks[0]
-            fb = text[a:b]
-            if fb[:1] in ("'", '"') and len(fb) >= 2 and fb[-1] == fb[0]:
-                return self.literal(f, node, path, users, want, (a, b, fb[1:-1], fb[0], ref))
-            if fb.startswith("${") and _close(fb, 0) == len(fb):
-                return self.variable(f, node, path, users, want, a + 2, b - 1)
-            if _REF.match(fb) and ":" in fb:  # Framework v2: ${opt:stage, self:custom.stage}
-                return self.variable(f, node, path, users, want, a, b)
-            if fb and not any(c in fb for c in "${}(): "):
-                return self.literal(f, node, path, users, want, (a, b, fb, "", ref))
-            return self.unresolved(f, node, f"the fallback of ${{{ref}}} ({fb}) is not a literal", users)
+            return self.fallback(f, node, path, users, want, parts[1], ref)
         what = REMOTE.get(source, f"a {source} variable") if m else "not a variable iacfix reads"
         return self.unresolved(f, node, f"${{{ref}}} is {what}, resolved by the Framework at deploy time", users)
 
+    def params(self, f: _File, node, path, users, want: _Want, parts, ref: str, name: str) -> bool:
+        """``${param:name}`` where the service writes stage parameters
+        (``params.<stage>.name``, ``params.default.name``): every one of them,
+        and the fallback (read by a stage without one); False if none is written."""
+        found = self.lookup(self.f.tree, ["params", "${stage}", name])
+        if not found:
+            return False
+        if not self.written_twice(f, node, users, ref, self.f):
+            for target, keys in found:
+                self.value(self.f, target, keys, users, want.to(Where("serverless", ".".join(keys))))
+            if len(parts) > 1:
+                self.fallback(f, node, path, users, want, parts[1], ref)
+        return True
+
+    def absent(self, f: _File, name: str, address: str | None) -> bool:
+        """Whether ``${file(name):address}`` surely names nothing (so its
+        fallback is read): the file does not exist, or holds no such value."""
+        if self.outside(f, name):
+            return False
+        path = os.path.normpath(os.path.join(os.path.dirname(os.path.normpath(f.path)), name))
+        other = self.files.get(path)
+        if other is None:
+            return not os.path.lexists(path)
+        return bool(_keys((address or "").strip())) and not self.lookup(other.tree, _keys(address.strip()))
+
+    def fallback(self, f: _File, node, path, users, want: _Want, span: tuple[int, int], ref: str):
+        """The fallback of a variable (``'python3.9'`` in ``${opt:rt, 'python3.9'}``) at ``span`` of the value."""
+        text = node.value
+        a, b = span
+        fb = text[a:b]
+        if fb[:1] in ("'", '"') and len(fb) >= 2 and fb[-1] == fb[0]:
+            return self.literal(f, node, path, users, want, (a, b, fb[1:-1], fb[0], ref))
+        inner = (a + 2, b - 1) if fb.startswith("${") and _close(fb, 0) == len(fb) else \
+            (a, b) if _REF.match(fb) and ":" in fb else None  # Framework v2: ${opt:stage, self:custom.stage}
+        if inner is not None:
+            if self._depth >= MAX_FOLLOWED:
+                return self.unresolved(f, node, f"the value nests more than {MAX_FOLLOWED} variables deep", users)
+            self._depth += 1
+            try:
+                return self.variable(f, node, path, users, want, *inner)
+            finally:
+                self._depth -= 1
+        if fb and not any(c in fb for c in "${}(): "):
+            return self.literal(f, node, path, users, want, (a, b, fb, "", ref))
+        return self.unresolved(f, node, f"the fallback of ${{{ref}}} ({fb}) is not a literal", users)
+
     def lookup(self, tree, keys: list[str]):
         """[(node, keys taken)] at ``keys`` under ``tree``; a key that is a
-        variable stands for every key at its level."""
+        variable stands for every key at its level.  A key written twice on
+        the way is kept in ``self.twice`` (second, first): which one counts,
+        YAML parsers disagree."""
         level = [(tree, ())]
+        self.twice = None
         for key in keys:
             nxt = []
             for node, taken in level:
                 if not isinstance(node, MappingNode):
                     continue
+                first = None
                 for k, v in node.value:
                     name = _str(k)
                     if name is not None and (key.startswith("${") or name == key):
+                        if first is not None and name == key:
+                            self.twice = self.twice or (k, first)
+                        first = first or k
                         nxt.append((v, taken + (name,)))
             level = nxt
         return level
+
+    def written_twice(self, f: _File, node, users, ref: str, other: _File) -> bool:
+        """Record a ``${ref}`` whose way passes a key written twice in ``other`` as unresolved."""
+        if self.twice is None:
+            return False
+        second, first = self.twice
+        lines = Positions(other.text)
+        shift = other.walker.shift
+        self.unresolved(f, node, f'${{{ref}}}: the key "{second.value}" is written twice in {self.relative(other)} '
+                        f"(lines {lines.at(first.start + shift)[0]} and {lines.at(second.start + shift)[0]}): "
+                        "YAML parsers disagree on which one counts", users)
+        return True
 
     def follow_self(self, f: _File, node, address: str, users, want: _Want, ref: str):
         found = self.lookup(self.f.tree, _keys(address.strip()))
         if not found:
             return self.unresolved(f, node, f"${{{ref}}} names no value of this file", users)
+        if self.written_twice(f, node, users, ref, self.f):
+            return
         for target, keys in found:
             where = Where("serverless", ".".join(keys))
             self.value(self.f, target, keys, users, want.to(where))
@@ -392,6 +485,8 @@ class _Service:
         found = self.lookup(other.tree, keys)
         if not found:
             return self.unresolved(f, node, f"{what}${{{ref}}} names no value of {name}", users)
+        if self.written_twice(f, node, users, ref, other):
+            return None
         return other, found
 
     def follow_file(self, f: _File, node, name: str, address: str | None, users, want: _Want, ref: str):
@@ -435,6 +530,24 @@ class _Service:
             out, known = out + more, known and ok
         return out, known
 
+    def defined_at(self, f: _File, node) -> tuple:
+        """The keys where ``node`` is written in ``f``: for a node with an
+        anchor, its first place in the document (an alias comes after it)."""
+        paths = self._paths.get(f.path)
+        if paths is None:
+            paths = self._paths[f.path] = {}
+            stack = [(f.tree, ())]
+            while stack:
+                n, keys = stack.pop()
+                if id(n) in paths:
+                    continue
+                paths[id(n)] = keys
+                if isinstance(n, MappingNode):
+                    stack.extend(reversed([(v, keys + (k.value,)) for k, v in n.value if isinstance(k, ScalarNode)]))
+                elif isinstance(n, SequenceNode):
+                    stack.extend(reversed([(c, keys + (i,)) for i, c in enumerate(n.value)]))
+        return paths.get(id(node), ())
+
     def outside(self, f: _File, name: str) -> str | None:
         """Why ``${file(name)}`` is not followed, if it is not."""
         if not name or "${" in name:
@@ -448,6 +561,8 @@ class _Service:
         if base != "." and not (path + os.sep).startswith(base + os.sep) or path.startswith(".." + os.sep) \
                 or path == "..":
             return "the file is outside the service's directory"
+        if not os.path.realpath(path).startswith(os.path.realpath(base) + os.sep):
+            return "the file is outside the service's directory (through a symbolic link)"
         return None
 
     def list(self, f: _File, node, path, users, want: _Want):
@@ -482,23 +597,35 @@ class _Service:
         provider = _get(tree, "provider")
         inheritors = []
         groups, known = self.mappings(self.f, _get(tree, "functions"), ("functions",))
+        functions = []  # (file, function's mapping, its keys, name)
         for f, group, base in groups:
             for name_node, fn in group.value:
                 name = _str(name_node)
                 if name is None or not isinstance(fn, MappingNode):
-                    known = known and name is not None and _str(fn) is None  # a function defined elsewhere
+                    if name is not None and _str(fn) is not None:  # checkout: ${file(./functions/checkout.yml)}
+                        bodies, ok = self.mappings(f, fn, base + (name,))
+                        functions += [(g, body, at, name) for g, body, at in bodies]
+                    known = known and name is not None and (_str(fn) is None or ok)
                     continue
-                runtime = _get(fn, "runtime")
-                if runtime is not None:
-                    where = f"functions.{name}.runtime" if f is self.f else ".".join(map(str, base + (name, "runtime")))
-                    self.value(f, runtime, base + (name, "runtime"), [name],
-                               _Want("property", Where("serverless" if f is self.f else "serverless-file", where,
-                                                       "" if f is self.f else self.relative(f))))
-                elif _get(fn, "image") is None:
-                    inheritors.append(name)
-        runtime = _get(provider, "runtime")
+                functions.append((f, fn, base + (name,), name))
+        for f, fn, at, name in functions:
+            runtime, keys = _merged(fn, "runtime")
+            if runtime is not None and keys != ("runtime",):  # written with defaults others merge too
+                at, kind = self.defined_at(f, runtime)[:-1], "variable"
+            else:
+                kind = "property"
+            if runtime is not None:
+                where = f"functions.{name}.runtime" if f is self.f and at == ("functions", name) else \
+                    ".".join(map(str, at + ("runtime",)))
+                self.value(f, runtime, at + ("runtime",), [name],
+                           _Want(kind, Where("serverless" if f is self.f else "serverless-file", where,
+                                             "" if f is self.f else self.relative(f))))
+            elif _merged(fn, "image")[0] is None:
+                inheritors.append(name)
+        runtime, keys = _merged(provider, "runtime")
         if runtime is not None:  # some functions held where iacfix does not read: who inherits is not known
-            self.value(self.f, runtime, ("provider", "runtime"), inheritors,
+            path = ("provider", "runtime") if keys == ("runtime",) else self.defined_at(self.f, runtime)
+            self.value(self.f, runtime, path, inheritors,
                        _Want("globals" if known else "variable", Where("serverless", "provider.runtime")))
         layers = _get(tree, "layers")
         for name_node, layer in layers.value if isinstance(layers, MappingNode) else ():
@@ -526,13 +653,35 @@ def _rebase(located: Located, prefix: tuple) -> Located:
     return located
 
 
-def _resources(f: _File) -> list[Located]:
+class _Resources(_Walker):
+    """The CloudFormation locator on a ``resources`` subtree, where a value
+    that is a Serverless variable (``Runtime: ${self:provider.runtime}``,
+    resolved by the Framework before CloudFormation sees it) is followed by
+    the service, as its own values are."""
+
+    def __init__(self, root, text: str, service: _Service, prefix: tuple):
+        super().__init__(root, text)
+        self.service, self.prefix = service, prefix
+
+    def add_site(self, node, path, users, kind, where: Where, layer=None, list_info=None, sub=_NO_SUB):
+        if "${" not in node.value or sub.template:
+            return super().add_site(node, path, users, kind, where, layer, list_info, sub)
+        if list_info is not None:
+            return self.add_unresolved(node, f'the list entry "{node.value}" is a Serverless variable, not followed '
+                                       "inside a list", users)
+        mark = len(self.service._log)
+        self.service.value(self.service.f, node, self.prefix + path, users, _Want(kind, where, layer=layer))
+        self._log.extend(self.service._log[mark:])  # replayed with the users of a node reached again
+        return None
+
+
+def _resources(f: _File, service: _Service) -> list[Located]:
     """``resources.Resources`` (or each entry of a ``resources`` list): raw
     CloudFormation, read by the CloudFormation locator."""
     node = _get(f.tree, "resources")
     parts = [(("resources",), node)] if isinstance(node, MappingNode) else \
         [(("resources", i), n) for i, n in enumerate(node.value)] if isinstance(node, SequenceNode) else []
-    return [_rebase(_Walker(n, f.text).walk(), prefix) for prefix, n in parts
+    return [_rebase(_Resources(n, f.text, service, prefix).walk(), prefix) for prefix, n in parts
             if isinstance(n, MappingNode) and _get(n, "Resources") is not None]
 
 
@@ -568,22 +717,24 @@ class Serverless(Format):
         doc = compose(text)
         tree = tree_of(doc)
         if _is_service(tree):
-            refuse_duplicate(text, _duplicate(tree))
+            refuse_duplicate(text, _duplicate(tree), doc=doc)
         return doc
 
     def check_edit(self, old: str, new: str) -> str | None:
         return CloudFormation.check_edit(self, old, new)
 
     def unit_files(self, directory: str) -> list[str]:
-        """The service files of ``directory`` and the YAML/JSON files their
-        ``${file(...)}`` variables name, inside ``directory``."""
+        """The YAML/JSON files that the ``${file(...)}`` variables of
+        ``directory``'s services name, inside ``directory``: read with a
+        service that is named or found.  Another service of the directory is
+        not (naming serverless.yml leaves serverless-dev.yml alone)."""
         try:
             with os.scandir(directory or ".") as entries:
                 services = sorted(os.path.join(directory, e.name) for e in entries
                                   if is_service_name(e.name) and e.is_file())
         except OSError:
             return []
-        out = list(services)
+        out: list[str] = []
         base = os.path.realpath(directory or ".")
         for path in services:
             try:
@@ -624,8 +775,9 @@ class Serverless(Format):
             out[f.path] = True
             if provider is None:
                 continue  # a provider without a catalog (openwhisk, kubeless...)
-            _Service(files, f, provider).walk()
-            extra.setdefault(f.path, []).extend(_resources(f))
+            service = _Service(files, f, provider)
+            service.walk()
+            extra.setdefault(f.path, []).extend(_resources(f, service))
         for f in files.values():
             found = [Located(sorted(f.walker.sites.values(), key=lambda s: s.start),
                              sorted(f.walker.unresolved.values(), key=lambda u: u.start))] + extra.get(f.path, [])
