@@ -167,3 +167,15 @@ def test_a_file_name_that_is_not_utf8_never_breaks_an_output(fmt, iacfix, write,
         assert "bad%FF%0A.yaml" in run.out or "bad\\udcff\\n.yaml" in run.out
     if fmt == "github":
         assert run.out.count("\n") == 1 and summary.read_text(encoding="utf-8")
+
+
+def test_cpython_end_of_life_is_a_deadline_in_markdown_and_annotations(iacfix, write, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    write(".python-version", "3.9\n")
+    write("tox.ini", "[tox]\nenv_list = py311, py312, py313\n")
+    text = iacfix("check", ".", "--format", "markdown").out
+    assert "- **1 site is past its end of life since 2025-10-31 (3.9)**" in text
+    assert "- **1 site reaches its end of life on 2027-10-31 (3.11)**" in text
+    assert "without a deadline" not in text
+    notices = iacfix("check", ".", "--format", "github", "--max-annotations", "1").out.splitlines()
+    assert notices[0].startswith("::error file=.python-version")
