@@ -11,15 +11,19 @@ set -uo pipefail
 out() { echo "$1=$2" >> "${GITHUB_OUTPUT:-/dev/null}"; }
 
 if [ "${1:-}" = verdict ]; then
-  case "${INPUT_FAIL_ON:-warning}" in
+  case "${INPUT_FAIL_ON:-}" in
     never) exit 0 ;;
   esac
   if [ "${EXIT_CODE:-0}" = 2 ]; then
     echo "::error title=iacfix::iacfix could not read every file (exit status 2); see the check step's log"
     exit 2
   fi
-  if [ "${FAILING:-0}" != 0 ]; then
-    echo "::error title=iacfix::${FAILING} findings at ${INPUT_FAIL_ON:-warning} or above"
+  if [ "${EXIT_CODE:-0}" = 1 ]; then  # iacfix's own verdict: the fail-on input, else the configuration's
+    if [ -n "${INPUT_FAIL_ON:-}" ]; then
+      echo "::error title=iacfix::${FAILING:-some} findings at ${INPUT_FAIL_ON} or above"
+    else
+      echo "::error title=iacfix::findings at the configured fail-on severity or above (warning by default)"
+    fi
     exit 1
   fi
   exit 0
@@ -30,13 +34,21 @@ WORK="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/iacfix-action"
 mkdir -p "$WORK"
 read -r -a PATHS <<< "${INPUT_PATHS:-.}"
 read -r -a ARGS <<< "${INPUT_ARGS:-}"
+# No fail-on input (or never): the configuration's fail-on and its per-path overrides decide.
+FAIL_ON=()
+case "${INPUT_FAIL_ON:-}" in
+  error|warning|info) FAIL_ON=(--fail-on "$INPUT_FAIL_ON") ;;
+  ""|never) ;;
+  *) echo "::error title=iacfix::fail-on must be error, warning, info or never, not ${INPUT_FAIL_ON}"; exit 2 ;;
+esac
 
 if [ -z "${IACFIX_SKIP_INSTALL:-}" ]; then
   python -m pip install --quiet --disable-pip-version-check "${INPUT_INSTALL:-${GITHUB_ACTION_PATH:?}}" || exit 2
 fi
 
-# One JSON run for the counts; the report the reader sees is a second run in its own format.
-"$IACFIX" check "${PATHS[@]}" "${ARGS[@]}" --format json --exit-zero --output-file "$WORK/check.json"
+# One JSON run for the counts and the verdict (its exit status); the report the reader sees is a
+# second run in its own format.
+"$IACFIX" check "${PATHS[@]}" "${ARGS[@]}" "${FAIL_ON[@]}" --format json --output-file "$WORK/check.json"
 status=$?
 findings=$(python -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$WORK/check.json" 2>/dev/null || echo 0)
 failing=$(python -c '
@@ -61,7 +73,7 @@ case "${INPUT_REPORT:-annotations}" in
     ;;
 esac
 
-out exit-code "$([ "$status" = 2 ] && echo 2 || { [ "$failing" != 0 ] && echo 1 || echo 0; })"
+out exit-code "$([ "$status" -le 2 ] && echo "$status" || echo 2)"
 out findings "$findings"
 out failing "$failing"
 

@@ -104,3 +104,18 @@ def test_pre_commit_hooks_match_the_files_iacfix_reads(name, matched):
     for hook in hooks:
         assert hook["language"] == "python" and hook["entry"].split()[0] == "iacfix"
         assert bool(re.search(hook["files"], name)) == matched, (hook["id"], name)  # pre-commit uses re.search
+
+
+def test_the_verdict_follows_the_configured_fail_on_unless_the_input_names_one(tmp_path):
+    (tmp_path / "repo" / "infra").mkdir(parents=True)
+    (tmp_path / "repo" / "iacfix.toml").write_text('fail-on = "error"\n')
+    (tmp_path / "repo" / "infra" / "main.tf").write_text(
+        'resource "aws_lambda_function" "f" {\n  runtime = "python3.11"\n}\n')  # RT004: a warning
+    said = action(tmp_path, INPUT_PATHS="infra")[1]
+    assert said["exit-code"] == "0" and said["findings"] == "1"
+    verdict = action(tmp_path, "verdict", EXIT_CODE=said["exit-code"], FAILING=said["failing"])[0]
+    assert verdict.returncode == 0, verdict.stdout
+    said = action(tmp_path, INPUT_PATHS="infra", INPUT_FAIL_ON="warning")[1]
+    assert said["exit-code"] == "1" and said["failing"] == "1"
+    verdict = action(tmp_path, "verdict", INPUT_FAIL_ON="warning", EXIT_CODE=said["exit-code"], FAILING=said["failing"])
+    assert verdict[0].returncode == 1 and "1 findings at warning or above" in verdict[0].stdout
