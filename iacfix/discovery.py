@@ -28,6 +28,7 @@ class Discovery:
         self.nested = tuple(p for p in self.patterns if "/" in p)  # only these can match a relative path
         self.problems: list[tuple[str, str]] = []
         self.gitignored: set[str] = set()  # files the walk skipped for a .gitignore
+        self._sibling_rules: dict[str, tuple] = {}  # directory -> its .gitignore rules, for keeps()
 
     def excluded(self, name: str, path: str) -> bool:
         if name in self.names:
@@ -45,11 +46,27 @@ class Discovery:
 
     def keeps(self, path: str) -> bool:
         """Whether a file found other than by walking (a sibling a Terraform
-        directory takes in) passes the exclusions."""
+        directory takes in) passes the exclusions and, unless turned off, the
+        .gitignore files (also beside a file named on the command line)."""
         if self.gitignored and os.path.normpath(path) in self.gitignored:
             return False
         parts = os.path.normpath(path).split(os.sep)
-        return not any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part)
+        if any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part):
+            return False
+        return not (self.gitignore and self._ignored_sibling(path))
+
+    def _ignored_sibling(self, path: str) -> bool:
+        """Whether .gitignore files ignore a file the walk did not see (a sibling
+        of a file named on the command line), as they would have in the walk."""
+        from .gitignore import Ignores
+
+        directory = os.path.dirname(path) or "."
+        rules = self._sibling_rules.get(directory)
+        if rules is None:
+            ignores = Ignores(directory)
+            chain = ignores.enter(directory, ignores.start)
+            rules = self._sibling_rules[directory] = ignores.rules(directory, chain) if chain else ()
+        return bool(rules) and Ignores.ignored(rules, os.path.basename(path), False)
 
     def files(self, roots: list[str]) -> Iterator[str]:
         """Files under ``roots``, each once, as the walk finds them (callers sort

@@ -212,3 +212,16 @@ def test_a_baseline_keeps_a_file_name_that_is_not_utf8(iacfix, write, tmp_path):
     assert iacfix("check", ".", "--write-baseline", "b.json").code == 0
     run = iacfix("check", ".", "--baseline", "b.json")
     assert run.code == 0 and "1 more held back by the baseline" in run.out
+
+
+def test_a_file_named_on_the_command_line_takes_in_no_gitignored_sibling(iacfix, write, tmp_path):
+    # pre-commit names the staged main.tf; the developer's local .auto.tfvars is ignored by git
+    os.mkdir(tmp_path / ".git")
+    write({".gitignore": "*.auto.tfvars\n",
+           "infra/main.tf": 'variable "rt" {\n  default = "python3.12"\n}\n'
+                            'resource "aws_lambda_function" "f" {\n  runtime = var.rt\n}\n',
+           "infra/local.auto.tfvars": 'rt = "python3.9"\n'})
+    assert found(iacfix("check", "infra/main.tf", "--format", "json")) == []
+    assert found(iacfix("check", "infra", "--format", "json")) == []
+    assert found(iacfix("check", "infra/main.tf", "--format", "json", "--no-respect-gitignore")) == [
+        ("infra/local.auto.tfvars", "RT003")]
