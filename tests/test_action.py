@@ -119,3 +119,13 @@ def test_the_verdict_follows_the_configured_fail_on_unless_the_input_names_one(t
     assert said["exit-code"] == "1" and said["failing"] == "1"
     verdict = action(tmp_path, "verdict", INPUT_FAIL_ON="warning", EXIT_CODE=said["exit-code"], FAILING=said["failing"])
     assert verdict[0].returncode == 1 and "1 findings at warning or above" in verdict[0].stdout
+
+
+def test_pre_commit_hooks_take_every_file_a_format_claims():
+    from iacfix import formats
+
+    names = [f"sub/x{ext}" for fmt in formats.FORMATS for ext in fmt.extensions]
+    names += [f"sub/{name}" for fmt in formats.FORMATS for name in fmt.filenames]
+    names += ["sub/" + glob.replace("*", "prod") for fmt in formats.FORMATS for glob in fmt.globs + fmt.paths]
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        assert [n for n in names if not re.search(hook["files"], n)] == [], hook["id"]
