@@ -120,6 +120,37 @@ def _parse_comment(body: str) -> tuple[list[str] | None, str | None, str | None,
     return rules, until, reason, None
 
 
+_PREFIXES = frozenset("rbfuRBFU")  # Python string prefixes: f"..." opens a string
+
+
+def _in_string(before: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a marker preceded on its line by ``before`` sits inside a quoted
+    string (``Description: "see # iacfix: ignore"``): a quote opened before it
+    and not closed, outside any comment.  A quote inside a word (``Bob's``) opens
+    nothing; a backslash escapes only inside double quotes and backticks (YAML
+    and TOML single quotes have no escapes).  Strings that span lines are not
+    followed."""
+    quote = None
+    i, n = 0, len(before)
+    while i < n:
+        c = before[i]
+        if quote is not None:
+            if c == "\\" and quote != "'":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "\"'`":
+            j = i
+            while j and before[j - 1].isalnum():
+                j -= 1
+            if i - j <= 2 and set(before[j:i]) <= _PREFIXES:  # not Bob's; f"..." and rb'...' are strings
+                quote = c
+        elif (i == 0 or before[i - 1] in " \t\ufeff") and before.startswith(prefixes, i):
+            return False  # a comment has begun: quotes in it are text
+        i += 1
+    return quote is not None
+
+
 def _comments(text: str, prefixes: tuple[str, ...]) -> list[Suppression]:
     if "iacfix:" not in text or not prefixes:
         return []
@@ -130,7 +161,10 @@ def _comments(text: str, prefixes: tuple[str, ...]) -> list[Suppression]:
     for m in pattern.finditer(text):
         start = m.start()
         line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-        own = not text[line_start:start].strip("\ufeff \t")
+        before = text[line_start:start]
+        own = not before.strip("\ufeff \t")
+        if not own and _in_string(before, prefixes):
+            continue
         rules, until, reason, problem = _parse_comment(m.group(1))
         codes, bad = _rule_codes(rules) if rules is not None and not problem else (None, None)
         when, bad_date = _date(until)

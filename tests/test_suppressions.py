@@ -178,3 +178,25 @@ def test_metadata_entries(entry, rules, iacfix, write):
                                "    Metadata:\n      iacfix:\n        ignore:\n" + entry +
                     "    Properties:\n      Runtime: python3.9\n")
     assert sorted(f["rule"] for f in iacfix("check", "t.yaml", "--format", "json").json["findings"]) == rules
+
+
+@pytest.mark.parametrize("name, text", [
+    ("t.yaml", CFN_HEAD + "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+               "      Description: \"see # iacfix: ignore\"\n      Handler: 'a # iacfix: ignore'\n"
+               "      Runtime: python3.9\n"),
+    ("main.tf", 'resource "aws_lambda_function" "f" {\n  description = "x // iacfix: ignore"\n'
+                '  handler = "a # iacfix: ignore[RT003]"\n  runtime = "python3.9"\n}\n'),
+    ("app.py", "from aws_cdk import aws_lambda as _lambda\n"
+               "_lambda.Function(self, 'F', runtime=_lambda.Runtime.PYTHON_3_9, description=f\"a # iacfix: ignore\")\n"),
+    ("stack.ts", "import * as lambda from 'aws-cdk-lib/aws-lambda';\n"
+                 "new lambda.Function(this, 'F', { runtime: lambda.Runtime.PYTHON_3_9, description: 'a // iacfix: ignore' });\n"),
+])
+def test_a_marker_after_a_space_inside_a_string_is_no_comment(name, text, iacfix, write):
+    write(name, text)
+    assert rules(iacfix("check", name, "--format", "json")) == ["RT003"], name
+
+
+def test_a_quote_inside_a_word_or_a_comment_does_not_hide_a_marker(iacfix, write):
+    write("t.yaml", template("python3.9  # Bob's # iacfix: ignore[RT003]",
+                             above="Description: Bob's function  # iacfix: ignore[RT004]"))
+    assert rules(iacfix("check", "t.yaml", "--format", "json")) == ["RT902"]
