@@ -246,6 +246,17 @@ def suppress(fmt, result, doc, text: str, ctx) -> None:
     result.findings.sort(key=lambda f: (f.line, f.column, f.rule))
 
 
+def _looked_for(codes: frozenset[str] | None, ctx) -> bool:
+    """Whether the run looks for what a suppression names (so that holding back
+    nothing means it is unused): one of its rules, or for a bare ``ignore`` every
+    rule that reports about a file (not the RT9xx rules about suppressions)."""
+    from .rules import RULES
+
+    if codes is None:
+        return all(ctx.selected(c) for c in RULES if not c.startswith("RT9"))
+    return any(ctx.selected(c) for c in codes)
+
+
 def _report(found: list[Suppression], path: str, ctx) -> list[Finding]:
     from .rules import RULES
 
@@ -255,7 +266,7 @@ def _report(found: list[Suppression], path: str, ctx) -> list[Finding]:
             code = "RT903"
         elif s.until is not None and s.until < ctx.as_of:
             code = "RT901"
-        elif not s.used and (s.codes is None or any(ctx.selected(c) for c in s.codes)):
+        elif not s.used and _looked_for(s.codes, ctx):
             code = "RT902"
         else:
             continue

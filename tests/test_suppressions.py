@@ -200,3 +200,11 @@ def test_a_quote_inside_a_word_or_a_comment_does_not_hide_a_marker(iacfix, write
     write("t.yaml", template("python3.9  # Bob's # iacfix: ignore[RT003]",
                              above="Description: Bob's function  # iacfix: ignore[RT004]"))
     assert rules(iacfix("check", "t.yaml", "--format", "json")) == ["RT902"]
+
+
+@pytest.mark.parametrize("args", [("--ignore", "RT003"), ("--select", "RT004,RT9")])
+def test_a_bare_ignore_is_not_unused_when_the_run_leaves_rules_out(args, iacfix, write):
+    write("t.yaml", template("python3.9  # iacfix: ignore"))  # holds back RT003, which the run does not look for
+    assert rules(iacfix("check", "t.yaml", "--format", "json", *args)) == []
+    write("t.yaml", template("python3.13  # iacfix: ignore"))
+    assert rules(iacfix("check", "t.yaml", "--format", "json")) == ["RT902"]
