@@ -225,3 +225,13 @@ def test_a_file_named_on_the_command_line_takes_in_no_gitignored_sibling(iacfix,
     assert found(iacfix("check", "infra", "--format", "json")) == []
     assert found(iacfix("check", "infra/main.tf", "--format", "json", "--no-respect-gitignore")) == [
         ("infra/local.auto.tfvars", "RT003")]
+
+
+@pytest.mark.parametrize("preview", ["--dry-run", "--diff"])
+def test_a_fix_preview_does_not_fail_on_findings_the_baseline_holds(preview, iacfix, write):
+    write("t.yaml", template("python3.9", "python3.11"))
+    assert iacfix("check", ".", "--write-baseline", "b.json").code == 0
+    run = iacfix("fix", ".", preview, "--baseline", "b.json")
+    assert run.code == 0 and "2 more held back by the baseline" in run.out, run.out
+    write("u.yaml", template("python3.10"))  # a new finding still fails the preview
+    assert iacfix("fix", ".", preview, "--baseline", "b.json").code == 1
