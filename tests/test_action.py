@@ -129,3 +129,36 @@ def test_pre_commit_hooks_take_every_file_a_format_claims():
     names += ["sub/" + glob.replace("*", "prod") for fmt in formats.FORMATS for glob in fmt.globs + fmt.paths]
     for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
         assert [n for n in names if not re.search(hook["files"], n)] == [], hook["id"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_bulk_codemod_recipe_opens_a_pull_request_per_repository_that_changes(tmp_path):
+    """The README's loop, as written, over three local repositories: `gh` is a stub
+    (clone from a local bare repository, record the pull request), `iacfix` judges as of AS_OF."""
+    readme = (ROOT / "README.md").read_text()
+    recipe = readme.split("### Bulk codemods", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    (bin_ / "gh").write_text(f'#!/bin/bash\ncase "$1 $2" in\n'
+                             f'  "repo clone") git clone -q "{tmp_path}/origins/$3.git" "$4" ;;\n'
+                             f'  "pr create") basename "$(git remote get-url origin)" >> "{tmp_path}/prs" ;;\nesac\n')
+    (bin_ / "iacfix").write_text(f'#!/bin/bash\nexec "{BIN / "iacfix"}" "$1" --as-of {AS_OF} "${{@:2}}"\n')
+    for script in bin_.iterdir():
+        script.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_}{os.pathsep}{os.environ['PATH']}", GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    outdated = 'resource "aws_lambda_function" "f" {\n  runtime = "python3.9"\n}\n'
+    repos = {"clean": {"main.tf": outdated.replace("python3.9", "python3.13")},
+             "outdated": {"main.tf": outdated},
+             "one-broken-file": {"main.tf": outdated, "broken.yaml": "AWSTemplateFormatVersion: x\nResources: [Runtime\n"}}
+    for name, files in repos.items():
+        work = tmp_path / "work" / name
+        work.mkdir(parents=True)
+        for file, text in files.items():
+            (work / file).write_text(text)
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "init"],
+                     ["clone", "-q", "--bare", ".", str(tmp_path / "origins" / f"{name}.git")]):
+            subprocess.run(["git", *args], cwd=work, env=env, check=True, capture_output=True)
+    (tmp_path / "repositories.txt").write_text("".join(f"{name}\n" for name in repos))
+    subprocess.run(["bash", "-c", recipe], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert sorted((tmp_path / "prs").read_text().split()) == ["one-broken-file.git", "outdated.git"]
