@@ -148,7 +148,8 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
             "horizon": kw["horizon"] if kw["horizon"] is not None else values.get("horizon", 365),
             "catalog_path": kw["catalog_path"] or values.get("catalog"),
             "select": kw["select"] or tuple(values.get("select", ())),
-            "ignore": kw["ignore"] or tuple(values.get("ignore", ())),
+            # --select on the command line starts a new selection: the file's ignore does not undo it
+            "ignore": kw["ignore"] or (() if kw["select"] else tuple(values.get("ignore", ()))),
             "target": kw["target"] or values.get("target"),
         }
         if config.path and values.get("select") == [] and not kw["select"]:

@@ -110,3 +110,13 @@ def test_exclude_paths_are_relative_to_the_file(iacfix, write):
            "repo/infra/t.yaml": template("python3.9")})
     run = iacfix("check", "repo", "--format", "json")
     assert [f["path"] for f in run.json["findings"]] == ["repo/infra/t.yaml"]
+
+
+def test_a_select_flag_is_not_undone_by_the_files_ignore(iacfix, write):
+    write({"iacfix.toml": 'ignore = ["RT004"]\n[[overrides]]\npaths = ["legacy/**"]\nignore = ["RT003"]\n',
+           "t.yaml": template("python3.11", "python3.9"), "legacy/t.yaml": template("python3.11", "python3.9")})
+    run = iacfix("check", ".", "--format", "json", "--select", "RT004")
+    assert sorted((f["path"], f["rule"]) for f in run.json["findings"]) == [("legacy/t.yaml", "RT004"), ("t.yaml", "RT004")]
+    run = iacfix("check", ".", "--format", "json", "--select", "RT0", "--ignore", "RT003")
+    assert rules(run) == ["RT004", "RT004"]
+    assert rules(iacfix("check", ".", "--format", "json")) == ["RT003", "RT004"]  # the file's own ignores
