@@ -139,8 +139,22 @@ def _check(table: dict, allowed: dict, where: str) -> dict:
         ok, what = allowed[key]
         if not ok(value):
             raise ConfigError(f"{where}: {key} must be {what}, not {value!r}")
+        unknown = _unknown_rule(value) if key in ("select", "ignore") else None
+        if unknown is not None:
+            raise ConfigError(f"{where}: {key}: unknown rule {unknown!r} (see `iacfix rules`)")
         out[key] = value
     return out
+
+
+def _unknown_rule(values: list[str]) -> str | None:
+    """The first entry (a code, code prefix or name; comma-separated) that names no rule."""
+    from .rules import RULES
+
+    names = {r.name for r in RULES.values()}
+    for item in (v.strip() for value in values for v in value.split(",")):
+        if item and item not in names and not any(c.startswith(item.upper()) for c in RULES):
+            return item
+    return None
 
 
 def load(path: str) -> Config:

@@ -77,6 +77,8 @@ def test_overrides_apply_to_their_paths_and_flags_still_win(iacfix, write):
     ('[[overrides]]\nignore = ["RT004"]\n', "paths must be a non-empty array"),
     ('[[overrides]]\npaths = ["a"]\ncolour = 1\n', "overrides[0]: unknown key 'colour'"),
     ('select = ["RT9999"]\n', "unknown rule 'RT9999'"),
+    ('ignore = ["RT004", "runtime-deprecatd"]\n', "iacfix.toml: ignore: unknown rule 'runtime-deprecatd'"),
+    ('[[overrides]]\npaths = ["a"]\nselect = ["RT00x"]\n', "iacfix.toml overrides[0]: select: unknown rule 'RT00x'"),
     ('select = [\n', "is not valid TOML"),
 ])
 def test_unknown_keys_and_wrong_types_are_errors_naming_them(text, message, iacfix, write):
