@@ -62,6 +62,10 @@ def test_bare_ignore_covers_every_rule_and_names_work(iacfix, write):
                "_lambda.Function(self, 'F', runtime=_lambda.Runtime.PYTHON_3_9)  # iacfix: ignore[RT003]\n"),
     ("stack.ts", "import * as lambda from 'aws-cdk-lib/aws-lambda';\n"
                  "new lambda.Function(this, 'F', {\n  // iacfix: ignore[RT003]\n  runtime: lambda.Runtime.PYTHON_3_9,\n});\n"),
+    ("pyproject.toml", '[project]\nname = "x"\nrequires-python = ">=3.9"  # iacfix: ignore[RT003]\n'),
+    ("tox.ini", "[tox]\n# iacfix: ignore[RT003]\nenv_list = py39, py313\n"),
+    ("setup.cfg", "[options]\n; iacfix: ignore[RT003] reason=\"INI comments start with ; too\"\npython_requires = >=3.9\n"),
+    (".python-version", "3.9  # iacfix: ignore[RT003]\n"),
 ])
 def test_every_format_with_comments(name, text, iacfix, write):
     write(name, text)
