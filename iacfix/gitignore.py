@@ -44,7 +44,8 @@ _UNNAMED = re.compile(r"\(\?P<\w+>")
 
 def _load(directory: str) -> _Spec | None:
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+        # utf-8-sig: git skips a BOM (Notepad and PowerShell 5 write one)
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8-sig", errors="replace") as fh:
             lines = fh.read().splitlines()
     except OSError:
         return None

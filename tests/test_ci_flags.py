@@ -235,3 +235,10 @@ def test_a_fix_preview_does_not_fail_on_findings_the_baseline_holds(preview, iac
     assert run.code == 0 and "2 more held back by the baseline" in run.out, run.out
     write("u.yaml", template("python3.10"))  # a new finding still fails the preview
     assert iacfix("fix", ".", preview, "--baseline", "b.json").code == 1
+
+
+def test_a_gitignore_saved_with_a_bom_is_read_as_git_reads_it(iacfix, write, tmp_path):
+    os.mkdir(tmp_path / ".git")  # git skips a UTF-8 BOM (Notepad, PowerShell 5 write one)
+    write({"build/t.yaml": template("python3.9"), "t.yaml": template("python3.9")})
+    (tmp_path / ".gitignore").write_bytes(b"\xef\xbb\xbfbuild/\r\n")
+    assert found(iacfix("check", ".", "--format", "json")) == [("t.yaml", "RT003")]
