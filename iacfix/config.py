@@ -81,15 +81,11 @@ class Config:
         return None if rel.startswith("..") else rel.replace(os.sep, "/")
 
     def for_path(self, path: str) -> dict:
-        """The settings for one file: the top level, then each override that matches it, in order."""
-        if not self.overrides:
-            return self.settings
-        rel = self.relative(path)
-        out = dict(self.settings)
-        for o in self.overrides:
-            if rel is not None and o.matches(rel):
-                out.update(o.settings)
-        return out
+        """The settings for one file: the top level, with the last override that
+        matches it on top (as the judgement takes them: ``Options.for_unit``)."""
+        rel = self.relative(path) if self.overrides else None
+        last = next((o for o in reversed(self.overrides) if rel is not None and o.matches(rel)), None)
+        return self.settings if last is None else dict(self.settings, **last.settings)
 
 
 _SPECS: dict = {}

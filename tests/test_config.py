@@ -122,3 +122,12 @@ def test_a_select_flag_is_not_undone_by_the_files_ignore(iacfix, write):
     run = iacfix("check", ".", "--format", "json", "--select", "RT0", "--ignore", "RT003")
     assert rules(run) == ["RT004", "RT004"]
     assert rules(iacfix("check", ".", "--format", "json")) == ["RT003", "RT004"]  # the file's own ignores
+
+
+def test_the_last_matching_override_decides_the_exit_as_it_decides_the_judgement(iacfix, write):
+    write({"iacfix.toml": '[[overrides]]\npaths = ["teams/**"]\nfail-on = "error"\nhorizon = 0\n'
+                          '[[overrides]]\npaths = ["teams/payments/**"]\nignore = ["RT003"]\n',
+           "teams/payments/t.yaml": template("python3.11")})  # RT004, a warning
+    run = iacfix("check", "teams", "--format", "json")
+    # The second override applies on top of the top level (not of the first): fail-on stays warning.
+    assert rules(run) == ["RT004"] and run.code == 1
