@@ -169,6 +169,9 @@ def load(path: str) -> Config:
         paths = o.pop("paths", None)
         if not (isinstance(paths, list) and paths and all(isinstance(p, str) for p in paths)):
             raise ConfigError(f"{here}: paths must be a non-empty array of strings (patterns relative to {base})")
+        outside = next((p for p in paths if p.lstrip("!/").startswith("../") or p == ".."), None)
+        if outside is not None:
+            raise ConfigError(f"{here}: paths: {outside!r} leaves {base}, where the patterns start; it matches nothing")
         if "exclude" in o or "extend-exclude" in o:
             raise ConfigError(f"{here}: exclude and extend-exclude belong at the top level, not in overrides")
         extra = _check(o, JUDGEMENT, here)
