@@ -116,7 +116,7 @@ def test_github_writes_the_whole_summary_to_the_step_summary(iacfix, write, tmp_
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     many(write, 30, "python3.11")
     run = iacfix("check", "many.yaml", "--format", "github")
-    assert "(all of them are in the step summary)" in run.out
+    assert "(the step summary counts them all, by deadline)" in run.out
     text = summary.read_text()
     assert text.startswith("earlier step\n## iacfix: runtime deadlines")  # appended, as GitHub expects
     assert "**30 functions cannot be updated after 2027-08-31 (python3.11)**" in text
@@ -179,3 +179,11 @@ def test_cpython_end_of_life_is_a_deadline_in_markdown_and_annotations(iacfix, w
     assert "without a deadline" not in text
     notices = iacfix("check", ".", "--format", "github", "--max-annotations", "1").out.splitlines()
     assert notices[0].startswith("::error file=.python-version")
+
+
+def test_the_annotation_cap_message_claims_no_more_than_the_step_summary_holds(iacfix, write, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    many(write, 60, "python3.11")  # one deadline, more rows than a table shows
+    run = iacfix("check", "many.yaml", "--format", "github")
+    assert "| ... and 10 more | | | | |" in (tmp_path / "summary.md").read_text()
+    assert "all of them are in" not in run.out and "50 more annotations not shown" in run.out
