@@ -187,3 +187,8 @@ def test_the_annotation_cap_message_claims_no_more_than_the_step_summary_holds(i
     run = iacfix("check", "many.yaml", "--format", "github")
     assert "| ... and 10 more | | | | |" in (tmp_path / "summary.md").read_text()
     assert "all of them are in" not in run.out and "50 more annotations not shown" in run.out
+
+
+def test_markdown_counts_files_that_could_not_be_read_in_words(iacfix, write):
+    write("broken.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: [Runtime\n")
+    assert "### 1 file could not be read\n" in iacfix("check", ".", "--format", "markdown").out

@@ -89,7 +89,7 @@ def markdown(results, *, as_of: str, title: str = "iacfix: runtime deadlines") -
     if suppressed:
         lines += ["", f"{suppressed} findings are suppressed (see `--format json`, key `suppressed`)."]
     if errors:
-        lines += ["", f"### {len(errors)} files could not be read", ""]
+        lines += ["", f"### {len(errors)} {'file' if len(errors) == 1 else 'files'} could not be read", ""]
         lines += [f"- `{_cell(e.path)}:{e.line}`: {_cell(e.message)}" for e in errors[:ROWS]]
         if len(errors) > ROWS:
             lines.append(f"- ... and {len(errors) - ROWS} more")
