@@ -151,6 +151,22 @@ def _in_string(before: str, prefixes: tuple[str, ...]) -> bool:
     return quote is not None
 
 
+def _up_to_next_comment(body: str, prefixes: tuple[str, ...]) -> str:
+    """What follows ``iacfix:`` up to another tool's comment on the line
+    (``# iacfix: ignore[RT003]  # noqa: E501``); a prefix inside a quoted
+    reason (``reason="see #123"``) is text."""
+    quote = None
+    for i, c in enumerate(body):
+        if quote is not None:
+            if c == quote and body[i - 1] != "\\":
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c in " \t" and body.startswith(prefixes, i + 1):
+            return body[:i]
+    return body
+
+
 def _comments(text: str, prefixes: tuple[str, ...]) -> list[Suppression]:
     if "iacfix:" not in text or not prefixes:
         return []
@@ -165,7 +181,7 @@ def _comments(text: str, prefixes: tuple[str, ...]) -> list[Suppression]:
         own = not before.strip("\ufeff \t")
         if not own and _in_string(before, prefixes):
             continue
-        rules, until, reason, problem = _parse_comment(m.group(1))
+        rules, until, reason, problem = _parse_comment(_up_to_next_comment(m.group(1), prefixes))
         codes, bad = _rule_codes(rules) if rules is not None and not problem else (None, None)
         when, bad_date = _date(until)
         line, col = positions.at(start)

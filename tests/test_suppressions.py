@@ -212,3 +212,18 @@ def test_a_bare_ignore_is_not_unused_when_the_run_leaves_rules_out(args, iacfix,
     assert rules(iacfix("check", "t.yaml", "--format", "json", *args)) == []
     write("t.yaml", template("python3.13  # iacfix: ignore"))
     assert rules(iacfix("check", "t.yaml", "--format", "json")) == ["RT902"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("app.py", "from aws_cdk import aws_lambda as _lambda\n_lambda.Function(self, 'F', runtime=_lambda.Runtime.PYTHON_3_9)"
+               "  # iacfix: ignore[RT003] reason=\"see #123\"  # noqa: E501\n"),
+    ("main.tf", 'resource "aws_lambda_function" "f" {\n  runtime = "python3.9" # iacfix: ignore[RT003] // tflint-ignore: x\n}\n'),
+    ("stack.ts", "import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(this, 'F', {\n"
+                 "  runtime: lambda.Runtime.PYTHON_3_9, // iacfix: ignore[RT003] // eslint-disable-line\n});\n"),
+])
+def test_another_tools_comment_may_follow_on_the_line(name, text, iacfix, write):
+    write(name, text)
+    run = iacfix("check", name, "--format", "json")
+    assert rules(run) == [] and len(run.json["suppressed"]) == 1, run.json["findings"]
+    if name == "app.py":
+        assert run.json["suppressed"][0]["suppression"]["reason"] == "see #123"
