@@ -24,7 +24,9 @@ class Discovery:
         self.base = os.path.abspath(base) if base else None  # globs also match paths relative to it (a config's)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
-        self.patterns = tuple(p.rstrip("/") for p in excludes)
+        patterns = [p.rstrip("/") for p in excludes]
+        # ``**/`` also matches no directory at all, as in .gitignore and ruff: ``**/generated`` is ``generated`` too
+        self.patterns = tuple(patterns + [p[3:] for p in patterns if p.startswith("**/") and p[3:]])
         self.nested = tuple(p for p in self.patterns if "/" in p)  # only these can match a relative path
         self.problems: list[tuple[str, str]] = []
         self.gitignored: set[str] = set()  # files the walk skipped for a .gitignore

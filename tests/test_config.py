@@ -132,3 +132,12 @@ def test_the_last_matching_override_decides_the_exit_as_it_decides_the_judgement
     run = iacfix("check", "teams", "--format", "json")
     # The second override applies on top of the top level (not of the first): fail-on stays warning.
     assert rules(run) == ["RT004"] and run.code == 1
+
+
+@pytest.mark.parametrize("pattern", ["**/generated", "**/generated/**"])
+def test_a_leading_double_star_also_matches_at_the_top(pattern, iacfix, write):
+    write({"iacfix.toml": f'extend-exclude = ["{pattern}"]\n', "generated/a.yaml": template("python3.9"),
+           "infra/generated/b.yaml": template("python3.9"), "c.yaml": template("python3.9")})
+    assert [f["path"] for f in iacfix("check", ".", "--format", "json").json["findings"]] == ["c.yaml"]
+    run = iacfix("check", ".", "--format", "json", "--isolated", "--exclude", pattern)
+    assert [f["path"] for f in run.json["findings"]] == ["c.yaml"]
