@@ -5,7 +5,8 @@
 #   run.sh verdict  fail the step when the check found what INPUT_FAIL_ON fails on
 #
 # Inputs come as INPUT_* variables; outputs go to $GITHUB_OUTPUT.  IACFIX names the
-# command to run (default: iacfix, as pip installs it); IACFIX_SKIP_INSTALL=1 skips pip.
+# command to run (default: the one installed in the action's venv, made with $PYTHON);
+# IACFIX_SKIP_INSTALL=1 skips the install (then the default is iacfix on PATH).
 set -uo pipefail
 
 out() { echo "$1=$2" >> "${GITHUB_OUTPUT:-/dev/null}"; }
@@ -29,9 +30,9 @@ if [ "${1:-}" = verdict ]; then
   exit 0
 fi
 
-IACFIX="${IACFIX:-iacfix}"
 WORK="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/iacfix-action"
 mkdir -p "$WORK"
+PY="${PYTHON:-python3}"  # setup-python's interpreter (action.yml), which the job's own steps never see
 read -r -a PATHS <<< "${INPUT_PATHS:-.}"
 read -r -a ARGS <<< "${INPUT_ARGS:-}"
 # No fail-on input (or never): the configuration's fail-on and its per-path overrides decide.
@@ -43,15 +44,20 @@ case "${INPUT_FAIL_ON:-}" in
 esac
 
 if [ -z "${IACFIX_SKIP_INSTALL:-}" ]; then
-  python -m pip install --quiet --disable-pip-version-check "${INPUT_INSTALL:-${GITHUB_ACTION_PATH:?}}" || exit 2
+  # A venv of its own: iacfix and its dependencies never land in the Python the job's other steps use.
+  "$PY" -m venv "$WORK/venv" || exit 2
+  "$WORK/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    "${INPUT_INSTALL:-${GITHUB_ACTION_PATH:?}}" || exit 2
+  IACFIX="${IACFIX:-$WORK/venv/bin/iacfix}"
 fi
+IACFIX="${IACFIX:-iacfix}"
 
 # One JSON run for the counts and the verdict (its exit status); the report the reader sees is a
 # second run in its own format.
 "$IACFIX" check "${PATHS[@]}" "${ARGS[@]}" "${FAIL_ON[@]}" --format json --output-file "$WORK/check.json"
 status=$?
-findings=$(python -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$WORK/check.json" 2>/dev/null || echo 0)
-failing=$(python -c '
+findings=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' "$WORK/check.json" 2>/dev/null || echo 0)
+failing=$("$PY" -c '
 import json, sys
 rank = {"info": 0, "warning": 1, "error": 2}
 floor = rank.get(sys.argv[2], 1)
@@ -80,7 +86,7 @@ out failing "$failing"
 fixed=0
 if [ "${INPUT_FIX:-false}" = true ]; then
   "$IACFIX" fix "${PATHS[@]}" "${ARGS[@]}" --format json --exit-zero --output-file "$WORK/fix.json"
-  fixed=$(python -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("fixed", [])))' "$WORK/fix.json" 2>/dev/null || echo 0)
+  fixed=$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1])).get("fixed", [])))' "$WORK/fix.json" 2>/dev/null || echo 0)
   {
     echo "iacfix moved ${fixed} end-of-life runtime values; every other byte of each file is unchanged."
     echo

@@ -78,7 +78,7 @@ def test_action_yml_passes_what_the_script_reads():
     spec = yaml.safe_load((ROOT / "action.yml").read_text())
     assert spec["runs"]["using"] == "composite"
     script = SCRIPT.read_text()
-    main, verdict = script.split("\nIACFIX=", 1)[1], script.split("\nIACFIX=", 1)[0]
+    main, verdict = script.split("\nWORK=", 1)[1], script.split("\nWORK=", 1)[0]
     steps = {step.get("run", "").rsplit(" ", 1)[-1]: set(step.get("env") or {}) for step in spec["runs"]["steps"]
              if "run.sh" in step.get("run", "")}
     for part, given in ((main, steps['"$GITHUB_ACTION_PATH/action/run.sh"']), (verdict, steps["verdict"])):
@@ -162,3 +162,25 @@ def test_the_bulk_codemod_recipe_opens_a_pull_request_per_repository_that_change
     (tmp_path / "repositories.txt").write_text("".join(f"{name}\n" for name in repos))
     subprocess.run(["bash", "-c", recipe], cwd=tmp_path, env=env, capture_output=True, timeout=120)
     assert sorted((tmp_path / "prs").read_text().split()) == ["one-broken-file.git", "outdated.git"]
+
+
+def test_iacfix_is_installed_in_a_venv_of_its_own_not_in_the_jobs_python(tmp_path, repo):
+    """action.yml keeps the job's Python as it was (setup-python without updating the
+    environment); run.sh makes a venv from that Python and installs iacfix there."""
+    spec = yaml.safe_load((ROOT / "action.yml").read_text())
+    setup = next(s for s in spec["runs"]["steps"] if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["update-environment"] is False
+    run_step = next(s for s in spec["runs"]["steps"] if s.get("id") == "run")
+    assert run_step["env"]["PYTHON"] == f"${{{{ steps.{setup['id']}.outputs.python-path }}}}"
+    log = tmp_path / "pip.log"
+    stub = tmp_path / "python-stub"  # stands for setup-python's interpreter: records what pip installs where
+    stub.write_text(f'#!/bin/bash\nif [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python" && '
+                    f'ln -s "{BIN / "iacfix"}" "$3/bin/iacfix"; exit; fi\n'
+                    f'if [ "$1 $2" = "-m pip" ]; then echo "$0 $*" >> "{log}"; exit; fi\n'
+                    f'exec "{sys.executable}" "$@"\n')
+    stub.chmod(0o755)
+    run, said = action(tmp_path, INPUT_PATHS="infra", IACFIX_SKIP_INSTALL="", IACFIX="", PYTHON=str(stub),
+                       GITHUB_ACTION_PATH=str(ROOT))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert log.read_text().startswith(f"{tmp_path}/runner/iacfix-action/venv/bin/python -m pip install")
+    assert str(ROOT) in log.read_text() and said["findings"] == "6"
