@@ -33,8 +33,9 @@ fi
 WORK="${RUNNER_TEMP:-${TMPDIR:-/tmp}}/iacfix-action"
 mkdir -p "$WORK"
 PY="${PYTHON:-python3}"  # setup-python's interpreter (action.yml), which the job's own steps never see
-read -r -a PATHS <<< "${INPUT_PATHS:-.}"
-read -r -a ARGS <<< "${INPUT_ARGS:-}"
+# Separated by spaces or newlines (a YAML block: `paths: |`); -d '' reads every line.
+read -r -d '' -a PATHS <<< "${INPUT_PATHS:-.}"
+read -r -d '' -a ARGS <<< "${INPUT_ARGS:-}"
 # No fail-on input (or never): the configuration's fail-on and its per-path overrides decide.
 FAIL_ON=()
 case "${INPUT_FAIL_ON:-}" in

@@ -184,3 +184,8 @@ def test_iacfix_is_installed_in_a_venv_of_its_own_not_in_the_jobs_python(tmp_pat
     assert run.returncode == 0, run.stdout + run.stderr
     assert log.read_text().startswith(f"{tmp_path}/runner/iacfix-action/venv/bin/python -m pip install")
     assert str(ROOT) in log.read_text() and said["findings"] == "6"
+
+
+def test_paths_may_be_given_one_per_line(tmp_path, repo):
+    said = action(tmp_path, INPUT_PATHS="infra/stacks\ninfra/tf\n", INPUT_ARGS=f"--as-of {AS_OF}\n--horizon 365")[1]
+    assert said["findings"] == "6"  # as for INPUT_PATHS="infra"
