@@ -169,6 +169,11 @@ def load(path: str) -> Config:
         paths = o.pop("paths", None)
         if not (isinstance(paths, list) and paths and all(isinstance(p, str) for p in paths)):
             raise ConfigError(f"{here}: paths must be a non-empty array of strings (patterns relative to {base})")
+        from .gitignore import unreadable
+
+        bad = next((p for p in paths if unreadable(p)), None)
+        if bad is not None:
+            raise ConfigError(f"{here}: paths: {bad!r} is not a gitignore-style pattern")
         outside = next((p for p in paths if p.lstrip("!/").startswith("../") or p == ".."), None)
         if outside is not None:
             raise ConfigError(f"{here}: paths: {outside!r} leaves {base}, where the patterns start; it matches nothing")

@@ -49,10 +49,29 @@ def _load(directory: str) -> _Spec | None:
             lines = fh.read().splitlines()
     except OSError:
         return None
+    spec = _Spec(spec_of(lines))
+    return spec if spec.quick is not None else None
+
+
+def spec_of(lines: list[str]):
+    """pathspec's GitIgnoreSpec of ``lines``, passing over a line that is no
+    pattern (a lone ``!``, a trailing ``\\``) as git does; raising would stop the run."""
     import pathspec
 
-    spec = _Spec(pathspec.GitIgnoreSpec.from_lines(lines))
-    return spec if spec.quick is not None else None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # GitIgnorePatternError
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if not unreadable(line)])
+
+
+def unreadable(line: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return True
+    return False
 
 
 class Ignores:

@@ -242,3 +242,16 @@ def test_a_gitignore_saved_with_a_bom_is_read_as_git_reads_it(iacfix, write, tmp
     write({"build/t.yaml": template("python3.9"), "t.yaml": template("python3.9")})
     (tmp_path / ".gitignore").write_bytes(b"\xef\xbb\xbfbuild/\r\n")
     assert found(iacfix("check", ".", "--format", "json")) == [("t.yaml", "RT003")]
+
+
+def test_a_gitignore_line_git_cannot_read_is_passed_over_as_git_does(iacfix, write, tmp_path):
+    os.mkdir(tmp_path / ".git")
+    write({".gitignore": "!\nbuild/\n\\\n", "build/t.yaml": template("python3.9"), "t.yaml": template("python3.9")})
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 1 and found(run) == [("t.yaml", "RT003")], run.err
+
+
+def test_an_override_pattern_that_cannot_be_read_is_a_configuration_error(iacfix, write):
+    write({"iacfix.toml": '[[overrides]]\npaths = ["!"]\nhorizon = 1\n', "t.yaml": template("python3.9")})
+    run = iacfix("check", ".")
+    assert run.code == 2 and "iacfix.toml overrides[0]: paths: '!'" in run.err, run.out + run.err
