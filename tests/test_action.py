@@ -97,6 +97,8 @@ def test_action_yml_passes_what_the_script_reads():
     ("svc/Dockerfile.prod", True), ("svc/Dockerfile-lambda", True), ("build.dockerfile", True),
     ("serverless.yml", True), ("svc/serverless.yaml", True), ("README.md", False), ("Dockerfile.md", True),
     ("notDockerfile", False), ("terraform.tfstate", False), ("package-lock.json5", False),
+    ("svc/app.Dockerfile", True), ("uv.lock", True), ("svc/requirements-dev.txt", True), (".terraform.lock.hcl", True),
+    ("notes.txt", False), ("Cargo.lock", False),
 ])
 def test_pre_commit_hooks_match_the_files_iacfix_reads(name, matched):
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
