@@ -154,6 +154,8 @@ def _unknown_rule(values: list[str]) -> str | None:
 
 
 def load(path: str) -> Config:
+    from .gitignore import unreadable
+
     table = _table(path)
     if table is None:
         raise ConfigError(f"{path} has no [tool.iacfix] table")
@@ -169,8 +171,6 @@ def load(path: str) -> Config:
         paths = o.pop("paths", None)
         if not (isinstance(paths, list) and paths and all(isinstance(p, str) for p in paths)):
             raise ConfigError(f"{here}: paths must be a non-empty array of strings (patterns relative to {base})")
-        from .gitignore import unreadable
-
         bad = next((p for p in paths if unreadable(p)), None)
         if bad is not None:
             raise ConfigError(f"{here}: paths: {bad!r} is not a gitignore-style pattern")
