@@ -24,7 +24,7 @@ class Discovery:
         self.base = os.path.abspath(base) if base else None  # globs also match paths relative to it (a config's)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
-        patterns = [p.rstrip("/") for p in excludes]
+        patterns = [os.path.normpath(p) if p.strip("/") else p for p in excludes]  # ./generated/ is generated
         # ``**/`` also matches no directory at all, as in .gitignore and ruff: ``**/generated`` is ``generated`` too
         self.patterns = tuple(patterns + [p[3:] for p in patterns if p.startswith("**/") and p[3:]])
         self.nested = tuple(p for p in self.patterns if "/" in p)  # only these can match a relative path

@@ -255,3 +255,9 @@ def test_an_override_pattern_that_cannot_be_read_is_a_configuration_error(iacfix
     write({"iacfix.toml": '[[overrides]]\npaths = ["!"]\nhorizon = 1\n', "t.yaml": template("python3.9")})
     run = iacfix("check", ".")
     assert run.code == 2 and "iacfix.toml overrides[0]: paths: '!'" in run.err, run.out + run.err
+
+
+@pytest.mark.parametrize("pattern", ["./generated", "./generated/", "./infra/../generated"])
+def test_an_exclude_written_as_a_path_from_here_excludes_it(pattern, iacfix, write):
+    write({"generated/a.yaml": template("python3.9"), "c.yaml": template("python3.9")})
+    assert found(iacfix("check", ".", "--format", "json", "--exclude", pattern)) == [("c.yaml", "RT003")]
