@@ -102,8 +102,9 @@ def test_the_readme_example_is_a_valid_configuration(iacfix, write):
     section = (ROOT / "README.md").read_text().split("\n### Configuration\n", 1)[1].split("\n### ", 1)[0]
     toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
     write({"pyproject.toml": toml, "teams/payments/t.yaml": template("python3.11"), "t.yaml": template("python3.11"),
-           "ops/catalog.json": CATALOG_FILE.read_bytes()})
-    run = iacfix("check", ".", "--format", "json")
+           "ops/catalog.json": CATALOG_FILE.read_bytes(), "node_modules/pkg/t.yaml": template("python3.11"),
+           "vendor/t.yaml": template("python3.11")})
+    run = iacfix("check", ".", "--format", "json")  # copied as is, it keeps the default excludes (node_modules)
     assert run.code == 1 and rules(run) == ["RT004", "RT004"]
     assert iacfix("check", "t.yaml").code == 0  # fail-on = "error" at the top; "warning" under teams/payments
 
