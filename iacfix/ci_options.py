@@ -34,6 +34,9 @@ def ci_options() -> list:
         click.option("--statistics", is_flag=True, help="Show counts per rule and runtime instead of each finding."),
         click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress."),
         click.option("--show-fixes", is_flag=True, help="List each fix: what check would apply, or what fix applied."),
+        click.option("--force-exclude", is_flag=True,
+                     help="Apply the excludes (defaults, configuration, --exclude) to paths named on the command line "
+                          "too, as pre-commit names every staged file."),
         click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
                      help="Skip files that .gitignore files ignore (a file named on the command line is always read)."),
         click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -55,6 +58,7 @@ class Settings:
     excludes: tuple[str, ...] = ()
     defaults: tuple[str, ...] = DEFAULT_EXCLUDES
     gitignore: bool = True
+    force_exclude: bool = False  # excludes hold for paths named on the command line too
     exit_zero: bool = False
     fail_on_flag: str | None = None
     write_baseline: str | None = None
@@ -64,7 +68,7 @@ class Settings:
 
     def discovery(self, claims) -> Discovery:
         return Discovery(claims, self.excludes, defaults=self.defaults, gitignore=self.gitignore,
-                         base=self.config.base if self.config.path else None)
+                         base=self.config.base if self.config.path else None, force=self.force_exclude)
 
     def fail_on(self, path: str) -> str:
         if self.fail_on_flag:
@@ -126,7 +130,8 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
     out = Output(fmt=kw.pop("fmt"), output_file=kw.pop("output_file"), max_annotations=kw.pop("max_annotations") or None,
                  quiet=kw.pop("quiet"), show_fixes=kw.pop("show_fixes"), statistics=kw.pop("statistics"))
     settings = Settings(config=config, output=out, exit_zero=kw.pop("exit_zero"), fail_on_flag=kw.pop("fail_on"),
-                        gitignore=kw.pop("respect_gitignore"), write_baseline=kw.pop("write_baseline"), quiet=out.quiet)
+                        gitignore=kw.pop("respect_gitignore"), write_baseline=kw.pop("write_baseline"), quiet=out.quiet,
+                        force_exclude=kw.pop("force_exclude"))
     for flag, target in (("--output-file", out.output_file), ("--write-baseline", settings.write_baseline)):
         if target and not _writable(target):
             ctx.fail(f"{flag} {target}: cannot write there (no such directory, or no permission)")

@@ -17,10 +17,11 @@ class Discovery:
     """Walks roots; ``problems`` collects (path, message) for what it could not read."""
 
     def __init__(self, claims, excludes: tuple[str, ...] = (), defaults: tuple[str, ...] = DEFAULT_EXCLUDES,
-                 gitignore: bool = False, base: str | None = None):
+                 gitignore: bool = False, base: str | None = None, force: bool = False):
         self.claims = claims  # file name -> whether some format reads it
         self.names = frozenset(defaults)
         self.gitignore = gitignore  # honour .gitignore files (iacfix.gitignore)
+        self.force = force  # the excludes hold for the paths given too (--force-exclude)
         self.base = os.path.abspath(base) if base else None  # globs also match paths relative to it (a config's)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
@@ -52,10 +53,14 @@ class Discovery:
         .gitignore files (also beside a file named on the command line)."""
         if self.gitignored and os.path.normpath(path) in self.gitignored:
             return False
-        parts = os.path.normpath(path).split(os.sep)
-        if any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part):
+        if self._excluded_path(path):
             return False
         return not (self.gitignore and self._ignored_sibling(path))
+
+    def _excluded_path(self, path: str) -> bool:
+        """Whether ``path`` or a directory on the way to it is excluded."""
+        parts = os.path.normpath(path).split(os.sep)
+        return any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part)
 
     def _ignored_sibling(self, path: str) -> bool:
         """Whether .gitignore files ignore a file the walk did not see (a sibling
@@ -77,6 +82,8 @@ class Discovery:
         seen: set[str] = set()
         cwd = os.getcwd()
         for root in roots:
+            if self.force and self._excluded_path(_from_here(root)):
+                continue
             if os.path.isdir(root):
                 paths = self._walk(root)
             elif os.path.lexists(root):
@@ -127,6 +134,16 @@ class Discovery:
                         stack.append((e.path, chain))
                     elif claims(name) and listed(e):
                         yield e.path, e.is_symlink()
+
+
+def _from_here(path: str) -> str:
+    """An absolute path under the current directory made relative to it: the
+    directories above it (a /home/me/venv/...) are not the tree's own."""
+    if os.path.isabs(path):
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            return rel
+    return path
 
 
 def listed(entry: os.DirEntry) -> bool:

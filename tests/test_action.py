@@ -191,3 +191,8 @@ def test_iacfix_is_installed_in_a_venv_of_its_own_not_in_the_jobs_python(tmp_pat
 def test_paths_may_be_given_one_per_line(tmp_path, repo):
     said = action(tmp_path, INPUT_PATHS="infra/stacks\ninfra/tf\n", INPUT_ARGS=f"--as-of {AS_OF}\n--horizon 365")[1]
     assert said["findings"] == "6"  # as for INPUT_PATHS="infra"
+
+
+def test_pre_commit_hooks_keep_the_configured_excludes():
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        assert "--force-exclude" in hook["entry"].split(), hook["id"]

@@ -261,3 +261,16 @@ def test_an_override_pattern_that_cannot_be_read_is_a_configuration_error(iacfix
 def test_an_exclude_written_as_a_path_from_here_excludes_it(pattern, iacfix, write):
     write({"generated/a.yaml": template("python3.9"), "c.yaml": template("python3.9")})
     assert found(iacfix("check", ".", "--format", "json", "--exclude", pattern)) == [("c.yaml", "RT003")]
+
+
+def test_force_exclude_applies_the_excludes_to_files_named_on_the_command_line(iacfix, write, tmp_path):
+    # pre-commit names every staged file; the configuration's excludes must still hold (ruff's --force-exclude)
+    write({"iacfix.toml": 'extend-exclude = ["legacy"]\n', "legacy/t.yaml": template("python3.9"),
+           "node_modules/p/t.yaml": template("python3.9"), "t.yaml": template("python3.11")})
+    named = ("legacy/t.yaml", "node_modules/p/t.yaml", "t.yaml")
+    assert len(found(iacfix("check", *named, "--format", "json"))) == 3  # named: always read
+    run = iacfix("check", *named, "--format", "json", "--force-exclude")
+    assert found(run) == [("t.yaml", "RT004")] and run.code == 1
+    assert iacfix("check", "legacy/t.yaml", "--force-exclude").code == 0
+    assert iacfix("fix", "legacy/t.yaml", "--force-exclude").code == 0
+    assert (tmp_path / "legacy" / "t.yaml").read_text() == template("python3.9")  # not fixed
