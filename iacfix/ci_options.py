@@ -147,7 +147,7 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
     settings.defaults = () if "exclude" in top else DEFAULT_EXCLUDES
     settings.excludes = tuple(top.get("exclude", ())) + tuple(top.get("extend-exclude", ())) + tuple(kw.pop("exclude"))
 
-    def options(values: dict):
+    def options(values: dict, where: str | None = None):
         flags = {k: kw[k] for k in ("as_of", "unsafe_fixes", "max_file_size")}
         chosen = {
             "horizon": kw["horizon"] if kw["horizon"] is not None else values.get("horizon", 365),
@@ -163,11 +163,12 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
             return make_options(ctx, **flags, **chosen, fix=fix, write=write, diff=diff)
         except click.UsageError as e:
             if config.path and values:
-                e.message = f"{e.message} (settings from {config.path})"
+                e.message = f"{e.message} (settings from {where or config.path})"
             raise
 
     opts = options(top)
     opts.config = config
     opts.accept = list(top.get("accept", []))
-    opts.overrides = tuple((o, options(dict(top, **o.settings)).context) for o in config.overrides)
+    opts.overrides = tuple((o, options(dict(top, **o.settings), f"{config.path} overrides[{i}]").context)
+                           for i, o in enumerate(config.overrides))
     return opts, settings

@@ -81,6 +81,8 @@ def test_overrides_apply_to_their_paths_and_flags_still_win(iacfix, write):
     ('[[overrides]]\npaths = ["a"]\nselect = ["RT00x"]\n', "iacfix.toml overrides[0]: select: unknown rule 'RT00x'"),
     ('select = [\n', "is not valid TOML"),
     ('[[overrides]]\npaths = ["../infra/**"]\nhorizon = 1\n', "overrides[0]: paths: '../infra/**' leaves"),
+    ('[[overrides]]\npaths = ["a"]\n[[overrides]]\npaths = ["b"]\ntarget = "python9"\n',
+     "'python9' is not a runtime in the catalog (see `iacfix runtimes`) (settings from iacfix.toml overrides[1])"),
 ])
 def test_unknown_keys_and_wrong_types_are_errors_naming_them(text, message, iacfix, write):
     write({"iacfix.toml": text, "t.yaml": template("python3.9")})
