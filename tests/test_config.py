@@ -82,12 +82,14 @@ def test_overrides_apply_to_their_paths_and_flags_still_win(iacfix, write):
     ('select = [\n', "is not valid TOML"),
     ('[[overrides]]\npaths = ["../infra/**"]\nhorizon = 1\n', "overrides[0]: paths: '../infra/**' leaves"),
     ('[[overrides]]\npaths = ["a"]\n[[overrides]]\npaths = ["b"]\ntarget = "python9"\n',
-     "'python9' is not a runtime in the catalog (see `iacfix runtimes`) (settings from iacfix.toml overrides[1])"),
+     "'python9' is not a runtime in the catalog (see `iacfix runtimes`) (settings from "),
 ])
 def test_unknown_keys_and_wrong_types_are_errors_naming_them(text, message, iacfix, write):
     write({"iacfix.toml": text, "t.yaml": template("python3.9")})
     run = iacfix("check", "t.yaml")
     assert run.code == 2 and message in run.err and "iacfix.toml" in run.err, run.err
+    if "target" in text:
+        assert run.err.rstrip().endswith("iacfix.toml overrides[1])"), run.err
 
 
 def test_config_flag_names_the_file(iacfix, write):
