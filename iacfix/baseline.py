@@ -85,18 +85,24 @@ def load(path: str) -> Counter:
     return out
 
 
-def apply(results, known: Counter) -> int:
-    """Drop from ``results`` the findings the baseline holds; returns how many."""
+def apply(results, known: Counter, held_fixes: list | None = None) -> int:
+    """Drop from ``results`` the findings the baseline holds; returns how many.
+    With ``held_fixes`` (a fix that writes nothing: the files still hold what
+    it would fix) the fixes count too: those the baseline holds stay listed as
+    fixes and are appended to ``held_fixes``, so that they fail nothing."""
     left = Counter(known)
     dropped = 0
     for r in results:
         kept = []
-        for f in r.findings:
+        fixes = r.fixed if held_fixes is not None else []
+        for n, f in enumerate(r.findings + fixes):
             k = key(f)
             if left[k] > 0:
                 left[k] -= 1
                 dropped += 1
-            else:
+                if n >= len(r.findings):
+                    held_fixes.append(f)
+            elif n < len(r.findings):
                 kept.append(f)
         r.findings = kept
     return dropped

@@ -34,6 +34,9 @@ def ci_options() -> list:
         click.option("--statistics", is_flag=True, help="Show counts per rule and runtime instead of each finding."),
         click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress."),
         click.option("--show-fixes", is_flag=True, help="List each fix: what check would apply, or what fix applied."),
+        click.option("--force-exclude", is_flag=True,
+                     help="Apply the excludes (defaults, configuration, --exclude) to paths named on the command line "
+                          "too, as pre-commit names every staged file."),
         click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
                      help="Skip files that .gitignore files ignore (a file named on the command line is always read)."),
         click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
@@ -55,6 +58,7 @@ class Settings:
     excludes: tuple[str, ...] = ()
     defaults: tuple[str, ...] = DEFAULT_EXCLUDES
     gitignore: bool = True
+    force_exclude: bool = False  # excludes hold for paths named on the command line too
     exit_zero: bool = False
     fail_on_flag: str | None = None
     write_baseline: str | None = None
@@ -64,7 +68,7 @@ class Settings:
 
     def discovery(self, claims) -> Discovery:
         return Discovery(claims, self.excludes, defaults=self.defaults, gitignore=self.gitignore,
-                         base=self.config.base if self.config.path else None)
+                         base=self.config.base if self.config.path else None, force=self.force_exclude)
 
     def fail_on(self, path: str) -> str:
         if self.fail_on_flag:
@@ -126,7 +130,8 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
     out = Output(fmt=kw.pop("fmt"), output_file=kw.pop("output_file"), max_annotations=kw.pop("max_annotations") or None,
                  quiet=kw.pop("quiet"), show_fixes=kw.pop("show_fixes"), statistics=kw.pop("statistics"))
     settings = Settings(config=config, output=out, exit_zero=kw.pop("exit_zero"), fail_on_flag=kw.pop("fail_on"),
-                        gitignore=kw.pop("respect_gitignore"), write_baseline=kw.pop("write_baseline"), quiet=out.quiet)
+                        gitignore=kw.pop("respect_gitignore"), write_baseline=kw.pop("write_baseline"), quiet=out.quiet,
+                        force_exclude=kw.pop("force_exclude"))
     for flag, target in (("--output-file", out.output_file), ("--write-baseline", settings.write_baseline)):
         if target and not _writable(target):
             ctx.fail(f"{flag} {target}: cannot write there (no such directory, or no permission)")
@@ -142,13 +147,14 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
     settings.defaults = () if "exclude" in top else DEFAULT_EXCLUDES
     settings.excludes = tuple(top.get("exclude", ())) + tuple(top.get("extend-exclude", ())) + tuple(kw.pop("exclude"))
 
-    def options(values: dict):
+    def options(values: dict, where: str | None = None):
         flags = {k: kw[k] for k in ("as_of", "unsafe_fixes", "max_file_size", "accept_path", "resolve")}
         chosen = {
             "horizon": kw["horizon"] if kw["horizon"] is not None else values.get("horizon", 365),
             "catalog_path": kw["catalog_path"] or values.get("catalog"),
             "select": kw["select"] or tuple(values.get("select", ())),
-            "ignore": kw["ignore"] or tuple(values.get("ignore", ())),
+            # --select on the command line starts a new selection: the file's ignore does not undo it
+            "ignore": kw["ignore"] or (() if kw["select"] else tuple(values.get("ignore", ()))),
             "target": kw["target"] or values.get("target"),
         }
         if config.path and values.get("select") == [] and not kw["select"]:
@@ -158,10 +164,11 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
                                 accept_rows=values.get("accept", ()), accept_origin=f"{config.path} accept")
         except click.UsageError as e:
             if config.path and values:
-                e.message = f"{e.message} (settings from {config.path})"
+                e.message = f"{e.message} (settings from {where or config.path})"
             raise
 
     opts = options(top)
     opts.config = config
-    opts.overrides = tuple((o, options(dict(top, **o.settings)).context) for o in config.overrides)
+    opts.overrides = tuple((o, options(dict(top, **o.settings), f"{config.path} overrides[{i}]").context)
+                           for i, o in enumerate(config.overrides))
     return opts, settings

@@ -218,8 +218,9 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
         with open(settings.write_baseline, "w", encoding="utf-8") as fh:
             fh.write(baseline.dump(findings, opts.context.as_of.isoformat()))
         click.echo(f"iacfix: wrote {len(findings)} findings to the baseline {settings.write_baseline}", err=True)
+    held = []  # fixes a preview would make to findings the baseline holds: they fail nothing
     if settings.known is not None:
-        settings.output.baselined = baseline.apply(results, settings.known)
+        settings.output.baselined = baseline.apply(results, settings.known, None if opts.write else held)
     reports.emit(results, stats, settings.output, as_of=opts.context.as_of.isoformat(), fix=opts.fix,
                  write=opts.write, target=target)
     if any(r.errors for r in results):
@@ -228,7 +229,8 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
         ctx.exit(0)
     # After a fix that wrote, what remains counts; after --diff or --dry-run the
     # files still hold everything that was found.
-    counted = [f for r in results for f in r.findings + ([] if opts.write else r.fixed)]
+    held = {id(f) for f in held}
+    counted = [f for r in results for f in r.findings + ([] if opts.write else r.fixed) if id(f) not in held]
     ctx.exit(1 if any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.fail_on(f.path)] for f in counted) else 0)
 
 

@@ -81,15 +81,11 @@ class Config:
         return None if rel.startswith("..") else rel.replace(os.sep, "/")
 
     def for_path(self, path: str) -> dict:
-        """The settings for one file: the top level, then each override that matches it, in order."""
-        if not self.overrides:
-            return self.settings
-        rel = self.relative(path)
-        out = dict(self.settings)
-        for o in self.overrides:
-            if rel is not None and o.matches(rel):
-                out.update(o.settings)
-        return out
+        """The settings for one file: the top level, with the last override that
+        matches it on top (as the judgement takes them: ``Options.for_unit``)."""
+        rel = self.relative(path) if self.overrides else None
+        last = next((o for o in reversed(self.overrides) if rel is not None and o.matches(rel)), None)
+        return self.settings if last is None else dict(self.settings, **last.settings)
 
 
 _SPECS: dict = {}
@@ -139,11 +135,27 @@ def _check(table: dict, allowed: dict, where: str) -> dict:
         ok, what = allowed[key]
         if not ok(value):
             raise ConfigError(f"{where}: {key} must be {what}, not {value!r}")
+        unknown = _unknown_rule(value) if key in ("select", "ignore") else None
+        if unknown is not None:
+            raise ConfigError(f"{where}: {key}: unknown rule {unknown!r} (see `iacfix rules`)")
         out[key] = value
     return out
 
 
+def _unknown_rule(values: list[str]) -> str | None:
+    """The first entry (a code, code prefix or name; comma-separated) that names no rule."""
+    from .rules import RULES
+
+    names = {r.name for r in RULES.values()}
+    for item in (v.strip() for value in values for v in value.split(",")):
+        if item and item not in names and not any(c.startswith(item.upper()) for c in RULES):
+            return item
+    return None
+
+
 def load(path: str) -> Config:
+    from .gitignore import unreadable
+
     table = _table(path)
     if table is None:
         raise ConfigError(f"{path} has no [tool.iacfix] table")
@@ -159,6 +171,12 @@ def load(path: str) -> Config:
         paths = o.pop("paths", None)
         if not (isinstance(paths, list) and paths and all(isinstance(p, str) for p in paths)):
             raise ConfigError(f"{here}: paths must be a non-empty array of strings (patterns relative to {base})")
+        bad = next((p for p in paths if unreadable(p)), None)
+        if bad is not None:
+            raise ConfigError(f"{here}: paths: {bad!r} is not a gitignore-style pattern")
+        outside = next((p for p in paths if p.lstrip("!/").startswith("../") or p == ".."), None)
+        if outside is not None:
+            raise ConfigError(f"{here}: paths: {outside!r} leaves {base}, where the patterns start; it matches nothing")
         if "exclude" in o or "extend-exclude" in o:
             raise ConfigError(f"{here}: exclude and extend-exclude belong at the top level, not in overrides")
         extra = _check(o, JUDGEMENT, here)

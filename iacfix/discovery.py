@@ -17,17 +17,21 @@ class Discovery:
     """Walks roots; ``problems`` collects (path, message) for what it could not read."""
 
     def __init__(self, claims, excludes: tuple[str, ...] = (), defaults: tuple[str, ...] = DEFAULT_EXCLUDES,
-                 gitignore: bool = False, base: str | None = None):
+                 gitignore: bool = False, base: str | None = None, force: bool = False):
         self.claims = claims  # file name -> whether some format reads it
         self.names = frozenset(defaults)
         self.gitignore = gitignore  # honour .gitignore files (iacfix.gitignore)
+        self.force = force  # the excludes hold for the paths given too (--force-exclude)
         self.base = os.path.abspath(base) if base else None  # globs also match paths relative to it (a config's)
         # Globs are matched against a file or directory name and against its
         # path as given (``./`` dropped), e.g. ``legacy`` or ``infra/legacy/*``.
-        self.patterns = tuple(p.rstrip("/") for p in excludes)
+        patterns = [os.path.normpath(p) if p.strip("/") else p for p in excludes]  # ./generated/ is generated
+        # ``**/`` also matches no directory at all, as in .gitignore and ruff: ``**/generated`` is ``generated`` too
+        self.patterns = tuple(patterns + [p[3:] for p in patterns if p.startswith("**/") and p[3:]])
         self.nested = tuple(p for p in self.patterns if "/" in p)  # only these can match a relative path
         self.problems: list[tuple[str, str]] = []
         self.gitignored: set[str] = set()  # files the walk skipped for a .gitignore
+        self._sibling_rules: dict[str, tuple] = {}  # directory -> its .gitignore rules, for keeps()
 
     def excluded(self, name: str, path: str) -> bool:
         if name in self.names:
@@ -45,11 +49,31 @@ class Discovery:
 
     def keeps(self, path: str) -> bool:
         """Whether a file found other than by walking (a sibling a Terraform
-        directory takes in) passes the exclusions."""
+        directory takes in) passes the exclusions and, unless turned off, the
+        .gitignore files (also beside a file named on the command line)."""
         if self.gitignored and os.path.normpath(path) in self.gitignored:
             return False
+        if self._excluded_path(path):
+            return False
+        return not (self.gitignore and self._ignored_sibling(path))
+
+    def _excluded_path(self, path: str) -> bool:
+        """Whether ``path`` or a directory on the way to it is excluded."""
         parts = os.path.normpath(path).split(os.sep)
-        return not any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part)
+        return any(self.excluded(part, os.path.join(*parts[:i + 1])) for i, part in enumerate(parts) if part)
+
+    def _ignored_sibling(self, path: str) -> bool:
+        """Whether .gitignore files ignore a file the walk did not see (a sibling
+        of a file named on the command line), as they would have in the walk."""
+        from .gitignore import Ignores
+
+        directory = os.path.dirname(path) or "."
+        rules = self._sibling_rules.get(directory)
+        if rules is None:
+            ignores = Ignores(directory)
+            chain = ignores.enter(directory, ignores.start)
+            rules = self._sibling_rules[directory] = ignores.rules(directory, chain) if chain else ()
+        return bool(rules) and Ignores.ignored(rules, os.path.basename(path), False)
 
     def files(self, roots: list[str]) -> Iterator[str]:
         """Files under ``roots``, each once, as the walk finds them (callers sort
@@ -58,6 +82,8 @@ class Discovery:
         seen: set[str] = set()
         cwd = os.getcwd()
         for root in roots:
+            if self.force and self._excluded_path(_from_here(root)):
+                continue
             if os.path.isdir(root):
                 paths = self._walk(root)
             elif os.path.lexists(root):
@@ -108,6 +134,16 @@ class Discovery:
                         stack.append((e.path, chain))
                     elif claims(name) and listed(e):
                         yield e.path, e.is_symlink()
+
+
+def _from_here(path: str) -> str:
+    """An absolute path under the current directory made relative to it: the
+    directories above it (a /home/me/venv/...) are not the tree's own."""
+    if os.path.isabs(path):
+        rel = os.path.relpath(path)
+        if not rel.startswith(".."):
+            return rel
+    return path
 
 
 def listed(entry: os.DirEntry) -> bool:

@@ -44,14 +44,34 @@ _UNNAMED = re.compile(r"\(\?P<\w+>")
 
 def _load(directory: str) -> _Spec | None:
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as fh:
+        # utf-8-sig: git skips a BOM (Notepad and PowerShell 5 write one)
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8-sig", errors="replace") as fh:
             lines = fh.read().splitlines()
     except OSError:
         return None
+    spec = _Spec(spec_of(lines))
+    return spec if spec.quick is not None else None
+
+
+def spec_of(lines: list[str]):
+    """pathspec's GitIgnoreSpec of ``lines``, passing over a line that is no
+    pattern (a lone ``!``, a trailing ``\\``) as git does; raising would stop the run."""
     import pathspec
 
-    spec = _Spec(pathspec.GitIgnoreSpec.from_lines(lines))
-    return spec if spec.quick is not None else None
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:  # GitIgnorePatternError
+        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if not unreadable(line)])
+
+
+def unreadable(line: str) -> bool:
+    import pathspec
+
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return True
+    return False
 
 
 class Ignores:

@@ -120,6 +120,53 @@ def _parse_comment(body: str) -> tuple[list[str] | None, str | None, str | None,
     return rules, until, reason, None
 
 
+_PREFIXES = frozenset("rbfuRBFU")  # Python string prefixes: f"..." opens a string
+
+
+def _in_string(before: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether a marker preceded on its line by ``before`` sits inside a quoted
+    string (``Description: "see # iacfix: ignore"``): a quote opened before it
+    and not closed, outside any comment.  A quote inside a word (``Bob's``) opens
+    nothing; a backslash escapes only inside double quotes and backticks (YAML
+    and TOML single quotes have no escapes).  Strings that span lines are not
+    followed."""
+    quote = None
+    i, n = 0, len(before)
+    while i < n:
+        c = before[i]
+        if quote is not None:
+            if c == "\\" and quote != "'":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "\"'`":
+            j = i
+            while j and before[j - 1].isalnum():
+                j -= 1
+            if i - j <= 2 and set(before[j:i]) <= _PREFIXES:  # not Bob's; f"..." and rb'...' are strings
+                quote = c
+        elif (i == 0 or before[i - 1] in " \t\ufeff") and before.startswith(prefixes, i):
+            return False  # a comment has begun: quotes in it are text
+        i += 1
+    return quote is not None
+
+
+def _up_to_next_comment(body: str, prefixes: tuple[str, ...]) -> str:
+    """What follows ``iacfix:`` up to another tool's comment on the line
+    (``# iacfix: ignore[RT003]  # noqa: E501``); a prefix inside a quoted
+    reason (``reason="see #123"``) is text."""
+    quote = None
+    for i, c in enumerate(body):
+        if quote is not None:
+            if c == quote and body[i - 1] != "\\":
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c in " \t" and body.startswith(prefixes, i + 1):
+            return body[:i]
+    return body
+
+
 def _comments(text: str, prefixes: tuple[str, ...]) -> list[Suppression]:
     if "iacfix:" not in text or not prefixes:
         return []
@@ -130,8 +177,11 @@ def _comments(text: str, prefixes: tuple[str, ...]) -> list[Suppression]:
     for m in pattern.finditer(text):
         start = m.start()
         line_start = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
-        own = not text[line_start:start].strip("\ufeff \t")
-        rules, until, reason, problem = _parse_comment(m.group(1))
+        before = text[line_start:start]
+        own = not before.strip("\ufeff \t")
+        if not own and _in_string(before, prefixes):
+            continue
+        rules, until, reason, problem = _parse_comment(_up_to_next_comment(m.group(1), prefixes))
         codes, bad = _rule_codes(rules) if rules is not None and not problem else (None, None)
         when, bad_date = _date(until)
         line, col = positions.at(start)
@@ -212,6 +262,17 @@ def suppress(fmt, result, doc, text: str, ctx) -> None:
     result.findings.sort(key=lambda f: (f.line, f.column, f.rule))
 
 
+def _looked_for(codes: frozenset[str] | None, ctx) -> bool:
+    """Whether the run looks for what a suppression names (so that holding back
+    nothing means it is unused): one of its rules, or for a bare ``ignore`` every
+    rule that reports about a file (not the RT9xx rules about suppressions)."""
+    from .rules import RULES
+
+    if codes is None:
+        return all(ctx.selected(c) for c in RULES if not c.startswith("RT9"))
+    return any(ctx.selected(c) for c in codes)
+
+
 def _report(found: list[Suppression], path: str, ctx) -> list[Finding]:
     from .rules import RULES
 
@@ -221,7 +282,7 @@ def _report(found: list[Suppression], path: str, ctx) -> list[Finding]:
             code = "RT903"
         elif s.until is not None and s.until < ctx.as_of:
             code = "RT901"
-        elif not s.used and (s.codes is None or any(ctx.selected(c) for c in s.codes)):
+        elif not s.used and _looked_for(s.codes, ctx):
             code = "RT902"
         else:
             continue

@@ -10,7 +10,8 @@ class SuppressionUnused(SuppressionRule):
     Reports a suppression that holds back no finding (like ruff's RUF100
     for unused `noqa` comments): the runtime it was written for has moved,
     or it names another rule than the one that applies.  A suppression
-    naming only rules the run does not select is not reported.
+    naming only rules the run does not select is not reported, nor is a
+    bare `ignore` (every rule) when the run leaves any rule out.
 
     ## Why is this bad
     A stale suppression hides the next finding on its line without anyone

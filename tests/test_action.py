@@ -78,7 +78,7 @@ def test_action_yml_passes_what_the_script_reads():
     spec = yaml.safe_load((ROOT / "action.yml").read_text())
     assert spec["runs"]["using"] == "composite"
     script = SCRIPT.read_text()
-    main, verdict = script.split("\nIACFIX=", 1)[1], script.split("\nIACFIX=", 1)[0]
+    main, verdict = script.split("\nWORK=", 1)[1], script.split("\nWORK=", 1)[0]
     steps = {step.get("run", "").rsplit(" ", 1)[-1]: set(step.get("env") or {}) for step in spec["runs"]["steps"]
              if "run.sh" in step.get("run", "")}
     for part, given in ((main, steps['"$GITHUB_ACTION_PATH/action/run.sh"']), (verdict, steps["verdict"])):
@@ -97,6 +97,8 @@ def test_action_yml_passes_what_the_script_reads():
     ("svc/Dockerfile.prod", True), ("svc/Dockerfile-lambda", True), ("build.dockerfile", True),
     ("serverless.yml", True), ("svc/serverless.yaml", True), ("README.md", False), ("Dockerfile.md", True),
     ("notDockerfile", False), ("terraform.tfstate", False), ("package-lock.json5", False),
+    ("svc/app.Dockerfile", True), ("uv.lock", True), ("svc/requirements-dev.txt", True), (".terraform.lock.hcl", True),
+    ("notes.txt", False), ("Cargo.lock", False),
 ])
 def test_pre_commit_hooks_match_the_files_iacfix_reads(name, matched):
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
@@ -104,3 +106,93 @@ def test_pre_commit_hooks_match_the_files_iacfix_reads(name, matched):
     for hook in hooks:
         assert hook["language"] == "python" and hook["entry"].split()[0] == "iacfix"
         assert bool(re.search(hook["files"], name)) == matched, (hook["id"], name)  # pre-commit uses re.search
+
+
+def test_the_verdict_follows_the_configured_fail_on_unless_the_input_names_one(tmp_path):
+    (tmp_path / "repo" / "infra").mkdir(parents=True)
+    (tmp_path / "repo" / "iacfix.toml").write_text('fail-on = "error"\n')
+    (tmp_path / "repo" / "infra" / "main.tf").write_text(
+        'resource "aws_lambda_function" "f" {\n  runtime = "python3.11"\n}\n')  # RT004: a warning
+    said = action(tmp_path, INPUT_PATHS="infra")[1]
+    assert said["exit-code"] == "0" and said["findings"] == "1"
+    verdict = action(tmp_path, "verdict", EXIT_CODE=said["exit-code"], FAILING=said["failing"])[0]
+    assert verdict.returncode == 0, verdict.stdout
+    said = action(tmp_path, INPUT_PATHS="infra", INPUT_FAIL_ON="warning")[1]
+    assert said["exit-code"] == "1" and said["failing"] == "1"
+    verdict = action(tmp_path, "verdict", INPUT_FAIL_ON="warning", EXIT_CODE=said["exit-code"], FAILING=said["failing"])
+    assert verdict[0].returncode == 1 and "1 findings at warning or above" in verdict[0].stdout
+
+
+def test_pre_commit_hooks_take_every_file_a_format_claims():
+    from iacfix import formats
+
+    names = [f"sub/x{ext}" for fmt in formats.FORMATS for ext in fmt.extensions]
+    names += [f"sub/{name}" for fmt in formats.FORMATS for name in fmt.filenames]
+    names += ["sub/" + glob.replace("*", "prod") for fmt in formats.FORMATS for glob in fmt.globs + fmt.paths]
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        assert [n for n in names if not re.search(hook["files"], n)] == [], hook["id"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_bulk_codemod_recipe_opens_a_pull_request_per_repository_that_changes(tmp_path):
+    """The README's loop, as written, over three local repositories: `gh` is a stub
+    (clone from a local bare repository, record the pull request), `iacfix` judges as of AS_OF."""
+    readme = (ROOT / "README.md").read_text()
+    recipe = readme.split("### Bulk codemods", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    (bin_ / "gh").write_text(f'#!/bin/bash\ncase "$1 $2" in\n'
+                             f'  "repo clone") git clone -q "{tmp_path}/origins/$3.git" "$4" ;;\n'
+                             f'  "pr create") basename "$(git remote get-url origin)" >> "{tmp_path}/prs" ;;\nesac\n')
+    (bin_ / "iacfix").write_text(f'#!/bin/bash\nexec "{BIN / "iacfix"}" "$1" --as-of {AS_OF} "${{@:2}}"\n')
+    for script in bin_.iterdir():
+        script.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_}{os.pathsep}{os.environ['PATH']}", GIT_AUTHOR_NAME="t",
+               GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    outdated = 'resource "aws_lambda_function" "f" {\n  runtime = "python3.9"\n}\n'
+    repos = {"clean": {"main.tf": outdated.replace("python3.9", "python3.13")},
+             "outdated": {"main.tf": outdated},
+             "one-broken-file": {"main.tf": outdated, "broken.yaml": "AWSTemplateFormatVersion: x\nResources: [Runtime\n"}}
+    for name, files in repos.items():
+        work = tmp_path / "work" / name
+        work.mkdir(parents=True)
+        for file, text in files.items():
+            (work / file).write_text(text)
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "init"],
+                     ["clone", "-q", "--bare", ".", str(tmp_path / "origins" / f"{name}.git")]):
+            subprocess.run(["git", *args], cwd=work, env=env, check=True, capture_output=True)
+    (tmp_path / "repositories.txt").write_text("".join(f"{name}\n" for name in repos))
+    subprocess.run(["bash", "-c", recipe], cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert sorted((tmp_path / "prs").read_text().split()) == ["one-broken-file.git", "outdated.git"]
+
+
+def test_iacfix_is_installed_in_a_venv_of_its_own_not_in_the_jobs_python(tmp_path, repo):
+    """action.yml keeps the job's Python as it was (setup-python without updating the
+    environment); run.sh makes a venv from that Python and installs iacfix there."""
+    spec = yaml.safe_load((ROOT / "action.yml").read_text())
+    setup = next(s for s in spec["runs"]["steps"] if s.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["update-environment"] is False
+    run_step = next(s for s in spec["runs"]["steps"] if s.get("id") == "run")
+    assert run_step["env"]["PYTHON"] == f"${{{{ steps.{setup['id']}.outputs.python-path }}}}"
+    log = tmp_path / "pip.log"
+    stub = tmp_path / "python-stub"  # stands for setup-python's interpreter: records what pip installs where
+    stub.write_text(f'#!/bin/bash\nif [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python" && '
+                    f'ln -s "{BIN / "iacfix"}" "$3/bin/iacfix"; exit; fi\n'
+                    f'if [ "$1 $2" = "-m pip" ]; then echo "$0 $*" >> "{log}"; exit; fi\n'
+                    f'exec "{sys.executable}" "$@"\n')
+    stub.chmod(0o755)
+    run, said = action(tmp_path, INPUT_PATHS="infra", IACFIX_SKIP_INSTALL="", IACFIX="", PYTHON=str(stub),
+                       GITHUB_ACTION_PATH=str(ROOT))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert log.read_text().startswith(f"{tmp_path}/runner/iacfix-action/venv/bin/python -m pip install")
+    assert str(ROOT) in log.read_text() and said["findings"] == "6"
+
+
+def test_paths_may_be_given_one_per_line(tmp_path, repo):
+    said = action(tmp_path, INPUT_PATHS="infra/stacks\ninfra/tf\n", INPUT_ARGS=f"--as-of {AS_OF}\n--horizon 365")[1]
+    assert said["findings"] == "6"  # as for INPUT_PATHS="infra"
+
+
+def test_pre_commit_hooks_keep_the_configured_excludes():
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text()):
+        assert "--force-exclude" in hook["entry"].split(), hook["id"]

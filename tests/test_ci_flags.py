@@ -212,3 +212,65 @@ def test_a_baseline_keeps_a_file_name_that_is_not_utf8(iacfix, write, tmp_path):
     assert iacfix("check", ".", "--write-baseline", "b.json").code == 0
     run = iacfix("check", ".", "--baseline", "b.json")
     assert run.code == 0 and "1 more held back by the baseline" in run.out
+
+
+def test_a_file_named_on_the_command_line_takes_in_no_gitignored_sibling(iacfix, write, tmp_path):
+    # pre-commit names the staged main.tf; the developer's local .auto.tfvars is ignored by git
+    os.mkdir(tmp_path / ".git")
+    write({".gitignore": "*.auto.tfvars\n",
+           "infra/main.tf": 'variable "rt" {\n  default = "python3.12"\n}\n'
+                            'resource "aws_lambda_function" "f" {\n  runtime = var.rt\n}\n',
+           "infra/local.auto.tfvars": 'rt = "python3.9"\n'})
+    assert found(iacfix("check", "infra/main.tf", "--format", "json")) == []
+    assert found(iacfix("check", "infra", "--format", "json")) == []
+    assert found(iacfix("check", "infra/main.tf", "--format", "json", "--no-respect-gitignore")) == [
+        ("infra/local.auto.tfvars", "RT003")]
+
+
+@pytest.mark.parametrize("preview", ["--dry-run", "--diff"])
+def test_a_fix_preview_does_not_fail_on_findings_the_baseline_holds(preview, iacfix, write):
+    write("t.yaml", template("python3.9", "python3.11"))
+    assert iacfix("check", ".", "--write-baseline", "b.json").code == 0
+    run = iacfix("fix", ".", preview, "--baseline", "b.json")
+    assert run.code == 0 and "2 more held back by the baseline" in run.out, run.out
+    write("u.yaml", template("python3.10"))  # a new finding still fails the preview
+    assert iacfix("fix", ".", preview, "--baseline", "b.json").code == 1
+
+
+def test_a_gitignore_saved_with_a_bom_is_read_as_git_reads_it(iacfix, write, tmp_path):
+    os.mkdir(tmp_path / ".git")  # git skips a UTF-8 BOM (Notepad, PowerShell 5 write one)
+    write({"build/t.yaml": template("python3.9"), "t.yaml": template("python3.9")})
+    (tmp_path / ".gitignore").write_bytes(b"\xef\xbb\xbfbuild/\r\n")
+    assert found(iacfix("check", ".", "--format", "json")) == [("t.yaml", "RT003")]
+
+
+def test_a_gitignore_line_git_cannot_read_is_passed_over_as_git_does(iacfix, write, tmp_path):
+    os.mkdir(tmp_path / ".git")
+    write({".gitignore": "!\nbuild/\n\\\n", "build/t.yaml": template("python3.9"), "t.yaml": template("python3.9")})
+    run = iacfix("check", ".", "--format", "json")
+    assert run.code == 1 and found(run) == [("t.yaml", "RT003")], run.err
+
+
+def test_an_override_pattern_that_cannot_be_read_is_a_configuration_error(iacfix, write):
+    write({"iacfix.toml": '[[overrides]]\npaths = ["!"]\nhorizon = 1\n', "t.yaml": template("python3.9")})
+    run = iacfix("check", ".")
+    assert run.code == 2 and "iacfix.toml overrides[0]: paths: '!'" in run.err, run.out + run.err
+
+
+@pytest.mark.parametrize("pattern", ["./generated", "./generated/", "./infra/../generated"])
+def test_an_exclude_written_as_a_path_from_here_excludes_it(pattern, iacfix, write):
+    write({"generated/a.yaml": template("python3.9"), "c.yaml": template("python3.9")})
+    assert found(iacfix("check", ".", "--format", "json", "--exclude", pattern)) == [("c.yaml", "RT003")]
+
+
+def test_force_exclude_applies_the_excludes_to_files_named_on_the_command_line(iacfix, write, tmp_path):
+    # pre-commit names every staged file; the configuration's excludes must still hold (ruff's --force-exclude)
+    write({"iacfix.toml": 'extend-exclude = ["legacy"]\n', "legacy/t.yaml": template("python3.9"),
+           "node_modules/p/t.yaml": template("python3.9"), "t.yaml": template("python3.11")})
+    named = ("legacy/t.yaml", "node_modules/p/t.yaml", "t.yaml")
+    assert len(found(iacfix("check", *named, "--format", "json"))) == 3  # named: always read
+    run = iacfix("check", *named, "--format", "json", "--force-exclude")
+    assert found(run) == [("t.yaml", "RT004")] and run.code == 1
+    assert iacfix("check", "legacy/t.yaml", "--force-exclude").code == 0
+    assert iacfix("fix", "legacy/t.yaml", "--force-exclude").code == 0
+    assert (tmp_path / "legacy" / "t.yaml").read_text() == template("python3.9")  # not fixed

@@ -116,7 +116,7 @@ def test_github_writes_the_whole_summary_to_the_step_summary(iacfix, write, tmp_
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     many(write, 30, "python3.11")
     run = iacfix("check", "many.yaml", "--format", "github")
-    assert "(all of them are in the step summary)" in run.out
+    assert "(the step summary counts them all, by deadline)" in run.out
     text = summary.read_text()
     assert text.startswith("earlier step\n## iacfix: runtime deadlines")  # appended, as GitHub expects
     assert "**30 functions cannot be updated after 2027-08-31 (python3.11)**" in text
@@ -167,3 +167,28 @@ def test_a_file_name_that_is_not_utf8_never_breaks_an_output(fmt, iacfix, write,
         assert "bad%FF%0A.yaml" in run.out or "bad\\udcff\\n.yaml" in run.out
     if fmt == "github":
         assert run.out.count("\n") == 1 and summary.read_text(encoding="utf-8")
+
+
+def test_cpython_end_of_life_is_a_deadline_in_markdown_and_annotations(iacfix, write, monkeypatch):
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    write(".python-version", "3.9\n")
+    write("tox.ini", "[tox]\nenv_list = py311, py312, py313\n")
+    text = iacfix("check", ".", "--format", "markdown").out
+    assert "- **1 site is past its end of life since 2025-10-31 (3.9)**" in text
+    assert "- **1 site reaches its end of life on 2027-10-31 (3.11)**" in text
+    assert "without a deadline" not in text
+    notices = iacfix("check", ".", "--format", "github", "--max-annotations", "1").out.splitlines()
+    assert notices[0].startswith("::error file=.python-version")
+
+
+def test_the_annotation_cap_message_claims_no_more_than_the_step_summary_holds(iacfix, write, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    many(write, 60, "python3.11")  # one deadline, more rows than a table shows
+    run = iacfix("check", "many.yaml", "--format", "github")
+    assert "| ... and 10 more | | | | |" in (tmp_path / "summary.md").read_text()
+    assert "all of them are in" not in run.out and "50 more annotations not shown" in run.out
+
+
+def test_markdown_counts_files_that_could_not_be_read_in_words(iacfix, write):
+    write("broken.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources: [Runtime\n")
+    assert "### 1 file could not be read\n" in iacfix("check", ".", "--format", "markdown").out

@@ -79,12 +79,19 @@ def test_overrides_apply_to_their_paths_and_flags_still_win(iacfix, write):
     ('[[overrides]]\nignore = ["RT004"]\n', "paths must be a non-empty array"),
     ('[[overrides]]\npaths = ["a"]\ncolour = 1\n', "overrides[0]: unknown key 'colour'"),
     ('select = ["RT9999"]\n', "unknown rule 'RT9999'"),
+    ('ignore = ["RT004", "runtime-deprecatd"]\n', "iacfix.toml: ignore: unknown rule 'runtime-deprecatd'"),
+    ('[[overrides]]\npaths = ["a"]\nselect = ["RT00x"]\n', "iacfix.toml overrides[0]: select: unknown rule 'RT00x'"),
     ('select = [\n', "is not valid TOML"),
+    ('[[overrides]]\npaths = ["../infra/**"]\nhorizon = 1\n', "overrides[0]: paths: '../infra/**' leaves"),
+    ('[[overrides]]\npaths = ["a"]\n[[overrides]]\npaths = ["b"]\ntarget = "python9"\n',
+     "'python9' is not a runtime in the catalog (see `iacfix runtimes`) (settings from "),
 ])
 def test_unknown_keys_and_wrong_types_are_errors_naming_them(text, message, iacfix, write):
     write({"iacfix.toml": text, "t.yaml": template("python3.9")})
     run = iacfix("check", "t.yaml")
     assert run.code == 2 and message in run.err and "iacfix.toml" in run.err, run.err
+    if "target" in text:
+        assert run.err.rstrip().endswith("iacfix.toml overrides[1])"), run.err
 
 
 def test_config_flag_names_the_file(iacfix, write):
@@ -101,8 +108,9 @@ def test_the_readme_example_is_a_valid_configuration(iacfix, write):
     section = (ROOT / "README.md").read_text().split("\n### Configuration\n", 1)[1].split("\n### ", 1)[0]
     toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
     write({"pyproject.toml": toml, "teams/payments/t.yaml": template("python3.11"), "t.yaml": template("python3.11"),
-           "ops/catalog.json": CATALOG_FILE.read_bytes()})
-    run = iacfix("check", ".", "--format", "json")
+           "ops/catalog.json": CATALOG_FILE.read_bytes(), "node_modules/pkg/t.yaml": template("python3.11"),
+           "vendor/t.yaml": template("python3.11")})
+    run = iacfix("check", ".", "--format", "json")  # copied as is, it keeps the default excludes (node_modules)
     assert run.code == 1 and rules(run) == ["RT004", "RT004"]
     assert iacfix("check", "t.yaml").code == 0  # fail-on = "error" at the top; "warning" under teams/payments
 
@@ -112,3 +120,31 @@ def test_exclude_paths_are_relative_to_the_file(iacfix, write):
            "repo/infra/t.yaml": template("python3.9")})
     run = iacfix("check", "repo", "--format", "json")
     assert [f["path"] for f in run.json["findings"]] == ["repo/infra/t.yaml"]
+
+
+def test_a_select_flag_is_not_undone_by_the_files_ignore(iacfix, write):
+    write({"iacfix.toml": 'ignore = ["RT004"]\n[[overrides]]\npaths = ["legacy/**"]\nignore = ["RT003"]\n',
+           "t.yaml": template("python3.11", "python3.9"), "legacy/t.yaml": template("python3.11", "python3.9")})
+    run = iacfix("check", ".", "--format", "json", "--select", "RT004")
+    assert sorted((f["path"], f["rule"]) for f in run.json["findings"]) == [("legacy/t.yaml", "RT004"), ("t.yaml", "RT004")]
+    run = iacfix("check", ".", "--format", "json", "--select", "RT0", "--ignore", "RT003")
+    assert rules(run) == ["RT004", "RT004"]
+    assert rules(iacfix("check", ".", "--format", "json")) == ["RT003", "RT004"]  # the file's own ignores
+
+
+def test_the_last_matching_override_decides_the_exit_as_it_decides_the_judgement(iacfix, write):
+    write({"iacfix.toml": '[[overrides]]\npaths = ["teams/**"]\nfail-on = "error"\nhorizon = 0\n'
+                          '[[overrides]]\npaths = ["teams/payments/**"]\nignore = ["RT003"]\n',
+           "teams/payments/t.yaml": template("python3.11")})  # RT004, a warning
+    run = iacfix("check", "teams", "--format", "json")
+    # The second override applies on top of the top level (not of the first): fail-on stays warning.
+    assert rules(run) == ["RT004"] and run.code == 1
+
+
+@pytest.mark.parametrize("pattern", ["**/generated", "**/generated/**"])
+def test_a_leading_double_star_also_matches_at_the_top(pattern, iacfix, write):
+    write({"iacfix.toml": f'extend-exclude = ["{pattern}"]\n', "generated/a.yaml": template("python3.9"),
+           "infra/generated/b.yaml": template("python3.9"), "c.yaml": template("python3.9")})
+    assert [f["path"] for f in iacfix("check", ".", "--format", "json").json["findings"]] == ["c.yaml"]
+    run = iacfix("check", ".", "--format", "json", "--isolated", "--exclude", pattern)
+    assert [f["path"] for f in run.json["findings"]] == ["c.yaml"]

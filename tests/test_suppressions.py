@@ -62,6 +62,10 @@ def test_bare_ignore_covers_every_rule_and_names_work(iacfix, write):
                "_lambda.Function(self, 'F', runtime=_lambda.Runtime.PYTHON_3_9)  # iacfix: ignore[RT003]\n"),
     ("stack.ts", "import * as lambda from 'aws-cdk-lib/aws-lambda';\n"
                  "new lambda.Function(this, 'F', {\n  // iacfix: ignore[RT003]\n  runtime: lambda.Runtime.PYTHON_3_9,\n});\n"),
+    ("pyproject.toml", '[project]\nname = "x"\nrequires-python = ">=3.9"  # iacfix: ignore[RT003]\n'),
+    ("tox.ini", "[tox]\n# iacfix: ignore[RT003]\nenv_list = py39, py313\n"),
+    ("setup.cfg", "[options]\n; iacfix: ignore[RT003] reason=\"INI comments start with ; too\"\npython_requires = >=3.9\n"),
+    (".python-version", "3.9  # iacfix: ignore[RT003]\n"),
 ])
 def test_every_format_with_comments(name, text, iacfix, write):
     write(name, text)
@@ -178,3 +182,48 @@ def test_metadata_entries(entry, rules, iacfix, write):
                                "    Metadata:\n      iacfix:\n        ignore:\n" + entry +
                     "    Properties:\n      Runtime: python3.9\n")
     assert sorted(f["rule"] for f in iacfix("check", "t.yaml", "--format", "json").json["findings"]) == rules
+
+
+@pytest.mark.parametrize("name, text", [
+    ("t.yaml", CFN_HEAD + "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+               "      Description: \"see # iacfix: ignore\"\n      Handler: 'a # iacfix: ignore'\n"
+               "      Runtime: python3.9\n"),
+    ("main.tf", 'resource "aws_lambda_function" "f" {\n  description = "x // iacfix: ignore"\n'
+                '  handler = "a # iacfix: ignore[RT003]"\n  runtime = "python3.9"\n}\n'),
+    ("app.py", "from aws_cdk import aws_lambda as _lambda\n"
+               "_lambda.Function(self, 'F', runtime=_lambda.Runtime.PYTHON_3_9, description=f\"a # iacfix: ignore\")\n"),
+    ("stack.ts", "import * as lambda from 'aws-cdk-lib/aws-lambda';\n"
+                 "new lambda.Function(this, 'F', { runtime: lambda.Runtime.PYTHON_3_9, description: 'a // iacfix: ignore' });\n"),
+])
+def test_a_marker_after_a_space_inside_a_string_is_no_comment(name, text, iacfix, write):
+    write(name, text)
+    assert rules(iacfix("check", name, "--format", "json")) == ["RT003"], name
+
+
+def test_a_quote_inside_a_word_or_a_comment_does_not_hide_a_marker(iacfix, write):
+    write("t.yaml", template("python3.9  # Bob's # iacfix: ignore[RT003]",
+                             above="Description: Bob's function  # iacfix: ignore[RT004]"))
+    assert rules(iacfix("check", "t.yaml", "--format", "json")) == ["RT902"]
+
+
+@pytest.mark.parametrize("args", [("--ignore", "RT003"), ("--select", "RT004,RT9")])
+def test_a_bare_ignore_is_not_unused_when_the_run_leaves_rules_out(args, iacfix, write):
+    write("t.yaml", template("python3.9  # iacfix: ignore"))  # holds back RT003, which the run does not look for
+    assert rules(iacfix("check", "t.yaml", "--format", "json", *args)) == []
+    write("t.yaml", template("python3.13  # iacfix: ignore"))
+    assert rules(iacfix("check", "t.yaml", "--format", "json")) == ["RT902"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("app.py", "from aws_cdk import aws_lambda as _lambda\n_lambda.Function(self, 'F', runtime=_lambda.Runtime.PYTHON_3_9)"
+               "  # iacfix: ignore[RT003] reason=\"see #123\"  # noqa: E501\n"),
+    ("main.tf", 'resource "aws_lambda_function" "f" {\n  runtime = "python3.9" # iacfix: ignore[RT003] // tflint-ignore: x\n}\n'),
+    ("stack.ts", "import * as lambda from 'aws-cdk-lib/aws-lambda';\nnew lambda.Function(this, 'F', {\n"
+                 "  runtime: lambda.Runtime.PYTHON_3_9, // iacfix: ignore[RT003] // eslint-disable-line\n});\n"),
+])
+def test_another_tools_comment_may_follow_on_the_line(name, text, iacfix, write):
+    write(name, text)
+    run = iacfix("check", name, "--format", "json")
+    assert rules(run) == [] and len(run.json["suppressed"]) == 1, run.json["findings"]
+    if name == "app.py":
+        assert run.json["suppressed"][0]["suppression"]["reason"] == "see #123"

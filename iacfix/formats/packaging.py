@@ -406,6 +406,7 @@ def cfg_meaning(text: str) -> dict:
 class SetupCfg(Format):
     name = "setup-cfg"
     filenames = ("setup.cfg",)
+    comment_prefixes = ("#", ";")  # INI: configparser's comment prefixes
 
     def prefilter(self, data: bytes) -> bool:
         return b"python_requires" in data

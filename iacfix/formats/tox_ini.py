@@ -72,6 +72,7 @@ def _meaning(text: str) -> dict:
 class ToxIni(Format):
     name = "tox"
     filenames = ("tox.ini",)
+    comment_prefixes = ("#", ";")  # INI: configparser's comment prefixes
 
     def prefilter(self, data: bytes) -> bool:
         return b"py3" in data or b"python3" in data

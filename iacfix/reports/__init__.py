@@ -111,7 +111,7 @@ def _emit(results, stats, out: Output, stream, as_of: str, common: dict) -> None
             say(text)
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if left:
-            where = " (all of them are in the step summary)" if summary else ""
+            where = " (the step summary counts them all, by deadline)" if summary else ""
             say(f"iacfix: {left} more annotations not shown: GitHub shows {out.max_annotations} of each type "
                 f"per step{where}; raise --max-annotations or use --format sarif")
         if summary:

@@ -14,6 +14,8 @@ FINAL = (  # key, then what happens: (since it passed, from it on), plural and s
     ("end_of_support", ("are out of support since", "go out of support on"),
      ("is out of support since", "goes out of support on")),
     ("block_create", ("cannot be created since", "cannot be created after"), None),
+    ("end_of_life", ("are past their end of life since", "reach their end of life on"),  # CPython
+     ("is past its end of life since", "reaches its end of life on")),
     ("deprecation", ("are deprecated since", "are deprecated on"), ("is deprecated since", "is deprecated on")),
 )
 
@@ -37,6 +39,8 @@ def _subjects(findings) -> tuple[int, str]:
     bare = sum(1 for f in findings if not f.users)
     if functions and not bare:
         return len(functions), "function" if len(functions) == 1 else "functions"
+    if not functions:  # CPython in CI and packaging files: versions, not functions
+        return bare, "site" if bare == 1 else "sites"
     n = len(functions) + bare
     return n, "function or site" if n == 1 else "functions or sites"
 
@@ -85,7 +89,7 @@ def markdown(results, *, as_of: str, title: str = "iacfix: runtime deadlines") -
     if suppressed:
         lines += ["", f"{suppressed} findings are suppressed (see `--format json`, key `suppressed`)."]
     if errors:
-        lines += ["", f"### {len(errors)} files could not be read", ""]
+        lines += ["", f"### {len(errors)} {'file' if len(errors) == 1 else 'files'} could not be read", ""]
         lines += [f"- `{_cell(e.path)}:{e.line}`: {_cell(e.message)}" for e in errors[:ROWS]]
         if len(errors) > ROWS:
             lines.append(f"- ... and {len(errors) - ROWS} more")
