@@ -6,7 +6,8 @@ the directory being walked applies to it, its patterns relative to its own
 directory; the deepest file that has a say wins, and within a file the last
 matching pattern (so ``!keep.yaml`` re-includes).  Patterns follow git:
 ``/`` anchors, a trailing ``/`` matches directories only, ``**`` spans
-directories (pathspec's ``GitIgnoreSpec`` does the matching).  A directory
+directories (``pattern`` translates each line; tests check the walk against
+``git ls-files --others --exclude-standard`` on random trees).  A directory
 that is ignored is not entered, so nothing under it can be re-included, as
 in git.  Not read: ``.git/info/exclude`` and the global excludes file.
 A file named on the command line is read even when ignored; a directory
@@ -21,25 +22,85 @@ import re
 
 
 class _Spec:
-    """One .gitignore: pathspec's verdict, asked only when one regular
-    expression made of all its patterns matches (most paths match none:
-    one C call each instead of one per pattern)."""
+    """One .gitignore's patterns, each a regular expression matched against
+    an entry's whole path (relative to the .gitignore's directory), asked
+    only when one expression made of them all matches (most paths match
+    none: one C call each instead of one per pattern).
 
-    __slots__ = ("spec", "quick")
+    Each pattern matches the entry itself, never what lies below a matching
+    directory: the walk asks at every level and does not enter an ignored
+    directory, as git does.  (pathspec's expressions also match below a
+    directory, right for a list of files but not for a walk: git reads
+    ``a/c`` then ``!a/`` as ignoring ``a/c``; the negation names ``a`` only.)"""
 
-    def __init__(self, spec):
-        self.spec = spec
-        alternatives = [_UNNAMED.sub("(?:", p.regex.pattern) for p in spec.patterns
-                        if p.include is not None and p.regex is not None]
-        self.quick = re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
+    __slots__ = ("patterns", "quick")
+
+    def __init__(self, patterns: list[tuple]):
+        self.patterns = patterns[::-1]  # (regex, include, directories only), last first
+        self.quick = re.compile("|".join(f"(?:{r.pattern})" for r, _, _ in patterns)) if patterns else None
 
     def verdict(self, rel: str) -> bool | None:
-        if self.quick is None or not self.quick.match(rel):
+        """True: ignored, False: re-included, None: no pattern says; ``rel`` ends with ``/`` for a directory."""
+        is_dir = rel.endswith("/")
+        path = rel[:-1] if is_dir else rel
+        if self.quick is None or not self.quick.fullmatch(path):
             return None
-        return self.spec.check_file(rel).include
+        for regex, include, dir_only in self.patterns:
+            if (is_dir or not dir_only) and regex.fullmatch(path):
+                return include
+        return None
 
 
-_UNNAMED = re.compile(r"\(\?P<\w+>")
+_CLASS = re.compile(r"\[(!|\^)?(\]?[^\]]*)\]")
+
+
+def pattern(line: str) -> tuple | None:
+    """A .gitignore line as (regex, include, directories only), None for a
+    blank or comment line (gitignore(5): ``!`` negates, ``\\`` escapes, a
+    ``/`` at the start or in the middle anchors to the file's directory, a
+    trailing ``/`` matches directories only, ``*`` and ``?`` stop at ``/``,
+    ``**/``, ``/**/`` and a trailing ``/**`` span directories)."""
+    while line.endswith((" ", "\t")) and not line.endswith(("\\ ", "\\\t")):
+        line = line[:-1]
+    if not line or line.startswith("#"):
+        return None
+    include = not line.startswith("!")
+    if not include or line.startswith(("\\!", "\\#")):
+        line = line[1:]
+    dir_only = line.endswith("/")
+    line = line.rstrip("/")
+    if not line:
+        return None
+    anchored = "/" in line
+    line = line.lstrip("/")
+    out, i = [], 0
+    while i < len(line):
+        if line.startswith("**/", i) and (i == 0 or line[i - 1] == "/"):
+            out.append("(?:.*/)?")
+            i += 3
+        elif line.startswith("/**", i) and i + 3 == len(line):
+            out.append("/.*")
+            i += 3
+        elif line[i] == "*":
+            while i < len(line) and line[i] == "*":
+                i += 1
+            out.append("[^/]*")
+        elif line[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif line[i] == "[" and (m := _CLASS.match(line, i)):
+            out.append("[" + ("^" if m.group(1) else "") + m.group(2).replace("\\", "\\\\") + "]")
+            i = m.end()
+        elif line[i] == "\\" and i + 1 < len(line):
+            out.append(re.escape(line[i + 1]))
+            i += 2
+        else:
+            out.append(re.escape(line[i]))
+            i += 1
+    try:
+        return re.compile(("" if anchored else "(?:.*/)?") + "".join(out)), include, dir_only
+    except re.error:  # an odd character class: no pattern, as git passes over what it cannot read
+        return None
 
 
 def _load(directory: str) -> _Spec | None:
@@ -49,19 +110,8 @@ def _load(directory: str) -> _Spec | None:
             lines = fh.read().splitlines()
     except OSError:
         return None
-    spec = _Spec(spec_of(lines))
-    return spec if spec.quick is not None else None
-
-
-def spec_of(lines: list[str]):
-    """pathspec's GitIgnoreSpec of ``lines``, passing over a line that is no
-    pattern (a lone ``!``, a trailing ``\\``) as git does; raising would stop the run."""
-    import pathspec
-
-    try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
-    except ValueError:  # GitIgnorePatternError
-        return pathspec.GitIgnoreSpec.from_lines([line for line in lines if not unreadable(line)])
+    patterns = [p for p in map(pattern, lines) if p is not None]
+    return _Spec(patterns) if patterns else None
 
 
 def unreadable(line: str) -> bool:

@@ -274,3 +274,17 @@ def test_force_exclude_applies_the_excludes_to_files_named_on_the_command_line(i
     assert iacfix("check", "legacy/t.yaml", "--force-exclude").code == 0
     assert iacfix("fix", "legacy/t.yaml", "--force-exclude").code == 0
     assert (tmp_path / "legacy" / "t.yaml").read_text() == template("python3.9")  # not fixed
+
+
+@pytest.mark.parametrize("lines, path, ignored", [
+    (["a/c", "!a/"], "a/c/", True),  # the negation names the directory a only
+    (["*", "!a/"], "a/", False),
+    (["a/**"], "a/c/", True), (["a/**"], "a/", None),
+    (["**/d"], "x/y/d", True), (["/t.yaml"], "x/t.yaml", None), (["t.yaml/"], "t.yaml", None),
+    (["[ab].yaml", "!b.yaml"], "b.yaml", False), (["x?.yaml"], "x1.yaml", True), (["\\#x"], "#x", True),
+    (["a/**/t.yaml"], "a/t.yaml", True), (["a/**/t.yaml"], "a/c/d/t.yaml", True), (["doc/*.txt"], "doc/x/y.txt", None),
+])
+def test_gitignore_patterns_match_the_entry_itself(lines, path, ignored):
+    from iacfix.gitignore import _Spec, pattern
+
+    assert _Spec([p for p in map(pattern, lines) if p]).verdict(path) is ignored

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from iacfix import formats
 from iacfix.discovery import Discovery
@@ -46,6 +46,9 @@ def walk(root: str, under: str = "") -> set[str]:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees)
+# A negated directory pattern names that directory only: a/c stays ignored (pathspec re-included it).
+@example({"files": [("a/c", "t.yaml")], "ignores": {"": ["a/c", "!a/"]}})
+@example({"files": [("", "t.yaml"), ("a/c", "keep.yaml")], "ignores": {"": ["*", "!a/"], "a": ["!c/"]}})
 def test_walk_agrees_with_git(tree):
     with tempfile.TemporaryDirectory() as root:
         subprocess.run(["git", "init", "-q", root], check=True)
