@@ -342,7 +342,7 @@ class PyProject(Format):
 
 # -- setup.cfg ----------------------------------------------------------------
 
-_SECTION = re.compile(r"[ \t]*\[([^\]\n]+)\][ \t]*(?:[#;].*)?$")
+_SECTION = re.compile(r"[ \t]*\[([^\]\n]+)\][ \t\r]*(?:[#;].*)?$")  # \r: a CRLF line
 _OPTION = re.compile(r"([^\s=:#;][^=:\n]*?)[ \t]*[=:][ \t]*(.*?)[ \t]*\r?$")
 
 
