@@ -19,3 +19,17 @@ def test_crlf_tox_ini_and_setup_cfg_are_read_and_keep_their_line_ends(iacfix, wr
     assert cfg.read_bytes() == (b"[metadata]\r\nname = x\r\nclassifiers =\r\n"
                                 b"    Programming Language :: Python :: 3.12\r\n"
                                 b"\r\n[options]\r\npython_requires = >=3.11\r\n")
+
+
+def test_tox4_base_python_is_read_and_a_python_factor_in_the_env_name_blocks_the_move(iacfix, write):
+    # tox 4 spells it base_python (basepython is its alias); tox 4 refuses an
+    # environment whose name's pyXY factor conflicts with its base_python.
+    text = ("[tox]\nenv_list = py312, type\n\n[testenv:type]\nbase_python = python3.10\n\n"
+            "[testenv:py39-lint]\nbasepython = python3.9\n")
+    path = write("tox.ini", text)
+    run = iacfix("fix", ".", "--format", "json")
+    found = {(f["line"], f["runtime"]): f for f in run.json["findings"]}
+    assert set(found) == {(8, "3.9")}  # line 5 was fixed
+    assert found[8, "3.9"]["fix"] is None
+    assert "py39" in found[8, "3.9"]["fix_unavailable"]
+    assert path.read_text() == text.replace("base_python = python3.10", "base_python = python3.13")

@@ -5,8 +5,9 @@
   brace groups such as ``py3{9,10,11}``): the environments whose Python is
   past its end of life leave it (a brace group loses those alternatives),
   the rest stay, and the target comes only if none is left;
-- ``basepython = python3.9`` in any ``[testenv...]`` section: moved to the
-  target.
+- ``basepython = python3.9`` (tox 4: ``base_python``) in any ``[testenv...]``
+  section: moved to the target, unless the environment's name has a Python
+  factor (``[testenv:py39-lint]``), which tox 4 would find in conflict.
 
 The file is read line by line (tox's own reading of INI), ``configparser``
 verifies a fix, with ``envlist`` compared token by token.
@@ -92,10 +93,15 @@ class ToxIni(Format):
             segments = ([(value, start)] if value else []) + [(v, s) for v, s, _, _ in more]
             sites += self._envlist(_tokens(segments), key)
         for (section, key), (value, start, _) in cfg.options.items():
-            if key == "basepython" and section.startswith("testenv") and value.startswith("python"):
-                site = version_site(value[len("python"):], start + len("python"), (section, "basepython"),
-                                    Where("ci", f"[{section}]", "basepython"), "ci", whole=("python", ""))
+            # tox 4 spells it base_python; basepython is its alias
+            if key in ("basepython", "base_python") and section.startswith("testenv") and value.startswith("python"):
+                site = version_site(value[len("python"):], start + len("python"), (section, key),
+                                    Where("ci", f"[{section}]", key), "ci", whole=("python", ""))
                 if site is not None:
+                    factor = next((f for f in section.partition(":")[2].split("-") if _PY.fullmatch(f)), None)
+                    if factor and site.blocked is None:  # tox 4 refuses a base_python its name contradicts
+                        site.blocked = (f"the environment name {section.partition(':')[2]} names its Python "
+                                        f"({factor}); rename the environment and its {key} together by hand")
                     sites.append(site)
         return Located(sites, [])
 
