@@ -33,3 +33,20 @@ def test_tox4_base_python_is_read_and_a_python_factor_in_the_env_name_blocks_the
     assert found[8, "3.9"]["fix"] is None
     assert "py39" in found[8, "3.9"]["fix_unavailable"]
     assert path.read_text() == text.replace("base_python = python3.10", "base_python = python3.13")
+
+
+DIGEST = "sha256:" + "ab" * 32
+
+
+def test_an_image_pinned_by_digest_is_reported_not_retagged(iacfix, write):
+    # With a digest the tag is ignored: python:3.13@sha256:<3.10's digest> still runs 3.10.
+    text = (f"jobs:\n  t:\n    runs-on: ubuntu-latest\n    container: python:3.10-slim@{DIGEST}\n"
+            "    services:\n      py:\n        image: python:3.9\n    steps:\n      - run: pytest\n")
+    path = write(".github/workflows/ci.yml", text)
+    gitlab = write(".gitlab-ci.yml", f"test:\n  image: docker.io/library/python:3.9@{DIGEST}\n  script: [pytest]\n")
+    run = iacfix("fix", ".", "--format", "json")
+    [pinned, gl] = sorted((f for f in run.json["findings"] if f["fix"] is None), key=lambda f: f["path"])
+    assert (pinned["line"], pinned["runtime"]) == (4, "3.10") and "digest" in pinned["fix_unavailable"]
+    assert gl["runtime"] == "3.9" and "digest" in gl["fix_unavailable"]
+    assert path.read_text() == text.replace("image: python:3.9", "image: python:3.13")
+    assert gitlab.read_text() == f"test:\n  image: docker.io/library/python:3.9@{DIGEST}\n  script: [pytest]\n"

@@ -85,7 +85,11 @@ class Sites:
         found = pyversions.image_version(value)
         if found is None:
             return pyversions.matrix_key(value) if "python" in value else None
-        self.part(node, *found, path, where, kind)
+        site = self.part(node, *found, path, where, kind)
+        if site is not None and "@" in value[found[0]:] and site.blocked is None:
+            # The digest, not the tag, selects the image: a new tag before the old digest still runs the old Python.
+            site.blocked = (f"pinned by digest ({value[value.index('@', found[0]) + 1:][:19]}...), which selects the "
+                            "image whatever the tag says; change the tag and the digest together by hand")
         return None
 
     def part(self, node, offset: int, token: str, path: tuple, where: Where, kind: str = "ci"):
