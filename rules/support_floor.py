@@ -31,7 +31,12 @@ def _oldest_admitted(fl: Floor, ctx: Context) -> Runtime | None:
     the oldest version it knows, which the floor admits too."""
     known = [o for (p, _), o in ctx.catalog.runtimes.items() if p == fl.provider and o.version_key]
     oldest = min(known, key=lambda o: o.version_key, default=None)
-    return oldest if oldest is not None and _key(fl.version) < oldest.version_key else None
+    if oldest is None or _key(fl.version) >= oldest.version_key:
+        return None
+    if fl.upper is not None and (fl.upper[0] < oldest.version_key[:len(fl.upper[0])]
+                                 or (fl.upper[0] == oldest.version_key[:len(fl.upper[0])] and not fl.upper[1])):
+        return None  # ">=2.7,<3" admits no version the catalog knows
+    return oldest
 
 
 def _key(value: str) -> tuple[int, ...]:

@@ -50,3 +50,37 @@ def test_an_image_pinned_by_digest_is_reported_not_retagged(iacfix, write):
     assert gl["runtime"] == "3.9" and "digest" in gl["fix_unavailable"]
     assert path.read_text() == text.replace("image: python:3.9", "image: python:3.13")
     assert gitlab.read_text() == f"test:\n  image: docker.io/library/python:3.9@{DIGEST}\n  script: [pytest]\n"
+
+
+@pytest.mark.parametrize("spec, expected", [
+    (">3.8", ">=3.11"),  # an exclusive floor admits 3.8.1: it is a floor, and becomes an inclusive one
+    ("> 3.9, <4", ">=3.11, <4"),
+    (">=3", ">=3.11"),  # a floor naming only the major version admits 3.0 and up
+    (">=2.7, !=3.0.*, !=3.1.*, !=3.2.*", ">=3.11, !=3.0.*, !=3.1.*, !=3.2.*"),  # the classic 2-and-3 floor
+    (">=3.9,!=3.9.1,<4", ">=3.11,!=3.9.1,<4"),
+])
+def test_floors_written_the_other_ways_real_projects_write_them(spec, expected, iacfix, write):
+    path = write("setup.py", f"from setuptools import setup\nsetup(name='x', python_requires='{spec}')\n")
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert finding["rule"] == "RT003" and finding["fix"] is not None
+    iacfix("fix", ".", "--unsafe-fixes")
+    assert path.read_text() == f"from setuptools import setup\nsetup(name='x', python_requires='{expected}')\n"
+
+
+@pytest.mark.parametrize("spec, runtime", [
+    ("~=3.9.0", "3.9"),  # compatible release of a patch: 3.9.* only, <3.10
+    ("~3.9", "3.9"),  # Poetry's tilde: >=3.9,<3.10
+    (">=2.7,<3", None),  # Python 2 only: no CPython the catalog knows
+])
+def test_a_floor_with_an_implied_upper_bound_is_not_raised_past_it(spec, runtime, iacfix, write):
+    text = f'[tool.poetry.dependencies]\npython = "{spec}"\n'
+    path = write("pyproject.toml", text)
+    findings = iacfix("check", ".", "--format", "json").json["findings"]
+    assert all(f["fix"] is None for f in findings)
+    if runtime is not None:
+        [finding] = findings
+        assert finding["runtime"] == runtime and "upper bound" in finding["fix_unavailable"]
+    else:
+        assert [f["rule"] for f in findings] == ["RT101"]
+    iacfix("fix", ".", "--unsafe-fixes")
+    assert path.read_text() == text

@@ -31,8 +31,10 @@ from ..model import Item, ListInfo, Located, ParseError, Site, Where
 from . import Format, register
 from .pyversions import PROVIDER, tested_list, version, version_site
 
-_FLOOR = re.compile(r"(>=|~=|\^)\s*(3\.\d{1,2}(?:\.\d{1,3})?)(?![\d.])")
-_UPPER = re.compile(r"<(=?)\s*(3\.\d{1,2})")
+# A lower bound: >=, ~= (PEP 440), ^ and ~ (Poetry), or > (exclusive: >3.8 admits 3.8.1).  A version
+# of Python 2 or a bare major version (>=2.7, >=3) is a floor too: it admits every 3.N the catalog knows.
+_FLOOR = re.compile(r"(>=|~=|\^|~|>)\s*([23](?:\.\d{1,2}(?:\.\d{1,3})?)?)(?![\d.*])")
+_UPPER = re.compile(r"<(=?)\s*(3(?:\.\d{1,2})?)(?![\d*])")
 CLASSIFIER = "Programming Language :: Python :: "
 _CLASSIFIER = re.compile(re.escape(CLASSIFIER) + r"(3\.\d{1,2})")
 
@@ -45,15 +47,25 @@ def floor(spec: str, start: int, path: tuple, where: Where) -> Floor | None:
     """The floor of a specifier written from ``start`` (its value's first
     character), or None when it states none."""
     m = _FLOOR.search(spec)
-    if m is None or version(m.group(2)) is None:
+    if m is None:
         return None
+    op, token = m.group(1), m.group(2)
+    parts = _key(token)
     token_start, token_end = m.start(2), m.end(2)
+    if op == ">":  # rewritten as an inclusive floor: >3.8 -> >=3.11
+        token_start = m.start(1)
     head, tail = spec[:token_start], spec[token_end:]
-    fl = Floor(version=version(m.group(2))[0], start=start + token_start, end=start + token_end, path=path,
-               spec=spec, where=where, spell=lambda new: (new, head + new + tail))
+    lead = ">=" if op == ">" else ""
+    fl = Floor(version=".".join(map(str, (parts + (0,))[:2])), start=start + token_start, end=start + token_end,
+               path=path, spec=spec, where=where, spell=lambda new: (lead + new, head + lead + new + tail))
+    uppers = []
     upper = _UPPER.search(spec)
     if upper is not None:
-        fl.upper = (_key(upper.group(2)), bool(upper.group(1)))
+        uppers.append((_key(upper.group(2)), bool(upper.group(1))))
+    if (op == "~=" and len(parts) == 3) or (op == "~" and len(parts) >= 2):  # ~=3.9.0 and ~3.9: 3.9.* only
+        uppers.append(((parts[0], parts[1] + 1), False))
+    if uppers:
+        fl.upper = min(uppers)
     return fl
 
 
