@@ -98,3 +98,39 @@ def test_a_long_env_list_is_checked_in_linear_time(iacfix, write):
     run = iacfix("check", ".", "--format", "json")
     assert time.monotonic() - start < 30
     assert len(run.json["findings"]) == 5000 * 7  # 3.5, 3.6 unknown (RT101), 3.7-3.10 (RT003), 3.11 (RT005)
+
+
+GITLAB = """variables:
+  PIP_CACHE_DIR: "$CI_PROJECT_DIR/.cache/pip"
+
+.tests: &tests
+  image: python:${PYTHON_VERSION}-slim
+  script: [tox]
+
+.base:
+  image:
+    name: python:$PY
+    entrypoint: [""]
+
+test:
+  <<: *tests
+  parallel:
+    matrix:
+      - PYTHON_VERSION: ["3.9", "3.10", "3.12"]
+
+lint:
+  extends: [.other, .base]
+  variables:
+    PY: "3.9"
+  script: [ruff check .]
+"""
+
+
+def test_gitlab_jobs_that_inherit_their_image_resolve_it_to_their_own_matrix_and_variables(iacfix, write):
+    # GitLab projects share the image through a hidden job: a YAML merge key or extends:.
+    path = write(".gitlab-ci.yml", GITLAB)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["runtime"]) for f in run.json["findings"]] == [(17, "3.9"), (17, "3.10"), (22, "3.9")]
+    iacfix("fix", ".")
+    assert path.read_text() == GITLAB.replace('["3.9", "3.10", "3.12"]', '["3.12"]').replace(
+        'PY: "3.9"', 'PY: "3.13"')

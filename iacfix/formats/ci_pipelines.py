@@ -5,7 +5,8 @@
   ``services:`` entries; an image tag written ``python:$PY`` or
   ``python:${PY}`` resolves to ``variables:`` (top-level or the job's: a
   version, moved) and to the job's ``parallel: matrix:`` entries (a list
-  of tested versions: end-of-life entries leave it);
+  of tested versions: end-of-life entries leave it), also when the job
+  takes that image from a hidden job (``<<: *anchor``, ``extends:``);
 - **CircleCI** (``.circleci/config.yml``): every ``image:`` of a
   ``docker:`` list naming ``cimg/python:3.N`` or ``python:3.N``, and the
   ``tag`` of the python orb's executor (``name: python/default``); a tag
@@ -42,18 +43,45 @@ class _Pipeline(Sites):
         return self.image(image, path, where)
 
 
+def _variable(image: str) -> str | None:
+    """``python:$PY`` / ``python:${PY}-slim`` -> ``PY``."""
+    if "python" not in image or ":" not in image:
+        return None
+    m = _DOLLAR.fullmatch(image.rsplit(":", 1)[1].split("-")[0])
+    return m.group(1) if m else None
+
+
+def _inherited(job, key: str, root, seen=None):
+    """The image (its name) a GitLab job takes from what it merges (``<<``) or
+    ``extends:`` (the last named wins), or None."""
+    seen = seen if seen is not None else set()
+    if id(job) in seen or not isinstance(job, MappingNode):
+        return None
+    seen.add(id(job))
+    found = get(job, key)
+    if found is not None:
+        return found if text_of(found) is not None else get(found, "name")
+    merges = get(job, "<<")
+    extends = get(job, "extends")
+    parents = list(merges.value) if isinstance(merges, SequenceNode) else [merges]
+    names = extends.value if isinstance(extends, SequenceNode) else [extends] if extends is not None else []
+    parents = [get(root, text_of(n) or "") for n in reversed(names)] + parents
+    for parent in parents:
+        found = _inherited(parent, key, root, seen)
+        if found is not None:
+            return found
+    return None
+
+
 class _GitLab(_Pipeline):
     def image(self, node, path, where, kind="ci-image"):
         """Also resolves ``python:$VAR`` / ``python:${VAR}`` tags: returns VAR."""
         key = super().image(node, path, where, kind)
-        value = text_of(node) or ""
-        if key is None and "python" in value and ":" in value:
-            m = _DOLLAR.fullmatch(value.rsplit(":", 1)[1].split("-")[0])
-            key = m.group(1) if m else None
-        return key
+        return key if key is not None else _variable(text_of(node) or "")
 
     def walk(self, root) -> None:
         top_vars = get(root, "variables")
+        self.root = root
         for name, job in items(root):
             job_name = text_of(name)
             if job_name is None or not isinstance(job, MappingNode):
@@ -76,6 +104,12 @@ class _GitLab(_Pipeline):
             names.append(self.image_node(svc, (name, "services", i), Where("ci", f"job {name}", "services")))
         for key in {n for n in names if n}:
             self.uses(key, job, top_vars, (name,), name)
+        if image is None:
+            # An image the job takes from a hidden job (``<<: *anchor`` or ``extends:``) is reported
+            # there; a variable in its tag is resolved here too, to this job's matrix and variables.
+            key = _variable(text_of(_inherited(job, "image", self.root)) or "")
+            if key:
+                self.uses(key, job, None, (name,), name)
 
     def uses(self, key, job, top_vars, path, name="pipeline") -> None:
         """Resolve ``$KEY`` in an image tag: the job's parallel matrix, its variables, the pipeline's."""
