@@ -134,3 +134,13 @@ def test_gitlab_jobs_that_inherit_their_image_resolve_it_to_their_own_matrix_and
     iacfix("fix", ".")
     assert path.read_text() == GITLAB.replace('["3.9", "3.10", "3.12"]', '["3.12"]').replace(
         'PY: "3.9"', 'PY: "3.13"')
+
+
+def test_conda_python_with_a_channel_or_a_wildcard_is_read(iacfix, write):
+    text = ("name: proj\nchannels: [conda-forge]\ndependencies:\n  - conda-forge::python=3.10\n"
+            "  - python=3.9.*  # the series\n  - numpy=1.26\n")
+    path = write("environment.yml", text)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["column"], f["runtime"]) for f in run.json["findings"]] == [(4, 25, "3.10"), (5, 12, "3.9")]
+    iacfix("fix", ".")
+    assert path.read_text() == text.replace("python=3.10", "python=3.13").replace("python=3.9.*", "python=3.13.*")

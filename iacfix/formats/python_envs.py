@@ -6,8 +6,9 @@ and Pipenv.
   the session runs on (moved); a list or tuple (written in place, or a
   module-level name bound once to one) is a list of tested versions (its
   end-of-life entries leave it).  Found with ``ast``; never run.
-- ``environment.yml``: a ``python=3.9`` (or ``==``) entry of
-  ``dependencies`` (moved; ``python=3.9.18`` is reported).
+- ``environment.yml``: a ``python=3.9`` (or ``==``, ``3.9.*``, a channel:
+  ``conda-forge::python=3.9``) entry of ``dependencies`` (moved;
+  ``python=3.9.18`` is reported).
 - ``Pipfile``: ``[requires] python_version`` (moved) and
   ``python_full_version`` (a patch pin: reported).
 - ``.pre-commit-config.yaml``: ``default_language_version.python`` and each
@@ -132,7 +133,7 @@ def _literal(node, text: str, start: int, end: int) -> str | None:
 
 # -- environment.yml --------------------------------------------------------------
 
-_CONDA = re.compile(r"python(==?)(\d[\w.]*)")
+_CONDA = re.compile(r"(?:[\w.-]+::)?python(==?)(\d[\w.]*?)(?:\.\*)?")  # conda-forge::python=3.9.*
 
 
 class _Conda(Sites):
