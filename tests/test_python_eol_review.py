@@ -144,3 +144,15 @@ def test_conda_python_with_a_channel_or_a_wildcard_is_read(iacfix, write):
     assert [(f["line"], f["column"], f["runtime"]) for f in run.json["findings"]] == [(4, 25, "3.10"), (5, 12, "3.9")]
     iacfix("fix", ".")
     assert path.read_text() == text.replace("python=3.10", "python=3.13").replace("python=3.9.*", "python=3.13.*")
+
+
+def test_a_tox_range_of_versions_is_reported_and_counted_as_tested(iacfix, write):
+    # tox 4 expands numeric ranges in a brace group: py3{8-10, 11, 13-14}.
+    text = "[tox]\nenv_list = py3{7, 8-10, 11, 13-14}, lint\n"
+    path = write("tox.ini", text)
+    run = iacfix("fix", ".", "--format", "json")
+    found = [(f["runtime"], f["column"], f["fix"] is None) for f in run.json["findings"]]
+    assert found == [("3.8", 16, True), ("3.9", 16, True), ("3.10", 16, True), ("3.11", 22, True)]  # after the fix
+    assert all(f["untested"] == ["3.12"] for f in run.json["findings"])
+    assert "range 8-10" in run.json["findings"][0]["fix_unavailable"]
+    assert path.read_text() == text.replace("{7, ", "{")

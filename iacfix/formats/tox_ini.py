@@ -3,7 +3,8 @@
 - ``[tox] env_list`` (or ``envlist``): a list of tested environments (``py39, py310, lint``,
   one a line or comma-separated, factors such as ``py39-django42``, and
   brace groups such as ``py3{9,10,11}``): the environments whose Python is
-  past its end of life leave it (a brace group loses those alternatives),
+  past its end of life leave it (a brace group loses those alternatives; a
+  range such as ``py3{8-10}`` is reported, not narrowed),
   the rest stay, and the target comes only if none is left;
 - ``basepython = python3.9`` (tox 4: ``base_python``) in any ``[testenv...]``
   section: moved to the target, unless the environment's name has a Python
@@ -24,6 +25,7 @@ from .pyversions import PROVIDER, tested_list, version_site
 
 _PY = re.compile(r"py(3)(\d{1,2})(?=$|-)")  # py39, py310-django42
 _BRACE = re.compile(r"py(3?)\{([^{}]*)\}")  # py3{9,10}, py{39,310}
+_RANGE = re.compile(r"(\d{1,2})-(\d{1,2})")  # py3{8-10}
 
 
 def _tokens(segments):
@@ -143,6 +145,14 @@ def _alternatives(token: str, start: int, brace, path: tuple, where: Where) -> l
     sites = []
     for i, (alt, s) in enumerate(parts):
         minor = alt if three else (alt[1:] if alt.startswith("3") else "")
+        span = _RANGE.fullmatch(alt) if three else None
+        if span and int(span.group(1)) <= int(span.group(2)) <= 99:  # py3{8-10}: tox 4 expands a range
+            for n in range(int(span.group(1)), int(span.group(2)) + 1):
+                site = Site(value=f"3.{n}", start=s, end=s + len(alt), path=(*path, i), kind="ci-matrix",
+                            provider=PROVIDER, where=where, in_list=info)
+                site.blocked = f"inside the range {alt} of {brace.group(0)}; narrow the range by hand"
+                sites.append(site)
+            continue
         if not minor.isdigit():
             continue
         site = Site(value=f"3.{int(minor)}", start=s, end=s + len(alt), path=(*path, i), kind="ci-matrix",
