@@ -156,3 +156,37 @@ def test_a_tox_range_of_versions_is_reported_and_counted_as_tested(iacfix, write
     assert all(f["untested"] == ["3.12"] for f in run.json["findings"])
     assert "range 8-10" in run.json["findings"][0]["fix_unavailable"]
     assert path.read_text() == text.replace("{7, ", "{")
+
+
+UV = """on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        python-version: ["3.9", "3.12"]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: astral-sh/setup-uv@v6
+        with:
+          python-version: ${{ matrix.python-version }}
+          enable-cache: true
+      - run: uv run pytest
+  docs:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: conda-incubator/setup-miniconda@v3
+        with:
+          python-version: "3.10"
+          auto-update-conda: true
+"""
+
+
+def test_setup_uv_and_setup_miniconda_python_versions_are_read(iacfix, write):
+    # Both install the interpreter their python-version input names, as setup-python does.
+    path = write(".github/workflows/ci.yml", UV)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["runtime"]) for f in run.json["findings"]] == [(7, "3.9"), (20, "3.10")]
+    assert "setup-miniconda python-version" in run.json["findings"][1]["message"]
+    iacfix("fix", ".")
+    assert path.read_text() == UV.replace('["3.9", "3.12"]', '["3.12"]').replace('"3.10"', '"3.13"')

@@ -1,7 +1,9 @@
 """GitHub Actions workflows (``.github/workflows/*.yml``): the Python each
 job runs on.
 
-- ``actions/setup-python``'s ``python-version``: a version (moved to the
+- ``actions/setup-python``'s ``python-version`` (and that of
+  ``astral-sh/setup-uv`` and ``conda-incubator/setup-miniconda``, which
+  install a Python the same way): a version (moved to the
   target), or ``${{ matrix.KEY }}``, resolved to the job's matrix: the
   entries of ``strategy.matrix.KEY`` are a list of tested versions (its
   end-of-life entries leave it), and each ``include:`` entry's ``KEY`` is a
@@ -23,9 +25,15 @@ from .ci_yaml import MappingNode, SequenceNode, Sites, YamlFormat, get, items, t
 from .pyversions import matrix_key, version_site
 
 
-def _setup_python(step) -> bool:
-    uses = text_of(get(step, "uses")) or ""
-    return uses.split("@", 1)[0].rstrip("/").endswith("setup-python")
+# Actions that install the interpreter their ``python-version`` input names.
+_SETUP = ("setup-python", "astral-sh/setup-uv", "conda-incubator/setup-miniconda")
+
+
+def _setup_python(step) -> str | None:
+    """The action's short name (``setup-python``) when the step installs a Python, else None."""
+    uses = (text_of(get(step, "uses")) or "").split("@", 1)[0].rstrip("/")
+    found = next((name for name in _SETUP if uses.endswith(name)), None)
+    return found.rsplit("/", 1)[-1] if found else None
 
 
 class _Workflow(Sites):
@@ -56,7 +64,8 @@ class _Workflow(Sites):
         keys: dict[str, str] = {}  # matrix keys the job's Python comes from -> what reads them
         steps = get(job, "steps")
         for i, step in enumerate(steps.value if isinstance(steps, SequenceNode) else ()):
-            if not _setup_python(step):
+            action = _setup_python(step)
+            if not action:
                 continue
             node = get(get(step, "with"), "python-version")
             if node is None:
@@ -64,16 +73,16 @@ class _Workflow(Sites):
             value = text_of(node) or ""
             key = _matrix_key(value)
             if key:
-                keys.setdefault(key, "setup-python")
+                keys.setdefault(key, action)
             elif "${{" in value:
-                self.unknown(node, f"job {name}: setup-python python-version is {value.strip()}, "
+                self.unknown(node, f"job {name}: {action} python-version is {value.strip()}, "
                                    "an expression iacfix does not follow")
             elif "\n" in value.strip() and node.style == "|":
                 self.lines(node, ("jobs", name, "steps", i, "with", "python-version"),
-                           Where("ci", f"job {name}", "setup-python python-version"))
+                           Where("ci", f"job {name}", f"{action} python-version"))
             else:
                 self.scalar(node, ("jobs", name, "steps", i, "with", "python-version"),
-                            Where("ci", f"job {name}", "setup-python python-version"))
+                            Where("ci", f"job {name}", f"{action} python-version"))
         container = get(job, "container")
         if container is not None:
             image = container if text_of(container) is not None else get(container, "image")
