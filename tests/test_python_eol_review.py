@@ -190,3 +190,39 @@ def test_setup_uv_and_setup_miniconda_python_versions_are_read(iacfix, write):
     assert "setup-miniconda python-version" in run.json["findings"][1]["message"]
     iacfix("fix", ".")
     assert path.read_text() == UV.replace('["3.9", "3.12"]', '["3.12"]').replace('"3.10"', '"3.13"')
+
+
+AZURE = """trigger: [main]
+variables:
+  pythonVersion: '3.9'
+stages:
+- stage: Build
+  variables:
+  - name: buildPython
+    value: 3.10
+  - group: secrets
+  jobs:
+  - job: Build
+    steps:
+    - task: UsePythonVersion@0
+      inputs:
+        versionSpec: $(buildPython)
+- stage: Lint
+  jobs:
+  - job: Lint
+    steps:
+    - task: UsePythonVersion@0
+      inputs:
+        versionSpec: '$(pythonVersion)'
+    - task: UsePythonVersion@0
+      inputs:
+        versionSpec: '$(pythonVersion)'
+"""
+
+
+def test_azure_version_spec_from_pipeline_and_stage_variables(iacfix, write):
+    path = write("azure-pipelines.yml", AZURE)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["runtime"]) for f in run.json["findings"]] == [(3, "3.9"), (8, "3.10")]
+    iacfix("fix", ".")
+    assert path.read_text() == AZURE.replace("'3.9'", "'3.13'").replace("value: 3.10", "value: 3.13")

@@ -15,7 +15,8 @@
 - **Azure Pipelines** (``azure-pipelines.yml``, ``.azure-pipelines/*.yml``):
   ``UsePythonVersion@0``'s ``versionSpec`` (moved) and, when it reads
   ``$(VAR)``, each leg of the job's ``strategy: matrix:`` that sets ``VAR``:
-  reported, not rewritten (a leg is a named job; remove it by hand).
+  reported, not rewritten (a leg is a named job; remove it by hand); with no
+  such leg, ``VAR`` in the nearest ``variables:`` (job, stage, pipeline): moved.
 """
 
 from __future__ import annotations
@@ -180,40 +181,61 @@ class CircleCI(YamlFormat):
 
 
 class _Azure(_Pipeline):
-    def walk(self, node, path=(), matrix=None, job="pipeline") -> None:
-        """Every UsePythonVersion task, with the nearest strategy matrix above it."""
+    def walk(self, node, path=(), matrix=None, job="pipeline", scopes=()) -> None:
+        """Every UsePythonVersion task, with the nearest strategy matrix above
+        it and the ``variables:`` of the pipeline, stage and job (nearest first)."""
         if isinstance(node, MappingNode):
             strategy = get(get(node, "strategy"), "matrix")
             if strategy is not None:
                 matrix = (strategy, (*path, "strategy", "matrix"))
+            variables = get(node, "variables")
+            if variables is not None:
+                scopes = ((variables, (*path, "variables")), *scopes)
             job = text_of(get(node, "job")) or text_of(get(node, "stage")) or job
             task = text_of(get(node, "task")) or ""
             if task.startswith("UsePythonVersion@"):
                 spec = get(get(node, "inputs"), "versionSpec")
                 if spec is not None:
-                    self.task(spec, (*path, "inputs", "versionSpec"), matrix, job)
+                    self.task(spec, (*path, "inputs", "versionSpec"), matrix, job, scopes)
             for k, v in node.value:
                 if text_of(k) is not None:
-                    self.walk(v, (*path, k.value), matrix, job)
+                    self.walk(v, (*path, k.value), matrix, job, scopes)
         elif isinstance(node, SequenceNode):
             for i, v in enumerate(node.value):
-                self.walk(v, (*path, i), matrix, job)
+                self.walk(v, (*path, i), matrix, job, scopes)
 
-    def task(self, spec, path, matrix, job) -> None:
+    def task(self, spec, path, matrix, job, scopes=()) -> None:
         m = _AZURE_VAR.fullmatch((text_of(spec) or "").strip())
         if m is None:
             self.scalar(spec, path, Where("ci", f"job {job}", "UsePythonVersion versionSpec"))
             return
-        if matrix is None:
-            return
-        node, base = matrix
-        for leg, variables in items(node):
-            value = get(variables, m.group(1))
-            if value is not None:
-                site = self.scalar(value, (*base, leg.value, m.group(1)),
-                                   Where("ci", f"job {job}", f"matrix leg {leg.value}"))
-                if site is not None and site.blocked is None:
-                    site.blocked = f"a leg of a strategy matrix ({leg.value}); remove or rename the leg by hand"
+        name, legs = m.group(1), 0
+        if matrix is not None:
+            node, base = matrix
+            for leg, variables in items(node):
+                value = get(variables, name)
+                if value is not None:
+                    legs += 1
+                    site = self.scalar(value, (*base, leg.value, name),
+                                       Where("ci", f"job {job}", f"matrix leg {leg.value}"))
+                    if site is not None and site.blocked is None:
+                        site.blocked = f"a leg of a strategy matrix ({leg.value}); remove or rename the leg by hand"
+        if not legs:
+            self.variable(name, scopes)
+
+    def variable(self, name: str, scopes) -> None:
+        """``$(NAME)`` set in the nearest ``variables:`` (a mapping, or a list of ``name:``/``value:``)."""
+        for variables, base in scopes:
+            if isinstance(variables, SequenceNode):
+                found = [(get(v, "value"), (*base, i, "value")) for i, v in enumerate(variables.value)
+                         if text_of(get(v, "name")) == name and get(v, "value") is not None]
+            else:
+                found = [(get(variables, name), (*base, name))] if get(variables, name) is not None else []
+            if found:
+                value, at = found[0]
+                if all(s.start != self.span(value)[0] for s in self.sites):  # one site, however many tasks read it
+                    self.scalar(value, at, Where("ci", "variables", name))
+                return
 
 
 @register
