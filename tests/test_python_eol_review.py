@@ -226,3 +226,13 @@ def test_azure_version_spec_from_pipeline_and_stage_variables(iacfix, write):
     assert [(f["line"], f["runtime"]) for f in run.json["findings"]] == [(3, "3.9"), (8, "3.10")]
     iacfix("fix", ".")
     assert path.read_text() == AZURE.replace("'3.9'", "'3.13'").replace("value: 3.10", "value: 3.13")
+
+
+def test_a_basepython_with_an_inline_comment_is_read(iacfix, write):
+    # As in pytest's own tox.ini: tox 4 strips the comment.
+    text = "[tox]\nenvlist = py312\n\n[testenv:docs]\nbasepython = python3.9 # Sync with .readthedocs.yaml\n"
+    path = write("tox.ini", text)
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (finding["line"], finding["column"], finding["end_column"]) == (5, 20, 23)
+    iacfix("fix", ".")
+    assert path.read_text() == text.replace("python3.9 #", "python3.13 #")

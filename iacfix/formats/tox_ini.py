@@ -97,8 +97,12 @@ class ToxIni(Format):
         for (section, key), (value, start, _) in cfg.options.items():
             # tox 4 spells it base_python; basepython is its alias
             if key in ("basepython", "base_python") and section.startswith("testenv") and value.startswith("python"):
-                site = version_site(value[len("python"):], start + len("python"), (section, key),
-                                    Where("ci", f"[{section}]", key), "ci", whole=("python", ""))
+                word = value.split(None, 1)[0]  # python3.9 # a comment (tox 4 strips it)
+                rest = value[len(word):]
+                if rest and not rest.lstrip().startswith(("#", ";")):
+                    continue
+                site = version_site(word[len("python"):], start + len("python"), (section, key),
+                                    Where("ci", f"[{section}]", key), "ci", whole=("python", rest))
                 if site is not None:
                     factor = next((f for f in section.partition(":")[2].split("-") if _PY.fullmatch(f)), None)
                     if factor and site.blocked is None:  # tox 4 refuses a base_python its name contradicts
