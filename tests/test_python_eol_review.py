@@ -236,3 +236,29 @@ def test_a_basepython_with_an_inline_comment_is_read(iacfix, write):
     assert (finding["line"], finding["column"], finding["end_column"]) == (5, 20, 23)
     iacfix("fix", ".")
     assert path.read_text() == text.replace("python3.9 #", "python3.13 #")
+
+
+SETUP_PY = '''from setuptools import setup
+
+PY = "3.12"
+
+if __name__ == "__main__":
+    setup(
+        name="pkg",
+        python_requires=">=3.9",
+        classifiers=[
+            "Programming Language :: Python :: 3",
+            "Programming Language :: Python :: 3.9",  # oldest
+            "Programming Language :: Python :: " + PY,
+            "Programming Language :: Python :: 3.10",
+        ],
+    )
+'''
+
+
+def test_setup_py_classifiers_with_a_computed_entry_still_move_with_the_floor(iacfix, write):
+    path = write("setup.py", SETUP_PY)
+    iacfix("fix", ".", "--unsafe-fixes")
+    assert path.read_text() == SETUP_PY.replace(">=3.9", ">=3.11").replace(
+        '            "Programming Language :: Python :: 3.9",  # oldest\n', "").replace(
+        '            "Programming Language :: Python :: 3.10",\n', "")

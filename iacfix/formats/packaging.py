@@ -473,15 +473,22 @@ class _Py:
         return self.offset(node.lineno, node.col_offset), self.offset(node.end_lineno, node.end_col_offset)
 
 
+def _literal(node):
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return ast.dump(node)
+
+
 def _py_meaning(tree) -> dict:
     call = _setup_call(tree)
     out = {}
     for kw in call.keywords if call else ():
         if kw.arg in ("python_requires", "classifiers"):
-            try:
-                out[kw.arg] = ast.literal_eval(kw.value)
-            except ValueError:
-                out[kw.arg] = ast.dump(kw.value)
+            if isinstance(kw.value, (ast.List, ast.Tuple)):  # entry by entry: a computed one is its expression
+                out[kw.arg] = [_literal(e) for e in kw.value.elts]
+            else:
+                out[kw.arg] = _literal(kw.value)
     return out
 
 
@@ -513,12 +520,12 @@ class SetupPy(Format):
         if fl is None:
             return Located([], [])
         cls = kws.get("classifiers")
-        if isinstance(cls, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
-                                                          for e in cls.elts):
+        if isinstance(cls, (ast.List, ast.Tuple)):
             entries, quotes = [], []
-            for e in cls.elts:
+            for e in cls.elts:  # a computed entry ("..." + PY) is kept as it is
                 s, t = py.span(e)
-                ok = text[s:t][1:-1] == e.value and text[s] in "'\""
+                ok = isinstance(e, ast.Constant) and isinstance(e.value, str) and text[s:t][1:-1] == e.value \
+                    and text[s] in "'\""
                 entries.append((e.value if ok else None, s, t, _own_line(text, s, t)))
                 quotes.append(text[s] if ok else '"')
             fl.companions = classifiers(entries, ("classifiers",), Where("ci", "setup()", "classifiers"), flow=True,
