@@ -262,3 +262,13 @@ def test_setup_py_classifiers_with_a_computed_entry_still_move_with_the_floor(ia
     assert path.read_text() == SETUP_PY.replace(">=3.9", ">=3.11").replace(
         '            "Programming Language :: Python :: 3.9",  # oldest\n', "").replace(
         '            "Programming Language :: Python :: 3.10",\n', "")
+
+
+def test_mypy_python_version_written_as_a_toml_float_is_read_and_written_as_a_string(iacfix, write):
+    # mypy reads python_version = 3.9 (a float); 3.10 would be the float 3.1, so the fix writes a string.
+    text = '[tool.mypy]\npython_version = 3.9  # float\nstrict = true\n'
+    path = write("pyproject.toml", text)
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (finding["rule"], finding["line"], finding["column"], finding["runtime"]) == ("RT401", 2, 18, "3.9")
+    iacfix("fix", ".", "--unsafe-fixes")
+    assert path.read_text() == '[tool.mypy]\npython_version = "3.11"  # float\nstrict = true\n'

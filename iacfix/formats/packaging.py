@@ -234,7 +234,11 @@ def _tool_versions(toml: _Toml, shift: int) -> list[Site]:
     out = []
     for path, shape in ((("tool", "ruff", "target-version"), "py"), (("tool", "mypy", "python_version"), "."),
                         (("tool", "pyright", "pythonVersion"), ".")):
-        s = toml.string(toml.values.get(path))
+        node = toml.values.get(path)
+        s = toml.string(node)
+        if s is None and shape == "." and node is not None and node.type == "float":  # mypy reads 3.9 too
+            start, end = toml.char(node.start_byte), toml.char(node.end_byte)
+            s = (toml.text[start:end], start, end, '"')  # written back as a string: 3.10 is the float 3.1
         if s is None:
             continue
         v = _tool_version(s[0], shape)
