@@ -272,3 +272,14 @@ def test_mypy_python_version_written_as_a_toml_float_is_read_and_written_as_a_st
     assert (finding["rule"], finding["line"], finding["column"], finding["runtime"]) == ("RT401", 2, 18, "3.9")
     iacfix("fix", ".", "--unsafe-fixes")
     assert path.read_text() == '[tool.mypy]\npython_version = "3.11"  # float\nstrict = true\n'
+
+
+@pytest.mark.parametrize("spec", ["^2.7 || ^3.6", ">=2.7,<2.8 || >=3.8", "~3.9 || ^3.12"])
+def test_a_poetry_union_of_constraints_is_reported_not_rewritten(spec, iacfix, write):
+    # Raising one constraint of a union leaves the others admitting what they did.
+    text = f'[tool.poetry.dependencies]\npython = "{spec}"\n'
+    path = write("pyproject.toml", text)
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert finding["rule"] == "RT003" and finding["fix"] is None and "||" in finding["fix_unavailable"]
+    iacfix("fix", ".", "--unsafe-fixes")
+    assert path.read_text() == text

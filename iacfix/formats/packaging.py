@@ -66,6 +66,8 @@ def floor(spec: str, start: int, path: tuple, where: Where) -> Floor | None:
         uppers.append(((parts[0], parts[1] + 1), False))
     if uppers:
         fl.upper = min(uppers)
+    if "|" in spec:  # Poetry's ^2.7 || ^3.6: raising one constraint leaves the others admitting what they did
+        fl.blocked = "a union of constraints (||); change the specifier by hand"
     return fl
 
 
