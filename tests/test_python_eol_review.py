@@ -283,3 +283,40 @@ def test_a_poetry_union_of_constraints_is_reported_not_rewritten(spec, iacfix, w
     assert finding["rule"] == "RT003" and finding["fix"] is None and "||" in finding["fix_unavailable"]
     iacfix("fix", ".", "--unsafe-fixes")
     assert path.read_text() == text
+
+
+INCLUDE = """name: tests
+on: [push, pull_request]
+jobs:
+  tox:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      fail-fast: false
+      matrix:
+        include:
+          - {python-version: "3.9", os: ubuntu-latest, toxenv: py39}
+          - python-version: "3.10"
+            os: windows-latest
+            toxenv: py310-windows
+          - python-version: "3.10"
+            os: macos-latest
+          - python-version: "3.12"
+            os: ubuntu-latest
+            toxenv: py312
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python-version }}
+      - run: pipx run tox -e ${{ matrix.toxenv }}
+"""
+
+
+def test_an_include_entry_whose_other_keys_name_its_version_is_not_moved(iacfix, write):
+    # Moving python-version alone would run tox's py39 environment on 3.13, which tox refuses.
+    path = write(".github/workflows/tests.yml", INCLUDE)
+    run = iacfix("fix", ".", "--format", "json")
+    kept = {f["line"]: f["fix_unavailable"] for f in run.json["findings"]}
+    assert set(kept) == {10, 11}
+    assert "toxenv: py39" in kept[10] and "toxenv: py310-windows" in kept[11]
+    assert path.read_text() == INCLUDE.replace('- python-version: "3.10"\n            os: macos',
+                                               '- python-version: "3.13"\n            os: macos')

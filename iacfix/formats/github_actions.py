@@ -19,6 +19,8 @@ alone; a patch-pinned version (``3.9.18``) is reported, not rewritten.
 
 from __future__ import annotations
 
+import re
+
 from ..model import Where
 from . import register
 from .ci_yaml import MappingNode, SequenceNode, Sites, YamlFormat, get, items, text_of
@@ -122,6 +124,10 @@ class _Workflow(Sites):
                             if other.path[:-1] == (*base, key) and other.value == site.value:
                                 other.blocked = other.blocked or why
                         site.blocked = site.blocked or why
+                    named = _names_version(entry, key, site.value) if site is not None else None
+                    if named and site.blocked is None:
+                        site.blocked = (f"matrix include: entry {i + 1} also names {site.value} ({named}); "
+                                        "change the entry by hand")
 
 
 def _extends(entry, matrix) -> bool:
@@ -138,6 +144,19 @@ def _extends(entry, matrix) -> bool:
         if text_of(v) is None or text_of(v) not in listed:
             return False
     return named
+
+
+def _names_version(entry, key: str, version: str) -> str | None:
+    """``toxenv: py39`` when another key of an ``include:`` entry names the
+    entry's version (``py39``, ``py3.9``, ``python3.9``, ``3.9``): moving the
+    version alone would break what that key selects."""
+    major, minor = version.split(".")
+    pattern = re.compile(rf"(?<![\w.]){major}\.?{minor}(?!\d)|(?:py|python|cp){major}\.?{minor}(?!\d)")
+    for k, v in items(entry):
+        value = text_of(v)
+        if text_of(k) != key and value and pattern.search(value):
+            return f"{text_of(k)}: {value}"
+    return None
 
 
 def _matrix_key(value: str) -> str | None:
