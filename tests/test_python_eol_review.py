@@ -320,3 +320,29 @@ def test_an_include_entry_whose_other_keys_name_its_version_is_not_moved(iacfix,
     assert "toxenv: py39" in kept[10] and "toxenv: py310-windows" in kept[11]
     assert path.read_text() == INCLUDE.replace('- python-version: "3.10"\n            os: macos',
                                                '- python-version: "3.13"\n            os: macos')
+
+
+EXCLUDE = """jobs:
+  test:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-latest, macos-latest, windows-latest]
+        python-version: ["3.8", "3.9", "3.12"]
+        exclude:
+          - os: macos-latest
+            python-version: "3.8"
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.python-version }}
+"""
+
+
+def test_a_matrix_version_an_exclude_entry_names_is_reported_not_removed(iacfix, write):
+    # Without 3.8 in the matrix the exclude: entry names a value the matrix lacks (actionlint rejects it).
+    path = write(".github/workflows/ci.yml", EXCLUDE)
+    run = iacfix("fix", ".", "--format", "json")
+    [kept] = run.json["findings"]
+    assert kept["runtime"] == "3.8" and "exclude: entry 1" in kept["fix_unavailable"]
+    assert path.read_text() == EXCLUDE.replace('["3.8", "3.9", "3.12"]', '["3.8", "3.12"]')

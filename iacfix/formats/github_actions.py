@@ -24,7 +24,7 @@ import re
 from ..model import Where
 from . import register
 from .ci_yaml import MappingNode, SequenceNode, Sites, YamlFormat, get, items, text_of
-from .pyversions import matrix_key, version_site
+from .pyversions import matrix_key, version, version_site
 
 
 # Actions that install the interpreter their ``python-version`` input names.
@@ -104,10 +104,18 @@ class _Workflow(Sites):
         if not keys or not isinstance(matrix, MappingNode):
             return
         base = ("jobs", name, "strategy", "matrix")
+        exclude = get(matrix, "exclude")
         for key in keys:
             values = get(matrix, key)
             if values is not None:
                 self.tested(values, (*base, key), Where("ci", f"job {name}", f"matrix {key}"))
+            for i, entry in enumerate(exclude.value if isinstance(exclude, SequenceNode) else ()):
+                named = version(text_of(get(entry, key)) or "")
+                for site in self.sites:
+                    if named and site.path[:-1] == (*base, key) and site.value == named[0] and not site.blocked:
+                        # Dropped alone, it would leave the exclude: entry naming a value the matrix lacks.
+                        site.blocked = (f"matrix exclude: entry {i + 1} names {site.value}; remove it from "
+                                        "the matrix and the exclude: entry together by hand")
         include = get(matrix, "include")
         for i, entry in enumerate(include.value if isinstance(include, SequenceNode) else ()):
             for key in keys:
