@@ -27,16 +27,15 @@ def new_floor(rt: Runtime, ctx: Context) -> Runtime | None:
 
 
 def _oldest_admitted(fl: Floor, ctx: Context) -> Runtime | None:
-    """For a floor older than every version the catalog knows (``>=3.6``):
-    the oldest version it knows, which the floor admits too."""
-    known = [o for (p, _), o in ctx.catalog.runtimes.items() if p == fl.provider and o.version_key]
-    oldest = min(known, key=lambda o: o.version_key, default=None)
-    if oldest is None or _key(fl.version) >= oldest.version_key:
-        return None
-    if fl.upper is not None and (fl.upper[0] < oldest.version_key[:len(fl.upper[0])]
-                                 or (fl.upper[0] == oldest.version_key[:len(fl.upper[0])] and not fl.upper[1])):
-        return None  # ">=2.7,<3" admits no version the catalog knows
-    return oldest
+    """The oldest version in the catalog that the specifier admits (``>=3.6``
+    and ``>=2.7`` admit 3.7; ``>=3.9,!=3.9.*`` admits 3.10); None when it
+    admits none (``>=2.7,<3``)."""
+    known = sorted((o for (p, _), o in ctx.catalog.runtimes.items() if p == fl.provider and o.version_key),
+                   key=lambda o: o.version_key)
+    if fl.admits is not None:
+        return next((o for o in known if fl.admits(o.version_key)), None)
+    rt = ctx.catalog.get(fl.version, fl.provider)
+    return rt or (known[0] if known and _key(fl.version) < known[0].version_key else None)
 
 
 def _key(value: str) -> tuple[int, ...]:
@@ -51,12 +50,12 @@ class SupportFloors(Checker):
         out: list[Finding] = []
         fixes: dict[int, Fix] = {}  # id(floor) -> its fix
         for fl in (x for x in items if isinstance(x, Floor)):
-            rt = ctx.catalog.get(fl.version, fl.provider) or _oldest_admitted(fl, ctx)
+            rt = _oldest_admitted(fl, ctx)
             if rt is None:
                 unknown = RULES["RT101"]
                 if ctx.selected(unknown.code):
-                    out.append(self._finding(unknown, file, fl, f"{fl.version} (the floor of {fl.spec!r}) is not "
-                                             f"in iacfix's catalog", runtime=fl.version,
+                    out.append(self._finding(unknown, file, fl, f"{fl.spec!r} admits no CPython version in "
+                                             f"iacfix's catalog", runtime=fl.version,
                                              fix_unavailable="iacfix does not know this version"))
                 continue
             rule = classify(rt, ctx)
@@ -79,6 +78,9 @@ class SupportFloors(Checker):
             elif fl.upper is not None and (fl.upper[0] < new.version_key
                                            or (fl.upper[0] == new.version_key and not fl.upper[1])):
                 f.fix_unavailable = f"the upper bound of {fl.spec!r} excludes {new.id}; change the specifier by hand"
+            elif fl.admits is not None and not any(fl.admits(o.version_key) for (p, _), o in ctx.catalog.runtimes.items()
+                                                   if p == rt.provider and o.version_key >= new.version_key):
+                f.fix_unavailable = f"{fl.spec!r} admits no CPython from {new.id} on; change the specifier by hand"
             else:
                 try:
                     f.fix = self._fix(fl, rt, new, file, ctx)

@@ -31,10 +31,9 @@ from ..model import Item, ListInfo, Located, ParseError, Site, Where
 from . import Format, register
 from .pyversions import PROVIDER, tested_list, version, version_site
 
-# A lower bound: >=, ~= (PEP 440), ^ and ~ (Poetry), or > (exclusive: >3.8 admits 3.8.1).  A version
-# of Python 2 or a bare major version (>=2.7, >=3) is a floor too: it admits every 3.N the catalog knows.
-_FLOOR = re.compile(r"(>=|~=|\^|~|>)\s*([23](?:\.\d{1,2}(?:\.\d{1,3})?)?)(?![\d.*])")
-_UPPER = re.compile(r"<(=?)\s*(3(?:\.\d{1,2})?)(?![\d*])")
+# A clause of a specifier: PEP 440's operators and Poetry's ^ and ~ (a bare version, Poetry's ==, is no floor).
+_CLAUSE = re.compile(r"(===|==|!=|>=|<=|~=|\^|~|>|<)\s*(\d{1,3}(?:\.\d{1,3}){0,2})(\.\*)?(?![\d.])")
+_LOWER = (">=", ">", "~=", "^", "~")
 CLASSIFIER = "Programming Language :: Python :: "
 _CLASSIFIER = re.compile(re.escape(CLASSIFIER) + r"(3\.\d{1,2})")
 
@@ -43,14 +42,50 @@ def _key(version_id: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version_id.split("."))
 
 
+def _implied_upper(op: str, parts: tuple) -> tuple | None:
+    """The exclusive upper bound ~= (PEP 440), ^ and ~ (Poetry) imply: ~=3.9 <4, ~=3.9.0 <3.10, ~3.9 <3.10."""
+    if op == "~=":
+        return (parts[0] + 1,) if len(parts) == 2 else (parts[0], parts[1] + 1)
+    if op == "^":
+        return (parts[0] + 1,)
+    if op == "~":
+        return (parts[0] + 1,) if len(parts) == 1 else (parts[0], parts[1] + 1)
+    return None
+
+
+def _clause(op: str, parts: tuple, star: bool):
+    """A clause as a predicate over a release (3, N, P)."""
+    v, n = (parts + (0, 0))[:3], len(parts)
+    if star:  # ==3.9.* / !=3.9.*
+        return (lambda k: k[:n] == parts) if op in ("==", "===") else (lambda k: k[:n] != parts) if op == "!=" \
+            else (lambda k: True)
+    hi = _implied_upper(op, parts) if op != "~=" or n >= 2 else None
+    return {
+        ">=": lambda k: k >= v, ">": lambda k: k > v, "<": lambda k: k < v, "<=": lambda k: k <= v,
+        "==": lambda k: k == v, "===": lambda k: k == v, "!=": lambda k: k != v,
+    }.get(op, lambda k: k >= v and (hi is None or k < hi))  # ~=, ^, ~
+
+
+def _admits(alternatives):
+    """Whether a specifier (alternatives of clauses, Poetry's ||) admits a
+    release of a minor version (3, N): tried on its first 40 patch releases."""
+    checks = [[_clause(m.group(1), _key(m.group(2)), bool(m.group(3))) for m in alt] for alt in alternatives]
+    return lambda minor: any(all(c((*minor[:2], patch)) for c in alt) for alt in checks for patch in range(40))
+
+
 def floor(spec: str, start: int, path: tuple, where: Where) -> Floor | None:
     """The floor of a specifier written from ``start`` (its value's first
-    character), or None when it states none."""
-    m = _FLOOR.search(spec)
-    if m is None:
+    character), or None when it states none: its highest lower bound (>=,
+    >, ~=, ^, ~) naming Python 2 or 3 (>=2.7 and >=3 admit every 3.N).  The
+    floor knows which minor versions the whole specifier admits (``admits``);
+    a fix rewrites only that lower bound."""
+    alternatives = [list(_CLAUSE.finditer(spec, a.start(), a.end())) for a in re.finditer(r"[^|]+", spec)]
+    clauses = [m for alt in alternatives for m in alt]
+    lowers = [m for m in clauses if m.group(1) in _LOWER and not m.group(3) and _key(m.group(2))[0] in (2, 3)]
+    if not lowers:
         return None
-    op, token = m.group(1), m.group(2)
-    parts = _key(token)
+    m = max(lowers, key=lambda c: _key(c.group(2)))
+    op, parts = m.group(1), _key(m.group(2))
     token_start, token_end = m.start(2), m.end(2)
     if op == ">":  # rewritten as an inclusive floor: >3.8 -> >=3.11
         token_start = m.start(1)
@@ -58,15 +93,16 @@ def floor(spec: str, start: int, path: tuple, where: Where) -> Floor | None:
     lead = ">=" if op == ">" else ""
     fl = Floor(version=".".join(map(str, (parts + (0,))[:2])), start=start + token_start, end=start + token_end,
                path=path, spec=spec, where=where, spell=lambda new: (lead + new, head + lead + new + tail))
-    uppers = []
-    upper = _UPPER.search(spec)
-    if upper is not None:
-        uppers.append((_key(upper.group(2)), bool(upper.group(1))))
-    if (op == "~=" and len(parts) == 3) or (op == "~" and len(parts) >= 2):  # ~=3.9.0 and ~3.9: 3.9.* only
-        uppers.append(((parts[0], parts[1] + 1), False))
+    fl.admits = _admits(alternatives)
+    uppers = [((_key(c.group(2))[:2]), c.group(1) == "<=") for c in clauses if c.group(1) in ("<", "<=")]
+    hi = _implied_upper(op, parts)
+    if hi is not None and hi[0] == 3:  # ~=3.9.0 and ~3.9: 3.9.* only
+        uppers.append((hi, False))
     if uppers:
         fl.upper = min(uppers)
-    if "|" in spec:  # Poetry's ^2.7 || ^3.6: raising one constraint leaves the others admitting what they did
+    if op == "~" and len(parts) == 1:  # Poetry's ~3 is <4; ~3.11 would be <3.12
+        fl.blocked = f"{spec!r} bounds the major version only; change the specifier by hand"
+    if len(alternatives) > 1:  # Poetry's ^2.7 || ^3.6: raising one constraint leaves the others admitting what they did
         fl.blocked = "a union of constraints (||); change the specifier by hand"
     return fl
 
@@ -333,7 +369,7 @@ class PyProject(Format):
     filenames = ("pyproject.toml",)
 
     def prefilter(self, data: bytes) -> bool:
-        return (b"python" in data.lower() or b"target-version" in data) and b"3" in data
+        return b"python" in data.lower() or b"target-version" in data  # ">=2.7" names no 3
 
     def parse(self, text: str):
         return _TomlDoc(text)
