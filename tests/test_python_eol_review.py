@@ -346,3 +346,36 @@ def test_a_matrix_version_an_exclude_entry_names_is_reported_not_removed(iacfix,
     [kept] = run.json["findings"]
     assert kept["runtime"] == "3.8" and "exclude: entry 1" in kept["fix_unavailable"]
     assert path.read_text() == EXCLUDE.replace('["3.8", "3.9", "3.12"]', '["3.8", "3.12"]')
+
+
+CIRCLE = """version: 2.1
+jobs:
+  test:
+    parameters:
+      python-version:
+        type: string
+        default: "3.9"
+    docker:
+      - image: cimg/python:<< parameters.python-version >>
+    steps: [checkout]
+workflows:
+  main:
+    jobs:
+      - test
+      - test:
+          name: test-310
+          python-version: "3.10"
+      - test:
+          matrix:
+            parameters:
+              python-version: ["3.8", "3.12"]
+"""
+
+
+def test_circleci_image_parameter_default_and_job_arguments_are_resolved(iacfix, write):
+    path = write(".circleci/config.yml", CIRCLE)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["runtime"]) for f in run.json["findings"]] == [(7, "3.9"), (17, "3.10"), (21, "3.8")]
+    iacfix("fix", ".")
+    assert path.read_text() == CIRCLE.replace('default: "3.9"', 'default: "3.13"').replace(
+        'python-version: "3.10"', 'python-version: "3.13"').replace('["3.8", "3.12"]', '["3.12"]')

@@ -11,7 +11,8 @@
   ``docker:`` list naming ``cimg/python:3.N`` or ``python:3.N``, and the
   ``tag`` of the python orb's executor (``name: python/default``); a tag
   written ``<< parameters.KEY >>`` resolves to the workflows' ``matrix:
-  parameters: KEY: [...]`` lists (tested versions);
+  parameters: KEY: [...]`` lists (tested versions), to the parameter's
+  ``default:`` and to the ``KEY:`` a workflow passes the job (versions, moved);
 - **Azure Pipelines** (``azure-pipelines.yml``, ``.azure-pipelines/*.yml``):
   ``UsePythonVersion@0``'s ``versionSpec`` (moved) and, when it reads
   ``$(VAR)``, each leg of the job's ``strategy: matrix:`` that sets ``VAR``:
@@ -142,6 +143,7 @@ class GitLabCI(YamlFormat):
 class _Circle(_Pipeline):
     def walk(self, root) -> None:
         params: set[str] = set()
+        invoked: dict[str, str] = {}  # job -> the parameter its image tag reads
         for section in ("jobs", "executors"):
             for name, spec in items(get(root, section)):
                 docker = get(spec, "docker")
@@ -154,6 +156,12 @@ class _Circle(_Pipeline):
                     m = _CIRCLE_PARAM.search(text_of(image) or "")
                     if m and "python" in image.value:
                         params.add(m.group(1))
+                        default = get(get(get(spec, "parameters"), m.group(1)), "default")
+                        if default is not None:  # the version a job runs on when not given one
+                            self.scalar(default, (section, name.value, "parameters", m.group(1), "default"),
+                                        Where("ci", f"{section[:-1]} {name.value}", f"parameter {m.group(1)}"))
+                        if section == "jobs":
+                            invoked[name.value] = m.group(1)
                 executor = get(spec, "executor")  # the python orb's executor: {name: python/default, tag: "3.9"}
                 if (text_of(get(executor, "name")) or "").startswith("python/") and get(executor, "tag") is not None:
                     self.scalar(get(executor, "tag"), (section, name.value, "executor", "tag"),
@@ -164,6 +172,10 @@ class _Circle(_Pipeline):
             jobs = get(spec, "jobs")
             for i, job in enumerate(jobs.value if isinstance(jobs, SequenceNode) else ()):
                 for job_name, body in items(job):
+                    key = invoked.get(job_name.value)
+                    if key and get(body, key) is not None:  # - test: {python-version: "3.10"}
+                        self.scalar(get(body, key), ("workflows", wf.value, "jobs", i, job_name.value, key),
+                                    Where("ci", f"workflow {wf.value} job {job_name.value}", key))
                     matrix = get(get(body, "matrix"), "parameters")
                     for key in params:
                         node = get(matrix, key)
