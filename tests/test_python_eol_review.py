@@ -379,3 +379,38 @@ def test_circleci_image_parameter_default_and_job_arguments_are_resolved(iacfix,
     iacfix("fix", ".")
     assert path.read_text() == CIRCLE.replace('default: "3.9"', 'default: "3.13"').replace(
         'python-version: "3.10"', 'python-version: "3.13"').replace('["3.8", "3.12"]', '["3.12"]')
+
+
+REUSABLE = """on:
+  workflow_call:
+    inputs:
+      python-version:
+        type: string
+        default: "3.9"
+  workflow_dispatch:
+    inputs:
+      python-version:
+        default: '3.10'
+jobs:
+  test:
+    uses: org/shared/.github/workflows/tox.yml@v2
+    with:
+      python-version: "3.9"
+      python-versions: '["3.9", "3.12"]'
+  local:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ inputs.python-version }}
+"""
+
+
+def test_reusable_workflow_inputs_named_python_version_are_read(iacfix, write):
+    # setup-python's input name, passed on to a called workflow or given a default.
+    path = write(".github/workflows/ci.yml", REUSABLE)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["rule"], f["runtime"]) for f in run.json["findings"]] == [
+        (6, "RT003", "3.9"), (10, "RT003", "3.10"), (15, "RT003", "3.9"), (22, "RT102", None)]
+    iacfix("fix", ".")
+    assert path.read_text() == REUSABLE.replace('"3.9"\n', '"3.13"\n').replace("'3.10'", "'3.13'")

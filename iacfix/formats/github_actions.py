@@ -8,6 +8,9 @@ job runs on.
   entries of ``strategy.matrix.KEY`` are a list of tested versions (its
   end-of-life entries leave it), and each ``include:`` entry's ``KEY`` is a
   version a job runs on (moved);
+- a reusable workflow's ``python-version`` input: its ``default:`` (under
+  ``on: workflow_call`` or ``workflow_dispatch``) and the value a job passes
+  it (``uses:`` ... ``with: python-version``), moved like setup-python's;
 - ``container:`` (a string or ``image:``) and each ``services.NAME.image``
   naming ``python:3.N[-variant]``; a tag written ``python:${{ matrix.KEY }}``
   resolves to the matrix as above.
@@ -40,6 +43,11 @@ def _setup_python(step) -> str | None:
 
 class _Workflow(Sites):
     def walk(self, root) -> None:
+        for trigger in ("workflow_call", "workflow_dispatch"):  # an input named as setup-python's, its default
+            default = get(get(get(get(get(root, "on"), trigger), "inputs"), "python-version"), "default")
+            if default is not None and "${{" not in (text_of(default) or ""):
+                self.scalar(default, ("on", trigger, "inputs", "python-version", "default"),
+                            Where("ci", f"{trigger} input", "python-version default"))
         for name, job in items(get(root, "jobs")):
             if text_of(name) is not None and isinstance(job, MappingNode):
                 self.job(name.value, job)
@@ -85,6 +93,14 @@ class _Workflow(Sites):
             else:
                 self.scalar(node, ("jobs", name, "steps", i, "with", "python-version"),
                             Where("ci", f"job {name}", f"{action} python-version"))
+        called = get(get(job, "with"), "python-version") if get(job, "uses") is not None else None
+        if called is not None:  # a reusable workflow's input named as setup-python's
+            key = _matrix_key(text_of(called) or "")
+            if key:
+                keys.setdefault(key, "reusable workflow")
+            elif "${{" not in (text_of(called) or ""):
+                self.scalar(called, ("jobs", name, "with", "python-version"),
+                            Where("ci", f"job {name}", "reusable workflow python-version"))
         container = get(job, "container")
         if container is not None:
             image = container if text_of(container) is not None else get(container, "image")
