@@ -78,7 +78,8 @@ class SupportFloors(Checker):
             elif fl.upper is not None and (fl.upper[0] < new.version_key
                                            or (fl.upper[0] == new.version_key and not fl.upper[1])):
                 f.fix_unavailable = f"the upper bound of {fl.spec!r} excludes {new.id}; change the specifier by hand"
-            elif fl.admits is not None and not any(fl.admits(o.version_key) for (p, _), o in ctx.catalog.runtimes.items()
+            elif fl.admits is not None and not any(fl.admits(o.version_key)
+                                                   for (p, _), o in ctx.catalog.runtimes.items()
                                                    if p == rt.provider and o.version_key >= new.version_key):
                 f.fix_unavailable = f"{fl.spec!r} admits no CPython from {new.id} on; change the specifier by hand"
             else:

@@ -414,3 +414,38 @@ def test_reusable_workflow_inputs_named_python_version_are_read(iacfix, write):
         (6, "RT003", "3.9"), (10, "RT003", "3.10"), (15, "RT003", "3.9"), (22, "RT102", None)]
     iacfix("fix", ".")
     assert path.read_text() == REUSABLE.replace('"3.9"\n', '"3.13"\n').replace("'3.10'", "'3.13'")
+
+
+ACTION = """name: setup
+description: Set up the project's Python and dependencies
+inputs:
+  python-version:
+    description: The Python to install
+    default: "3.9"
+runs:
+  using: composite
+  steps:
+    - uses: actions/setup-python@v5
+      with:
+        python-version: ${{ inputs.python-version }}
+    - uses: actions/setup-python@v5
+      with:
+        python-version: 3.10
+    - run: pip install -e .
+      shell: bash
+"""
+
+
+def test_a_local_composite_action_is_read(iacfix, write):
+    path = write(".github/actions/setup/action.yml", ACTION)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["rule"]) for f in run.json["findings"]] == [(6, "RT003"), (12, "RT102"), (15, "RT003")]
+    iacfix("fix", ".")
+    assert path.read_text() == ACTION.replace('"3.9"', '"3.13"').replace("3.10", "3.13")
+
+
+def test_composite_actions_are_claimed_by_their_path_only():
+    from iacfix import formats
+
+    assert formats.for_path(".github/actions/setup/action.yml").name == "github-action"
+    assert formats.for_path("action.yml").name == "cloudformation"  # as before: not every action.yml is ours

@@ -44,13 +44,16 @@ def _setup_python(step) -> str | None:
 class _Workflow(Sites):
     def walk(self, root) -> None:
         for trigger in ("workflow_call", "workflow_dispatch"):  # an input named as setup-python's, its default
-            default = get(get(get(get(get(root, "on"), trigger), "inputs"), "python-version"), "default")
-            if default is not None and "${{" not in (text_of(default) or ""):
-                self.scalar(default, ("on", trigger, "inputs", "python-version", "default"),
-                            Where("ci", f"{trigger} input", "python-version default"))
+            self.input_default(get(get(root, "on"), trigger), ("on", trigger), f"{trigger} input")
         for name, job in items(get(root, "jobs")):
             if text_of(name) is not None and isinstance(job, MappingNode):
                 self.job(name.value, job)
+
+    def input_default(self, owner, path: tuple, what: str) -> None:
+        default = get(get(get(owner, "inputs"), "python-version"), "default")
+        if default is not None and "${{" not in (text_of(default) or ""):
+            self.scalar(default, (*path, "inputs", "python-version", "default"),
+                        Where("ci", what, "python-version default"))
 
     def lines(self, node, path: tuple, where: Where) -> None:
         """A literal block of versions, one a line (setup-python installs each):
@@ -70,7 +73,8 @@ class _Workflow(Sites):
                                                 "change it by hand (or use a matrix)")
                 self.sites.append(site)
 
-    def job(self, name: str, job) -> None:
+    def job(self, name: str, job, at: tuple | None = None) -> None:
+        at = at or ("jobs", name)  # where the job is: a composite action's steps are under runs
         keys: dict[str, str] = {}  # matrix keys the job's Python comes from -> what reads them
         steps = get(job, "steps")
         for i, step in enumerate(steps.value if isinstance(steps, SequenceNode) else ()):
@@ -88,10 +92,10 @@ class _Workflow(Sites):
                 self.unknown(node, f"job {name}: {action} python-version is {value.strip()}, "
                                    "an expression iacfix does not follow")
             elif "\n" in value.strip() and node.style == "|":
-                self.lines(node, ("jobs", name, "steps", i, "with", "python-version"),
+                self.lines(node, (*at, "steps", i, "with", "python-version"),
                            Where("ci", f"job {name}", f"{action} python-version"))
             else:
-                self.scalar(node, ("jobs", name, "steps", i, "with", "python-version"),
+                self.scalar(node, (*at, "steps", i, "with", "python-version"),
                             Where("ci", f"job {name}", f"{action} python-version"))
         called = get(get(job, "with"), "python-version") if get(job, "uses") is not None else None
         if called is not None:  # a reusable workflow's input named as setup-python's
@@ -99,12 +103,12 @@ class _Workflow(Sites):
             if key:
                 keys.setdefault(key, "reusable workflow")
             elif "${{" not in (text_of(called) or ""):
-                self.scalar(called, ("jobs", name, "with", "python-version"),
+                self.scalar(called, (*at, "with", "python-version"),
                             Where("ci", f"job {name}", "reusable workflow python-version"))
         container = get(job, "container")
         if container is not None:
             image = container if text_of(container) is not None else get(container, "image")
-            path = ("jobs", name, "container") if image is container else ("jobs", name, "container", "image")
+            path = (*at, "container") if image is container else (*at, "container", "image")
             if image is not None:
                 key = self.image(image, path, Where("ci", f"job {name}", "container image"))
                 if key:
@@ -112,14 +116,14 @@ class _Workflow(Sites):
         for svc, spec in items(get(job, "services")):
             image = get(spec, "image")
             if image is not None and text_of(svc) is not None:
-                key = self.image(image, ("jobs", name, "services", svc.value, "image"),
+                key = self.image(image, (*at, "services", svc.value, "image"),
                                  Where("ci", f"job {name}", f"services.{svc.value} image"))
                 if key:
                     keys.setdefault(key, f"services.{svc.value}")
         matrix = get(get(job, "strategy"), "matrix")
         if not keys or not isinstance(matrix, MappingNode):
             return
-        base = ("jobs", name, "strategy", "matrix")
+        base = (*at, "strategy", "matrix")
         exclude = get(matrix, "exclude")
         for key in keys:
             values = get(matrix, key)
@@ -192,3 +196,20 @@ class GitHubActions(YamlFormat):
     name = "github-actions"
     paths = (".github/workflows/*.yml", ".github/workflows/*.yaml")
     walker = _Workflow
+
+
+class _Action(_Workflow):
+    """A composite action (``runs: using: composite``): its steps as a job's, its ``python-version`` input's default."""
+
+    def walk(self, root) -> None:
+        self.input_default(root, (), "action input")
+        runs = get(root, "runs")
+        if text_of(get(runs, "using")) == "composite":
+            self.job("composite action", runs, ("runs",))
+
+
+@register
+class GitHubAction(YamlFormat):
+    name = "github-action"
+    paths = (".github/actions/*/action.yml", ".github/actions/*/action.yaml")
+    walker = _Action
