@@ -449,3 +449,27 @@ def test_composite_actions_are_claimed_by_their_path_only():
 
     assert formats.for_path(".github/actions/setup/action.yml").name == "github-action"
     assert formats.for_path("action.yml").name == "cloudformation"  # as before: not every action.yml is ours
+
+
+OBJECTS = """jobs:
+  test:
+    runs-on: ${{ matrix.config.os }}
+    strategy:
+      matrix:
+        config:
+          - {os: ubuntu-latest, python: "3.9", name: "Python 3.9"}
+          - {os: ubuntu-latest, python: "3.10"}
+          - {os: windows-latest, python: "3.12"}
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: ${{ matrix.config.python }}
+"""
+
+
+def test_a_matrix_of_objects_is_resolved_entry_by_entry(iacfix, write):
+    path = write(".github/workflows/ci.yml", OBJECTS)
+    run = iacfix("fix", ".", "--format", "json")
+    [kept] = run.json["findings"]
+    assert kept["line"] == 7 and "name: Python 3.9" in kept["fix_unavailable"]
+    assert path.read_text() == OBJECTS.replace('python: "3.10"', 'python: "3.13"')

@@ -49,6 +49,16 @@ class _Workflow(Sites):
             if text_of(name) is not None and isinstance(job, MappingNode):
                 self.job(name.value, job)
 
+    def entries(self, values, sub: str, path: tuple, where: Where) -> None:
+        """A matrix key whose entries are objects ({python: "3.9", os: ...}):
+        each makes a job, whose version moves (unless the entry names it elsewhere)."""
+        for i, entry in enumerate(values.value):
+            node = get(entry, sub)
+            site = self.scalar(node, (*path, i, sub), where) if node is not None else None
+            named = _names_version(entry, sub, site.value) if site is not None else None
+            if named and site.blocked is None:
+                site.blocked = f"matrix entry {i + 1} also names {site.value} ({named}); change the entry by hand"
+
     def input_default(self, owner, path: tuple, what: str) -> None:
         default = get(get(get(owner, "inputs"), "python-version"), "default")
         if default is not None and "${{" not in (text_of(default) or ""):
@@ -76,6 +86,7 @@ class _Workflow(Sites):
     def job(self, name: str, job, at: tuple | None = None) -> None:
         at = at or ("jobs", name)  # where the job is: a composite action's steps are under runs
         keys: dict[str, str] = {}  # matrix keys the job's Python comes from -> what reads them
+        subs: dict[str, str] = {}  # a key whose entries are objects -> the key of each that holds the version
         steps = get(job, "steps")
         for i, step in enumerate(steps.value if isinstance(steps, SequenceNode) else ()):
             action = _setup_python(step)
@@ -86,6 +97,9 @@ class _Workflow(Sites):
                 continue
             value = text_of(node) or ""
             key = _matrix_key(value)
+            sub = _SUB.match(value.strip())
+            if sub:  # ${{ matrix.config.python }}
+                key, subs[sub.group(1)] = sub.group(1), sub.group(2)
             if key:
                 keys.setdefault(key, action)
             elif "${{" in value:
@@ -127,6 +141,9 @@ class _Workflow(Sites):
         exclude = get(matrix, "exclude")
         for key in keys:
             values = get(matrix, key)
+            if key in subs and isinstance(values, SequenceNode):  # ${{ matrix.config.python }}: a job each
+                self.entries(values, subs[key], (*base, key), Where("ci", f"job {name}", f"matrix {key}"))
+                continue
             if values is not None:
                 self.tested(values, (*base, key), Where("ci", f"job {name}", f"matrix {key}"))
             for i, entry in enumerate(exclude.value if isinstance(exclude, SequenceNode) else ()):
@@ -156,6 +173,9 @@ class _Workflow(Sites):
                     if named and site.blocked is None:
                         site.blocked = (f"matrix include: entry {i + 1} also names {site.value} ({named}); "
                                         "change the entry by hand")
+
+
+_SUB = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\.([\w-]+)\s*\}\}$")  # ${{ matrix.config.python }}
 
 
 def _extends(entry, matrix) -> bool:
