@@ -473,3 +473,14 @@ def test_a_matrix_of_objects_is_resolved_entry_by_entry(iacfix, write):
     [kept] = run.json["findings"]
     assert kept["line"] == 7 and "name: Python 3.9" in kept["fix_unavailable"]
     assert path.read_text() == OBJECTS.replace('python: "3.10"', 'python: "3.13"')
+
+
+def test_a_setup_python_semver_x_range_is_read(iacfix, write):
+    # setup-python takes semver ranges: 3.9.x is any 3.9 release.
+    text = ("jobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n"
+            "        with:\n          python-version: '3.9.x'\n")
+    path = write(".github/workflows/ci.yml", text)
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (finding["line"], finding["column"], finding["runtime"]) == (7, 28, "3.9")
+    iacfix("fix", ".")
+    assert path.read_text() == text.replace("'3.9.x'", "'3.13.x'")

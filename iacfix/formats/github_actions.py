@@ -108,6 +108,9 @@ class _Workflow(Sites):
             elif "\n" in value.strip() and node.style == "|":
                 self.lines(node, (*at, "steps", i, "with", "python-version"),
                            Where("ci", f"job {name}", f"{action} python-version"))
+            elif _X_RANGE.fullmatch(value):  # a semver range: 3.9.x is any 3.9 release
+                self.part(node, 0, value.rsplit(".", 1)[0], (*at, "steps", i, "with", "python-version"),
+                          Where("ci", f"job {name}", f"{action} python-version"))
             else:
                 self.scalar(node, (*at, "steps", i, "with", "python-version"),
                             Where("ci", f"job {name}", f"{action} python-version"))
@@ -175,6 +178,7 @@ class _Workflow(Sites):
                                         "change the entry by hand")
 
 
+_X_RANGE = re.compile(r"3\.\d{1,2}\.[xX*]")
 _SUB = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\.([\w-]+)\s*\}\}$")  # ${{ matrix.config.python }}
 
 
