@@ -48,7 +48,7 @@ class SupportFloors(Checker):
 
     def check(self, items: list, file, ctx: Context) -> list[Finding]:
         out: list[Finding] = []
-        fixes: dict[int, Fix] = {}  # id(floor) -> its fix
+        fixes: dict[int, Fix | str] = {}  # id(floor) -> its fix, or why a flagged floor has none
         for fl in (x for x in items if isinstance(x, Floor)):
             rt = _oldest_admitted(fl, ctx)
             if rt is None:
@@ -90,6 +90,8 @@ class SupportFloors(Checker):
             f.fixable = f.fix is not None and ctx.unsafe_fixes
             if f.fix is not None:
                 fixes[id(fl)] = f.fix
+            elif f.fix_unavailable and past:  # (a floor only within the horizon lets its tools rise to it)
+                fixes[id(fl)] = f"moves with the floor {fl.spec!r}, which is not raised: {f.fix_unavailable}"
             out.append(f)
         targets = [x for x in items if isinstance(x, ToolTarget)]
         if targets and ctx.selected("RT401"):
@@ -114,8 +116,10 @@ class SupportFloors(Checker):
                         line=file.positions.at(t.site.start)[0], column=file.positions.at(t.site.start)[1],
                         end_line=file.positions.at(t.site.end)[0], end_column=file.positions.at(t.site.end)[1],
                         message=message, runtime=rt.id, provider=t.site.provider, deadlines=rt.deadlines())
-            if t.floor is not None and id(t.floor) in fixes:
+            if t.floor is not None and isinstance(fixes.get(id(t.floor)), Fix):
                 f.fix = fixes[id(t.floor)]
+            elif t.floor is not None and id(t.floor) in fixes:  # a floor that cannot rise holds its tools
+                f.fix_unavailable = fixes[id(t.floor)]
             elif new is None:
                 f.fix_unavailable = "no CPython version is free of end of life on this date"
             else:

@@ -484,3 +484,21 @@ def test_a_setup_python_semver_x_range_is_read(iacfix, write):
     assert (finding["line"], finding["column"], finding["runtime"]) == (7, 28, "3.9")
     iacfix("fix", ".")
     assert path.read_text() == text.replace("'3.9.x'", "'3.13.x'")
+
+
+def test_a_tool_target_stays_with_a_floor_that_cannot_rise(iacfix, write):
+    # The package supports 3.9 only: linting for 3.11 would accept what 3.9 rejects.
+    text = '[project]\nrequires-python = "~=3.9.0"\n\n[tool.ruff]\ntarget-version = "py39"\n'
+    path = write("pyproject.toml", text)
+    run = iacfix("fix", ".", "--unsafe-fixes", "--format", "json")
+    floor, target = run.json["findings"]
+    assert floor["fix"] is None and target["rule"] == "RT401" and target["fix"] is None
+    assert target["fix_unavailable"].startswith("moves with the floor '~=3.9.0', which is not raised")
+    assert path.read_text() == text
+
+
+def test_a_tool_target_below_a_floor_within_the_horizon_still_rises_to_it(iacfix, write):
+    text = '[project]\nrequires-python = ">=3.11"\n\n[tool.ruff]\ntarget-version = "py39"\n'
+    path = write("pyproject.toml", text)
+    iacfix("fix", ".", "--unsafe-fixes")
+    assert path.read_text() == text.replace("py39", "py311")
