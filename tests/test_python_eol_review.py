@@ -502,3 +502,9 @@ def test_a_tool_target_below_a_floor_within_the_horizon_still_rises_to_it(iacfix
     path = write("pyproject.toml", text)
     iacfix("fix", ".", "--unsafe-fixes")
     assert path.read_text() == text.replace("py39", "py311")
+
+
+def test_a_pyproject_floor_of_python_2_is_read_even_with_no_3_in_the_file(iacfix, write):
+    write("pyproject.toml", '[project]\nname = "x"\nrequires-python = ">=2.7"\n')
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (finding["rule"], finding["runtime"]) == ("RT003", "3.7")
