@@ -508,3 +508,11 @@ def test_a_pyproject_floor_of_python_2_is_read_even_with_no_3_in_the_file(iacfix
     write("pyproject.toml", '[project]\nname = "x"\nrequires-python = ">=2.7"\n')
     [finding] = iacfix("check", ".", "--format", "json").json["findings"]
     assert (finding["rule"], finding["runtime"]) == ("RT003", "3.7")
+
+
+@pytest.mark.parametrize("written, fixed", [("cpython-3.9\n", "cpython-3.13\n"), ("cpython@3.10\n", "cpython@3.13\n"),
+                                            ("3.9\n", "3.13\n"), ("pypy@3.9\n", "pypy@3.9\n")])
+def test_uv_python_version_requests_name_cpython(written, fixed, iacfix, write):
+    path = write(".python-version", written)
+    iacfix("fix", ".")
+    assert path.read_text() == fixed
