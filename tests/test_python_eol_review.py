@@ -516,3 +516,27 @@ def test_uv_python_version_requests_name_cpython(written, fixed, iacfix, write):
     path = write(".python-version", written)
     iacfix("fix", ".")
     assert path.read_text() == fixed
+
+
+ANCHORED = """jobs:
+  a:
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: &py "3.9"
+  b:
+    steps:
+      - uses: actions/setup-python@v5
+        with:
+          python-version: *py
+"""
+
+
+def test_an_anchored_version_is_moved_once_for_every_alias(iacfix, write):
+    # It used to be refused as "not written as a plain or quoted literal": the span began at &py.
+    path = write(".github/workflows/ci.yml", ANCHORED)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["column"]) for f in run.json["findings"]] == [(6, 31), (6, 31)]
+    assert all(f["fix"] is not None for f in run.json["findings"])
+    iacfix("fix", ".")
+    assert path.read_text() == ANCHORED.replace('&py "3.9"', '&py "3.13"')
