@@ -540,3 +540,29 @@ def test_an_anchored_version_is_moved_once_for_every_alias(iacfix, write):
     assert all(f["fix"] is not None for f in run.json["findings"])
     iacfix("fix", ".")
     assert path.read_text() == ANCHORED.replace('&py "3.9"', '&py "3.13"')
+
+
+PRE_COMMIT = """default_language_version:
+  python: "3.9"
+repos:
+  - repo: local
+    hooks:
+      - id: lint
+        name: lint
+        entry: ruff check
+        language: python
+        language_version: 3.10
+      - id: rubocop
+        name: rubocop
+        entry: rubocop
+        language: ruby
+        language_version: 3.2.2
+"""
+
+
+def test_pre_commit_bare_versions_are_read_where_the_language_is_python(iacfix, write):
+    path = write(".pre-commit-config.yaml", PRE_COMMIT)
+    run = iacfix("check", ".", "--format", "json")
+    assert [(f["line"], f["runtime"]) for f in run.json["findings"]] == [(2, "3.9"), (10, "3.10")]
+    iacfix("fix", ".")
+    assert path.read_text() == PRE_COMMIT.replace('"3.9"', '"3.13"').replace("3.10", "3.13")
