@@ -566,3 +566,12 @@ def test_pre_commit_bare_versions_are_read_where_the_language_is_python(iacfix, 
     assert [(f["line"], f["runtime"]) for f in run.json["findings"]] == [(2, "3.9"), (10, "3.10")]
     iacfix("fix", ".")
     assert path.read_text() == PRE_COMMIT.replace('"3.9"', '"3.13"').replace("3.10", "3.13")
+
+
+def test_a_hatch_environment_python_is_moved(iacfix, write):
+    text = '[tool.hatch.envs.lint]\npython = "3.9"\ndependencies = ["ruff"]\n\n[tool.hatch.envs.docs]\npython = "3.12"\n'
+    path = write("pyproject.toml", text)
+    [finding] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert (finding["line"], finding["column"], finding["runtime"]) == (2, 10, "3.9")
+    iacfix("fix", ".")
+    assert path.read_text() == text.replace('"3.9"', '"3.13"')

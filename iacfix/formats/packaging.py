@@ -329,9 +329,17 @@ def _own_line(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _hatch_matrices(toml: _Toml, shift: int) -> list[Site]:
     """The ``python`` lists of Hatch's environment matrices
-    (``[[tool.hatch.envs.test.matrix]] python = ["3.9", "3.12"]``): tested versions."""
+    (``[[tool.hatch.envs.test.matrix]] python = ["3.9", "3.12"]``): tested versions;
+    and an environment's own ``python = "3.9"``: the interpreter it runs on (moved)."""
     sites = []
     for path, node in toml.values.items():
+        if len(path) == 5 and path[:3] == ("tool", "hatch", "envs") and path[4] == "python":  # the env's Python
+            s = toml.string(node)
+            site = version_site(s[0], s[1] + shift + len(s[3]), path, Where("ci", f"hatch env {path[3]}", "python"),
+                                "ci", quote=s[3]) if s else None
+            if site is not None:
+                sites.append(site)
+            continue
         if len(path) != 7 or path[:3] != ("tool", "hatch", "envs") or path[4] != "matrix" or path[6] != "python":
             continue
         arr = toml.array(node)
