@@ -35,6 +35,8 @@ class Floor:
     blocked: str | None = None  # why it must not be rewritten, if so
     companions: list[Site] = field(default_factory=list)
     upper: tuple | None = None  # the specifier's upper bound: ((3, N), inclusive), if it has one
+    # Whether the whole specifier admits a release of a minor version ((3, N)); None: only the floor counts.
+    admits: Callable[[tuple], bool] | None = field(repr=False, default=None)
     provider: str = "cpython"
 
 

@@ -89,10 +89,10 @@ class RuntimeSites(Checker):
 
     def check(self, sites: list[Site], file, ctx: Context) -> list[Finding]:
         findings, members = [], []  # members: (finding, site, target, applicability) of every fix to build
-        tested: dict[str, list[str]] = {}  # the versions each list of tested versions holds, by place
+        tested: dict[str, set[str]] = {}  # the versions each list of tested versions holds, by place
         for site in sites:
             if site.in_list is not None and site.in_list.tested:
-                tested.setdefault(place(site.where), []).append(site.value)
+                tested.setdefault(place(site.where), set()).add(site.value)
         for site in sites:
             rt = ctx.catalog.get(site.value, site.provider)
             if rt is None:

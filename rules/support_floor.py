@@ -27,11 +27,15 @@ def new_floor(rt: Runtime, ctx: Context) -> Runtime | None:
 
 
 def _oldest_admitted(fl: Floor, ctx: Context) -> Runtime | None:
-    """For a floor older than every version the catalog knows (``>=3.6``):
-    the oldest version it knows, which the floor admits too."""
-    known = [o for (p, _), o in ctx.catalog.runtimes.items() if p == fl.provider and o.version_key]
-    oldest = min(known, key=lambda o: o.version_key, default=None)
-    return oldest if oldest is not None and _key(fl.version) < oldest.version_key else None
+    """The oldest version in the catalog that the specifier admits (``>=3.6``
+    and ``>=2.7`` admit 3.7; ``>=3.9,!=3.9.*`` admits 3.10); None when it
+    admits none (``>=2.7,<3``)."""
+    known = sorted((o for (p, _), o in ctx.catalog.runtimes.items() if p == fl.provider and o.version_key),
+                   key=lambda o: o.version_key)
+    if fl.admits is not None:
+        return next((o for o in known if fl.admits(o.version_key)), None)
+    rt = ctx.catalog.get(fl.version, fl.provider)
+    return rt or (known[0] if known and _key(fl.version) < known[0].version_key else None)
 
 
 def _key(value: str) -> tuple[int, ...]:
@@ -44,14 +48,14 @@ class SupportFloors(Checker):
 
     def check(self, items: list, file, ctx: Context) -> list[Finding]:
         out: list[Finding] = []
-        fixes: dict[int, Fix] = {}  # id(floor) -> its fix
+        fixes: dict[int, Fix | str] = {}  # id(floor) -> its fix, or why a flagged floor has none
         for fl in (x for x in items if isinstance(x, Floor)):
-            rt = ctx.catalog.get(fl.version, fl.provider) or _oldest_admitted(fl, ctx)
+            rt = _oldest_admitted(fl, ctx)
             if rt is None:
                 unknown = RULES["RT101"]
                 if ctx.selected(unknown.code):
-                    out.append(self._finding(unknown, file, fl, f"{fl.version} (the floor of {fl.spec!r}) is not "
-                                             f"in iacfix's catalog", runtime=fl.version,
+                    out.append(self._finding(unknown, file, fl, f"{fl.spec!r} admits no CPython version in "
+                                             f"iacfix's catalog", runtime=fl.version,
                                              fix_unavailable="iacfix does not know this version"))
                 continue
             rule = classify(rt, ctx)
@@ -74,6 +78,10 @@ class SupportFloors(Checker):
             elif fl.upper is not None and (fl.upper[0] < new.version_key
                                            or (fl.upper[0] == new.version_key and not fl.upper[1])):
                 f.fix_unavailable = f"the upper bound of {fl.spec!r} excludes {new.id}; change the specifier by hand"
+            elif fl.admits is not None and not any(fl.admits(o.version_key)
+                                                   for (p, _), o in ctx.catalog.runtimes.items()
+                                                   if p == rt.provider and o.version_key >= new.version_key):
+                f.fix_unavailable = f"{fl.spec!r} admits no CPython from {new.id} on; change the specifier by hand"
             else:
                 try:
                     f.fix = self._fix(fl, rt, new, file, ctx)
@@ -82,6 +90,8 @@ class SupportFloors(Checker):
             f.fixable = f.fix is not None and ctx.unsafe_fixes
             if f.fix is not None:
                 fixes[id(fl)] = f.fix
+            elif f.fix_unavailable and past:  # (a floor only within the horizon lets its tools rise to it)
+                fixes[id(fl)] = f"moves with the floor {fl.spec!r}, which is not raised: {f.fix_unavailable}"
             out.append(f)
         targets = [x for x in items if isinstance(x, ToolTarget)]
         if targets and ctx.selected("RT401"):
@@ -106,8 +116,10 @@ class SupportFloors(Checker):
                         line=file.positions.at(t.site.start)[0], column=file.positions.at(t.site.start)[1],
                         end_line=file.positions.at(t.site.end)[0], end_column=file.positions.at(t.site.end)[1],
                         message=message, runtime=rt.id, provider=t.site.provider, deadlines=rt.deadlines())
-            if t.floor is not None and id(t.floor) in fixes:
+            if t.floor is not None and isinstance(fixes.get(id(t.floor)), Fix):
                 f.fix = fixes[id(t.floor)]
+            elif t.floor is not None and id(t.floor) in fixes:  # a floor that cannot rise holds its tools
+                f.fix_unavailable = fixes[id(t.floor)]
             elif new is None:
                 f.fix_unavailable = "no CPython version is free of end of life on this date"
             else:

@@ -84,7 +84,7 @@ def still_tested(rt: Runtime) -> str:
     return f"{rt.id} is supported until {rt.deprecation}: a list of tested versions keeps it until then"
 
 
-def untested(values: list[str], rt: Runtime, ctx: Context) -> list[str]:
+def untested(values: set[str], rt: Runtime, ctx: Context) -> list[str]:
     """The supported versions of ``rt``'s provider (not past their end of life,
     not previews) that a list of tested versions holding ``values`` leaves out."""
     return [o.id for (p, _), o in ctx.catalog.runtimes.items()

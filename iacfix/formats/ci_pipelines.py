@@ -5,16 +5,19 @@
   ``services:`` entries; an image tag written ``python:$PY`` or
   ``python:${PY}`` resolves to ``variables:`` (top-level or the job's: a
   version, moved) and to the job's ``parallel: matrix:`` entries (a list
-  of tested versions: end-of-life entries leave it);
+  of tested versions: end-of-life entries leave it), also when the job
+  takes that image from a hidden job (``<<: *anchor``, ``extends:``);
 - **CircleCI** (``.circleci/config.yml``): every ``image:`` of a
   ``docker:`` list naming ``cimg/python:3.N`` or ``python:3.N``, and the
   ``tag`` of the python orb's executor (``name: python/default``); a tag
   written ``<< parameters.KEY >>`` resolves to the workflows' ``matrix:
-  parameters: KEY: [...]`` lists (tested versions);
+  parameters: KEY: [...]`` lists (tested versions), to the parameter's
+  ``default:`` and to the ``KEY:`` a workflow passes the job (versions, moved);
 - **Azure Pipelines** (``azure-pipelines.yml``, ``.azure-pipelines/*.yml``):
   ``UsePythonVersion@0``'s ``versionSpec`` (moved) and, when it reads
   ``$(VAR)``, each leg of the job's ``strategy: matrix:`` that sets ``VAR``:
-  reported, not rewritten (a leg is a named job; remove it by hand).
+  reported, not rewritten (a leg is a named job; remove it by hand); with no
+  such leg, ``VAR`` in the nearest ``variables:`` (job, stage, pipeline): moved.
 """
 
 from __future__ import annotations
@@ -42,18 +45,45 @@ class _Pipeline(Sites):
         return self.image(image, path, where)
 
 
+def _variable(image: str) -> str | None:
+    """``python:$PY`` / ``python:${PY}-slim`` -> ``PY``."""
+    if "python" not in image or ":" not in image:
+        return None
+    m = _DOLLAR.fullmatch(image.rsplit(":", 1)[1].split("-")[0])
+    return m.group(1) if m else None
+
+
+def _inherited(job, key: str, root, seen=None):
+    """The image (its name) a GitLab job takes from what it merges (``<<``) or
+    ``extends:`` (the last named wins), or None."""
+    seen = seen if seen is not None else set()
+    if id(job) in seen or not isinstance(job, MappingNode):
+        return None
+    seen.add(id(job))
+    found = get(job, key)
+    if found is not None:
+        return found if text_of(found) is not None else get(found, "name")
+    merges = get(job, "<<")
+    extends = get(job, "extends")
+    parents = list(merges.value) if isinstance(merges, SequenceNode) else [merges]
+    names = extends.value if isinstance(extends, SequenceNode) else [extends] if extends is not None else []
+    parents = [get(root, text_of(n) or "") for n in reversed(names)] + parents
+    for parent in parents:
+        found = _inherited(parent, key, root, seen)
+        if found is not None:
+            return found
+    return None
+
+
 class _GitLab(_Pipeline):
     def image(self, node, path, where, kind="ci-image"):
         """Also resolves ``python:$VAR`` / ``python:${VAR}`` tags: returns VAR."""
         key = super().image(node, path, where, kind)
-        value = text_of(node) or ""
-        if key is None and "python" in value and ":" in value:
-            m = _DOLLAR.fullmatch(value.rsplit(":", 1)[1].split("-")[0])
-            key = m.group(1) if m else None
-        return key
+        return key if key is not None else _variable(text_of(node) or "")
 
     def walk(self, root) -> None:
         top_vars = get(root, "variables")
+        self.root = root
         for name, job in items(root):
             job_name = text_of(name)
             if job_name is None or not isinstance(job, MappingNode):
@@ -76,6 +106,12 @@ class _GitLab(_Pipeline):
             names.append(self.image_node(svc, (name, "services", i), Where("ci", f"job {name}", "services")))
         for key in {n for n in names if n}:
             self.uses(key, job, top_vars, (name,), name)
+        if image is None:
+            # An image the job takes from a hidden job (``<<: *anchor`` or ``extends:``) is reported
+            # there; a variable in its tag is resolved here too, to this job's matrix and variables.
+            key = _variable(text_of(_inherited(job, "image", self.root)) or "")
+            if key:
+                self.uses(key, job, None, (name,), name)
 
     def uses(self, key, job, top_vars, path, name="pipeline") -> None:
         """Resolve ``$KEY`` in an image tag: the job's parallel matrix, its variables, the pipeline's."""
@@ -107,6 +143,7 @@ class GitLabCI(YamlFormat):
 class _Circle(_Pipeline):
     def walk(self, root) -> None:
         params: set[str] = set()
+        invoked: dict[str, str] = {}  # job -> the parameter its image tag reads
         for section in ("jobs", "executors"):
             for name, spec in items(get(root, section)):
                 docker = get(spec, "docker")
@@ -119,6 +156,12 @@ class _Circle(_Pipeline):
                     m = _CIRCLE_PARAM.search(text_of(image) or "")
                     if m and "python" in image.value:
                         params.add(m.group(1))
+                        default = get(get(get(spec, "parameters"), m.group(1)), "default")
+                        if default is not None:  # the version a job runs on when not given one
+                            self.scalar(default, (section, name.value, "parameters", m.group(1), "default"),
+                                        Where("ci", f"{section[:-1]} {name.value}", f"parameter {m.group(1)}"))
+                        if section == "jobs":
+                            invoked[name.value] = m.group(1)
                 executor = get(spec, "executor")  # the python orb's executor: {name: python/default, tag: "3.9"}
                 if (text_of(get(executor, "name")) or "").startswith("python/") and get(executor, "tag") is not None:
                     self.scalar(get(executor, "tag"), (section, name.value, "executor", "tag"),
@@ -129,6 +172,10 @@ class _Circle(_Pipeline):
             jobs = get(spec, "jobs")
             for i, job in enumerate(jobs.value if isinstance(jobs, SequenceNode) else ()):
                 for job_name, body in items(job):
+                    key = invoked.get(job_name.value)
+                    if key and get(body, key) is not None:  # - test: {python-version: "3.10"}
+                        self.scalar(get(body, key), ("workflows", wf.value, "jobs", i, job_name.value, key),
+                                    Where("ci", f"workflow {wf.value} job {job_name.value}", key))
                     matrix = get(get(body, "matrix"), "parameters")
                     for key in params:
                         node = get(matrix, key)
@@ -146,40 +193,61 @@ class CircleCI(YamlFormat):
 
 
 class _Azure(_Pipeline):
-    def walk(self, node, path=(), matrix=None, job="pipeline") -> None:
-        """Every UsePythonVersion task, with the nearest strategy matrix above it."""
+    def walk(self, node, path=(), matrix=None, job="pipeline", scopes=()) -> None:
+        """Every UsePythonVersion task, with the nearest strategy matrix above
+        it and the ``variables:`` of the pipeline, stage and job (nearest first)."""
         if isinstance(node, MappingNode):
             strategy = get(get(node, "strategy"), "matrix")
             if strategy is not None:
                 matrix = (strategy, (*path, "strategy", "matrix"))
+            variables = get(node, "variables")
+            if variables is not None:
+                scopes = ((variables, (*path, "variables")), *scopes)
             job = text_of(get(node, "job")) or text_of(get(node, "stage")) or job
             task = text_of(get(node, "task")) or ""
             if task.startswith("UsePythonVersion@"):
                 spec = get(get(node, "inputs"), "versionSpec")
                 if spec is not None:
-                    self.task(spec, (*path, "inputs", "versionSpec"), matrix, job)
+                    self.task(spec, (*path, "inputs", "versionSpec"), matrix, job, scopes)
             for k, v in node.value:
                 if text_of(k) is not None:
-                    self.walk(v, (*path, k.value), matrix, job)
+                    self.walk(v, (*path, k.value), matrix, job, scopes)
         elif isinstance(node, SequenceNode):
             for i, v in enumerate(node.value):
-                self.walk(v, (*path, i), matrix, job)
+                self.walk(v, (*path, i), matrix, job, scopes)
 
-    def task(self, spec, path, matrix, job) -> None:
+    def task(self, spec, path, matrix, job, scopes=()) -> None:
         m = _AZURE_VAR.fullmatch((text_of(spec) or "").strip())
         if m is None:
             self.scalar(spec, path, Where("ci", f"job {job}", "UsePythonVersion versionSpec"))
             return
-        if matrix is None:
-            return
-        node, base = matrix
-        for leg, variables in items(node):
-            value = get(variables, m.group(1))
-            if value is not None:
-                site = self.scalar(value, (*base, leg.value, m.group(1)),
-                                   Where("ci", f"job {job}", f"matrix leg {leg.value}"))
-                if site is not None and site.blocked is None:
-                    site.blocked = f"a leg of a strategy matrix ({leg.value}); remove or rename the leg by hand"
+        name, legs = m.group(1), 0
+        if matrix is not None:
+            node, base = matrix
+            for leg, variables in items(node):
+                value = get(variables, name)
+                if value is not None:
+                    legs += 1
+                    site = self.scalar(value, (*base, leg.value, name),
+                                       Where("ci", f"job {job}", f"matrix leg {leg.value}"))
+                    if site is not None and site.blocked is None:
+                        site.blocked = f"a leg of a strategy matrix ({leg.value}); remove or rename the leg by hand"
+        if not legs:
+            self.variable(name, scopes)
+
+    def variable(self, name: str, scopes) -> None:
+        """``$(NAME)`` set in the nearest ``variables:`` (a mapping, or a list of ``name:``/``value:``)."""
+        for variables, base in scopes:
+            if isinstance(variables, SequenceNode):
+                found = [(get(v, "value"), (*base, i, "value")) for i, v in enumerate(variables.value)
+                         if text_of(get(v, "name")) == name and get(v, "value") is not None]
+            else:
+                found = [(get(variables, name), (*base, name))] if get(variables, name) is not None else []
+            if found:
+                value, at = found[0]
+                if all(s.start != self.span(value)[0] for s in self.sites):  # one site, however many tasks read it
+                    self.scalar(value, at, Where("ci", "variables", name))
+                return
 
 
 @register

@@ -5,12 +5,17 @@ a list of tested versions."""
 
 from __future__ import annotations
 
+import re
+
 from ..model import Item, ListInfo, Located, Site, Unresolved, Where
 from . import pyversions
 from . import Format
 from .cloudformation import MappingNode, ScalarNode, SequenceNode, _compose, _get, _Meaning, _retyped, _str
 
 __all__ = ["MappingNode", "ScalarNode", "SequenceNode", "YamlFormat", "compose", "Sites", "get", "meaning", "text_of"]
+
+
+_ANCHOR = re.compile(r"&[^\s,\[\]{}]+[ \t]+")
 
 
 def compose(text: str):
@@ -50,7 +55,11 @@ class Sites:
         self.unresolved: list[Unresolved] = []
 
     def span(self, node) -> tuple[int, int]:
-        return node.start + self.shift, node.end + self.shift
+        start = node.start + self.shift
+        if self.text.startswith("&", start):  # an anchored value (&py "3.9"): the value after its anchor
+            anchor = _ANCHOR.match(self.text, start)
+            start = anchor.end() if anchor and anchor.end() <= node.end + self.shift else start
+        return start, node.end + self.shift
 
     def quote(self, node) -> str | None:
         """The scalar's quote ("", "'", '"'), or None when its text is not
@@ -85,7 +94,11 @@ class Sites:
         found = pyversions.image_version(value)
         if found is None:
             return pyversions.matrix_key(value) if "python" in value else None
-        self.part(node, *found, path, where, kind)
+        site = self.part(node, *found, path, where, kind)
+        if site is not None and "@" in value[found[0]:] and site.blocked is None:
+            # The digest, not the tag, selects the image: a new tag before the old digest still runs the old Python.
+            site.blocked = (f"pinned by digest ({value[value.index('@', found[0]) + 1:][:19]}...), which selects the "
+                            "image whatever the tag says; change the tag and the digest together by hand")
         return None
 
     def part(self, node, offset: int, token: str, path: tuple, where: Where, kind: str = "ci"):

@@ -31,8 +31,9 @@ from ..model import Item, ListInfo, Located, ParseError, Site, Where
 from . import Format, register
 from .pyversions import PROVIDER, tested_list, version, version_site
 
-_FLOOR = re.compile(r"(>=|~=|\^)\s*(3\.\d{1,2}(?:\.\d{1,3})?)(?![\d.])")
-_UPPER = re.compile(r"<(=?)\s*(3\.\d{1,2})")
+# A clause of a specifier: PEP 440's operators and Poetry's ^ and ~ (a bare version, Poetry's ==, is no floor).
+_CLAUSE = re.compile(r"(===|==|!=|>=|<=|~=|\^|~|>|<)\s*(\d{1,3}(?:\.\d{1,3}){0,2})(\.\*)?(?![\d.])")
+_LOWER = (">=", ">", "~=", "^", "~")
 CLASSIFIER = "Programming Language :: Python :: "
 _CLASSIFIER = re.compile(re.escape(CLASSIFIER) + r"(3\.\d{1,2})")
 
@@ -41,19 +42,68 @@ def _key(version_id: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version_id.split("."))
 
 
+def _implied_upper(op: str, parts: tuple) -> tuple | None:
+    """The exclusive upper bound ~= (PEP 440), ^ and ~ (Poetry) imply: ~=3.9 <4, ~=3.9.0 <3.10, ~3.9 <3.10."""
+    if op == "~=":
+        return (parts[0] + 1,) if len(parts) == 2 else (parts[0], parts[1] + 1)
+    if op == "^":
+        return (parts[0] + 1,)
+    if op == "~":
+        return (parts[0] + 1,) if len(parts) == 1 else (parts[0], parts[1] + 1)
+    return None
+
+
+def _clause(op: str, parts: tuple, star: bool):
+    """A clause as a predicate over a release (3, N, P)."""
+    v, n = (parts + (0, 0))[:3], len(parts)
+    if star:  # ==3.9.* / !=3.9.*
+        return (lambda k: k[:n] == parts) if op in ("==", "===") else (lambda k: k[:n] != parts) if op == "!=" \
+            else (lambda k: True)
+    hi = _implied_upper(op, parts) if op != "~=" or n >= 2 else None
+    return {
+        ">=": lambda k: k >= v, ">": lambda k: k > v, "<": lambda k: k < v, "<=": lambda k: k <= v,
+        "==": lambda k: k == v, "===": lambda k: k == v, "!=": lambda k: k != v,
+    }.get(op, lambda k: k >= v and (hi is None or k < hi))  # ~=, ^, ~
+
+
+def _admits(alternatives):
+    """Whether a specifier (alternatives of clauses, Poetry's ||) admits a
+    release of a minor version (3, N): tried on its first 40 patch releases."""
+    checks = [[_clause(m.group(1), _key(m.group(2)), bool(m.group(3))) for m in alt] for alt in alternatives]
+    return lambda minor: any(all(c((*minor[:2], patch)) for c in alt) for alt in checks for patch in range(40))
+
+
 def floor(spec: str, start: int, path: tuple, where: Where) -> Floor | None:
     """The floor of a specifier written from ``start`` (its value's first
-    character), or None when it states none."""
-    m = _FLOOR.search(spec)
-    if m is None or version(m.group(2)) is None:
+    character), or None when it states none: its highest lower bound (>=,
+    >, ~=, ^, ~) naming Python 2 or 3 (>=2.7 and >=3 admit every 3.N).  The
+    floor knows which minor versions the whole specifier admits (``admits``);
+    a fix rewrites only that lower bound."""
+    alternatives = [list(_CLAUSE.finditer(spec, a.start(), a.end())) for a in re.finditer(r"[^|]+", spec)]
+    clauses = [m for alt in alternatives for m in alt]
+    lowers = [m for m in clauses if m.group(1) in _LOWER and not m.group(3) and _key(m.group(2))[0] in (2, 3)]
+    if not lowers:
         return None
+    m = max(lowers, key=lambda c: _key(c.group(2)))
+    op, parts = m.group(1), _key(m.group(2))
     token_start, token_end = m.start(2), m.end(2)
+    if op == ">":  # rewritten as an inclusive floor: >3.8 -> >=3.11
+        token_start = m.start(1)
     head, tail = spec[:token_start], spec[token_end:]
-    fl = Floor(version=version(m.group(2))[0], start=start + token_start, end=start + token_end, path=path,
-               spec=spec, where=where, spell=lambda new: (new, head + new + tail))
-    upper = _UPPER.search(spec)
-    if upper is not None:
-        fl.upper = (_key(upper.group(2)), bool(upper.group(1)))
+    lead = ">=" if op == ">" else ""
+    fl = Floor(version=".".join(map(str, (parts + (0,))[:2])), start=start + token_start, end=start + token_end,
+               path=path, spec=spec, where=where, spell=lambda new: (lead + new, head + lead + new + tail))
+    fl.admits = _admits(alternatives)
+    uppers = [((_key(c.group(2))[:2]), c.group(1) == "<=") for c in clauses if c.group(1) in ("<", "<=")]
+    hi = _implied_upper(op, parts)
+    if hi is not None and hi[0] == 3:  # ~=3.9.0 and ~3.9: 3.9.* only
+        uppers.append((hi, False))
+    if uppers:
+        fl.upper = min(uppers)
+    if op == "~" and len(parts) == 1:  # Poetry's ~3 is <4; ~3.11 would be <3.12
+        fl.blocked = f"{spec!r} bounds the major version only; change the specifier by hand"
+    if len(alternatives) > 1:  # Poetry's ^2.7 || ^3.6: raising one constraint leaves the others admitting what they did
+        fl.blocked = "a union of constraints (||); change the specifier by hand"
     return fl
 
 
@@ -222,7 +272,11 @@ def _tool_versions(toml: _Toml, shift: int) -> list[Site]:
     out = []
     for path, shape in ((("tool", "ruff", "target-version"), "py"), (("tool", "mypy", "python_version"), "."),
                         (("tool", "pyright", "pythonVersion"), ".")):
-        s = toml.string(toml.values.get(path))
+        node = toml.values.get(path)
+        s = toml.string(node)
+        if s is None and shape == "." and node is not None and node.type == "float":  # mypy reads 3.9 too
+            start, end = toml.char(node.start_byte), toml.char(node.end_byte)
+            s = (toml.text[start:end], start, end, '"')  # written back as a string: 3.10 is the float 3.1
         if s is None:
             continue
         v = _tool_version(s[0], shape)
@@ -275,9 +329,17 @@ def _own_line(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _hatch_matrices(toml: _Toml, shift: int) -> list[Site]:
     """The ``python`` lists of Hatch's environment matrices
-    (``[[tool.hatch.envs.test.matrix]] python = ["3.9", "3.12"]``): tested versions."""
+    (``[[tool.hatch.envs.test.matrix]] python = ["3.9", "3.12"]``): tested versions;
+    and an environment's own ``python = "3.9"``: the interpreter it runs on (moved)."""
     sites = []
     for path, node in toml.values.items():
+        if len(path) == 5 and path[:3] == ("tool", "hatch", "envs") and path[4] == "python":  # the env's Python
+            s = toml.string(node)
+            site = version_site(s[0], s[1] + shift + len(s[3]), path, Where("ci", f"hatch env {path[3]}", "python"),
+                                "ci", quote=s[3]) if s else None
+            if site is not None:
+                sites.append(site)
+            continue
         if len(path) != 7 or path[:3] != ("tool", "hatch", "envs") or path[4] != "matrix" or path[6] != "python":
             continue
         arr = toml.array(node)
@@ -315,8 +377,8 @@ class PyProject(Format):
     filenames = ("pyproject.toml",)
 
     def prefilter(self, data: bytes) -> bool:
-        return (b"python" in data.lower() or b"target-version" in data) and b"3" in data \
-            or b"aws-cdk-lib" in data or b"aws_cdk_lib" in data
+        return b"python" in data.lower() or b"target-version" in data \
+            or b"aws-cdk-lib" in data or b"aws_cdk_lib" in data  # ">=2.7" names no 3
 
     def parse(self, text: str):
         return _TomlDoc(text)
@@ -354,7 +416,7 @@ class PyProject(Format):
 
 # -- setup.cfg ----------------------------------------------------------------
 
-_SECTION = re.compile(r"[ \t]*\[([^\]\n]+)\][ \t]*(?:[#;].*)?$")
+_SECTION = re.compile(r"[ \t]*\[([^\]\n]+)\][ \t\r]*(?:[#;].*)?$")  # \r: a CRLF line
 _OPTION = re.compile(r"([^\s=:#;][^=:\n]*?)[ \t]*[=:][ \t]*(.*?)[ \t]*\r?$")
 
 
@@ -474,15 +536,22 @@ class _Py:
         return self.offset(node.lineno, node.col_offset), self.offset(node.end_lineno, node.end_col_offset)
 
 
+def _literal(node):
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return ast.dump(node)
+
+
 def _py_meaning(tree) -> dict:
     call = _setup_call(tree)
     out = {}
     for kw in call.keywords if call else ():
         if kw.arg in ("python_requires", "classifiers"):
-            try:
-                out[kw.arg] = ast.literal_eval(kw.value)
-            except ValueError:
-                out[kw.arg] = ast.dump(kw.value)
+            if isinstance(kw.value, (ast.List, ast.Tuple)):  # entry by entry: a computed one is its expression
+                out[kw.arg] = [_literal(e) for e in kw.value.elts]
+            else:
+                out[kw.arg] = _literal(kw.value)
     return out
 
 
@@ -514,12 +583,12 @@ class SetupPy(Format):
         if fl is None:
             return Located([], [])
         cls = kws.get("classifiers")
-        if isinstance(cls, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
-                                                          for e in cls.elts):
+        if isinstance(cls, (ast.List, ast.Tuple)):
             entries, quotes = [], []
-            for e in cls.elts:
+            for e in cls.elts:  # a computed entry ("..." + PY) is kept as it is
                 s, t = py.span(e)
-                ok = text[s:t][1:-1] == e.value and text[s] in "'\""
+                ok = isinstance(e, ast.Constant) and isinstance(e.value, str) and text[s:t][1:-1] == e.value \
+                    and text[s] in "'\""
                 entries.append((e.value if ok else None, s, t, _own_line(text, s, t)))
                 quotes.append(text[s] if ok else '"')
             fl.companions = classifiers(entries, ("classifiers",), Where("ci", "setup()", "classifiers"), flow=True,

@@ -6,12 +6,14 @@ and Pipenv.
   the session runs on (moved); a list or tuple (written in place, or a
   module-level name bound once to one) is a list of tested versions (its
   end-of-life entries leave it).  Found with ``ast``; never run.
-- ``environment.yml``: a ``python=3.9`` (or ``==``) entry of
-  ``dependencies`` (moved; ``python=3.9.18`` is reported).
+- ``environment.yml``: a ``python=3.9`` (or ``==``, ``3.9.*``, a channel:
+  ``conda-forge::python=3.9``) entry of ``dependencies`` (moved;
+  ``python=3.9.18`` is reported).
 - ``Pipfile``: ``[requires] python_version`` (moved) and
   ``python_full_version`` (a patch pin: reported).
 - ``.pre-commit-config.yaml``: ``default_language_version.python`` and each
-  hook's ``language_version`` (``python3.9``: moved).
+  hook's ``language_version`` (``python3.9``: moved; ``3.9`` too, where the
+  language is Python: ``default_language_version.python``, a ``language: python`` hook).
 - ``.readthedocs.yaml``: ``build.tools.python`` (``"3.9"``: moved).
 """
 
@@ -132,7 +134,7 @@ def _literal(node, text: str, start: int, end: int) -> str | None:
 
 # -- environment.yml --------------------------------------------------------------
 
-_CONDA = re.compile(r"python(==?)(\d[\w.]*)")
+_CONDA = re.compile(r"(?:[\w.-]+::)?python(==?)(\d[\w.]*?)(?:\.\*)?")  # conda-forge::python=3.9.*
 
 
 class _Conda(Sites):
@@ -160,17 +162,21 @@ class CondaEnvironment(YamlFormat):
 class _PreCommit(Sites):
     def walk(self, root) -> None:
         self.python(get(get(root, "default_language_version"), "python"), ("default_language_version", "python"),
-                    Where("ci", "pre-commit", "default_language_version"))
+                    Where("ci", "pre-commit", "default_language_version"), bare=True)
         repos = get(root, "repos")
         for i, repo in enumerate(repos.value if isinstance(repos, SequenceNode) else ()):
             hooks = get(repo, "hooks")
             for j, hook in enumerate(hooks.value if isinstance(hooks, SequenceNode) else ()):
                 self.python(get(hook, "language_version"), ("repos", i, "hooks", j, "language_version"),
-                            Where("ci", f"pre-commit hook {text_of(get(hook, 'id')) or j}", "language_version"))
+                            Where("ci", f"pre-commit hook {text_of(get(hook, 'id')) or j}", "language_version"),
+                            bare=text_of(get(hook, "language")) == "python")
 
-    def python(self, node, path, where) -> None:
-        """``python3.9``: the version after ``python``."""
+    def python(self, node, path, where, bare: bool = False) -> None:
+        """``python3.9``: the version after ``python``; ``3.9`` too where the
+        language is known to be Python (a hook of another language may name 3.2: Ruby)."""
         value = text_of(node) if node is not None else None
+        if value and bare and not value.startswith("python"):
+            self.scalar(node, path, where)
         if not value or not value.startswith("python"):
             return
         self.part(node, len("python"), value[len("python"):], path, where)

@@ -3,10 +3,12 @@
 - ``[tox] env_list`` (or ``envlist``): a list of tested environments (``py39, py310, lint``,
   one a line or comma-separated, factors such as ``py39-django42``, and
   brace groups such as ``py3{9,10,11}``): the environments whose Python is
-  past its end of life leave it (a brace group loses those alternatives),
+  past its end of life leave it (a brace group loses those alternatives; a
+  range such as ``py3{8-10}`` is reported, not narrowed),
   the rest stay, and the target comes only if none is left;
-- ``basepython = python3.9`` in any ``[testenv...]`` section: moved to the
-  target.
+- ``basepython = python3.9`` (tox 4: ``base_python``) in any ``[testenv...]``
+  section: moved to the target, unless the environment's name has a Python
+  factor (``[testenv:py39-lint]``), which tox 4 would find in conflict.
 
 The file is read line by line (tox's own reading of INI), ``configparser``
 verifies a fix, with ``envlist`` compared token by token.
@@ -23,6 +25,7 @@ from .pyversions import PROVIDER, tested_list, version_site
 
 _PY = re.compile(r"py(3)(\d{1,2})(?=$|-)")  # py39, py310-django42
 _BRACE = re.compile(r"py(3?)\{([^{}]*)\}")  # py3{9,10}, py{39,310}
+_RANGE = re.compile(r"(\d{1,2})-(\d{1,2})")  # py3{8-10}
 
 
 def _tokens(segments):
@@ -93,10 +96,19 @@ class ToxIni(Format):
             segments = ([(value, start)] if value else []) + [(v, s) for v, s, _, _ in more]
             sites += self._envlist(_tokens(segments), key)
         for (section, key), (value, start, _) in cfg.options.items():
-            if key == "basepython" and section.startswith("testenv") and value.startswith("python"):
-                site = version_site(value[len("python"):], start + len("python"), (section, "basepython"),
-                                    Where("ci", f"[{section}]", "basepython"), "ci", whole=("python", ""))
+            # tox 4 spells it base_python; basepython is its alias
+            if key in ("basepython", "base_python") and section.startswith("testenv") and value.startswith("python"):
+                word = value.split(None, 1)[0]  # python3.9 # a comment (tox 4 strips it)
+                rest = value[len(word):]
+                if rest and not rest.lstrip().startswith(("#", ";")):
+                    continue
+                site = version_site(word[len("python"):], start + len("python"), (section, key),
+                                    Where("ci", f"[{section}]", key), "ci", whole=("python", rest))
                 if site is not None:
+                    factor = next((f for f in section.partition(":")[2].split("-") if _PY.fullmatch(f)), None)
+                    if factor and site.blocked is None:  # tox 4 refuses a base_python its name contradicts
+                        site.blocked = (f"the environment name {section.partition(':')[2]} names its Python "
+                                        f"({factor}); rename the environment and its {key} together by hand")
                     sites.append(site)
         return Located(sites, [])
 
@@ -138,6 +150,14 @@ def _alternatives(token: str, start: int, brace, path: tuple, where: Where) -> l
     sites = []
     for i, (alt, s) in enumerate(parts):
         minor = alt if three else (alt[1:] if alt.startswith("3") else "")
+        span = _RANGE.fullmatch(alt) if three else None
+        if span and int(span.group(1)) <= int(span.group(2)) <= 99:  # py3{8-10}: tox 4 expands a range
+            for n in range(int(span.group(1)), int(span.group(2)) + 1):
+                site = Site(value=f"3.{n}", start=s, end=s + len(alt), path=(*path, i), kind="ci-matrix",
+                            provider=PROVIDER, where=where, in_list=info)
+                site.blocked = f"inside the range {alt} of {brace.group(0)}; narrow the range by hand"
+                sites.append(site)
+            continue
         if not minor.isdigit():
             continue
         site = Site(value=f"3.{int(minor)}", start=s, end=s + len(alt), path=(*path, i), kind="ci-matrix",

@@ -1,7 +1,8 @@
 """Files that name the Python a project runs on, one token at a time:
 
 - ``.python-version`` (pyenv, uv, rye): one version per line, the first is
-  used; ``3.9`` moves to the target, ``3.9.18`` is reported (a patch pin);
+  used; ``3.9`` (uv: ``cpython-3.9``, ``cpython@3.9``) moves to the target,
+  ``3.9.18`` is reported (a patch pin);
 - ``runtime.txt`` (Heroku and others): ``python-3.9.18`` or ``python-3.12``;
 - ``.tool-versions`` (asdf, mise): ``python 3.9.18 3.10.4``.
 
@@ -55,13 +56,16 @@ class _VersionFile(Format):
             for j, (token, start) in enumerate(row):
                 yield i, j, token.lstrip("\ufeff"), start + (1 if token.startswith("\ufeff") else 0)
 
+    prefixes: tuple[str, ...] = ()  # other spellings of the same: uv's cpython-3.9, cpython@3.9
+
     def locate(self, doc, text: str) -> Located | None:
         sites = []
         for i, j, token, start in self.versions(doc):
-            if not token.startswith(self.prefix):
+            prefix = next((p for p in self.prefixes if token.startswith(p)), self.prefix)
+            if not token.startswith(prefix):
                 continue
-            whole = (self.prefix, "") if self.prefix else None
-            site = version_site(token[len(self.prefix):], start + len(self.prefix), (i, j), self.where,
+            whole = (prefix, "") if prefix else None
+            site = version_site(token[len(prefix):], start + len(prefix), (i, j), self.where,
                                 "version-file", whole=whole)
             if site is not None:
                 sites.append(site)
@@ -73,6 +77,7 @@ class PythonVersionFile(_VersionFile):
     name = "python-version"
     filenames = (".python-version",)
     where = Where("ci", ".python-version", "interpreter")
+    prefixes = ("cpython-", "cpython@")  # uv's requests
 
 
 @register
