@@ -20,6 +20,13 @@ Sites, in each service file:
 as ``python312``) or ``azure`` (``python3.11``, the catalog's ``3.11``);
 another provider's service holds no site.
 
+Each function of an AWS service also gets a ``FunctionCode`` (code
+readiness): its ``handler`` (``src/app.handler``) under the service's
+directory, or under serverless-python-requirements' per-function ``module:``
+directory; ``image:`` functions and a prebuilt ``package.artifact`` are said
+to be not local.  ``package.patterns`` is not applied: the reader follows
+imports from the handler, which the package must hold anyway.
+
 Variables are followed to where the value is written: ``${self:a.b}`` within
 the file (a key that is itself a variable, ``${self:custom.rt.${opt:stage}}``,
 stands for every key at that level); ``${file(./x.yml):a.b}`` into that YAML
@@ -42,7 +49,7 @@ import os
 import re
 from importlib import resources
 
-from ..model import Item, ListInfo, Located, Site, Unresolved, Where
+from ..model import FunctionCode, Item, ListInfo, Located, Site, Unresolved, Where
 from . import Format, register
 from .cloudformation import (
     CloudFormation,
@@ -178,6 +185,7 @@ class _File:
     text: str
     walker: _Walker  # records sites and notes, as the CloudFormation locator does
     doc: object = None
+    code: list = dataclasses.field(default_factory=list)  # FunctionCode of the functions declared here
 
 
 @dataclasses.dataclass(frozen=True)
@@ -477,6 +485,36 @@ class _Service:
                 self._reached = outer
 
     # -- the service -----------------------------------------------------------
+    def function_code(self, f: _File, name: str, name_node, fn) -> FunctionCode | None:
+        """Where function ``name``'s code is: the service's directory (or the
+        serverless-python-requirements ``module:`` directory, when literal), the
+        ``handler`` as written (``src/app.handler``); ``image:`` and a
+        prebuilt ``package.artifact`` are not local code; None when the function
+        names neither a handler nor an image (an incomplete service)."""
+        provider, tree = _get(self.f.tree, "provider"), self.f.tree
+        handler = _get(fn, "handler")
+        start, end = f.walker.span(handler if handler is not None else name_node)
+        arch = _str(_get(fn, "architecture")) or _str(_get(provider, "architecture"))
+        common = dict(function=name, start=start, end=end, where=Where("serverless", f"functions.{name}", "handler"),
+                      architecture="arm64" if arch == "arm64" else "x86_64")
+        if _get(fn, "image") is not None:
+            return FunctionCode(**common, not_local="the function runs a container image (image:), which holds its "
+                                                    "code and runtime")
+        if handler is None:
+            return None
+        artifact = _str(_get(_get(fn, "package"), "artifact")) or _str(_get(_get(tree, "package"), "artifact"))
+        if artifact is not None:
+            return FunctionCode(**common, not_local=f"the function is deployed from a prebuilt artifact ({artifact})")
+        text = _str(handler)
+        if text is None or "${" in text:
+            return FunctionCode(**common, not_local="the handler is not a literal")
+        module = _str(_get(fn, "module"))
+        root = "." if module is None or "${" in module or os.path.isabs(module) else module.strip("/") or "."
+        # relative to the file the function is declared in (a ${file(...)} of the service's directory)
+        here = os.path.dirname(os.path.normpath(f.path))
+        root = os.path.normpath(os.path.join(os.path.relpath(self.directory or ".", here or "."), root))
+        return FunctionCode(**common, root=root.replace(os.sep, "/"), handler=text)
+
     def walk(self):
         tree = self.f.tree
         provider = _get(tree, "provider")
@@ -496,6 +534,9 @@ class _Service:
                                                        "" if f is self.f else self.relative(f))))
                 elif _get(fn, "image") is None:
                     inheritors.append(name)
+                code = self.function_code(f, name, name_node, fn) if self.provider == "aws" else None
+                if code is not None:
+                    f.code.append(code)
         runtime = _get(provider, "runtime")
         if runtime is not None:  # some functions held where iacfix does not read: who inherits is not known
             self.value(self.f, runtime, ("provider", "runtime"), inheritors,
@@ -631,10 +672,10 @@ class Serverless(Format):
                              sorted(f.walker.unresolved.values(), key=lambda u: u.start))] + extra.get(f.path, [])
             sites = sorted((s for x in found for s in x.sites), key=lambda s: s.start)
             notes = sorted((u for x in found for u in x.unresolved), key=lambda u: u.start)
-            if f.path not in out and not sites and not notes and f.path not in extra:
+            if f.path not in out and not sites and not notes and not f.code and f.path not in extra:
                 out[f.path] = None
                 continue
-            located = Located(sites, notes)
+            located = Located(sites, notes, list(f.code))
             if f.doc is not f.tree:  # read through Jinja masking
                 from . import jinja
 
