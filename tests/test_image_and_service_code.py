@@ -233,3 +233,18 @@ def test_plan_over_images_and_services(iacfix, tmp_path):
         "receive": ("python3.10", "python3.13"), "parse": ("python3.10", "python3.12"),
         "legacy": ("python2.7", None), "export": ("python3.10", "python3.13"), "render": (None, None),
     }
+
+
+def test_hostile_dockerfiles_stay_linear():
+    import time
+
+    chain = "FROM public.ecr.aws/lambda/python:3.9 AS s0\nCOPY . /var/task\n"
+    cases = [
+        chain + "".join(f"FROM s{i} AS s{i + 1}\nCOPY a{i}.py /var/task/\nENV V{i}=x\n" for i in range(10_000)),
+        chain + "".join(f"FROM s{i} AS s{i + 1}\nCOPY --from=s{i} /var/task /var/task\n" for i in range(10_000)),
+        LAMBDA + "COPY x.py y.py /var/task/\n" * 30_000,
+    ]
+    for text in cases:
+        t0 = time.perf_counter()
+        assert image(text + 'CMD ["a1.h"]\n')[0] == "."
+        assert time.perf_counter() - t0 < 5, "quadratic somewhere"

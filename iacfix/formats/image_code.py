@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from .dockerfile_syntax import Dockerfile, Instruction
 
 TASK_ROOT = "/var/task"
+MAX_COPIES = 200  # what one stage records: a real Dockerfile copies a handful; a hostile one stays linear
+MAX_VARS = 200  # build arguments and environment variables one stage knows, likewise
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 _PLATFORM = re.compile(r"--platform=\S*?(arm64|aarch64|amd64|x86_64)")
 
@@ -134,12 +136,12 @@ def image_code(doc: Dockerfile, lambda_base: bool, lambda_host: bool) -> ImageCo
             image = words[0] if words else ""
             parent = names.get(image.lower())
             if parent is not None:  # FROM build AS final: everything of its parent
-                st = {**stages[parent], "copies": list(stages[parent]["copies"]), "env": dict(stages[parent]["env"])}
+                st = {**stages[parent], "copies": list(stages[parent]["copies"]), "own_env": False}
             else:
                 lam = "lambda/" in image or "aws-lambda-" in image
                 st = {"env": {"LAMBDA_TASK_ROOT": TASK_ROOT} if lam else {}, "workdir": TASK_ROOT if lam else "/",
                       "copies": [], "cmd": None, "entrypoint": None, "image": image, "platform": platform,
-                      "elsewhere": None}
+                      "elsewhere": None, "own_env": True}
             st["from"] = ins
             if len(words) >= 3 and words[1].lower() == "as":
                 names.setdefault(words[2].lower(), len(stages))
@@ -171,6 +173,11 @@ def image_code(doc: Dockerfile, lambda_base: bool, lambda_host: bool) -> ImageCo
 
 def _instruction(ins: Instruction, st: dict, stages: list[dict], names: dict[str, int], global_env: dict) -> None:
     kw, env = ins.keyword, st["env"]
+    if kw in ("arg", "env") and not st["own_env"]:  # a stage built FROM another: its variables, copied on write
+        env = st["env"] = dict(env)
+        st["own_env"] = True
+    if kw in ("arg", "env") and len(env) >= MAX_VARS:
+        return
     if kw == "arg":
         for name, value in _assignments(ins):
             env[name] = value if value is not None else global_env.get(name, env.get(name, ""))
@@ -240,7 +247,7 @@ def _copy(ins: Instruction, st: dict, stages: list[dict], names: dict[str, int])
             s = posixpath.normpath(posixpath.join(theirs["workdir"], s))
             for c in theirs["copies"]:
                 rel = _in_dir(c.dest, s)
-                if rel is not None:
+                if rel is not None and len(st["copies"]) < MAX_COPIES:
                     st["copies"].append(_Copy(posixpath.join(dest, rel) if rel else dest, c.source, c.is_dir, c.ins))
         return
     for s in sources:
@@ -256,7 +263,8 @@ def _copy(ins: Instruction, st: dict, stages: list[dict], names: dict[str, int])
             target = dest  # a directory's contents, or a file renamed
         else:
             target = posixpath.join(dest, posixpath.basename(source))
-        st["copies"].append(_Copy(target, source, is_dir, ins))
+        if len(st["copies"]) < MAX_COPIES:
+            st["copies"].append(_Copy(target, source, is_dir, ins))
 
 
 def _has_ext(path: str) -> bool:
