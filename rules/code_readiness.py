@@ -1,7 +1,8 @@
 """Code readiness: will the target runtime run each function's code?
 
 The checker consumes the ``FunctionCode`` items formats locate (and the
-runtime ``Site``s, to know each function's runtime), asks
+runtime ``Site``s and container base images (``ImageRef``), to know each
+function's runtime), asks
 ``iacfix.readiness.assess`` what the code holds, and reports each import or
 use of a removed module or API once, at its line in the code file, naming
 every function whose code reaches it (RT301), Python 2 code (RT302), what
