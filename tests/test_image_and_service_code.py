@@ -248,3 +248,60 @@ def test_hostile_dockerfiles_stay_linear():
         t0 = time.perf_counter()
         assert image(text + 'CMD ["a1.h"]\n')[0] == "."
         assert time.perf_counter() - t0 < 5, "quadratic somewhere"
+
+
+# -- property: wherever a Dockerfile copies the handler from, the code read is the code copied --------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from iacfix.readiness import assess  # noqa: E402
+
+TASK_ROOTS = ["${LAMBDA_TASK_ROOT}", "$LAMBDA_TASK_ROOT", "/var/task"]
+
+
+@st.composite
+def layouts(draw):
+    """(Dockerfile, {context path: text}): the handler module somewhere in the build
+    context, copied into the task root in one of the ways Dockerfiles do it, among noise."""
+    prefix = draw(st.sampled_from([".", "src", "lambda/code"]))
+    package = draw(st.booleans())
+    rel = "pkg/main.py" if package else "app.py"
+    handler = ("pkg.main" if package else "app") + ".handler"
+    root = draw(st.sampled_from(TASK_ROOTS))
+    slash = draw(st.sampled_from(["", "/"]))
+    src = "." if prefix == "." else prefix
+    forms = [f"COPY {src}{'/' if prefix != '.' else ''} {root}{slash}"]
+    if package:
+        forms.append(f"COPY {prefix + '/' if prefix != '.' else ''}pkg/ {root}/pkg/")
+    else:
+        forms.append(f"COPY {prefix + '/' if prefix != '.' else ''}app.py {root}{slash}")
+        forms.append(f"COPY {prefix + '/' if prefix != '.' else ''}app.py ./")
+    copy = draw(st.sampled_from(forms))
+    noise = draw(st.lists(st.sampled_from([
+        "COPY requirements.txt ${LAMBDA_TASK_ROOT}", "RUN pip install -r requirements.txt -t /opt/deps",
+        "COPY config/ /opt/config/", "ENV PYTHONPATH=/opt/deps", "ARG STAGE=dev", "COPY README.md /opt/",
+    ]), max_size=3))
+    at = draw(st.integers(0, len(noise)))
+    lines = ["FROM public.ecr.aws/lambda/python:3.12", *noise[:at], copy, *noise[at:]]
+    cmd = draw(st.sampled_from([f'CMD ["{handler}"]', f"CMD {handler}", f'CMD [ "{handler}" ]']))
+    files = {f"{prefix}/{rel}".removeprefix("./"): "import telnetlib\n\ndef handler(e, c):\n    return 1\n",
+             "requirements.txt": "boto3\n", "other/app.py": "import json\n"}
+    if package:
+        files[f"{prefix}/pkg/__init__.py".removeprefix("./")] = ""
+    return "\n".join([*lines, cmd]) + "\n", files
+
+
+@pytest.mark.slow
+@settings(max_examples=80, deadline=None)
+@given(layout=layouts())
+def test_the_code_read_is_the_code_copied(tmp_path_factory, layout):
+    dockerfile, files = layout
+    base = tmp_path_factory.mktemp("ctx")
+    for name, text in {**files, "Dockerfile": dockerfile}.items():
+        (base / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / name).write_text(text)
+    [code] = codes("dockerfile", dockerfile, str(base / "Dockerfile"))
+    found = assess(code, str(base / "Dockerfile"))
+    assert found.found, (dockerfile, code)
+    assert [b.name for b in found.blocking()] == ["telnetlib"], dockerfile
