@@ -119,9 +119,7 @@ def test_serverless_code_locations():
         "packaged": ("exporter", "main.handler", "x86_64", None),
         "built": (None, None, "arm64", "the function is deployed from a prebuilt artifact (dist/built.zip)"),
         "chosen": (None, None, "arm64", "the handler is not a literal"),
-        "render": (None, None, "arm64", "the function runs a container image (image:), which holds its code and "
-                                        "runtime"),
-    }
+    }  # render (image:) has no code here: its image holds it, as a PackageType: Image function's does
     assert codes("serverless", SERVICE.format(provider="google"), "svc/serverless.yml") == []
 
 
@@ -231,7 +229,7 @@ def test_plan_over_images_and_services(iacfix, tmp_path):
         "readiness_docker/upload/Dockerfile": ("python3.11", "python3.12"),
         "readiness_docker/worker/Dockerfile": ("3.9", "3.11"),  # python:3.9: CPython's own versions
         "receive": ("python3.10", "python3.13"), "parse": ("python3.10", "python3.12"),
-        "legacy": ("python2.7", None), "export": ("python3.10", "python3.13"), "render": (None, None),
+        "legacy": ("python2.7", None), "export": ("python3.10", "python3.13"),
     }
 
 

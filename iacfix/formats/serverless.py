@@ -23,8 +23,8 @@ another provider's service holds no site.
 Each function of an AWS service also gets a ``FunctionCode`` (code
 readiness): its ``handler`` (``src/app.handler``) under the service's
 directory, or under serverless-python-requirements' per-function ``module:``
-directory; ``image:`` functions and a prebuilt ``package.artifact`` are said
-to be not local.  ``package.patterns`` is not applied: the reader follows
+directory; a prebuilt ``package.artifact`` is said to be not local; an
+``image:`` function's code is its image's.  ``package.patterns`` is not applied: the reader follows
 imports from the handler, which the package must hold anyway.
 
 Variables are followed to where the value is written: ``${self:a.b}`` within
@@ -485,23 +485,21 @@ class _Service:
                 self._reached = outer
 
     # -- the service -----------------------------------------------------------
-    def function_code(self, f: _File, name: str, name_node, fn) -> FunctionCode | None:
+    def function_code(self, f: _File, name: str, fn) -> FunctionCode | None:
         """Where function ``name``'s code is: the service's directory (or the
         serverless-python-requirements ``module:`` directory, when literal), the
-        ``handler`` as written (``src/app.handler``); ``image:`` and a
-        prebuilt ``package.artifact`` are not local code; None when the function
-        names neither a handler nor an image (an incomplete service)."""
-        provider, tree = _get(self.f.tree, "provider"), self.f.tree
+        ``handler`` as written (``src/app.handler``); a prebuilt
+        ``package.artifact`` is not local code.  None for an ``image:``
+        function (its code and runtime are the image's, as for CloudFormation's
+        ``PackageType: Image``) and for one that names no handler."""
         handler = _get(fn, "handler")
-        start, end = f.walker.span(handler if handler is not None else name_node)
+        if handler is None or _get(fn, "image") is not None:
+            return None
+        provider, tree = _get(self.f.tree, "provider"), self.f.tree
+        start, end = f.walker.span(handler)
         arch = _str(_get(fn, "architecture")) or _str(_get(provider, "architecture"))
         common = dict(function=name, start=start, end=end, where=Where("serverless", f"functions.{name}", "handler"),
                       architecture="arm64" if arch == "arm64" else "x86_64")
-        if _get(fn, "image") is not None:
-            return FunctionCode(**common, not_local="the function runs a container image (image:), which holds its "
-                                                    "code and runtime")
-        if handler is None:
-            return None
         artifact = _str(_get(_get(fn, "package"), "artifact")) or _str(_get(_get(tree, "package"), "artifact"))
         if artifact is not None:
             return FunctionCode(**common, not_local=f"the function is deployed from a prebuilt artifact ({artifact})")
@@ -534,7 +532,7 @@ class _Service:
                                                        "" if f is self.f else self.relative(f))))
                 elif _get(fn, "image") is None:
                     inheritors.append(name)
-                code = self.function_code(f, name, name_node, fn) if self.provider == "aws" else None
+                code = self.function_code(f, name, fn) if self.provider == "aws" else None
                 if code is not None:
                     f.code.append(code)
         runtime = _get(provider, "runtime")
