@@ -229,8 +229,9 @@ class FunctionCode:
     """Where a function's code is, as a format reads it (put in ``Located.more``).
 
     ``function`` names the function as the runtime sites' ``users`` do (a
-    logical id, a construct id, a Terraform address), so that a checker can
-    tie the code to the runtime it runs on.  ``root`` is the code's directory
+    logical id, a construct id, a Terraform address, a Serverless function's
+    key; a standalone Dockerfile's path, as its base image's ``users`` do), so
+    that a checker can tie the code to the runtime it runs on.  ``root`` is the code's directory
     (or single file) as written, relative to ``base`` (``file``: the IaC
     file's directory; ``app``: the CDK app's root, where ``cdk.json`` is);
     ``inline`` the code itself when it is written in the file (``ZipFile``,

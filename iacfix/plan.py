@@ -26,15 +26,24 @@ NOT_CURRENT = ("allowed-value", "layer-runtime", "build-method")
 def records(files) -> None:
     """Put on each file's result the functions declared in it, with the runtime
     their sites give them (found anywhere in the unit)."""
+    from .formats.dockerfile import DockerfileFacts, ImageRef
+
     files = [f for f in files if f.located is not None]
     sites = [(s, f) for f in files for s in f.located.sites if s.kind not in NOT_CURRENT]
+    images = [(r, f) for f in files for x in f.located.more if isinstance(x, (ImageRef, DockerfileFacts))
+              for r in (x.images if isinstance(x, DockerfileFacts) else [x])]  # a container image's base
     for f in files:
         for code in (m for m in f.located.more if isinstance(m, FunctionCode)):
             mine = [(s, g) for s, g in sites if code.function in s.users]
+            image = next(((r, g) for r, g in images if code.function in r.users), None)
             if mine:  # where the runtime is written: what a fix changes
                 site, g = mine[0]
                 line = FileView(g.result.path, g.text).positions.at(site.at[0] if site.at else site.start)[0]
                 runtime, provider, path = site.value, site.provider, g.result.path
+            elif image is not None:  # the base image stands for the runtime (resolved against the catalog in build)
+                ref, g = image
+                line = FileView(g.result.path, g.text).positions.at(ref.at[0])[0]
+                runtime, provider, path = ref, "aws", g.result.path
             else:
                 line = FileView(f.result.path, f.text).positions.at(code.start)[0]
                 runtime, provider, path = None, "aws", f.result.path
@@ -107,6 +116,11 @@ def build(results, ctx) -> dict:
 
 def _function(rec: dict, ctx) -> dict:
     catalog = ctx.catalog
+    if rec["runtime"] is not None and not isinstance(rec["runtime"], str):  # a base image: the runtime it stands for
+        from .rules.container_images import runtime_of
+
+        image = runtime_of(rec["runtime"], catalog)
+        rec = {**rec, "runtime": image.id if image else None, "provider": image.provider if image else "aws"}
     found = assess(rec["code"], rec["declared_in"])
     rt = catalog.get(rec["runtime"], rec["provider"]) if rec["runtime"] else None
     out = {"name": rec["name"], "path": rec["path"], "line": rec["line"], "runtime": rec["runtime"],
@@ -118,7 +132,8 @@ def _function(rec: dict, ctx) -> dict:
         out["candidates"] = []
         move_to = suggestion(rt, ctx) if rt is not None else None
         out["recommendation"] = {"runtime": move_to or (rt.id if rt is not None and classify(rt, ctx) is None else None),
-                                 "why": "the runtime is not known statically" if rt is None else
+                                 "why": "the runtime is not known statically" + (
+                                     f" ({found.why_not})" if rec["code"].not_local else "") if rt is None else
                                  f"{rt.family} code is not read; " + (f"{move_to} is the catalog's successor" if move_to
                                                                       else "no newer runtime to suggest")}
         return out

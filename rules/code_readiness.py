@@ -1,7 +1,8 @@
 """Code readiness: will the target runtime run each function's code?
 
 The checker consumes the ``FunctionCode`` items formats locate (and the
-runtime ``Site``s, to know each function's runtime), asks
+runtime ``Site``s and container base images (``ImageRef``), to know each
+function's runtime), asks
 ``iacfix.readiness.assess`` what the code holds, and reports each import or
 use of a removed module or API once, at its line in the code file, naming
 every function whose code reaches it (RT301), Python 2 code (RT302), what
@@ -16,11 +17,13 @@ from __future__ import annotations
 import dataclasses
 import os
 
+from iacfix.formats.dockerfile import DockerfileFacts, ImageRef
 from iacfix.model import UNSAFE, Finding, FunctionCode, Site
 from iacfix.readiness import Blocker, assess, placed, shown, version_key
 from iacfix.targets import target_for
 
 from . import ERROR, INFO, RULES, WARNING, Checker, Context, Rule, checker, register, unit_step
+from .container_images import runtime_of
 
 WHATS_NEW = "https://docs.python.org/3/whatsnew/3.13.html#removed-modules-and-apis"
 BLOCKING = ("RT301", "RT302", "RT321")
@@ -256,10 +259,16 @@ def wheel_blockers(code: FunctionCode, found, runtime, iac_path: str):
     return req, resolve(req, runtime.version, runtime.os, code.architecture, lines)
 
 
-def _runtimes(sites: list[Site], ctx: Context) -> dict[str, list]:
-    """function -> the catalog runtimes its sites in this file give it."""
+def _runtimes(sites: list, ctx: Context) -> dict[str, list]:
+    """function -> the catalog runtimes its sites (and base images) in this file give it."""
     out: dict[str, list] = {}
-    for s in sites:
+    refs = [r for x in sites if isinstance(x, (ImageRef, DockerfileFacts))
+            for r in (x.images if isinstance(x, DockerfileFacts) else [x])]
+    for ref in refs:
+        rt = runtime_of(ref, ctx.catalog)
+        for user in ref.users if rt is not None else ():
+            out.setdefault(user, []).append(rt)
+    for s in (s for s in sites if isinstance(s, Site)):
         if s.kind in ("allowed-value", "layer-runtime", "build-method"):
             continue  # a value the function may take, or a layer's: not what it runs on
         rt = ctx.catalog.get(s.value, s.provider)
@@ -296,13 +305,13 @@ def _replacement(b: Blocker) -> str:
 
 @checker
 class CodeReadiness(Checker):
-    consumes = (FunctionCode, Site)
+    consumes = (FunctionCode, Site, ImageRef, DockerfileFacts)  # a container image's base is its function's runtime
 
     def check(self, items: list, file, ctx: Context) -> list[Finding]:
         codes = [x for x in items if isinstance(x, FunctionCode)]
         if not codes:
             return []
-        runtimes = _runtimes([x for x in items if isinstance(x, Site)], ctx)
+        runtimes = _runtimes([x for x in items if not isinstance(x, FunctionCode)], ctx)
         target = ctx.target.version_key if ctx.target is not None and ctx.target.family == "python" else None
         grouped: dict[tuple, tuple[Blocker, list[str]]] = {}
         out = []
@@ -414,6 +423,7 @@ def hold_unready(findings: list[list[Finding]], ctx: Context) -> None:
                     blocked[fn] = (key, f)
     if not blocked:
         return
+    held: dict[int, tuple] = {}  # id(fix) -> (that fix, kept alive so ids stay unique; the fix held back)
     for f in (f for fs in findings for f in fs):
         if f.fix is None or f.runtime is None or f.rule in BLOCKING:
             continue
@@ -433,10 +443,16 @@ def hold_unready(findings: list[list[Finding]], ctx: Context) -> None:
         reason = (f"held back: the code of {fn}{more} does not run on {target.id}: {why.data['name']} at {where}"
                   f"{removed}; {runs}")
         title = f.fix.title.replace(" (unsafe: crosses a major version)", "")
-        f.fix = dataclasses.replace(f.fix, applicability=UNSAFE,
-                                    title=f"{title} (unsafe: the code of {fn} does not run on {target.id})")
+        old, f.fix = f.fix, held[id(f.fix)][1] if id(f.fix) in held else dataclasses.replace(
+            f.fix, applicability=UNSAFE, title=f"{title} (unsafe: the code of {fn} does not run on {target.id})")
+        held[id(old)] = (old, f.fix)
         f.message += f"; {reason}"
         f.data["held_back"] = {"by": [h[0] for h in hits], "at": where, "runs_on": why.data.get("runs_on")}
         f.fixable = ctx.unsafe_fixes
         f.stuck = f.stuck or not ctx.unsafe_fixes
-
+    # A fix shared by several findings (a Dockerfile's one edit, a list) is held back for all of them.
+    for f in (f for fs in findings for f in fs):
+        if f.fix is not None and id(f.fix) in held and held[id(f.fix)][0] is f.fix:
+            f.fix = held[id(f.fix)][1]
+            f.fixable = ctx.unsafe_fixes
+            f.stuck = f.stuck or (not ctx.unsafe_fixes and f.runtime is not None)

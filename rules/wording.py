@@ -105,6 +105,6 @@ def image_clause(ref, facts=None, rt=None) -> str:
                      else "no awslambdaric: not a Lambda function image")
     if rt is not None and rt.version_key[:1] == (2,) and rt.family == "python" and facts and facts.bootstrap:
         parts.append("a custom /var/runtime/bootstrap keeps a runtime alive that gets no security updates")
-    if ref.users:
-        parts.append(f"used by {', '.join(ref.users)}")
+    if ref.users:  # a Dockerfile's own function is named by the file itself: no need to say it again
+        parts.append(f"used by {', '.join(ref.users)}" if ref.path else "the function's base image")
     return f"({'; '.join(parts)})"

@@ -595,7 +595,7 @@ class _Walker:
                 elif rtype == "AWS::Serverless::Function" and _str(_get(props, "PackageType")) != "Image":
                     inheritors.append(name)
                 elif _get(_get(res, "Metadata"), "DockerBuildArgs") is not None and self.path is not None:
-                    self.build_args(name, _get(res, "Metadata"))
+                    self.build_args(name, _get(res, "Metadata"), props)
             elif rtype in LAYER_TYPES:
                 layer = name
                 runtimes = _get(props, "CompatibleRuntimes")
@@ -614,7 +614,7 @@ class _Walker:
         return Located(sorted(self.sites.values(), key=lambda s: s.start),
                        sorted(self.unresolved.values(), key=lambda u: u.start), self.more + self.code)
 
-    def build_args(self, name: str, meta) -> None:
+    def build_args(self, name: str, meta, props=None) -> None:
         """SAM ``Metadata.DockerBuildArgs`` values that feed a FROM tag of the
         function's Dockerfile (``sam_images``): an ``ImageRef`` each, fixed here."""
         from .sam_images import build_arg_images
@@ -647,6 +647,21 @@ class _Walker:
                 if not ok:
                     ref.blocked = "the value is not written as a plain or quoted literal; change it by hand"
                 self.more.append(ref)
+        if found:  # the runtime is chosen here: so is whether the code runs on it
+            self.image_code(name, meta, props)
+
+    def image_code(self, name: str, meta, props) -> None:
+        from .sam_images import image_function_code
+
+        command = _get(_get(props, "ImageConfig"), "Command")
+        command = _str(command.value[0]) if isinstance(command, SequenceNode) and command.value else None
+        arch = _get(props, "Architectures") or _get(_get(_get(self.root, "Globals"), "Function"), "Architectures")
+        arm64 = isinstance(arch, SequenceNode) and any(_str(a) == "arm64" for a in arch.value)
+        start, end = self.span(_get(meta, "Dockerfile") or _get(meta, "DockerContext") or meta)
+        code = image_function_code(self.path, _str(_get(meta, "DockerContext")), _str(_get(meta, "Dockerfile")),
+                                   name, start, end, command, arm64)
+        if code is not None:
+            self.code.append(code)
 
     def block_shared_values(self):
         """A value read as two runtimes (python${V} and python3.${V}, or !Ref V and

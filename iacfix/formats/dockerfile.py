@@ -18,7 +18,13 @@ What is located (data only; ``rules/container_images.py`` judges it):
 - in the whole file: version-bearing paths that move with the base
   (``/var/lang/lib/python3.11/``, ``/opt/python/lib/python3.11/``,
   ``python3.11 -m pip``, ``pip3.11``);
-- whether the file hosts a Lambda function through ``awslambdaric``.
+- whether the file hosts a Lambda function through ``awslambdaric``;
+- for a Lambda function image, where its code comes from, as a
+  ``FunctionCode`` (``image_code``: ``COPY ... ${LAMBDA_TASK_ROOT}`` and the
+  final ``CMD``).  A standalone Dockerfile's function is named by the
+  Dockerfile's path (its build context is taken to be its own directory), and
+  the final stage's base image is that function's: a code readiness blocker
+  holds back that image's move.
 
 ``images_for_build_args`` answers a SAM template: which images a Dockerfile
 selects when its build arguments take given values.
@@ -27,10 +33,11 @@ selects when its build arguments take given values.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field
 
-from ..model import Located, ParseError, Unresolved
+from ..model import FunctionCode, Located, ParseError, Unresolved, Where
 from . import Format, register
 from .dockerfile_syntax import Dockerfile, Instruction, parse as parse_dockerfile
 
@@ -279,7 +286,9 @@ def _stage_words(ins: Instruction, text: str, rx: re.Pattern):
             yield m, (m.start(m.lastindex or 0), m.end(m.lastindex or 0))
 
 
-def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
+def locate_dockerfile(doc: Dockerfile, text: str, function: str | None = None) -> Located:
+    """What ``doc`` says; with ``function`` (the name its code goes by), where
+    that function's code is, when the file builds a Lambda function image."""
     images: list[ImageRef] = []
     stages: list[Stage] = []
     unresolved: list[Unresolved] = []
@@ -328,7 +337,32 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
                 if span is not None:
                     stages[-1].no_al2023.append((m.group(1), *span))
     facts = DockerfileFacts(images, stages, paths, lambda_host, bootstrap)
-    return Located([], unresolved, [facts] if images or stages else [])
+    more: list = [facts] if images or stages else []
+    code = function_code(doc, facts, function) if function is not None and stages else None
+    if code is not None:
+        more.append(code)
+    return Located([], unresolved, more)
+
+
+def function_code(doc: Dockerfile, facts: DockerfileFacts, function: str, context: str = ".") -> FunctionCode | None:
+    """The code of the function the image runs, as a ``FunctionCode`` named
+    ``function`` (``root`` relative to the IaC file's directory: the build
+    ``context`` joined with the Dockerfile's source path); the final stage's
+    base image gains the function as a user.  None for an image that is no
+    Lambda function."""
+    from .image_code import image_code
+
+    final = facts.stages[-1]
+    base = facts.images[facts.stages[final.root].image] if facts.stages[final.root].image is not None else None
+    found = image_code(doc, base is not None and base.kind == "lambda", facts.lambda_host)
+    if found is None:
+        return None
+    if base is not None and function not in base.users:
+        base.users.append(function)
+    arch = "arm64" if base is not None and base.rest == "-arm64" else found.architecture
+    root = None if found.root is None else os.path.normpath(os.path.join(context, found.root)).replace(os.sep, "/")
+    return FunctionCode(function=function, start=found.start, end=found.end, where=Where("image", function, found.field),
+                        root=root, handler=found.handler, not_local=found.not_local, architecture=arch)
 
 
 def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict[str, list[ImageRef]]:
@@ -457,8 +491,14 @@ class DockerfileFormat(Format):
                 raise
             return None  # some other image's Dockerfile: not ours to judge
 
-    def locate(self, doc, text: str) -> Located | None:
-        return locate_dockerfile(doc, text)
+    def locate(self, doc, text: str, path: str | None = None) -> Located | None:
+        from ..readiness import shown
+
+        return locate_dockerfile(doc, text, shown(path) if path else "Dockerfile")
+
+    def locate_unit(self, parsed: dict) -> dict:
+        """One file at a time, knowing its path: a standalone Dockerfile's function is named by it."""
+        return {path: self.locate(doc, text, path) for path, (doc, text) in parsed.items()}
 
     def semantic(self, doc):
         return _Meaning(doc)

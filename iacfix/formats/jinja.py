@@ -35,7 +35,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from ..model import Located, Unresolved
+from ..model import FunctionCode, Located, Unresolved
 
 _OPEN = re.compile(r"\{\{|\{%|\{#")
 _CLOSE = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -208,7 +208,9 @@ def guard(located: Located | None, doc: Masked) -> Located | None:
         u.users = [unmask(x, names) for x in u.users]
         u.reason = unmask(u.reason, names)
     unresolved.sort(key=lambda u: u.start)
-    return Located(sites, unresolved, located.more)
+    more = [dataclasses.replace(m, function=unmask(m.function, names)) if isinstance(m, FunctionCode) else m
+            for m in located.more]  # a function's code is named as its runtime's users are
+    return Located(sites, unresolved, more)
 
 
 def _hold_branched_lists(sites, spans_: list[Span]) -> None:

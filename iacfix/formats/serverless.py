@@ -21,6 +21,13 @@ Sites, in each service file:
 as ``python312``) or ``azure`` (``python3.11``, the catalog's ``3.11``);
 another provider's service holds no site.
 
+Each function of an AWS service also gets a ``FunctionCode`` (code
+readiness): its ``handler`` (``src/app.handler``) under the service's
+directory, or under serverless-python-requirements' per-function ``module:``
+directory; a prebuilt ``package.artifact`` is said to be not local; an
+``image:`` function's code is its image's.  ``package.patterns`` is not applied: the reader follows
+imports from the handler, which the package must hold anyway.
+
 Variables are followed to where the value is written: ``${self:a.b}`` within
 the file (a key that is itself a variable, ``${self:custom.rt.${opt:stage}}``,
 stands for every key at that level); ``${file(./x.yml):a.b}`` into that YAML
@@ -46,7 +53,7 @@ import re
 from importlib import resources
 
 from ..edits import Positions
-from ..model import Item, ListInfo, Located, Site, Unresolved, Where
+from ..model import FunctionCode, Item, ListInfo, Located, Site, Unresolved, Where
 from . import Format, register
 from .cloudformation import (
     CloudFormation,
@@ -203,6 +210,7 @@ class _File:
     text: str
     walker: _Walker  # records sites and notes, as the CloudFormation locator does
     doc: object = None
+    code: list = dataclasses.field(default_factory=list)  # FunctionCode of the functions declared here
 
 
 @dataclasses.dataclass(frozen=True)
@@ -592,6 +600,34 @@ class _Service:
                 self._reached = outer
 
     # -- the service -----------------------------------------------------------
+    def function_code(self, f: _File, name: str, fn) -> FunctionCode | None:
+        """Where function ``name``'s code is: the service's directory (or the
+        serverless-python-requirements ``module:`` directory, when literal), the
+        ``handler`` as written (``src/app.handler``); a prebuilt
+        ``package.artifact`` is not local code.  None for an ``image:``
+        function (its code and runtime are the image's, as for CloudFormation's
+        ``PackageType: Image``) and for one that names no handler."""
+        handler = _merged(fn, "handler")[0]  # also through <<: *defaults, as the runtime is read
+        if handler is None or _merged(fn, "image")[0] is not None:
+            return None
+        provider, tree = _get(self.f.tree, "provider"), self.f.tree
+        start, end = f.walker.span(handler)
+        arch = _str(_merged(fn, "architecture")[0]) or _str(_merged(provider, "architecture")[0])
+        common = dict(function=name, start=start, end=end, where=Where("serverless", f"functions.{name}", "handler"),
+                      architecture="arm64" if arch == "arm64" else "x86_64")
+        artifact = _str(_get(_get(fn, "package"), "artifact")) or _str(_get(_get(tree, "package"), "artifact"))
+        if artifact is not None:
+            return FunctionCode(**common, not_local=f"the function is deployed from a prebuilt artifact ({artifact})")
+        text = _str(handler)
+        if text is None or "${" in text:
+            return FunctionCode(**common, not_local="the handler is not a literal")
+        module = _str(_get(fn, "module"))
+        root = "." if module is None or "${" in module or os.path.isabs(module) else module.strip("/") or "."
+        # relative to the file the function is declared in (a ${file(...)} of the service's directory)
+        here = os.path.dirname(os.path.normpath(f.path))
+        root = os.path.normpath(os.path.join(os.path.relpath(self.directory or ".", here or "."), root))
+        return FunctionCode(**common, root=root.replace(os.sep, "/"), handler=text)
+
     def walk(self):
         tree = self.f.tree
         provider = _get(tree, "provider")
@@ -622,6 +658,9 @@ class _Service:
                                              "" if f is self.f else self.relative(f))))
             elif _merged(fn, "image")[0] is None:
                 inheritors.append(name)
+            code = self.function_code(f, name, fn) if self.provider == "aws" else None
+            if code is not None:
+                f.code.append(code)
         runtime, keys = _merged(provider, "runtime")
         if runtime is not None:  # some functions held where iacfix does not read: who inherits is not known
             path = ("provider", "runtime") if keys == ("runtime",) else self.defined_at(self.f, runtime)
@@ -783,10 +822,10 @@ class Serverless(Format):
                              sorted(f.walker.unresolved.values(), key=lambda u: u.start))] + extra.get(f.path, [])
             sites = sorted((s for x in found for s in x.sites), key=lambda s: s.start)
             notes = sorted((u for x in found for u in x.unresolved), key=lambda u: u.start)
-            if f.path not in out and not sites and not notes and f.path not in extra:
+            if f.path not in out and not sites and not notes and not f.code and f.path not in extra:
                 out[f.path] = None
                 continue
-            located = Located(sites, notes)
+            located = Located(sites, notes, list(f.code))
             if f.doc is not f.tree:  # read through Jinja masking
                 from . import jinja
 

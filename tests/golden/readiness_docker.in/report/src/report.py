@@ -1,0 +1,5 @@
+from render import table
+
+
+def handler(event, context):
+    return table(event.get("rows", []))

@@ -1,0 +1,5 @@
+import asyncore
+
+
+def handler(event, context):
+    return {"loop": asyncore.__name__}

@@ -1,0 +1,3 @@
+def handler(event, context):
+    print "legacy upload", event
+    return 1
