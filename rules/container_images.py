@@ -274,6 +274,18 @@ class ContainerImages(Checker):
                                             "no equivalent on Amazon Linux 2023; rewrite that step first")
                 plan.moves = False
                 blockers.append((stage, plan))
+            elif stage.yum_other and os_of(stage, True) == AL2023 and os_of(stage, False) != AL2023:
+                line = file.positions.at(stage.yum_other[0][0])[0]
+                plan = by_stage[stage.root]
+                why = (f"stage {stage.name or stage.index} uses yum (line {line}) in a way iacfix does not rewrite "
+                       "(an argument, sh -c, data a command reads); Amazon Linux 2023 has no yum: change it to dnf "
+                       "by hand first")
+                if plan.finding is not None and not plan.stuck:  # no other finding says it: the message does
+                    clause = " " + image_clause(plan.ref, facts, plan.rt)
+                    head = plan.finding.message.removesuffix(clause)
+                    plan.finding.message = f"{head}; not rewritten: {why}{clause if head != plan.finding.message else ''}"
+                plan.stuck = plan.stuck or why
+                plan.moves = False
         self._all_or_nothing(plans, facts, file)
         for stage, plan in blockers:
             findings += self._no_equivalent(stage, file, ctx, f"blocks moving {plan.ref.written} to "

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from ..model import Located, ParseError, Unresolved
 from . import Format, register
-from .dockerfile_syntax import Dockerfile, Instruction, parse as parse_dockerfile
+from .dockerfile_syntax import _WORD, Dockerfile, Instruction, parse as parse_dockerfile
 
 # An AWS Lambda base image: .../lambda/<family> (ECR Public and mirrors of it) or .../amazon/aws-lambda-<family>.
 _LAMBDA_REPO = re.compile(r"(?:(?P<host>[^/]+)/(?:[^/]+/)*)?lambda/(?P<f1>[a-z0-9._-]+)"
@@ -47,6 +47,11 @@ _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?
 # yum as a command word: what comes before it on its line must end a command (or be RUN, its flags, sudo).
 _YUM = re.compile(r"(?<![\w./-])yum(?=[ \t])")
 _COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec"}
+# yum as a word in a RUN that is not a command iacfix recognises (an argument, data, sh -c "yum ..."): "yum"
+# not part of a path, a package name or a file name, not assigned to.
+_YUM_WORD = re.compile(r"(?<![\w./-])yum(?![\w.=-])")
+_JSON_YUM = re.compile(r'\[[ \t]*"(yum)"')
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
 _NO_AL2023 = re.compile(r"(?<![\w.-])(amazon-linux-extras|yum-config-manager)(?![\w.-])")
 _AWSLAMBDARIC = re.compile(r"awslambdaric")
 _BOOTSTRAP = re.compile(r"/var/runtime/bootstrap|\b_HANDLER\b")
@@ -96,6 +101,7 @@ class Stage:
     line: int
     root: int = 0  # the first stage of its chain of parents: the one whose image it runs on
     yum: list[tuple[int, int]] = field(default_factory=list)  # spans of "yum" used as a command
+    yum_other: list[tuple[int, int]] = field(default_factory=list)  # "yum" iacfix cannot rewrite (an argument, data)
     no_al2023: list[tuple[str, int, int]] = field(default_factory=list)  # (tool, start, end)
 
 
@@ -256,17 +262,46 @@ def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolv
 
 def _starts_command(s: str, i: int) -> bool:
     """Whether the word at ``s[i]`` is where a shell command starts: at a line's start, after ;, &&, ||,
-    |, (, `, {, $(, or after RUN, its --flags, sudo, then, do, else or exec."""
-    j = i
-    while j > 0 and s[j - 1] in " \t":
-        j -= 1
-    if j == 0 or s[j - 1] in "\n;&|(`{" or s.endswith("$(", 0, j):
-        return True
-    k = j
-    while k > 0 and not s[k - 1].isspace():
-        k -= 1
-    word = s[k:j]
-    return word.lower() in _COMMAND_WORDS or word.startswith("--")
+    |, (, `, {, $(, or after RUN (and its --flags), sudo, then, do, else or exec."""
+    j, flags = i, False
+    while True:
+        while j > 0 and s[j - 1] in " \t":
+            j -= 1
+        if j == 0 or s[j - 1] in "\n;&|(`{" or s.endswith("$(", 0, j):
+            return not flags
+        k = j
+        while k > 0 and not s[k - 1].isspace():
+            k -= 1
+        word = s[k:j]
+        if word.lower() in _COMMAND_WORDS:
+            return not flags or word.lower() == "run"  # --flags belong to RUN only (not rpm -e --nodeps yum)
+        if not word.startswith("--"):
+            return False
+        j, flags = k, True
+
+
+def _run_args(ins: Instruction) -> tuple[str, int] | None:
+    """The command of a RUN (also ONBUILD RUN) after its --flags, and its logical offset; None if not a RUN."""
+    args, at = ins.args()
+    if ins.keyword == "onbuild":
+        m = _WORD.match(args)
+        if m is None or m.group().lower() != "run":
+            return None
+        rest = _WORD.search(args, m.end())
+        args, at = (args[rest.start():], at + rest.start()) if rest else ("", at + len(args))
+    elif ins.keyword != "run":
+        return None
+    while (m := _WORD.match(args)) is not None and m.group().startswith("--"):
+        rest = _WORD.search(args, m.end())
+        args, at = (args[rest.start():], at + rest.start()) if rest else ("", at + len(args))
+    return args, at
+
+
+def _heredocs_are_scripts(command: str) -> bool:
+    """Whether a RUN's heredoc bodies are shell scripts (``RUN <<EOF``, ``RUN <<EOF bash``, ``bash -e <<EOF``)
+    rather than data fed to a command (``cat > file <<EOF``, ``python3 <<EOF``)."""
+    words = [w for w in _WORD.findall(command) if not re.match(r"\d*<<", w)]
+    return not words or (words[0].rsplit("/", 1)[-1] in _SHELLS and all(w.startswith("-") for w in words[1:]))
 
 
 def _stage_words(ins: Instruction, text: str, rx: re.Pattern):
@@ -277,6 +312,39 @@ def _stage_words(ins: Instruction, text: str, rx: re.Pattern):
     for h in ins.heredocs:
         for m in rx.finditer(text, h.start, h.end):
             yield m, (m.start(m.lastindex or 0), m.end(m.lastindex or 0))
+
+
+def _run_yum(ins: Instruction, text: str, run: tuple[str, int], stage: Stage) -> None:
+    """Where a RUN uses yum: as a command iacfix rewrites (``stage.yum``), or otherwise (``stage.yum_other``)."""
+    command, at = run
+    commands, others = [], []
+    if command.startswith("["):  # JSON form: the command is the array's first string
+        m = _JSON_YUM.match(command)
+        if m:
+            commands.append(ins.span(at + m.start(1), at + m.end(1)))
+        others += [ins.span(at + m.start(), at + m.end()) for m in _YUM_WORD.finditer(command, m.end() if m else 0)]
+    else:
+        for m in _YUM_WORD.finditer(ins.line, at):
+            span = ins.span(m.start(), m.end())
+            (commands if _YUM.match(ins.line, m.start()) and _starts_command(ins.line, m.start()) else others
+             ).append(span)
+        script = _heredocs_are_scripts(command)
+        for h in ins.heredocs:
+            for m in _YUM_WORD.finditer(text, h.start, h.end):
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                if text[_lstrip_to(text, line_start, m.start())] == "#" and script:
+                    continue  # a comment in the script
+                command_word = script and _YUM.match(text, m.start()) and _starts_command(text, m.start())
+                (commands if command_word else others).append((m.start(), m.end()))
+    stage.yum += [s for s in commands if s is not None]
+    stage.yum_other += [s or (ins.start, ins.start) for s in others] + [(ins.start, ins.start) for s in commands
+                                                                       if s is None]
+
+
+def _lstrip_to(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " \t":
+        start += 1
+    return start
 
 
 def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
@@ -319,11 +387,9 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
         for m, span in _stage_words(ins, text, _VERSION_PATHS):
             if span is not None:
                 paths.append((m.group(m.lastindex), *span))
-        if kw == "run" and stages and not ins.args()[0].startswith("["):
-            for m, span in _stage_words(ins, text, _YUM):
-                s = m.string
-                if span is not None and _starts_command(m.string, m.start()):
-                    stages[-1].yum.append(span)
+        run = _run_args(ins) if stages else None
+        if run is not None:
+            _run_yum(ins, text, run, stages[-1])
             for m, span in _stage_words(ins, text, _NO_AL2023):
                 if span is not None:
                     stages[-1].no_al2023.append((m.group(1), *span))
@@ -368,8 +434,8 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
                 if own is not None and (own.kind, own.family, own.version) == (ref.kind, ref.family, ref.version):
                     continue
                 st = facts.stages[ref.stage]
-                if st.yum:
-                    ref.along.append(f"yum (line {text.count(chr(10), 0, st.yum[0][0]) + 1})")
+                if st.yum or st.yum_other:
+                    ref.along.append(f"yum (line {text.count(chr(10), 0, min(st.yum + st.yum_other)[0]) + 1})")
                 if st.no_al2023:
                     ref.along.append(f"{st.no_al2023[0][0]} (line {text.count(chr(10), 0, st.no_al2023[0][1]) + 1})")
                 if any(v == ref.version for v, _, _ in facts.paths):

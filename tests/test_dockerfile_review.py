@@ -1,0 +1,66 @@
+"""Dockerfiles shaped like real ones that an adversarial review found
+mishandled: `yum` as an argument or as data, `yum` where iacfix cannot
+rewrite it, and build arguments built from other build arguments.  Each case
+is a whole file through `iacfix fix`, byte for byte."""
+
+import pytest
+
+AL2_TO_AL2023_HEAD = "# syntax=docker/dockerfile:1\nFROM public.ecr.aws/lambda/python:3.11 AS build\n"
+
+
+def _fix(iacfix, write, text):
+    path = write("Dockerfile", text)
+    found = iacfix("check", ".", "--format", "json").json["findings"]
+    diff = iacfix("fix", ".", "--diff").out
+    iacfix("fix", ".")
+    return path.read_text(), found, diff
+
+
+def test_yum_after_a_command_flag_is_an_argument_and_holds_the_move_back(iacfix, write):
+    # rpm -e --nodeps yum removes the yum package: "yum" is an argument, never rewritten; AL2023 has no yum
+    # package, so the step must be rewritten by hand before the base moves.
+    text = AL2_TO_AL2023_HEAD + "RUN yum install -y gcc && rpm -e --nodeps yum yum-utils\n"
+    got, [f], diff = _fix(iacfix, write, text)
+    assert got == text and "+++" not in diff
+    assert "yum (line 3" in f["fix_unavailable"] and f["fix"] is None
+
+
+@pytest.mark.parametrize("run", [
+    'RUN sh -c "yum install -y gcc"\n',
+    "RUN env LANG=C yum install -y gcc\n",
+    "RUN xargs -a packages.txt yum install -y\n",
+    "RUN echo yum\n",
+])
+def test_yum_that_iacfix_does_not_rewrite_keeps_the_base_on_al2(iacfix, write, run):
+    # Moving the base and leaving yum behind would break the build on AL2023: all or nothing.
+    text = AL2_TO_AL2023_HEAD + "RUN yum install -y make\n" + run
+    got, [f], _ = _fix(iacfix, write, text)
+    assert got == text
+    assert "line 4" in f["fix_unavailable"] and "dnf" in f["fix_unavailable"]
+    assert "not rewritten: stage build uses yum (line 4)" in f["message"]  # said in text output too
+
+
+def test_a_heredoc_that_is_data_is_not_a_script(iacfix, write):
+    # The body of `cat > file <<EOF` is the file's text, not commands: its yum is not rewritten, and since the
+    # script it writes would run yum on AL2023, the base does not move either.
+    text = (AL2_TO_AL2023_HEAD + "RUN <<EOF\nyum install -y gcc\nEOF\n"
+            "RUN cat > /usr/local/bin/setup.sh <<'EOF'\n#!/bin/sh\nyum install -y jq\nEOF\n")
+    got, [f], _ = _fix(iacfix, write, text)
+    assert got == text and "line 8" in f["fix_unavailable"]
+
+
+def test_a_heredoc_of_data_without_yum_does_not_hold_back(iacfix, write):
+    text = (AL2_TO_AL2023_HEAD + "RUN <<EOT bash\n  yum install -y gcc\nEOT\n"
+            "RUN cat > /etc/yum.repos.d/local.repo <<EOF\n[local]\nbaseurl=file:///repo\nEOF\n"
+            "RUN python3 <<EOF\nprint('built')\nEOF\n")
+    got, _, _ = _fix(iacfix, write, text)
+    assert got == text.replace("3.11", "3.13").replace("  yum install", "  dnf install")
+
+
+def test_onbuild_run_and_json_form_yum_move_with_the_base(iacfix, write):
+    text = (AL2_TO_AL2023_HEAD + 'RUN ["yum", "install", "-y", "gcc"]\nONBUILD RUN yum install -y make\n'
+            "run --mount=type=cache,target=/var/cache/yum --network=none yum -y update\n")
+    got, _, _ = _fix(iacfix, write, text)
+    assert got == (AL2_TO_AL2023_HEAD.replace("3.11", "3.13") + 'RUN ["dnf", "install", "-y", "gcc"]\n'
+                   "ONBUILD RUN dnf install -y make\n"
+                   "run --mount=type=cache,target=/var/cache/yum --network=none dnf -y update\n")
