@@ -64,3 +64,23 @@ def test_onbuild_run_and_json_form_yum_move_with_the_base(iacfix, write):
     assert got == (AL2_TO_AL2023_HEAD.replace("3.11", "3.13") + 'RUN ["dnf", "install", "-y", "gcc"]\n'
                    "ONBUILD RUN dnf install -y make\n"
                    "run --mount=type=cache,target=/var/cache/yum --network=none dnf -y update\n")
+
+
+def test_an_arg_built_from_another_arg_selects_the_image(iacfix, write):
+    # AWS's "alternative base image" shape with a whole-image ARG that reuses the version ARG.
+    text = ("ARG PY=3.9\nARG BASE=public.ecr.aws/lambda/python:${PY}\nARG FUNCTION_DIR=\"/function\"\n"
+            "FROM --platform=$BUILDPLATFORM python:${PY}-slim-bookworm AS build-image\n"
+            "RUN pip install --target /function awslambdaric\n"
+            "FROM ${BASE}\n"
+            "RUN yum install -y libcurl && yum clean all && rm -rf /var/cache/yum\n")
+    got, found, _ = _fix(iacfix, write, text)
+    assert [(f["line"], f["runtime"]) for f in found] == [(4, "3.9"), (6, "python3.9")]
+    assert found[1]["resolved_image"] == "public.ecr.aws/lambda/python:3.9"
+    assert got == text.replace("PY=3.9", "PY=3.13").replace("yum install", "dnf install").replace(
+        "&& yum clean", "&& dnf clean")
+
+
+def test_an_arg_built_from_an_arg_without_value_is_unresolved(iacfix, write):
+    write("Dockerfile", "ARG PY\nARG BASE=public.ecr.aws/lambda/python:${PY}\nFROM ${BASE}\n")
+    [f] = iacfix("check", ".", "--format", "json").json["findings"]
+    assert f["rule"] == "RT102" and "PY has no default" in f["message"]

@@ -120,9 +120,15 @@ class DockerfileFacts:
 class _Arg:
     name: str
     value: str | None  # None: no default
-    start: int | None  # span of the value in the text (quotes excluded)
+    start: int | None  # span of the value in the text (quotes excluded), when written there as it is
     end: int | None
     label: str  # "ARG PY"
+    where: list | None = None  # where each character of the value comes from: (owner, offset) or (None, None)
+    why: str = ""  # why the value cannot be used, if so
+
+    def __post_init__(self):
+        if self.where is None and self.start is not None:
+            self.where = [(self, self.start + i) for i in range(len(self.value))]
 
 
 def split_reference(ref: str) -> tuple[str, str, str]:
@@ -148,10 +154,10 @@ def _expand(word: str, origin: list, args: dict) -> tuple[str, list] | str:
         arg = args.get(name)
         op = m.group("op")
         if arg is not None and arg.value is not None and op not in (":+", "+"):
-            if arg.start is None:
-                return f"build argument {name} is not a plain value ({arg.value!r})"
+            if arg.why or arg.where is None:
+                return arg.why or f"build argument {name} is not a plain value ({arg.value!r})"
             out.append(arg.value)
-            where += [(arg, arg.start + i) for i in range(len(arg.value))]
+            where += arg.where
         elif op in (":-", "-") and "$" not in m.group("word"):
             w0 = m.start("word")
             out.append(m.group("word"))
@@ -211,19 +217,31 @@ def _from_parts(ins: Instruction) -> tuple[tuple[str, int, int] | None, str]:
     return image, name
 
 
-def _args(ins: Instruction) -> list[_Arg]:
+def _args(ins: Instruction, args: dict) -> list[_Arg]:
+    """The ARGs an instruction declares, each default expanded with the build arguments declared before it
+    (``ARG BASE=public.ecr.aws/lambda/python:${PY}``), as BuildKit expands them; added to ``args``."""
     out = []
     for word, s, e in ins.words()[1:]:
         name, eq, value = word.partition("=")
         if not eq:
             out.append(_Arg(name, None, None, None, f"ARG {name}"))
+            args[name] = out[-1]
             continue
         vs, ve = s + len(name) + 1, e
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value, vs, ve = value[1:-1], vs + 1, ve - 1
         span = ins.span(vs, ve)
         plain = "$" not in value and "\\" not in value and span is not None
-        out.append(_Arg(name, value, span[0] if plain else None, span[1] if plain else None, f"ARG {name}"))
+        arg = _Arg(name, value, span[0] if plain else None, span[1] if plain else None, f"ARG {name}")
+        if "$" in value and "\\" not in value and "'" not in value:
+            origin = [(arg, p[0]) if (p := ins.span(vs + i, vs + i + 1)) else (None, None) for i in range(len(value))]
+            expanded = _expand(value, origin, args)
+            if isinstance(expanded, str):
+                arg.why = expanded
+            else:
+                arg.value, arg.where = expanded
+        out.append(arg)
+        args[name] = arg
     return out
 
 
@@ -237,8 +255,10 @@ def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolv
     origin = [(None, p[0]) if (p := ins.span(ws + i, ws + i + 1)) else (None, None) for i in range(len(w))]
     expanded = _expand(w, origin, args)
     if isinstance(expanded, str):
+        named = [a.value for m in _VAR.finditer(w) if (a := args.get(m.group("braced") or m.group("plain")))]
+        whole = " ".join([w] + [v for v in named if v])  # ARG BASE=public.ecr.aws/lambda/python:${PY} + FROM ${BASE}
         repo = split_reference(w)[0]
-        if "lambda" in w or "python" in repo.rsplit("/", 1)[-1]:
+        if "lambda" in whole or "python" in repo.rsplit("/", 1)[-1] or _OURS.search(whole):
             return Unresolved(*at, f"the base image {w}: {expanded}")
         return None
     resolved, where = expanded
@@ -358,8 +378,7 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
     for ins in doc.instructions:
         kw = ins.keyword
         if kw == "arg" and not stages:
-            for a in _args(ins):
-                args[a.name] = a
+            _args(ins, args)
         elif kw == "from":
             word, name = _from_parts(ins)
             parent = names.get(word[0].lower()) if word else None
@@ -408,11 +427,10 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
     stage = 0
     for ins in doc.instructions:
         if ins.keyword == "arg" and not seen_from:
-            for a in _args(ins):
+            for a in _args(ins, args):
                 if a.name in values:
                     value, at = values[a.name]
-                    a = _Arg(a.name, value, at, at + len(value), f"DockerBuildArgs.{a.name}")
-                args[a.name] = a
+                    args[a.name] = _Arg(a.name, value, at, at + len(value), f"DockerBuildArgs.{a.name}")
         elif ins.keyword == "from":
             seen_from = True
             word, _ = _from_parts(ins)
