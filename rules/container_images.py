@@ -277,15 +277,21 @@ class ContainerImages(Checker):
             elif stage.yum_other and os_of(stage, True) == AL2023 and os_of(stage, False) != AL2023:
                 line = file.positions.at(stage.yum_other[0][0])[0]
                 plan = by_stage[stage.root]
-                why = (f"stage {stage.name or stage.index} uses yum (line {line}) in a way iacfix does not rewrite "
-                       "(an argument, sh -c, data a command reads); Amazon Linux 2023 has no yum: change it to dnf "
-                       "by hand first")
-                if plan.finding is not None and not plan.stuck:  # no other finding says it: the message does
-                    clause = " " + image_clause(plan.ref, facts, plan.rt)
-                    head = plan.finding.message.removesuffix(clause)
-                    plan.finding.message = f"{head}; not rewritten: {why}{clause if head != plan.finding.message else ''}"
-                plan.stuck = plan.stuck or why
-                plan.moves = False
+                self._hold(by_stage[stage.root], facts, (
+                    f"stage {stage.name or stage.index} uses yum (line {line}) in a way iacfix does not rewrite "
+                    "(an argument, sh -c, data a command reads); Amazon Linux 2023 has no yum: change it to dnf "
+                    "by hand first"))
+        # A version path in a stage whose base does not move with it (a build image iacfix does not judge).
+        moving = {p.ref.version: p for p in plans if p.moves and p.rt.family == "python"}
+        for stage in stages:
+            plan = by_stage.get(stage.root)
+            for version, start, end in stage.paths:
+                if version in moving and not (plan is not None and plan.moves and plan.rt.family == "python"):
+                    image = f" {plan.ref.written}" if plan is not None else ""
+                    self._hold(moving[version], facts, (
+                        f"python{version} (path or pip, line {file.positions.at(start)[0]}) is in stage "
+                        f"{stage.name or stage.index}, whose base{image} iacfix does not move with it; "
+                        "move that stage's base by hand first"))
         self._all_or_nothing(plans, facts, file)
         for stage, plan in blockers:
             findings += self._no_equivalent(stage, file, ctx, f"blocks moving {plan.ref.written} to "
@@ -306,6 +312,16 @@ class ContainerImages(Checker):
                 yum += stage.yum
         self._build_fix(plans, yum, file, ctx, findings, facts)
         return findings
+
+    @staticmethod
+    def _hold(plan: _Plan, facts: DockerfileFacts, why: str) -> None:
+        """Keep ``plan``'s base where it is, for a reason no other finding states: its message says it."""
+        if plan.finding is not None and not plan.stuck:
+            clause = " " + image_clause(plan.ref, facts, plan.rt)
+            head = plan.finding.message.removesuffix(clause)
+            plan.finding.message = f"{head}; not rewritten: {why}{clause if head != plan.finding.message else ''}"
+        plan.stuck = plan.stuck or why
+        plan.moves = False
 
     def _no_equivalent(self, stage, file, ctx: Context, why: str) -> list[Finding]:
         rule = RULES["RT202"]

@@ -84,3 +84,25 @@ def test_an_arg_built_from_an_arg_without_value_is_unresolved(iacfix, write):
     write("Dockerfile", "ARG PY\nARG BASE=public.ecr.aws/lambda/python:${PY}\nFROM ${BASE}\n")
     [f] = iacfix("check", ".", "--format", "json").json["findings"]
     assert f["rule"] == "RT102" and "PY has no default" in f["message"]
+
+
+def test_a_version_path_in_a_stage_whose_base_does_not_move_holds_the_move_back(iacfix, write):
+    # The build stage runs on AWS SAM's build image, which iacfix does not move: pip3.13 is not there, and
+    # moving only the final stage would copy python3.9 packages into python3.13. Nothing moves; the message says why.
+    text = ("FROM public.ecr.aws/sam/build-python3.9:latest AS build\nCOPY requirements.txt .\n"
+            "RUN pip3.9 install -r requirements.txt -t /asset/python/lib/python3.9/site-packages\n\n"
+            "FROM public.ecr.aws/lambda/python:3.9\n"
+            "COPY --from=build /asset/python/lib/python3.9/site-packages /var/lang/lib/python3.9/site-packages\n"
+            'CMD ["app.handler"]\n')
+    got, [f], _ = _fix(iacfix, write, text)
+    assert got == text
+    assert "python3.9 (path or pip, line 3) is in stage build" in f["fix_unavailable"]
+    assert "not rewritten: " in f["message"]
+
+
+def test_a_version_path_in_a_stage_that_moves_with_it_moves(iacfix, write):
+    text = ("FROM public.ecr.aws/lambda/python:3.9 AS build\nRUN pip3.9 install -r requirements.txt -t /pkgs\n"
+            "FROM build AS final\nRUN python3.9 -m pip install boto3\n"
+            "FROM amazonlinux:2 AS tools\nRUN yum install -y python3 && python3 -m pip install awscli\n")
+    got, _, _ = _fix(iacfix, write, text)
+    assert got == text.replace("3.9", "3.13")

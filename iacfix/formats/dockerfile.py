@@ -103,6 +103,7 @@ class Stage:
     yum: list[tuple[int, int]] = field(default_factory=list)  # spans of "yum" used as a command
     yum_other: list[tuple[int, int]] = field(default_factory=list)  # "yum" iacfix cannot rewrite (an argument, data)
     no_al2023: list[tuple[str, int, int]] = field(default_factory=list)  # (tool, start, end)
+    paths: list[tuple[str, int, int]] = field(default_factory=list)  # the version paths written in this stage
 
 
 @dataclass
@@ -406,6 +407,8 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
         for m, span in _stage_words(ins, text, _VERSION_PATHS):
             if span is not None:
                 paths.append((m.group(m.lastindex), *span))
+                if stages:
+                    stages[-1].paths.append(paths[-1])
         run = _run_args(ins) if stages else None
         if run is not None:
             _run_yum(ins, text, run, stages[-1])
