@@ -144,7 +144,8 @@ def test_fix_moves_only_tags_paths_and_package_manager_words(pieces, tmp_path_fa
 LINES = ["FROM a", "from b AS c", "RUN x \\", "RUN x `", "  # c \\", "", "   ", "\\", "`", "RUN <<EOF", "EOF",
          "\tEOF", "RUN <<-EOF cat <<'B'", "B", "COPY <<X /y", "X", "# escape=`", "# escape=\\", "# syntax=x",
          "ONBUILD RUN <<EOF", "RUN [\"a\", \"<<EOF\"]", "  RUN y \\\\", "ENV a=b \\ ",
-         "RUN echo \"<<EOF\"", "# comment", "ARG PY=3.9", "RUN a \\\t"]
+         "RUN echo \"<<EOF\"", "# comment", "ARG PY=3.9", "RUN a \\\t",
+         "RUN <<EOF\\"]
 
 
 @settings(max_examples=400, deadline=None)

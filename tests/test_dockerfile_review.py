@@ -106,3 +106,19 @@ def test_a_version_path_in_a_stage_that_moves_with_it_moves(iacfix, write):
             "FROM amazonlinux:2 AS tools\nRUN yum install -y python3 && python3 -m pip install awscli\n")
     got, _, _ = _fix(iacfix, write, text)
     assert got == text.replace("3.9", "3.13")
+
+
+@pytest.mark.parametrize("text", [
+    "# escape=`\nFROM public.ecr.aws/lambda/python:3.12\nRUN <<EOF\\\ndnf install -y gcc\nEOF\n",
+    "# escape=`\r\nFROM python:3.12\r\nRUN cat > /etc/motd <<EOF\\\r\nhello\r\nEOF\r\n",
+])
+def test_a_heredoc_name_ending_in_a_backslash_under_escape_backtick_reads_as_buildkit_does(text):
+    # BuildKit reads heredoc names with its default lexer, which drops a trailing backslash: the name is EOF.
+    import dockerfile as buildkit
+
+    from iacfix.formats.dockerfile_syntax import parse
+    ours = [(i.keyword, i.first_line, i.last_line, tuple(text[h.start:h.end] for h in i.heredocs))
+            for i in parse(text).instructions]
+    theirs = [(c.cmd.lower(), c.start_line, c.end_line, tuple(h.content for h in c.heredocs))
+              for c in buildkit.parse_string(text)]
+    assert ours == theirs

@@ -170,6 +170,8 @@ def _shell_words(line: str, raw: bool) -> list[str]:
             i += 1
             cur.append(c + line[i] if raw else line[i])
             has = True
+        elif c == "\\" and not raw:  # a trailing backslash escapes nothing: Go's lexer drops it (<<EOF\)
+            has = True
         elif c in " \t\r\n\v\f":
             if cur or has:
                 words.append("".join(cur))
