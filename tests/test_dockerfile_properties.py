@@ -145,7 +145,7 @@ LINES = ["FROM a", "from b AS c", "RUN x \\", "RUN x `", "  # c \\", "", "   ", 
          "\tEOF", "RUN <<-EOF cat <<'B'", "B", "COPY <<X /y", "X", "# escape=`", "# escape=\\", "# syntax=x",
          "ONBUILD RUN <<EOF", "RUN [\"a\", \"<<EOF\"]", "  RUN y \\\\", "ENV a=b \\ ",
          "RUN echo \"<<EOF\"", "# comment", "ARG PY=3.9", "RUN a \\\t",
-         "RUN <<EOF\\"]
+         "RUN <<EOF\\", "\u00a0RUN a"]
 
 
 @settings(max_examples=400, deadline=None)

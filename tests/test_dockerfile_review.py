@@ -111,9 +111,11 @@ def test_a_version_path_in_a_stage_that_moves_with_it_moves(iacfix, write):
 @pytest.mark.parametrize("text", [
     "# escape=`\nFROM public.ecr.aws/lambda/python:3.12\nRUN <<EOF\\\ndnf install -y gcc\nEOF\n",
     "# escape=`\r\nFROM python:3.12\r\nRUN cat > /etc/motd <<EOF\\\r\nhello\r\nEOF\r\n",
+    " \\\n\u00a0FROM python:3.9\nRUN <<EOF\\\n\u00a0bash\nEOF\n",  # a no-break space is white space to Go
 ])
-def test_a_heredoc_name_ending_in_a_backslash_under_escape_backtick_reads_as_buildkit_does(text):
-    # BuildKit reads heredoc names with its default lexer, which drops a trailing backslash: the name is EOF.
+def test_lines_buildkit_reads_with_its_default_lexer_or_go_white_space(text):
+    # BuildKit reads heredoc names with its default lexer, which drops a trailing backslash (the name is EOF),
+    # and splits words and trims lines on Go's unicode.IsSpace.
     import dockerfile as buildkit
 
     from iacfix.formats.dockerfile_syntax import parse
