@@ -411,6 +411,9 @@ class ContainerImages(Checker):
         notes = [f"{p.ref.resolved if p.ref.path else p.ref.written}: the base moves from {p.rt.os} to "
                  f"{p.target.os}; rebuild and test the image (native wheels, system packages)"
                  for p in moving if p.rt.os and p.target.os and p.rt.os != p.target.os]
+        notes += [f"{p.ref.via} also selects {image} (line {line}), which iacfix does not judge: check that it "
+                  f"exists for {p.new} before building" for p in moving if p.ref.via and p.ref.spell is None
+                  for image, line, labels in (facts.others if facts else ()) if p.ref.via in labels]
         at = file.positions.at
         fix = Fix(title=title, applicability=applicability, edits=edit_list,
                   expect=tuple(expect) if expect else tuple(Expectation(("span", e.start, e.end), e.text)

@@ -124,3 +124,12 @@ def test_lines_buildkit_reads_with_its_default_lexer_or_go_white_space(text):
     theirs = [(c.cmd.lower(), c.start_line, c.end_line, tuple(h.content for h in c.heredocs))
               for c in buildkit.parse_string(text)]
     assert ours == theirs
+
+
+def test_an_arg_that_also_writes_an_image_iacfix_does_not_judge_is_noted(iacfix, write):
+    text = ("ARG PYTHON_VERSION=3.9\nFROM ghcr.io/acme/wheels-py${PYTHON_VERSION}:2024.1 AS wheels\n"
+            "FROM public.ecr.aws/lambda/python:${PYTHON_VERSION}\nCOPY --from=wheels /wheels /wheels\n")
+    got, _, diff = _fix(iacfix, write, text)
+    assert got == text.replace("=3.9", "=3.13")
+    assert ("note: ARG PYTHON_VERSION also selects ghcr.io/acme/wheels-py3.9:2024.1 (line 2), which iacfix does "
+            "not judge: check that it exists for 3.13 before building") in diff

@@ -115,6 +115,8 @@ class DockerfileFacts:
     paths: list[tuple[str, int, int]]  # (python version, start, end) of version-bearing paths
     lambda_host: bool  # awslambdaric is installed or run
     bootstrap: bool  # a custom /var/runtime/bootstrap or _HANDLER
+    # images iacfix does not judge whose reference build arguments write: (resolved, line, {"ARG PY", ...})
+    others: list[tuple[str, int, set[str]]] = field(default_factory=list)
 
 
 @dataclass(eq=False)
@@ -246,6 +248,13 @@ def _args(ins: Instruction, args: dict) -> list[_Arg]:
     return out
 
 
+def _expand_word(ins: Instruction, word, args: dict):
+    """``_expand`` of a word of ``ins`` (word, logical start, end)."""
+    w, ws, _ = word
+    origin = [(None, p[0]) if (p := ins.span(ws + i, ws + i + 1)) else (None, None) for i in range(len(w))]
+    return _expand(w, origin, args)
+
+
 def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolved | None:
     w, ws, we = word
     at = ins.span(ws, we) or (ins.start, ins.start + len(ins.line.split("\n", 1)[0]))
@@ -253,8 +262,7 @@ def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolv
         if not _OURS.search(w):
             return None
         return Unresolved(*at, f"the base image {w} is a template placeholder (cookiecutter/Jinja)")
-    origin = [(None, p[0]) if (p := ins.span(ws + i, ws + i + 1)) else (None, None) for i in range(len(w))]
-    expanded = _expand(w, origin, args)
+    expanded = _expand_word(ins, word, args)
     if isinstance(expanded, str):
         named = [a.value for m in _VAR.finditer(w) if (a := args.get(m.group("braced") or m.group("plain")))]
         whole = " ".join([w] + [v for v in named if v])  # ARG BASE=public.ecr.aws/lambda/python:${PY} + FROM ${BASE}
@@ -375,6 +383,7 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
     paths: list[tuple[str, int, int]] = []
     args: dict[str, _Arg] = {}
     names: dict[str, int] = {}  # stage name -> its first stage
+    others: list[tuple[str, int, set[str]]] = []
     lambda_host = bootstrap = False
     for ins in doc.instructions:
         kw = ins.keyword
@@ -396,6 +405,10 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
                     found.stage, found.stage_name = stage.index, name
                     stage.image = len(images)
                     images.append(found)
+                elif "$" in word[0] and not isinstance(expanded := _expand_word(ins, word, args), str):
+                    owners = {o.label for o, _ in expanded[1] if o is not None}
+                    if owners:  # an image iacfix does not judge, whose reference a build argument writes
+                        others.append((expanded[0], ins.first_line, owners))
         if kw in ("run", "cmd", "entrypoint") and (_AWSLAMBDARIC.search(ins.line) or any(
                 _AWSLAMBDARIC.search(text, h.start, h.end) for h in ins.heredocs)):
             lambda_host = True
@@ -415,7 +428,7 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
             for m, span in _stage_words(ins, text, _NO_AL2023):
                 if span is not None:
                     stages[-1].no_al2023.append((m.group(1), *span))
-    facts = DockerfileFacts(images, stages, paths, lambda_host, bootstrap)
+    facts = DockerfileFacts(images, stages, paths, lambda_host, bootstrap, others)
     return Located([], unresolved, [facts] if images or stages else [])
 
 
