@@ -74,7 +74,7 @@ def test_an_arg_built_from_another_arg_selects_the_image(iacfix, write):
             "FROM ${BASE}\n"
             "RUN yum install -y libcurl && yum clean all && rm -rf /var/cache/yum\n")
     got, found, _ = _fix(iacfix, write, text)
-    assert [(f["line"], f["runtime"]) for f in found] == [(4, "3.9"), (6, "python3.9")]
+    assert [(f["line"], f["runtime"]) for f in found if f["rule"] == "RT102"] == [(4, "3.9"), (6, "python3.9")]
     assert found[1]["resolved_image"] == "public.ecr.aws/lambda/python:3.9"
     assert got == text.replace("PY=3.9", "PY=3.13").replace("yum install", "dnf install").replace(
         "&& yum clean", "&& dnf clean")
@@ -133,3 +133,19 @@ def test_an_arg_that_also_writes_an_image_iacfix_does_not_judge_is_noted(iacfix,
     assert got == text.replace("=3.9", "=3.13")
     assert ("note: ARG PYTHON_VERSION also selects ghcr.io/acme/wheels-py3.9:2024.1 (line 2), which iacfix does "
             "not judge: check that it exists for 3.13 before building") in diff
+
+
+def test_a_dockerfile_named_outside_the_template_directory_is_named_as_written(iacfix, write, tmp_path):
+    import os
+    write("outside/Dockerfile", "FROM public.ecr.aws/lambda/python:3.9\n")
+    write("app/fn/.keep", "")
+    os.symlink(tmp_path / "outside" / "Dockerfile", tmp_path / "app" / "fn" / "Dockerfile")
+    write("app/template.yaml", "Transform: AWS::Serverless-2016-10-31\nResources:\n"
+          + "".join(f"  {n}:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n"
+                    f"    Metadata:\n      DockerContext: {c}\n      Dockerfile: {d}\n      DockerBuildArgs:\n"
+                    "        PY: '3.9'\n"
+                    for n, c, d in [("Linked", "fn", "Dockerfile"), ("Absolute", ".", tmp_path / "outside/Dockerfile")]))
+    found = iacfix("check", "app", "--format", "json").json["findings"]
+    assert [f["message"].split("statically: ", 1)[-1].split(" (used by")[0] for f in found if f["rule"] == "RT102"] == [
+        "the Dockerfile fn/Dockerfile is a link to a file outside the template's directory; not read",
+        f"the Dockerfile {tmp_path}/outside/Dockerfile lies outside the template's directory; not read"]
