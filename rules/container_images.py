@@ -166,10 +166,20 @@ class ContainerImages(Checker):
             if isinstance(item, DockerfileFacts):
                 out += self._dockerfile(item, file, ctx)
             else:
+                if item.own is not None and self._own_fix_moves(item, file, ctx):
+                    item.along = []  # the Dockerfile's own fix moves them
                 plans, findings = self._judge([item], None, file, ctx)
                 self._build_fix(plans, [], file, ctx, findings)
                 out += findings
         return out
+
+    def _own_fix_moves(self, ref: ImageRef, file, ctx: Context) -> bool:
+        """Whether the Dockerfile's own fix moves the image its default selects (with its yum and paths)."""
+        from iacfix.engine import FileView
+
+        facts, text, own = ref.own
+        found = self._dockerfile(facts, FileView(file.path, text), ctx)
+        return any(f.fixable for f in found if (f.line, f.column) == FileView(file.path, text).positions.at(own.at[0]))
 
     # -- judging ------------------------------------------------------------------
     def _judge(self, refs: list[ImageRef], facts: DockerfileFacts | None, file, ctx: Context):

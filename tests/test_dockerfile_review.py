@@ -74,7 +74,7 @@ def test_an_arg_built_from_another_arg_selects_the_image(iacfix, write):
             "FROM ${BASE}\n"
             "RUN yum install -y libcurl && yum clean all && rm -rf /var/cache/yum\n")
     got, found, _ = _fix(iacfix, write, text)
-    assert [(f["line"], f["runtime"]) for f in found if f["rule"] == "RT102"] == [(4, "3.9"), (6, "python3.9")]
+    assert [(f["line"], f["runtime"]) for f in found] == [(4, "3.9"), (6, "python3.9")]
     assert found[1]["resolved_image"] == "public.ecr.aws/lambda/python:3.9"
     assert got == text.replace("PY=3.9", "PY=3.13").replace("yum install", "dnf install").replace(
         "&& yum clean", "&& dnf clean")
@@ -149,3 +149,31 @@ def test_a_dockerfile_named_outside_the_template_directory_is_named_as_written(i
     assert [f["message"].split("statically: ", 1)[-1].split(" (used by")[0] for f in found if f["rule"] == "RT102"] == [
         "the Dockerfile fn/Dockerfile is a link to a file outside the template's directory; not read",
         f"the Dockerfile {tmp_path}/outside/Dockerfile lies outside the template's directory; not read"]
+
+
+SAM_IMAGE = ("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
+             "    Properties:\n      PackageType: Image\n    Metadata:\n      DockerContext: fn\n"
+             "      DockerBuildArgs:\n        PY: '3.9'\n")
+
+
+@pytest.mark.parametrize("run", ['RUN yum install -y gcc && sh -c "yum clean all"\n',
+                                 "RUN amazon-linux-extras install -y epel\n"])
+def test_a_build_arg_does_not_move_when_its_dockerfile_cannot_move_with_it(iacfix, write, run):
+    # The Dockerfile's default selects the same image; its own fix is held back, so moving the template's
+    # value alone would build python:3.13 with yum (or amazon-linux-extras) in it.
+    dockerfile = "ARG PY=3.9\nFROM public.ecr.aws/lambda/python:${PY}\n" + run
+    write("fn/Dockerfile", dockerfile)
+    template = write("template.yaml", SAM_IMAGE)
+    iacfix("fix", ".")
+    assert template.read_text() == SAM_IMAGE
+    found = iacfix("check", ".", "--format", "json").json["findings"]
+    [f] = [f for f in found if f["path"] == "template.yaml"]
+    assert "the Dockerfile also has" in f["fix_unavailable"]
+
+
+def test_a_build_arg_moves_with_its_dockerfile(iacfix, write):
+    dockerfile = write("fn/Dockerfile", "ARG PY=3.9\nFROM public.ecr.aws/lambda/python:${PY}\nRUN yum install -y gcc\n")
+    template = write("template.yaml", SAM_IMAGE)
+    iacfix("fix", ".")
+    assert template.read_text() == SAM_IMAGE.replace("'3.9'", "'3.13'")
+    assert dockerfile.read_text() == "ARG PY=3.13\nFROM public.ecr.aws/lambda/python:${PY}\nRUN dnf install -y gcc\n"

@@ -90,6 +90,9 @@ class ImageRef:
     path: tuple = ()
     spell: object = field(default=None, repr=False)
     along: list[str] = field(default_factory=list)  # what must move with it in the Dockerfile, when fixed elsewhere
+    # When the Dockerfile's own default selects the same image: (its facts, its text, that ImageRef); ``along``
+    # then holds this one back only if the Dockerfile's own fix does not move them.
+    own: tuple | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -464,9 +467,6 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
         defaults = {i.stage: i for i in facts.images}
         for refs in out.values():
             for ref in refs:
-                own = defaults.get(ref.stage)
-                if own is not None and (own.kind, own.family, own.version) == (ref.kind, ref.family, ref.version):
-                    continue
                 st = facts.stages[ref.stage]
                 if st.yum or st.yum_other:
                     ref.along.append(f"yum (line {text.count(chr(10), 0, min(st.yum + st.yum_other)[0]) + 1})")
@@ -474,6 +474,10 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
                     ref.along.append(f"{st.no_al2023[0][0]} (line {text.count(chr(10), 0, st.no_al2023[0][1]) + 1})")
                 if any(v == ref.version for v, _, _ in facts.paths):
                     ref.along.append(f"python{ref.version} paths")
+                own = defaults.get(ref.stage)
+                if ref.along and own is not None and (own.kind, own.family, own.version) == (
+                        ref.kind, ref.family, ref.version):
+                    ref.own = (facts, text, own)  # they move with the Dockerfile's own fix, if that one moves
     return out
 
 
