@@ -177,3 +177,12 @@ def test_a_build_arg_moves_with_its_dockerfile(iacfix, write):
     iacfix("fix", ".")
     assert template.read_text() == SAM_IMAGE.replace("'3.9'", "'3.13'")
     assert dockerfile.read_text() == "ARG PY=3.13\nFROM public.ecr.aws/lambda/python:${PY}\nRUN dnf install -y gcc\n"
+
+
+def test_a_probe_for_yum_is_neither_rewritten_nor_holding_back(iacfix, write):
+    text = (AL2_TO_AL2023_HEAD + "RUN if command -v yum >/dev/null; then yum install -y gcc; else dnf install -y gcc; fi\n"
+            "RUN <<EOF\nwhich yum && yum clean all || true\nEOF\n")
+    got, _, _ = _fix(iacfix, write, text)
+    assert got == (AL2_TO_AL2023_HEAD.replace("3.11", "3.13")
+                   + "RUN if command -v yum >/dev/null; then dnf install -y gcc; else dnf install -y gcc; fi\n"
+                   "RUN <<EOF\nwhich yum && dnf clean all || true\nEOF\n")

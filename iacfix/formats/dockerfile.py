@@ -51,6 +51,8 @@ _COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec"}
 # not part of a path, a package name or a file name, not assigned to.
 _YUM_WORD = re.compile(r"(?<![\w./-])yum(?![\w.=-])")
 _JSON_YUM = re.compile(r'\[[ \t]*"(yum)"')
+# Asking whether yum is there (if command -v yum; then ...) runs nothing: neither rewritten nor holding back.
+_PROBE = re.compile(r"(?:^|[\s;&|(`])(?:command[ \t]+-v|which|type|hash)[ \t]+\Z", re.M)
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
 _NO_AL2023 = re.compile(r"(?<![\w.-])(amazon-linux-extras|yum-config-manager)(?![\w.-])")
 _AWSLAMBDARIC = re.compile(r"awslambdaric")
@@ -357,6 +359,8 @@ def _run_yum(ins: Instruction, text: str, run: tuple[str, int], stage: Stage) ->
         others += [ins.span(at + m.start(), at + m.end()) for m in _YUM_WORD.finditer(command, m.end() if m else 0)]
     else:
         for m in _YUM_WORD.finditer(ins.line, at):
+            if _PROBE.search(ins.line, max(0, m.start() - 40), m.start()):
+                continue
             span = ins.span(m.start(), m.end())
             (commands if _YUM.match(ins.line, m.start()) and _starts_command(ins.line, m.start()) else others
              ).append(span)
@@ -364,8 +368,9 @@ def _run_yum(ins: Instruction, text: str, run: tuple[str, int], stage: Stage) ->
         for h in ins.heredocs:
             for m in _YUM_WORD.finditer(text, h.start, h.end):
                 line_start = text.rfind("\n", 0, m.start()) + 1
-                if text[_lstrip_to(text, line_start, m.start())] == "#" and script:
-                    continue  # a comment in the script
+                if script and (text[_lstrip_to(text, line_start, m.start())] == "#"
+                               or _PROBE.search(text, max(line_start, m.start() - 40), m.start())):
+                    continue  # a comment in the script, or a probe
                 command_word = script and _YUM.match(text, m.start()) and _starts_command(text, m.start())
                 (commands if command_word else others).append((m.start(), m.end()))
     stage.yum += [s for s in commands if s is not None]
