@@ -186,3 +186,15 @@ def test_a_probe_for_yum_is_neither_rewritten_nor_holding_back(iacfix, write):
     assert got == (AL2_TO_AL2023_HEAD.replace("3.11", "3.13")
                    + "RUN if command -v yum >/dev/null; then dnf install -y gcc; else dnf install -y gcc; fi\n"
                    "RUN <<EOF\nwhich yum && dnf clean all || true\nEOF\n")
+
+
+def test_every_python_command_of_the_base_version_moves_with_it(iacfix, write):
+    # A pipenv build on the Lambda image: python3.8 runs venv and pipenv too, not only pip; python3.8 is not in
+    # python:3.13, so moving only "python3.8 -m pip" would leave a broken build.
+    text = ("FROM public.ecr.aws/lambda/python:3.8 as base\nENV VIRTUAL_ENV=/opt/venv\n"
+            "FROM base as deps\nRUN python3.8 -m venv $VIRTUAL_ENV && python3.8 -m pip install pipenv\n"
+            "COPY Pipfile Pipfile.lock ./\nRUN python3.8 -m pipenv install --deploy && python3.8 -c 'import sys'\n"
+            "RUN ln -sf /var/lang/bin/python3.8 /usr/local/bin/py\n"
+            "FROM base\nCOPY --from=deps $VIRTUAL_ENV $VIRTUAL_ENV\nCMD [\"app.handler\"]\n")
+    got, _, _ = _fix(iacfix, write, text)
+    assert got == text.replace("3.8", "3.13")

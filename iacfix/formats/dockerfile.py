@@ -17,7 +17,7 @@ What is located (data only; ``rules/container_images.py`` judges it):
   and ``amazon-linux-extras`` / ``yum-config-manager`` (no AL2023 equivalent);
 - in the whole file: version-bearing paths that move with the base
   (``/var/lang/lib/python3.11/``, ``/opt/python/lib/python3.11/``,
-  ``python3.11 -m pip``, ``pip3.11``);
+  ``/var/lang/bin/python3.11``, ``python3.11 -m pip`` and any ``python3.11 -<option>``, ``pip3.11``);
 - whether the file hosts a Lambda function through ``awslambdaric``.
 
 ``images_for_build_args`` answers a SAM template: which images a Dockerfile
@@ -59,8 +59,8 @@ _AWSLAMBDARIC = re.compile(r"awslambdaric")
 _BOOTSTRAP = re.compile(r"/var/runtime/bootstrap|\b_HANDLER\b")
 # Paths and commands that name the Python version of the base image.
 _VERSION_PATHS = re.compile(
-    r"(?:/var/lang/lib/python|/opt/python/lib/python)(?P<a>3\.\d+)(?![\d])"
-    r"|(?<![\w./-])python(?P<b>3\.\d+)(?=[ \t]+-m[ \t]+pip\b)"
+    r"(?:/var/lang/lib/python|/opt/python/lib/python|/var/lang/bin/python)(?P<a>3\.\d+)(?![\d])"
+    r"|(?<![\w./-])python(?P<b>3\.\d+)(?=[ \t]+-)"  # python3.11 run with an option: -m pip, -m venv, -c
     r"|(?<![\w./-])pip(?P<c>3\.\d+)(?![\w.])")
 
 
