@@ -194,7 +194,7 @@ def test_every_python_command_of_the_base_version_moves_with_it(iacfix, write):
     text = ("FROM public.ecr.aws/lambda/python:3.8 as base\nENV VIRTUAL_ENV=/opt/venv\n"
             "FROM base as deps\nRUN python3.8 -m venv $VIRTUAL_ENV && python3.8 -m pip install pipenv\n"
             "COPY Pipfile Pipfile.lock ./\nRUN python3.8 -m pipenv install --deploy && python3.8 -c 'import sys'\n"
-            "RUN ln -sf /var/lang/bin/python3.8 /usr/local/bin/py\n"
+            "RUN ln -sf /var/lang/bin/python3.8 /usr/local/bin/py && /var/lang/bin/pip3.8 install -U pip\n"
             "FROM base\nCOPY --from=deps $VIRTUAL_ENV $VIRTUAL_ENV\nCMD [\"app.handler\"]\n")
     got, _, _ = _fix(iacfix, write, text)
     assert got == text.replace("3.8", "3.13")

@@ -59,7 +59,7 @@ _AWSLAMBDARIC = re.compile(r"awslambdaric")
 _BOOTSTRAP = re.compile(r"/var/runtime/bootstrap|\b_HANDLER\b")
 # Paths and commands that name the Python version of the base image.
 _VERSION_PATHS = re.compile(
-    r"(?:/var/lang/lib/python|/opt/python/lib/python|/var/lang/bin/python)(?P<a>3\.\d+)(?![\d])"
+    r"(?:/var/lang/lib/python|/opt/python/lib/python|/var/lang/bin/python|/var/lang/bin/pip)(?P<a>3\.\d+)(?![\d])"
     r"|(?<![\w./-])python(?P<b>3\.\d+)(?=[ \t]+-)"  # python3.11 run with an option: -m pip, -m venv, -c
     r"|(?<![\w./-])pip(?P<c>3\.\d+)(?![\w.])")
 
