@@ -198,3 +198,14 @@ def test_every_python_command_of_the_base_version_moves_with_it(iacfix, write):
             "FROM base\nCOPY --from=deps $VIRTUAL_ENV $VIRTUAL_ENV\nCMD [\"app.handler\"]\n")
     got, _, _ = _fix(iacfix, write, text)
     assert got == text.replace("3.8", "3.13")
+
+
+def test_a_heredoc_of_one_huge_line_stays_linear():
+    import time
+
+    from conftest import locate
+    text = "FROM public.ecr.aws/lambda/python:3.12\nRUN <<EOF\n" + "yum x; " * 300_000 + "\nEOF\n"
+    t0 = time.perf_counter()
+    [facts] = locate("dockerfile", text).more
+    assert time.perf_counter() - t0 < 10, "quadratic somewhere"  # was ~17 s: each yum searched back to the body
+    assert len(facts.stages[0].yum) == 300_000

@@ -366,8 +366,10 @@ def _run_yum(ins: Instruction, text: str, run: tuple[str, int], stage: Stage) ->
              ).append(span)
         script = _heredocs_are_scripts(command)
         for h in ins.heredocs:
+            line_start = scanned = h.start
             for m in _YUM_WORD.finditer(text, h.start, h.end):
-                line_start = text.rfind("\n", 0, m.start()) + 1
+                line_start = text.rfind("\n", scanned, m.start()) + 1 or line_start  # linear: each byte once
+                scanned = m.start()
                 if script and (text[_lstrip_to(text, line_start, m.start())] == "#"
                                or _PROBE.search(text, max(line_start, m.start() - 40), m.start())):
                     continue  # a comment in the script, or a probe
