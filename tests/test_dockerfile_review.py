@@ -49,6 +49,13 @@ def test_a_heredoc_that_is_data_is_not_a_script(iacfix, write):
     assert got == text and "line 8" in f["fix_unavailable"]
 
 
+def test_a_script_written_by_copy_heredoc_holds_back(iacfix, write):
+    text = (AL2_TO_AL2023_HEAD + "COPY --chmod=755 <<EOF /usr/local/bin/setup.sh\n#!/bin/sh\nyum install -y jq\nEOF\n"
+            "RUN /usr/local/bin/setup.sh\n")
+    got, [f], _ = _fix(iacfix, write, text)
+    assert got == text and "uses yum (line 5)" in f["fix_unavailable"]
+
+
 def test_a_heredoc_of_data_without_yum_does_not_hold_back(iacfix, write):
     text = (AL2_TO_AL2023_HEAD + "RUN <<EOT bash\n  yum install -y gcc\nEOT\n"
             "RUN cat > /etc/yum.repos.d/local.repo <<EOF\n[local]\nbaseurl=file:///repo\nEOF\n"

@@ -438,6 +438,8 @@ def locate_dockerfile(doc: Dockerfile, text: str) -> Located:
             for m, span in _stage_words(ins, text, _NO_AL2023):
                 if span is not None:
                     stages[-1].no_al2023.append((m.group(1), *span))
+        elif stages and ins.heredocs:  # COPY <<EOF /usr/local/bin/setup.sh: a script some RUN may run
+            stages[-1].yum_other += [m.span() for h in ins.heredocs for m in _YUM_WORD.finditer(text, h.start, h.end)]
     facts = DockerfileFacts(images, stages, paths, lambda_host, bootstrap, others)
     return Located([], unresolved, [facts] if images or stages else [])
 
