@@ -30,6 +30,8 @@ def test_yum_after_a_command_flag_is_an_argument_and_holds_the_move_back(iacfix,
     "RUN env LANG=C yum install -y gcc\n",
     "RUN xargs -a packages.txt yum install -y\n",
     "RUN echo yum\n",
+    "RUN /usr/bin/yum install -y gcc\n",
+    'RUN ["/usr/bin/yum", "install", "-y", "gcc"]\n',
 ])
 def test_yum_that_iacfix_does_not_rewrite_keeps_the_base_on_al2(iacfix, write, run):
     # Moving the base and leaving yum behind would break the build on AL2023: all or nothing.

@@ -49,7 +49,7 @@ _YUM = re.compile(r"(?<![\w./-])yum(?=[ \t])")
 _COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec"}
 # yum as a word in a RUN that is not a command iacfix recognises (an argument, data, sh -c "yum ..."): "yum"
 # not part of a path, a package name or a file name, not assigned to.
-_YUM_WORD = re.compile(r"(?<![\w./-])yum(?![\w.=-])")
+_YUM_WORD = re.compile(r"(?:(?<![\w./-])|(?<=/bin/))yum(?![\w.=-])")  # /usr/bin/yum too
 _JSON_YUM = re.compile(r'\[[ \t]*"(yum)"')
 # Asking whether yum is there (if command -v yum; then ...) runs nothing: neither rewritten nor holding back.
 _PROBE = re.compile(r"(?:^|[\s;&|(`])(?:command[ \t]+-v|which|type|hash)[ \t]+\Z", re.M)
