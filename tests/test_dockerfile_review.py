@@ -68,11 +68,13 @@ def test_a_heredoc_of_data_without_yum_does_not_hold_back(iacfix, write):
 
 def test_onbuild_run_and_json_form_yum_move_with_the_base(iacfix, write):
     text = (AL2_TO_AL2023_HEAD + 'RUN ["yum", "install", "-y", "gcc"]\nONBUILD RUN yum install -y make\n'
-            "run --mount=type=cache,target=/var/cache/yum --network=none yum -y update\n")
+            "run --mount=type=cache,target=/var/cache/yum --network=none yum -y update \\\n"
+            " && sudo --preserve-env yum -y upgrade\n")
     got, _, _ = _fix(iacfix, write, text)
     assert got == (AL2_TO_AL2023_HEAD.replace("3.11", "3.13") + 'RUN ["dnf", "install", "-y", "gcc"]\n'
                    "ONBUILD RUN dnf install -y make\n"
-                   "run --mount=type=cache,target=/var/cache/yum --network=none dnf -y update\n")
+                   "run --mount=type=cache,target=/var/cache/yum --network=none dnf -y update \\\n"
+                   " && sudo --preserve-env dnf -y upgrade\n")
 
 
 def test_an_arg_built_from_another_arg_selects_the_image(iacfix, write):
@@ -153,9 +155,11 @@ def test_a_dockerfile_named_outside_the_template_directory_is_named_as_written(i
           + "".join(f"  {n}:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n"
                     f"    Metadata:\n      DockerContext: {c}\n      Dockerfile: {d}\n      DockerBuildArgs:\n"
                     "        PY: '3.9'\n"
-                    for n, c, d in [("Linked", "fn", "Dockerfile"), ("Absolute", ".", tmp_path / "outside/Dockerfile")]))
+                    for n, c, d in [("Linked", "fn", "Dockerfile"),
+                                    ("Absolute", ".", tmp_path / "outside/Dockerfile")]))
     found = iacfix("check", "app", "--format", "json").json["findings"]
-    assert [f["message"].split("statically: ", 1)[-1].split(" (used by")[0] for f in found if f["rule"] == "RT102"] == [
+    reasons = [f["message"].split("statically: ", 1)[-1].split(" (used by")[0] for f in found if f["rule"] == "RT102"]
+    assert reasons == [
         "the Dockerfile fn/Dockerfile is a link to a file outside the template's directory; not read",
         f"the Dockerfile {tmp_path}/outside/Dockerfile lies outside the template's directory; not read"]
 
@@ -189,7 +193,8 @@ def test_a_build_arg_moves_with_its_dockerfile(iacfix, write):
 
 
 def test_a_probe_for_yum_is_neither_rewritten_nor_holding_back(iacfix, write):
-    text = (AL2_TO_AL2023_HEAD + "RUN if command -v yum >/dev/null; then yum install -y gcc; else dnf install -y gcc; fi\n"
+    text = (AL2_TO_AL2023_HEAD
+            + "RUN if command -v yum >/dev/null; then yum install -y gcc; else dnf install -y gcc; fi\n"
             "RUN <<EOF\nwhich yum && yum clean all || true\nEOF\n")
     got, _, _ = _fix(iacfix, write, text)
     assert got == (AL2_TO_AL2023_HEAD.replace("3.11", "3.13")

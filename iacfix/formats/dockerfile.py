@@ -308,7 +308,7 @@ def _starts_command(s: str, i: int) -> bool:
             k -= 1
         word = s[k:j]
         if word.lower() in _COMMAND_WORDS:
-            return not flags or word.lower() == "run"  # --flags belong to RUN only (not rpm -e --nodeps yum)
+            return not flags or word.lower() in ("run", "sudo")  # --flags of RUN or sudo (not rpm -e --nodeps yum)
         if not word.startswith("--"):
             return False
         j, flags = k, True
