@@ -223,3 +223,10 @@ def test_a_heredoc_of_one_huge_line_stays_linear():
     [facts] = locate("dockerfile", text).more
     assert time.process_time() - t0 < 10, "quadratic somewhere"  # was ~17 s: each yum searched back to the body
     assert len(facts.stages[0].yum) == 300_000
+
+
+def test_a_single_quoted_arg_default_is_not_expanded():
+    from conftest import locate
+    located = locate("dockerfile", "ARG PY=3.9\nARG BASE='public.ecr.aws/lambda/python:${PY}'\nFROM ${BASE}\n")
+    assert located.more[0].images == [] and located.unresolved[0].reason.endswith("is not a plain value "
+                                                                                  "('public.ecr.aws/lambda/python:${PY}')")

@@ -241,7 +241,7 @@ def _args(ins: Instruction, args: dict) -> list[_Arg]:
         span = ins.span(vs, ve)
         plain = "$" not in value and "\\" not in value and span is not None
         arg = _Arg(name, value, span[0] if plain else None, span[1] if plain else None, f"ARG {name}")
-        if "$" in value and "\\" not in value and "'" not in value:
+        if "$" in value and "\\" not in value and "'" not in word:  # single quotes: no expansion
             origin = [(arg, p[0]) if (p := ins.span(vs + i, vs + i + 1)) else (None, None) for i in range(len(value))]
             expanded = _expand(value, origin, args)
             if isinstance(expanded, str):
