@@ -178,8 +178,9 @@ class ContainerImages(Checker):
         from iacfix.engine import FileView
 
         facts, text, own = ref.own
-        found = self._dockerfile(facts, FileView(file.path, text), ctx)
-        return any(f.fixable for f in found if (f.line, f.column) == FileView(file.path, text).positions.at(own.at[0]))
+        dockerfile = FileView(file.path, text)
+        at = dockerfile.positions.at(own.at[0])
+        return any(f.fixable for f in self._dockerfile(facts, dockerfile, ctx) if (f.line, f.column) == at)
 
     # -- judging ------------------------------------------------------------------
     def _judge(self, refs: list[ImageRef], facts: DockerfileFacts | None, file, ctx: Context):
@@ -286,7 +287,6 @@ class ContainerImages(Checker):
                 blockers.append((stage, plan))
             elif stage.yum_other and os_of(stage, True) == AL2023 and os_of(stage, False) != AL2023:
                 line = file.positions.at(stage.yum_other[0][0])[0]
-                plan = by_stage[stage.root]
                 self._hold(by_stage[stage.root], facts, (
                     f"stage {stage.name or stage.index} uses yum (line {line}) in a way iacfix does not rewrite "
                     "(an argument, sh -c, data a command reads); Amazon Linux 2023 has no yum: change it to dnf "
