@@ -202,6 +202,13 @@ def test_a_probe_for_yum_is_neither_rewritten_nor_holding_back(iacfix, write):
                    "RUN <<EOF\nwhich yum && dnf clean all || true\nEOF\n")
 
 
+def test_yum_after_a_shell_keyword_or_a_command_runner_is_a_command(iacfix, write):
+    text = (AL2_TO_AL2023_HEAD + "RUN if ! yum list installed gcc; then time yum install -y gcc; fi\n"
+            "RUN while ! yum makecache; do sleep 1; done && xargs yum install -y < packages.txt\n")
+    got, _, _ = _fix(iacfix, write, text)
+    assert got == text.replace("3.11", "3.13").replace("yum ", "dnf ")
+
+
 def test_every_python_command_of_the_base_version_moves_with_it(iacfix, write):
     # A pipenv build on the Lambda image: python3.8 runs venv and pipenv too, not only pip; python3.8 is not in
     # python:3.13, so moving only "python3.8 -m pip" would leave a broken build.

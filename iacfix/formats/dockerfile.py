@@ -46,7 +46,8 @@ _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?
 
 # yum as a command word: what comes before it on its line must end a command (or be RUN, its flags, sudo).
 _YUM = re.compile(r"(?<![\w./-])yum(?=[ \t])")
-_COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec"}
+_COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec", "if", "elif", "while", "until", "!", "time", "nohup",
+                  "xargs", "env"}
 # yum as a word in a RUN that is not a command iacfix recognises (an argument, data, sh -c "yum ..."): "yum"
 # not part of a path, a package name or a file name, not assigned to.
 _YUM_WORD = re.compile(r"(?:(?<![\w./-])|(?<=/bin/))yum(?![\w.=-])")  # /usr/bin/yum too
@@ -296,7 +297,8 @@ def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolv
 
 def _starts_command(s: str, i: int) -> bool:
     """Whether the word at ``s[i]`` is where a shell command starts: at a line's start, after ;, &&, ||,
-    |, (, `, {, $(, or after RUN (and its --flags), sudo, then, do, else or exec."""
+    |, (, `, {, $(, or after RUN (and its --flags), sudo, a shell keyword (then, do, if, ! ...), exec, time,
+    nohup, xargs or env."""
     j, flags = i, False
     while True:
         while j > 0 and s[j - 1] in " \t":
