@@ -27,7 +27,6 @@ def test_yum_after_a_command_flag_is_an_argument_and_holds_the_move_back(iacfix,
 
 @pytest.mark.parametrize("run", [
     'RUN sh -c "yum install -y gcc"\n',
-    "RUN env LANG=C yum install -y gcc\n",
     "RUN xargs -a packages.txt yum install -y\n",
     "RUN echo yum\n",
     "RUN /usr/bin/yum install -y gcc\n",
@@ -204,7 +203,8 @@ def test_a_probe_for_yum_is_neither_rewritten_nor_holding_back(iacfix, write):
 
 def test_yum_after_a_shell_keyword_or_a_command_runner_is_a_command(iacfix, write):
     text = (AL2_TO_AL2023_HEAD + "RUN if ! yum list installed gcc; then time yum install -y gcc; fi\n"
-            "RUN while ! yum makecache; do sleep 1; done && xargs yum install -y < packages.txt\n")
+            "RUN while ! yum makecache; do sleep 1; done && xargs yum install -y < packages.txt\n"
+            "RUN env LANG=C yum install -y make && LC_ALL=C yum clean all\n")
     got, _, _ = _fix(iacfix, write, text)
     assert got == text.replace("3.11", "3.13").replace("yum ", "dnf ")
 

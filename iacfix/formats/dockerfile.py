@@ -55,6 +55,7 @@ _JSON_YUM = re.compile(r'\[[ \t]*"(yum)"')
 # Asking whether yum is there (if command -v yum; then ...) runs nothing: neither rewritten nor holding back.
 _PROBE = re.compile(r"(?:^|[\s;&|(`])(?:command[ \t]+-v|which|type|hash)[ \t]+\Z", re.M)
 _SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=\S*")
 _NO_AL2023 = re.compile(r"(?<![\w.-])(amazon-linux-extras|yum-config-manager)(?![\w.-])")
 _AWSLAMBDARIC = re.compile(r"awslambdaric")
 _BOOTSTRAP = re.compile(r"/var/runtime/bootstrap|\b_HANDLER\b")
@@ -311,6 +312,9 @@ def _starts_command(s: str, i: int) -> bool:
         word = s[k:j]
         if word.lower() in _COMMAND_WORDS:
             return not flags or word.lower() in ("run", "sudo")  # --flags of RUN or sudo (not rpm -e --nodeps yum)
+        if _ASSIGNMENT.fullmatch(word):  # LANG=C yum, env LANG=C yum
+            j = k
+            continue
         if not word.startswith("--"):
             return False
         j, flags = k, True
