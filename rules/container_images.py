@@ -166,10 +166,21 @@ class ContainerImages(Checker):
             if isinstance(item, DockerfileFacts):
                 out += self._dockerfile(item, file, ctx)
             else:
+                if item.own is not None and self._own_fix_moves(item, file, ctx):
+                    item.along = []  # the Dockerfile's own fix moves them
                 plans, findings = self._judge([item], None, file, ctx)
                 self._build_fix(plans, [], file, ctx, findings)
                 out += findings
         return out
+
+    def _own_fix_moves(self, ref: ImageRef, file, ctx: Context) -> bool:
+        """Whether the Dockerfile's own fix moves the image its default selects (with its yum and paths)."""
+        from iacfix.engine import FileView
+
+        facts, text, own = ref.own
+        dockerfile = FileView(file.path, text)
+        at = dockerfile.positions.at(own.at[0])
+        return any(f.fixable for f in self._dockerfile(facts, dockerfile, ctx) if (f.line, f.column) == at)
 
     # -- judging ------------------------------------------------------------------
     def _judge(self, refs: list[ImageRef], facts: DockerfileFacts | None, file, ctx: Context):
@@ -274,6 +285,23 @@ class ContainerImages(Checker):
                                             "no equivalent on Amazon Linux 2023; rewrite that step first")
                 plan.moves = False
                 blockers.append((stage, plan))
+            elif stage.yum_other and os_of(stage, True) == AL2023 and os_of(stage, False) != AL2023:
+                line = file.positions.at(stage.yum_other[0][0])[0]
+                self._hold(by_stage[stage.root], facts, (
+                    f"stage {stage.name or stage.index} uses yum (line {line}) in a way iacfix does not rewrite "
+                    "(an argument, sh -c, data a command reads); Amazon Linux 2023 has no yum: change it to dnf "
+                    "by hand first"))
+        # A version path in a stage whose base does not move with it (a build image iacfix does not judge).
+        moving = {p.ref.version: p for p in plans if p.moves and p.rt.family == "python"}
+        for stage in stages:
+            plan = by_stage.get(stage.root)
+            for version, start, end in stage.paths:
+                if version in moving and not (plan is not None and plan.moves and plan.rt.family == "python"):
+                    image = f" {plan.ref.written}" if plan is not None else ""
+                    self._hold(moving[version], facts, (
+                        f"python{version} (path or pip, line {file.positions.at(start)[0]}) is in stage "
+                        f"{stage.name or stage.index}, whose base{image} iacfix does not move with it; "
+                        "move that stage's base by hand first"))
         self._all_or_nothing(plans, facts, file)
         for stage, plan in blockers:
             findings += self._no_equivalent(stage, file, ctx, f"blocks moving {plan.ref.written} to "
@@ -294,6 +322,16 @@ class ContainerImages(Checker):
                 yum += stage.yum
         self._build_fix(plans, yum, file, ctx, findings, facts)
         return findings
+
+    @staticmethod
+    def _hold(plan: _Plan, facts: DockerfileFacts, why: str) -> None:
+        """Keep ``plan``'s base where it is, for a reason no other finding states: its message says it."""
+        if plan.finding is not None and not plan.stuck:
+            clause = " " + image_clause(plan.ref, facts, plan.rt)
+            head = plan.finding.message.removesuffix(clause)
+            plan.finding.message = f"{head}; not rewritten: {why}{clause if head != plan.finding.message else ''}"
+        plan.stuck = plan.stuck or why
+        plan.moves = False
 
     def _no_equivalent(self, stage, file, ctx: Context, why: str) -> list[Finding]:
         rule = RULES["RT202"]
@@ -383,6 +421,9 @@ class ContainerImages(Checker):
         notes = [f"{p.ref.resolved if p.ref.path else p.ref.written}: the base moves from {p.rt.os} to "
                  f"{p.target.os}; rebuild and test the image (native wheels, system packages)"
                  for p in moving if p.rt.os and p.target.os and p.rt.os != p.target.os]
+        notes += [f"{p.ref.via} also selects {image} (line {line}), which iacfix does not judge: check that it "
+                  f"exists for {p.new} before building" for p in moving if p.ref.via and p.ref.spell is None
+                  for image, line, labels in (facts.others if facts else ()) if p.ref.via in labels]
         at = file.positions.at
         fix = Fix(title=title, applicability=applicability, edits=edit_list,
                   expect=tuple(expect) if expect else tuple(Expectation(("span", e.start, e.end), e.text)

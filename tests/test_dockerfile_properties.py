@@ -77,7 +77,8 @@ def dockerfiles(draw):
             put(version, TARGET)
             put(arch)
         put(f" AS s{i}{nl}" if draw(st.booleans()) else nl)
-        for kind in draw(st.lists(st.sampled_from(["yum", "yums", "heredoc", "path", "comment", "other"]), max_size=5)):
+        for kind in draw(st.lists(st.sampled_from(["yum", "yums", "heredoc", "path", "comment", "other",
+                                                                   "words"]), max_size=5)):
             if kind == "yum":
                 put("RUN ")
                 put("yum", dnf)
@@ -102,6 +103,10 @@ def dockerfiles(draw):
                 put(f"/site-packages{nl}")
             elif kind == "comment":
                 put(f"# yum install -y python{version} stays{nl}")
+            elif kind == "words":  # yum inside other words: never rewritten, never holding the move back
+                put(f"RUN --mount=type=cache,target=/var/cache/yum ls /etc/yum.repos.d yum.conf && ")
+                put("yum", dnf)
+                put(f" install -y yum-utils{nl}")
             else:
                 put(f"ENV TOOL=yumdownloader PIP=pip{version}x{nl}")
     if draw(st.booleans()):  # no final newline
@@ -139,7 +144,8 @@ def test_fix_moves_only_tags_paths_and_package_manager_words(pieces, tmp_path_fa
 LINES = ["FROM a", "from b AS c", "RUN x \\", "RUN x `", "  # c \\", "", "   ", "\\", "`", "RUN <<EOF", "EOF",
          "\tEOF", "RUN <<-EOF cat <<'B'", "B", "COPY <<X /y", "X", "# escape=`", "# escape=\\", "# syntax=x",
          "ONBUILD RUN <<EOF", "RUN [\"a\", \"<<EOF\"]", "  RUN y \\\\", "ENV a=b \\ ",
-         "RUN echo \"<<EOF\"", "# comment", "ARG PY=3.9", "RUN a \\\t"]
+         "RUN echo \"<<EOF\"", "# comment", "ARG PY=3.9", "RUN a \\\t",
+         "RUN <<EOF\\", "\u00a0RUN a"]
 
 
 @settings(max_examples=400, deadline=None)

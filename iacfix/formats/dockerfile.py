@@ -17,7 +17,7 @@ What is located (data only; ``rules/container_images.py`` judges it):
   and ``amazon-linux-extras`` / ``yum-config-manager`` (no AL2023 equivalent);
 - in the whole file: version-bearing paths that move with the base
   (``/var/lang/lib/python3.11/``, ``/opt/python/lib/python3.11/``,
-  ``python3.11 -m pip``, ``pip3.11``);
+  ``/var/lang/bin/python3.11``, ``python3.11 -m pip`` and any ``python3.11 -<option>``, ``pip3.11``);
 - whether the file hosts a Lambda function through ``awslambdaric``;
 - for a Lambda function image, where its code comes from, as a
   ``FunctionCode`` (``image_code``: ``COPY ... ${LAMBDA_TASK_ROOT}`` and the
@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 from ..model import FunctionCode, Located, ParseError, Unresolved, Where
 from . import Format, register
-from .dockerfile_syntax import Dockerfile, Instruction, parse as parse_dockerfile
+from .dockerfile_syntax import _WORD, Dockerfile, Instruction, parse as parse_dockerfile
 
 # An AWS Lambda base image: .../lambda/<family> (ECR Public and mirrors of it) or .../amazon/aws-lambda-<family>.
 _LAMBDA_REPO = re.compile(r"(?:(?P<host>[^/]+)/(?:[^/]+/)*)?lambda/(?P<f1>[a-z0-9._-]+)"
@@ -53,14 +53,23 @@ _VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-+])(?
 
 # yum as a command word: what comes before it on its line must end a command (or be RUN, its flags, sudo).
 _YUM = re.compile(r"(?<![\w./-])yum(?=[ \t])")
-_COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec"}
+_COMMAND_WORDS = {"run", "sudo", "then", "do", "else", "exec", "if", "elif", "while", "until", "!", "time", "nohup",
+                  "xargs", "env"}
+# yum as a word in a RUN that is not a command iacfix recognises (an argument, data, sh -c "yum ..."): "yum"
+# not part of a path, a package name or a file name, not assigned to.
+_YUM_WORD = re.compile(r"(?:(?<![\w./-])|(?<=/bin/))yum(?![\w.=-])")  # /usr/bin/yum too
+_JSON_YUM = re.compile(r'\[[ \t]*"(yum)"')
+# Asking whether yum is there (if command -v yum; then ...) runs nothing: neither rewritten nor holding back.
+_PROBE = re.compile(r"(?:^|[\s;&|(`])(?:command[ \t]+-v|which|type|hash)[ \t]+\Z", re.M)
+_SHELLS = {"sh", "bash", "ash", "dash", "zsh"}
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=\S*")
 _NO_AL2023 = re.compile(r"(?<![\w.-])(amazon-linux-extras|yum-config-manager)(?![\w.-])")
 _AWSLAMBDARIC = re.compile(r"awslambdaric")
 _BOOTSTRAP = re.compile(r"/var/runtime/bootstrap|\b_HANDLER\b")
 # Paths and commands that name the Python version of the base image.
 _VERSION_PATHS = re.compile(
-    r"(?:/var/lang/lib/python|/opt/python/lib/python)(?P<a>3\.\d+)(?![\d])"
-    r"|(?<![\w./-])python(?P<b>3\.\d+)(?=[ \t]+-m[ \t]+pip\b)"
+    r"(?:/var/lang/lib/python|/opt/python/lib/python|/var/lang/bin/python|/var/lang/bin/pip)(?P<a>3\.\d+)(?![\d])"
+    r"|(?<![\w./-])python(?P<b>3\.\d+)(?=[ \t]+-)"  # python3.11 run with an option: -m pip, -m venv, -c
     r"|(?<![\w./-])pip(?P<c>3\.\d+)(?![\w.])")
 
 
@@ -92,6 +101,9 @@ class ImageRef:
     path: tuple = ()
     spell: object = field(default=None, repr=False)
     along: list[str] = field(default_factory=list)  # what must move with it in the Dockerfile, when fixed elsewhere
+    # When the Dockerfile's own default selects the same image: (its facts, its text, that ImageRef); ``along``
+    # then holds this one back only if the Dockerfile's own fix does not move them.
+    own: tuple | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -103,7 +115,9 @@ class Stage:
     line: int
     root: int = 0  # the first stage of its chain of parents: the one whose image it runs on
     yum: list[tuple[int, int]] = field(default_factory=list)  # spans of "yum" used as a command
+    yum_other: list[tuple[int, int]] = field(default_factory=list)  # "yum" iacfix cannot rewrite (an argument, data)
     no_al2023: list[tuple[str, int, int]] = field(default_factory=list)  # (tool, start, end)
+    paths: list[tuple[str, int, int]] = field(default_factory=list)  # the version paths written in this stage
 
 
 @dataclass
@@ -115,15 +129,23 @@ class DockerfileFacts:
     paths: list[tuple[str, int, int]]  # (python version, start, end) of version-bearing paths
     lambda_host: bool  # awslambdaric is installed or run
     bootstrap: bool  # a custom /var/runtime/bootstrap or _HANDLER
+    # images iacfix does not judge whose reference build arguments write: (resolved, line, {"ARG PY", ...})
+    others: list[tuple[str, int, set[str]]] = field(default_factory=list)
 
 
 @dataclass(eq=False)
 class _Arg:
     name: str
     value: str | None  # None: no default
-    start: int | None  # span of the value in the text (quotes excluded)
+    start: int | None  # span of the value in the text (quotes excluded), when written there as it is
     end: int | None
     label: str  # "ARG PY"
+    where: list | None = None  # where each character of the value comes from: (owner, offset) or (None, None)
+    why: str = ""  # why the value cannot be used, if so
+
+    def __post_init__(self):
+        if self.where is None and self.start is not None:
+            self.where = [(self, self.start + i) for i in range(len(self.value))]
 
 
 def split_reference(ref: str) -> tuple[str, str, str]:
@@ -149,10 +171,10 @@ def _expand(word: str, origin: list, args: dict) -> tuple[str, list] | str:
         arg = args.get(name)
         op = m.group("op")
         if arg is not None and arg.value is not None and op not in (":+", "+"):
-            if arg.start is None:
-                return f"build argument {name} is not a plain value ({arg.value!r})"
+            if arg.why or arg.where is None:
+                return arg.why or f"build argument {name} is not a plain value ({arg.value!r})"
             out.append(arg.value)
-            where += [(arg, arg.start + i) for i in range(len(arg.value))]
+            where += arg.where
         elif op in (":-", "-") and "$" not in m.group("word"):
             w0 = m.start("word")
             out.append(m.group("word"))
@@ -212,20 +234,39 @@ def _from_parts(ins: Instruction) -> tuple[tuple[str, int, int] | None, str]:
     return image, name
 
 
-def _args(ins: Instruction) -> list[_Arg]:
+def _args(ins: Instruction, args: dict) -> list[_Arg]:
+    """The ARGs an instruction declares, each default expanded with the build arguments declared before it
+    (``ARG BASE=public.ecr.aws/lambda/python:${PY}``), as BuildKit expands them; added to ``args``."""
     out = []
     for word, s, e in ins.words()[1:]:
         name, eq, value = word.partition("=")
         if not eq:
             out.append(_Arg(name, None, None, None, f"ARG {name}"))
+            args[name] = out[-1]
             continue
         vs, ve = s + len(name) + 1, e
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value, vs, ve = value[1:-1], vs + 1, ve - 1
         span = ins.span(vs, ve)
         plain = "$" not in value and "\\" not in value and span is not None
-        out.append(_Arg(name, value, span[0] if plain else None, span[1] if plain else None, f"ARG {name}"))
+        arg = _Arg(name, value, span[0] if plain else None, span[1] if plain else None, f"ARG {name}")
+        if "$" in value and "\\" not in value and "'" not in word:  # single quotes: no expansion
+            origin = [(arg, p[0]) if (p := ins.span(vs + i, vs + i + 1)) else (None, None) for i in range(len(value))]
+            expanded = _expand(value, origin, args)
+            if isinstance(expanded, str):
+                arg.why = expanded
+            else:
+                arg.value, arg.where = expanded
+        out.append(arg)
+        args[name] = arg
     return out
+
+
+def _expand_word(ins: Instruction, word, args: dict):
+    """``_expand`` of a word of ``ins`` (word, logical start, end)."""
+    w, ws, _ = word
+    origin = [(None, p[0]) if (p := ins.span(ws + i, ws + i + 1)) else (None, None) for i in range(len(w))]
+    return _expand(w, origin, args)
 
 
 def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolved | None:
@@ -235,11 +276,12 @@ def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolv
         if not _OURS.search(w):
             return None
         return Unresolved(*at, f"the base image {w} is a template placeholder (cookiecutter/Jinja)")
-    origin = [(None, p[0]) if (p := ins.span(ws + i, ws + i + 1)) else (None, None) for i in range(len(w))]
-    expanded = _expand(w, origin, args)
+    expanded = _expand_word(ins, word, args)
     if isinstance(expanded, str):
+        named = [a.value for m in _VAR.finditer(w) if (a := args.get(m.group("braced") or m.group("plain")))]
+        whole = " ".join([w] + [v for v in named if v])  # ARG BASE=public.ecr.aws/lambda/python:${PY} + FROM ${BASE}
         repo = split_reference(w)[0]
-        if "lambda" in w or "python" in repo.rsplit("/", 1)[-1]:
+        if "lambda" in whole or "python" in repo.rsplit("/", 1)[-1] or _OURS.search(whole):
             return Unresolved(*at, f"the base image {w}: {expanded}")
         return None
     resolved, where = expanded
@@ -263,17 +305,50 @@ def _image(ins: Instruction, word, args: dict, text: str) -> ImageRef | Unresolv
 
 def _starts_command(s: str, i: int) -> bool:
     """Whether the word at ``s[i]`` is where a shell command starts: at a line's start, after ;, &&, ||,
-    |, (, `, {, $(, or after RUN, its --flags, sudo, then, do, else or exec."""
-    j = i
-    while j > 0 and s[j - 1] in " \t":
-        j -= 1
-    if j == 0 or s[j - 1] in "\n;&|(`{" or s.endswith("$(", 0, j):
-        return True
-    k = j
-    while k > 0 and not s[k - 1].isspace():
-        k -= 1
-    word = s[k:j]
-    return word.lower() in _COMMAND_WORDS or word.startswith("--")
+    |, (, `, {, $(, or after RUN (and its --flags), sudo, a shell keyword (then, do, if, ! ...), exec, time,
+    nohup, xargs or env."""
+    j, flags = i, False
+    while True:
+        while j > 0 and s[j - 1] in " \t":
+            j -= 1
+        if j == 0 or s[j - 1] in "\n;&|(`{" or s.endswith("$(", 0, j):
+            return not flags
+        k = j
+        while k > 0 and not s[k - 1].isspace():
+            k -= 1
+        word = s[k:j]
+        if word.lower() in _COMMAND_WORDS:
+            return not flags or word.lower() in ("run", "sudo")  # --flags of RUN or sudo (not rpm -e --nodeps yum)
+        if _ASSIGNMENT.fullmatch(word):  # LANG=C yum, env LANG=C yum
+            j = k
+            continue
+        if not word.startswith("--"):
+            return False
+        j, flags = k, True
+
+
+def _run_args(ins: Instruction) -> tuple[str, int] | None:
+    """The command of a RUN (also ONBUILD RUN) after its --flags, and its logical offset; None if not a RUN."""
+    args, at = ins.args()
+    if ins.keyword == "onbuild":
+        m = _WORD.match(args)
+        if m is None or m.group().lower() != "run":
+            return None
+        rest = _WORD.search(args, m.end())
+        args, at = (args[rest.start():], at + rest.start()) if rest else ("", at + len(args))
+    elif ins.keyword != "run":
+        return None
+    while (m := _WORD.match(args)) is not None and m.group().startswith("--"):
+        rest = _WORD.search(args, m.end())
+        args, at = (args[rest.start():], at + rest.start()) if rest else ("", at + len(args))
+    return args, at
+
+
+def _heredocs_are_scripts(command: str) -> bool:
+    """Whether a RUN's heredoc bodies are shell scripts (``RUN <<EOF``, ``RUN <<EOF bash``, ``bash -e <<EOF``)
+    rather than data fed to a command (``cat > file <<EOF``, ``python3 <<EOF``)."""
+    words = [w for w in _WORD.findall(command) if not re.match(r"\d*<<", w)]
+    return not words or (words[0].rsplit("/", 1)[-1] in _SHELLS and all(w.startswith("-") for w in words[1:]))
 
 
 def _stage_words(ins: Instruction, text: str, rx: re.Pattern):
@@ -286,6 +361,44 @@ def _stage_words(ins: Instruction, text: str, rx: re.Pattern):
             yield m, (m.start(m.lastindex or 0), m.end(m.lastindex or 0))
 
 
+def _run_yum(ins: Instruction, text: str, run: tuple[str, int], stage: Stage) -> None:
+    """Where a RUN uses yum: as a command iacfix rewrites (``stage.yum``), or otherwise (``stage.yum_other``)."""
+    command, at = run
+    commands, others = [], []
+    if command.startswith("["):  # JSON form: the command is the array's first string
+        m = _JSON_YUM.match(command)
+        if m:
+            commands.append(ins.span(at + m.start(1), at + m.end(1)))
+        others += [ins.span(at + m.start(), at + m.end()) for m in _YUM_WORD.finditer(command, m.end() if m else 0)]
+    else:
+        for m in _YUM_WORD.finditer(ins.line, at):
+            if _PROBE.search(ins.line, max(0, m.start() - 40), m.start()):
+                continue
+            span = ins.span(m.start(), m.end())
+            (commands if _YUM.match(ins.line, m.start()) and _starts_command(ins.line, m.start()) else others
+             ).append(span)
+        script = _heredocs_are_scripts(command)
+        for h in ins.heredocs:
+            line_start = scanned = h.start
+            for m in _YUM_WORD.finditer(text, h.start, h.end):
+                line_start = text.rfind("\n", scanned, m.start()) + 1 or line_start  # linear: each byte once
+                scanned = m.start()
+                if script and (text[_lstrip_to(text, line_start, m.start())] == "#"
+                               or _PROBE.search(text, max(line_start, m.start() - 40), m.start())):
+                    continue  # a comment in the script, or a probe
+                command_word = script and _YUM.match(text, m.start()) and _starts_command(text, m.start())
+                (commands if command_word else others).append((m.start(), m.end()))
+    stage.yum += [s for s in commands if s is not None]
+    stage.yum_other += [s or (ins.start, ins.start) for s in others] + [(ins.start, ins.start) for s in commands
+                                                                       if s is None]
+
+
+def _lstrip_to(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " \t":
+        start += 1
+    return start
+
+
 def locate_dockerfile(doc: Dockerfile, text: str, function: str | None = None) -> Located:
     """What ``doc`` says; with ``function`` (the name its code goes by), where
     that function's code is, when the file builds a Lambda function image."""
@@ -295,12 +408,12 @@ def locate_dockerfile(doc: Dockerfile, text: str, function: str | None = None) -
     paths: list[tuple[str, int, int]] = []
     args: dict[str, _Arg] = {}
     names: dict[str, int] = {}  # stage name -> its first stage
+    others: list[tuple[str, int, set[str]]] = []
     lambda_host = bootstrap = False
     for ins in doc.instructions:
         kw = ins.keyword
         if kw == "arg" and not stages:
-            for a in _args(ins):
-                args[a.name] = a
+            _args(ins, args)
         elif kw == "from":
             word, name = _from_parts(ins)
             parent = names.get(word[0].lower()) if word else None
@@ -317,6 +430,10 @@ def locate_dockerfile(doc: Dockerfile, text: str, function: str | None = None) -
                     found.stage, found.stage_name = stage.index, name
                     stage.image = len(images)
                     images.append(found)
+                elif "$" in word[0] and not isinstance(expanded := _expand_word(ins, word, args), str):
+                    owners = {o.label for o, _ in expanded[1] if o is not None}
+                    if owners:  # an image iacfix does not judge, whose reference a build argument writes
+                        others.append((expanded[0], ins.first_line, owners))
         if kw in ("run", "cmd", "entrypoint") and (_AWSLAMBDARIC.search(ins.line) or any(
                 _AWSLAMBDARIC.search(text, h.start, h.end) for h in ins.heredocs)):
             lambda_host = True
@@ -328,15 +445,17 @@ def locate_dockerfile(doc: Dockerfile, text: str, function: str | None = None) -
         for m, span in _stage_words(ins, text, _VERSION_PATHS):
             if span is not None:
                 paths.append((m.group(m.lastindex), *span))
-        if kw == "run" and stages and not ins.args()[0].startswith("["):
-            for m, span in _stage_words(ins, text, _YUM):
-                s = m.string
-                if span is not None and _starts_command(m.string, m.start()):
-                    stages[-1].yum.append(span)
+                if stages:
+                    stages[-1].paths.append(paths[-1])
+        run = _run_args(ins) if stages else None
+        if run is not None:
+            _run_yum(ins, text, run, stages[-1])
             for m, span in _stage_words(ins, text, _NO_AL2023):
                 if span is not None:
                     stages[-1].no_al2023.append((m.group(1), *span))
-    facts = DockerfileFacts(images, stages, paths, lambda_host, bootstrap)
+        elif stages and ins.heredocs:  # COPY <<EOF /usr/local/bin/setup.sh: a script some RUN may run
+            stages[-1].yum_other += [m.span() for h in ins.heredocs for m in _YUM_WORD.finditer(text, h.start, h.end)]
+    facts = DockerfileFacts(images, stages, paths, lambda_host, bootstrap, others)
     more: list = [facts] if images or stages else []
     code = function_code(doc, facts, function) if function is not None and stages else None
     if code is not None:
@@ -376,11 +495,10 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
     stage = 0
     for ins in doc.instructions:
         if ins.keyword == "arg" and not seen_from:
-            for a in _args(ins):
+            for a in _args(ins, args):
                 if a.name in values:
                     value, at = values[a.name]
-                    a = _Arg(a.name, value, at, at + len(value), f"DockerBuildArgs.{a.name}")
-                args[a.name] = a
+                    args[a.name] = _Arg(a.name, value, at, at + len(value), f"DockerBuildArgs.{a.name}")
         elif ins.keyword == "from":
             seen_from = True
             word, _ = _from_parts(ins)
@@ -398,16 +516,17 @@ def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict
         defaults = {i.stage: i for i in facts.images}
         for refs in out.values():
             for ref in refs:
-                own = defaults.get(ref.stage)
-                if own is not None and (own.kind, own.family, own.version) == (ref.kind, ref.family, ref.version):
-                    continue
                 st = facts.stages[ref.stage]
-                if st.yum:
-                    ref.along.append(f"yum (line {text.count(chr(10), 0, st.yum[0][0]) + 1})")
+                if st.yum or st.yum_other:
+                    ref.along.append(f"yum (line {text.count(chr(10), 0, min(st.yum + st.yum_other)[0]) + 1})")
                 if st.no_al2023:
                     ref.along.append(f"{st.no_al2023[0][0]} (line {text.count(chr(10), 0, st.no_al2023[0][1]) + 1})")
                 if any(v == ref.version for v, _, _ in facts.paths):
                     ref.along.append(f"python{ref.version} paths")
+                own = defaults.get(ref.stage)
+                if ref.along and own is not None and (own.kind, own.family, own.version) == (
+                        ref.kind, ref.family, ref.version):
+                    ref.own = (facts, text, own)  # they move with the Dockerfile's own fix, if that one moves
     return out
 
 

@@ -170,7 +170,9 @@ def _shell_words(line: str, raw: bool) -> list[str]:
             i += 1
             cur.append(c + line[i] if raw else line[i])
             has = True
-        elif c in " \t\r\n\v\f":
+        elif c == "\\" and not raw:  # a trailing backslash escapes nothing: Go's lexer drops it (<<EOF\)
+            has = True
+        elif c.isspace() and c not in _NOT_GO_SPACE:  # Go's unicode.IsSpace, as BuildKit's shell lexer
             if cur or has:
                 words.append("".join(cur))
             cur, has = [], False
@@ -229,7 +231,8 @@ def parse(text: str) -> Dockerfile:
             logical += n
         line = "".join(text[at:at + n] for _, at, n in pieces)
         m = _WORD.search(line)
-        keyword = m.group().lower() if m else ""
+        # BuildKit trims the joined line as Go's strings.TrimSpace does (a no-break space after an empty first line).
+        keyword = m.group()[_lstrip(m.group(), 0, len(m.group())):].lower() if m else ""
         ins = Instruction(keyword, line, tuple(pieces), first, i)
         args = line[m.end():] if m else ""
         for name, chomp in (_heredoc_names(keyword, line, args) if "<<" in line else ()):

@@ -33,8 +33,10 @@ def dockerfile_path(template: str, context: str | None, dockerfile: str | None) 
     path = os.path.normpath(os.path.join(base, context or ".", dockerfile or "Dockerfile"))
     real, real_base = os.path.realpath(path), os.path.realpath(base)
     if os.path.commonpath([real, real_base]) != real_base:
-        named = f"{context or '.'}/{dockerfile or 'Dockerfile'}"
-        return None, f"the Dockerfile {named} lies outside the template's directory; not read"
+        named = os.path.join(context or ".", dockerfile or "Dockerfile")
+        inside = os.path.commonpath([os.path.realpath(os.path.dirname(path)), real_base]) == real_base
+        how = "is a link to a file outside" if inside else "lies outside"
+        return None, f"the Dockerfile {named} {how} the template's directory; not read"
     return path, ""
 
 
