@@ -239,9 +239,11 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
 def main():
     """Find end-of-life function runtimes (AWS Lambda, Google Cloud Functions,
     Azure Functions) in CloudFormation and SAM templates (cookiecutter ones
-    too), Serverless Framework services, AWS CDK apps and Terraform, and
-    end-of-life Python in CI workflows, version files and packaging; say which
-    deadline applies, and rewrite them in place.
+    too), Serverless Framework services, AWS CDK apps, Terraform and the base
+    images of Dockerfiles, and end-of-life Python in CI workflows, version
+    files and packaging; say which deadline applies and whether the function's
+    code and pinned tools are ready for the new runtime, and rewrite them in
+    place.
 
     \b
       iacfix check infra/                       # every runtime site, with its deadline
