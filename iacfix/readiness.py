@@ -26,6 +26,7 @@ import functools
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -36,12 +37,12 @@ PY3 = (3, 0)
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # Python 2 constructs that Python 3 rejects, each with how it reads.
 _PY2 = [
-    (re.compile(r"^\s*print\s+(?![\s(=.,)\[]|$)[^\n]*", re.M), "a print statement"),
-    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:", re.M), "except X, e:"),
-    (re.compile(r"^\s*exec\s+[\"'\w]", re.M), "an exec statement"),
-    (re.compile(r"^\s*raise\s+[\w.]+\s*,", re.M), "raise X, message"),
+    (re.compile(r"^[ \t]*print[ \t]+(?![\s(=.,)\[]|$)[^\n]*", re.M), "a print statement"),
+    (re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M), "except X, e:"),
+    (re.compile(r"^[ \t]*exec[ \t]+[\"'\w]", re.M), "an exec statement"),
+    (re.compile(r"^[ \t]*raise[ \t]+[\w.]+[ \t]*,", re.M), "raise X, message"),
     (re.compile(r"<>"), "the <> operator"),
-    (re.compile(r"\b0[0-7]+\b(?![.eEjJ])"), "an octal literal without 0o"),
+    (re.compile(r"(?<![\w.])0[0-7]+\b(?![.eEjJ])"), "an octal literal without 0o"),
     (re.compile(r"\bur[\"']"), "a ur'' string"),
     (re.compile(r"`[^`\n]+`"), "backticks"),
 ]
@@ -198,9 +199,12 @@ def _assess_path(where: str, handler: str | None) -> Assessment:
         if entry is None:
             out.found, out.why_not = False, f"handler module {module} is not under {shown(where)}"
             return out
-        entries = [entry]
-    else:  # no handler named: every module at the top of the code
-        entries = sorted(os.path.join(where, n) for n in os.listdir(where) if n.endswith(".py"))
+        entries = [*reader.packages(module), entry]
+    elif os.path.isdir(where):  # no handler named: every module at the top of the code
+        entries = sorted(p for p in (os.path.join(where, n) for n in os.listdir(where) if n.endswith(".py"))
+                         if os.path.isfile(p))  # a named pipe would never end
+    else:
+        return Assessment(shown(where), False, f"{shown(where)} is not a file or directory")
     for e in entries:
         reader.follow(e)
     return out
@@ -227,17 +231,33 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
     return {}, []
 
 
-def python2_marker(text: str) -> tuple[str, int, int] | None:
-    """(what, line, column) of the first Python 2 construct in ``text``, if any."""
-    best = None
+def python2_marker(text: str, error_line: int | None = None) -> tuple[str, int, int] | None:
+    """(what, line, column) of the first Python 2 construct in ``text``, if any.
+    With ``error_line`` (where the parser stopped), only when a Python 2
+    construct is on that line: code for a newer Python than this one stops
+    elsewhere, and a backtick in its docstring is no Python 2 backtick."""
+    lo, hi = 0, len(text)  # the error line's offsets
+    if error_line is not None:
+        for _ in range(error_line - 1):
+            lo = text.find("\n", lo) + 1
+            if lo == 0:
+                return None
+        hi = text.find("\n", lo)
+        hi = len(text) if hi == -1 else hi
+    best, seen = None, False
     for pattern, what in _PY2:
+        first = True
         for m in pattern.finditer(text):
             if _in_string_or_comment(text, m.start()):
                 continue
-            if best is None or m.start() < best[1]:
+            if first and (best is None or m.start() < best[1]):
                 best = (what, m.start())
-            break
-    if best is None:
+            first = False
+            if m.start() <= hi and m.end() > lo:
+                seen = True
+            if seen or m.start() > hi:
+                break
+    if best is None or not seen:
         return None
     what, offset = best
     line_start = text.rfind("\n", 0, offset) + 1
@@ -268,6 +288,39 @@ class _Reader:
                 return candidate
         return None
 
+    def packages(self, module: str) -> list[str]:
+        """The local ``__init__.py`` of each package above ``module``: importing
+        ``pkg.sub`` runs ``pkg/__init__.py`` first."""
+        if self.root is None:
+            return []
+        parts = module.split(".")
+        inits = (os.path.join(self.root, *parts[:i], "__init__.py") for i in range(1, len(parts)))
+        return [p for p in inits if os.path.isfile(p)]
+
+    def works(self, body: list) -> bool:
+        """Whether the imports at the top of a ``try`` body all succeed on a newer
+        Python: local modules, or standard-library ones it has not removed (a
+        third-party one may be missing, and then the fallback runs)."""
+        names = []
+        for node in body:
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names += [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+            elif isinstance(node, ast.ImportFrom):
+                names.append("")  # relative: local
+        if not names:
+            return False
+        for name in filter(None, names):
+            parts = name.split(".")
+            if self.find(parts[0]) is not None:
+                continue
+            if any(".".join(parts[:i]) in self.removed for i in range(1, len(parts) + 1)):
+                return False
+            if parts[0] not in sys.stdlib_module_names:
+                return False
+        return True
+
     def follow(self, entry: str) -> None:
         todo = [entry]
         while todo and len(self.seen) < MAX_MODULES:
@@ -292,7 +345,7 @@ class _Reader:
         try:
             tree = ast.parse(text.lstrip("\ufeff"))
         except SyntaxError as e:
-            marker = python2_marker(text)
+            marker = python2_marker(text, e.lineno)
             if marker is not None:
                 what, line, col = marker
                 self.out.blockers.append(Blocker("syntax", what, "3.0", path, line + line_shift, col,
@@ -308,9 +361,10 @@ class _Reader:
             return []
         local: list[str] = []
         bindings: dict[str, str] = {}
-        for node, guard in _statements(tree):
+        for node, guard in _statements(tree, self.works):
             if isinstance(node, ast.Import):
                 for alias in node.names:
+                    local += self.packages(alias.name)
                     target = self.find(alias.name)
                     if target is not None:
                         local.append(target)
@@ -324,6 +378,7 @@ class _Reader:
                     parts = package.split(".") if package else []
                     parts = parts[:len(parts) - (node.level - 1)] if node.level > 1 else parts
                     absolute = ".".join(p for p in [*parts, module] if p)
+                    local += self.packages(absolute)
                     for alias in node.names:
                         target = self.find(f"{absolute}.{alias.name}" if absolute else alias.name) or self.find(absolute)
                         if target is not None:
@@ -331,6 +386,7 @@ class _Reader:
                     continue
                 if node.level:
                     continue
+                local += self.packages(module)
                 target = self.find(module)
                 if target is not None:
                     local.append(target)
@@ -344,9 +400,20 @@ class _Reader:
                         if self._removed(f"{module}.{alias.name}", node, path, line_shift, guard, exact=True):
                             continue
                         bindings[alias.asname or alias.name] = f"{module}.{alias.name}"
+        guards = None
+        if "import_module" in text or "__import__" in text:  # importlib.import_module("cgi"), __import__("cgi")
+            guards = _guarded_lines(tree, self.works)
+            for node in ast.walk(tree):
+                name = _imported_by_call(node, bindings)
+                if name is None:
+                    continue
+                target = self.find(name)
+                local += self.packages(name) + ([target] if target is not None else [])
+                if target is None:
+                    self._removed(name, node, path, line_shift, guards.get(node.lineno))
         heads = {q.split(".")[0] for q in self.removed if "." in q}  # typing.io, pkgutil.find_loader, ...
         if any(target.split(".")[0] in heads for target in bindings.values()):
-            guards = _guarded_lines(tree)  # attribute reads: a second pass, only when a removed API's module is bound
+            guards = guards or _guarded_lines(tree, self.works)  # attribute reads: a second pass, only when a removed API's module is bound
             for node in ast.walk(tree):
                 if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                     dotted = _dotted(node)
@@ -400,6 +467,38 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     return any((_dotted(t) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types)
 
 
+def _imported_by_call(node, bindings: dict[str, str]) -> str | None:
+    """The module a call imports by a literal name (``importlib.import_module("cgi")``,
+    ``__import__("cgi")``), or None."""
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    dotted = _dotted(node.func)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    called = f"{bindings.get(head, head)}.{rest}" if rest else bindings.get(head, head)
+    name = node.args[0].value
+    if called not in ("importlib.import_module", "__import__", "importlib.__import__") or \
+            not re.fullmatch(r"\w+(\.\w+)*", name):
+        return None  # relative (".x"), or not a module name
+    return name
+
+
+def _type_checking(test) -> bool:
+    """``if TYPE_CHECKING:`` / ``if typing.TYPE_CHECKING:``: only a type checker runs the body."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
+        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _names_import_error(handler: ast.ExceptHandler) -> bool:
+    """Whether the handler names ImportError or ModuleNotFoundError (not just any exception)."""
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((_dotted(t) or "").rsplit(".", 1)[-1] in ("ImportError", "ModuleNotFoundError") for t in types)
+
+
 def _version_check(test) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr in ("version_info", "version", "hexversion")
                and isinstance(n.value, ast.Name) and n.value.id == "sys" for n in ast.walk(test))
@@ -408,9 +507,14 @@ def _version_check(test) -> bool:
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _statements(tree):
+FALLBACK = "a fallback in except ImportError, run only if the import above it fails, which it does not"
+
+
+def _statements(tree, works=None):
     """Every statement (imports are statements) with why it is guarded (None
-    when it is not), in order; expressions are not visited."""
+    when it is not), in order; expressions are not visited.  ``works(body)``
+    says whether the imports of a ``try`` body succeed on a newer Python: then
+    its ``except ImportError`` handlers are fallbacks that do not run."""
     stack = [(s, None) for s in reversed(tree.body)]
     while stack:
         node, guard = stack.pop()
@@ -419,7 +523,16 @@ def _statements(tree):
             body_guard = guard or ("inside try/except ImportError"
                                    if any(_catches_import_error(h) for h in node.handlers) else None)
             children = [(c, body_guard) for c in node.body]
-            children += [(c, guard) for part in (node.handlers, node.orelse, node.finalbody) for c in part]
+            fallback = guard
+            if guard is None and works is not None and any(map(_names_import_error, node.handlers)) \
+                    and works(node.body):
+                fallback = FALLBACK
+            for h in node.handlers:
+                children += [(c, fallback if _names_import_error(h) else guard) for c in h.body]
+            children += [(c, guard) for part in (node.orelse, node.finalbody) for c in part]
+        elif isinstance(node, ast.If) and _type_checking(node.test):
+            children = [(c, guard or "under if TYPE_CHECKING:, which only a type checker runs") for c in node.body]
+            children += [(c, guard) for c in node.orelse]
         elif isinstance(node, ast.If) and _version_check(node.test):
             g = guard or "under a Python version check"
             children = [(c, g) for c in node.body + node.orelse]
@@ -429,10 +542,10 @@ def _statements(tree):
         stack.extend(reversed(children))
 
 
-def _guarded_lines(tree) -> dict[int, str]:
+def _guarded_lines(tree, works=None) -> dict[int, str]:
     """line -> why the statements on it are guarded."""
     out: dict[int, str] = {}
-    for node, guard in _statements(tree):
+    for node, guard in _statements(tree, works):
         if guard is not None:
             for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
                 out.setdefault(line, guard)
