@@ -16,7 +16,7 @@ from __future__ import annotations
 from .acceptance import matching
 from .engine import FileView
 from .model import FunctionCode
-from .readiness import assess, placed, shown, version_key
+from .readiness import MAX_MODULES, assess, placed, shown, version_key
 from .rules.lifecycle import classify
 from .targets import suggestion, target_for
 
@@ -136,6 +136,8 @@ def _function(rec: dict, ctx) -> dict:
     accepted = matching(ctx.accepts, rec["path"], [rec["name"]], rt.id)
     flagged = classify(rt, ctx)
     unread = "" if found.found else f"; the code was not read ({found.why_not}): check it before deploying"
+    if found.truncated:
+        unread = f"; only the first {MAX_MODULES} local modules of the code were read: check the rest before deploying"
     if accepted is not None and accepted.valid(ctx.as_of):
         chosen = {"runtime": rt.id, "why": f"staying is accepted until {accepted.until}: {accepted.reason}"}
     else:

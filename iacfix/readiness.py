@@ -96,6 +96,7 @@ class Assessment:
     files: list[str] = field(default_factory=list)
     blockers: list[Blocker] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)  # the requirement files read
+    truncated: bool = False  # more than MAX_MODULES local modules are reached: the rest were not read
 
     def blocking(self) -> list[Blocker]:
         return [b for b in self.blockers if b.blocks]
@@ -339,6 +340,8 @@ class _Reader:
             package = os.path.relpath(os.path.dirname(path), self.root).replace(os.sep, ".")
             package = "" if package == "." else package
             todo += self.module_text(text, shown(path), 0, package)
+        if any(os.path.realpath(p) not in self.seen for p in todo):
+            self.out.truncated = True
 
     def module_text(self, text: str, path: str, line_shift: int, package: str | None) -> list[str]:
         """Record what ``text`` holds; return the local modules it imports."""

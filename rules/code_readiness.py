@@ -17,7 +17,7 @@ import dataclasses
 import os
 
 from iacfix.model import UNSAFE, Finding, FunctionCode, Site
-from iacfix.readiness import Blocker, assess, placed, shown, version_key
+from iacfix.readiness import MAX_MODULES, Blocker, assess, placed, shown, version_key
 from iacfix.targets import target_for
 
 from . import ERROR, INFO, RULES, WARNING, Checker, Context, Rule, checker, register, unit_step
@@ -318,6 +318,9 @@ class CodeReadiness(Checker):
                 if code.not_local:
                     out += filter(None, [self._not_read(code, found.why_not, file, ctx)])
                 continue
+            if found.truncated:
+                out += filter(None, [self._not_read(code, f"only the first {MAX_MODULES} local modules its handler "
+                                                    "reaches were read", file, ctx, "not fully read")])
             if ctx.resolve and target is not None and ctx.target is not None:
                 out += self._wheels(code, found, file, ctx)
             for b in found.blockers:
@@ -355,7 +358,7 @@ class CodeReadiness(Checker):
         return out
 
     @staticmethod
-    def _not_read(code: FunctionCode, why: str | None, file, ctx: Context) -> Finding | None:
+    def _not_read(code: FunctionCode, why: str | None, file, ctx: Context, what: str = "not read") -> Finding | None:
         rule = RULES["RT304"]
         if not ctx.selected(rule.code):
             return None
@@ -363,7 +366,7 @@ class CodeReadiness(Checker):
         end_line, end_col = file.positions.at(code.end)
         return Finding(rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col,
                        end_line=end_line, end_column=end_col, users=[code.function],
-                       message=f"code of {code.function} not read: {why}; whether a newer Python runs it is not known",
+                       message=f"code of {code.function} {what}: {why}; whether a newer Python runs it is not known",
                        data={"function": code.function}, fix_unavailable="nothing to fix")
 
     @staticmethod

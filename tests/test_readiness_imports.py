@@ -132,3 +132,26 @@ def test_a_named_pipe_among_the_modules_is_not_read(write, tmp_path):
     os.mkfifo(tmp_path / "code" / "pipe.py")
     found = assess(FunctionCode("F", 0, 0, root="code", handler=None), str(tmp_path / "template.yaml"))
     assert blocked(found) == [("cgi", "3.13", 1)]
+
+
+def test_a_code_tree_past_the_module_limit_says_so(write, iacfix, tmp_path):
+    """A vendored dependency tree (pip install -t src/) can reach more modules than
+    are read: what is not read is said, never reported as clean."""
+    from iacfix.readiness import MAX_MODULES
+
+    files = {f"code/vendor/m{i}.py": f"from vendor import m{i + 1}\n" for i in range(MAX_MODULES + 5)}
+    files[f"code/vendor/m{MAX_MODULES + 5}.py"] = "import cgi\n"
+    files["code/vendor/__init__.py"] = ""
+    files["code/app.py"] = "from vendor import m0\n"
+    files["template.yaml"] = ("Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                              "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n"
+                              "      CodeUri: code/\n      Handler: app.handler\n")
+    write(files)
+    found = assess(FunctionCode("F", 0, 0, root="code", handler="app.handler"), str(tmp_path / "template.yaml"))
+    assert found.truncated and found.blocking() == []
+    out = iacfix("check", "template.yaml", "--format", "json").json
+    assert [f["message"] for f in out["findings"] if f["rule"] == "RT304"] == [
+        f"code of Fn not fully read: only the first {MAX_MODULES} local modules its handler reaches were read; "
+        "whether a newer Python runs it is not known"]
+    plan = iacfix("plan", "template.yaml", "--as-of", "2026-11-21", "--format", "json").json
+    assert "only the first" in plan["functions"][0]["recommendation"]["why"]
