@@ -120,8 +120,10 @@ class GuardedImport(Rule):
     """## What it does
     Reports, for information, an import of a removed module that the code
     already copes with: inside `try: ... except ImportError`, under a
-    `sys.version_info` check, or satisfied by a requirement that puts the
-    module back (`legacy-cgi`, `standard-imghdr`).
+    `sys.version_info` check or `if TYPE_CHECKING:`, in the `except
+    ImportError:` fallback behind an import the new Python has, or satisfied
+    by a requirement that puts the module back (`legacy-cgi`,
+    `standard-imghdr`).
 
     ## Why is this bad
     It is not: it blocks no move.  It is listed so that a reviewer sees
