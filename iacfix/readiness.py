@@ -215,7 +215,7 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
     """{removed module: the requirement providing it}, and the requirement file
     read: the first of requirements.txt, pyproject.toml and the lock files
     beside the code (or in its parent directory), as ``--resolve`` reads them."""
-    from .resolve import requirements_beside
+    from .resolve import included_requirements, requirements_beside
 
     table = removed_data()["backfills"]
     for d in (root, os.path.dirname(root)):
@@ -223,7 +223,7 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
         if beside is None:
             continue
         provided: dict[str, str] = {}
-        for requirement, _ in beside[1]:
+        for requirement in [r for r, _ in beside[1]] + included_requirements(beside[0]):
             m = _REQUIREMENT.match(requirement)
             row = table.get(normalise(m.group(1))) if m else None
             for module in row["provides"] if row else ():

@@ -213,6 +213,25 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str,
     return result
 
 
+def included_requirements(path: str, depth: int = 5) -> list[str]:
+    """The requirements of the files a requirements file includes (``-r``), and theirs."""
+    if depth == 0 or not path.endswith(".txt"):
+        return []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return []
+    out = []
+    for option in requirement_options(text, os.path.dirname(os.path.abspath(path))):
+        flag, _, included = option.partition(" ")
+        if flag in ("-r", "--requirement") and os.path.isfile(included):
+            with open(included, encoding="utf-8", errors="replace") as fh:
+                out += [r for r, _ in requirement_lines(fh.read())]
+            out += included_requirements(included, depth - 1)
+    return out
+
+
 def _included(options: list[str]) -> list[str]:
     """The text of the files ``-r``/``-c`` include (for the cache key)."""
     out = []

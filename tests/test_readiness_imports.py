@@ -155,3 +155,9 @@ def test_a_code_tree_past_the_module_limit_says_so(write, iacfix, tmp_path):
         "whether a newer Python runs it is not known"]
     plan = iacfix("plan", "template.yaml", "--as-of", "2026-11-21", "--format", "json").json
     assert "only the first" in plan["functions"][0]["recommendation"]["why"]
+
+
+def test_a_backfill_in_an_included_requirements_file_counts(write):
+    found = code_of(write, {"code/app.py": "import cgi\n", "code/requirements.txt": "-r requirements/base.txt\n",
+                            "code/requirements/base.txt": "legacy-cgi==2.6.1 \\\n    --hash=sha256:" + "a" * 64 + "\n"})
+    assert found.blocking() == [] and found.blockers[0].backfilled == "legacy-cgi"
