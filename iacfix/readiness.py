@@ -93,6 +93,7 @@ class Assessment:
     code: str | None  # the code's path as shown (directory, file, or the IaC file for inline code)
     found: bool
     why_not: str | None = None  # why the code was not read
+    archive: bool = False  # the code is a built package (a .zip): there, but not read
     files: list[str] = field(default_factory=list)
     blockers: list[Blocker] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)  # the requirement files read
@@ -188,6 +189,9 @@ def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) 
 def _assess_path(where: str, handler: str | None) -> Assessment:
     if not os.path.exists(where):
         return Assessment(shown(where), False, f"{shown(where)} does not exist")
+    if os.path.isfile(where) and not where.endswith(".py"):
+        return Assessment(shown(where), False, f"{shown(where)} is an archive built elsewhere, not Python source",
+                          archive=True)
     root = where if os.path.isdir(where) else os.path.dirname(where)
     backfilled = _backfills(root)
     out = Assessment(shown(where), True, requirements=[shown(p) for p in backfilled[1]])

@@ -317,7 +317,7 @@ class CodeReadiness(Checker):
             if not found.found:
                 # Said when the template puts the code out of reach (S3, a deploy-time value); a
                 # local path that is missing (not built, not checked out) is left to `plan`.
-                if code.not_local:
+                if code.not_local or found.archive:
                     out += filter(None, [self._not_read(code, found.why_not, file, ctx)])
                 continue
             if found.truncated:

@@ -161,3 +161,21 @@ def test_a_backfill_in_an_included_requirements_file_counts(write):
     found = code_of(write, {"code/app.py": "import cgi\n", "code/requirements.txt": "-r requirements/base.txt\n",
                             "code/requirements/base.txt": "legacy-cgi==2.6.1 \\\n    --hash=sha256:" + "a" * 64 + "\n"})
     assert found.blocking() == [] and found.blockers[0].backfilled == "legacy-cgi"
+
+
+def test_a_built_archive_is_said_not_read_never_passed_as_clean(iacfix, write, tmp_path):
+    """SAM's CodeUri (and a packaged CloudFormation Code) may name a local .zip: its
+    code is not read here, and check says so instead of judging it clean."""
+    import zipfile
+
+    write({"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  Zipped:\n"
+                            "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.11\n"
+                            "      CodeUri: build/fn.zip\n      Handler: app.handler\n"})
+    (tmp_path / "build").mkdir()
+    with zipfile.ZipFile(tmp_path / "build" / "fn.zip", "w") as z:
+        z.writestr("app.py", "import cgi\n")
+    run = iacfix("check", ".", "--format", "json")
+    [note] = [f for f in run.json["findings"] if f["rule"] == "RT304"]
+    assert "build/fn.zip is an archive" in note["message"]
+    plan = iacfix("plan", ".", "--as-of", "2026-11-21", "--format", "json", as_of=None).json
+    assert plan["functions"][0]["code"]["found"] is False
