@@ -21,6 +21,7 @@ Answers are cached per process: several templates (or a template and
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import functools
 import json
@@ -240,27 +241,31 @@ def python2_marker(text: str, error_line: int | None = None) -> tuple[str, int, 
     """(what, line, column) of the first Python 2 construct in ``text``, if any.
     With ``error_line`` (where the parser stopped), only when a Python 2
     construct is on that line: code for a newer Python than this one stops
-    elsewhere, and a backtick in its docstring is no Python 2 backtick."""
-    lo, hi = 0, len(text)  # the error line's offsets
-    if error_line is not None:
-        for _ in range(error_line - 1):
-            lo = text.find("\n", lo) + 1
-            if lo == 0:
-                return None
-        hi = text.find("\n", lo)
-        hi = len(text) if hi == -1 else hi
-    best, seen = None, False
+    elsewhere, and a backtick in its docstring is no Python 2 backtick.
+    Linear in the text: each line's strings and comments are worked out once."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    masks: dict[int, list[bool]] = {}
+
+    def where(offset: int) -> tuple[int, bool]:
+        """(1-based line, whether ``offset`` is in code, not in a string or comment)."""
+        i = bisect.bisect_right(starts, offset) - 1
+        if i not in masks:
+            masks[i] = _code_mask(text[starts[i]:starts[i + 1] if i + 1 < len(starts) else len(text)])
+        return i + 1, masks[i][offset - starts[i]]
+
+    best, seen = None, error_line is None
     for pattern, what in _PY2:
         first = True
         for m in pattern.finditer(text):
-            if _in_string_or_comment(text, m.start()):
+            line, code = where(m.start())
+            if not code:
                 continue
             if first and (best is None or m.start() < best[1]):
                 best = (what, m.start())
             first = False
-            if m.start() <= hi and m.end() > lo:
+            if error_line is not None and line <= error_line <= where(max(m.start(), m.end() - 1))[0]:
                 seen = True
-            if seen or m.start() > hi:
+            if seen or line > error_line:
                 break
     if best is None or not seen:
         return None
@@ -270,9 +275,17 @@ def python2_marker(text: str, error_line: int | None = None) -> tuple[str, int, 
     return what, text.count("\n", 0, offset) + 1, indent + 1
 
 
-def _in_string_or_comment(text: str, offset: int) -> bool:
-    line = text[text.rfind("\n", 0, offset) + 1:offset]
-    return "#" in line or line.count('"') % 2 == 1 or line.count("'") % 2 == 1
+def _code_mask(line: str) -> list[bool]:
+    """For each offset in ``line`` (and its end): whether what precedes it on the line
+    leaves it in code: no ``#`` before it, an even number of each quote."""
+    out, comment, double, single = [], False, 0, 0
+    for c in line:
+        out.append(not comment and not double % 2 and not single % 2)
+        comment = comment or c == "#"
+        double += c == '"'
+        single += c == "'"
+    out.append(not comment and not double % 2 and not single % 2)
+    return out
 
 
 class _Reader:

@@ -179,3 +179,22 @@ def test_a_built_archive_is_said_not_read_never_passed_as_clean(iacfix, write, t
     assert "build/fn.zip is an archive" in note["message"]
     plan = iacfix("plan", ".", "--as-of", "2026-11-21", "--format", "json", as_of=None).json
     assert plan["functions"][0]["code"]["found"] is False
+
+
+def test_a_large_module_that_does_not_parse_is_judged_in_linear_time():
+    """A generated module on one long line (a table of strings) that this Python
+    cannot parse: finding that it is not Python 2 must not take quadratic time."""
+    import ast
+    import time
+
+    from iacfix.readiness import python2_marker
+
+    source = "TABLE = [" + ", ".join(['"<>"'] * 60000) + "]\ntype Row = tuple[str, str]\n"
+    started = time.process_time()
+    try:
+        ast.parse(source)
+        line = None
+    except SyntaxError as e:
+        line = e.lineno
+    assert python2_marker(source, line) is None
+    assert time.process_time() - started < 4  # quadratic: ~13 s here
