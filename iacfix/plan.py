@@ -203,7 +203,8 @@ def text(plan: dict) -> str:
     lines.append("")
     for f in plan["functions"]:
         lines.append(f"{f['name']}: {_recommendation(f)}")
-    lines.append(f"\nAs of {plan['as_of']}; {len(plan['functions'])} functions.")
+    n = len(plan["functions"])
+    lines.append(f"\nAs of {plan['as_of']}; {n} function{'' if n == 1 else 's'}.")
     return "\n".join(lines)
 
 
