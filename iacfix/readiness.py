@@ -519,6 +519,41 @@ def _names_import_error(handler: ast.ExceptHandler) -> bool:
     return any((_dotted(t) or "").rsplit(".", 1)[-1] in ("ImportError", "ModuleNotFoundError") for t in types)
 
 
+LINUX = {"sys.platform": "linux", "os.name": "posix", "platform.system()": "Linux"}  # what Lambda answers
+ELSEWHERE = "under a platform check that is false on Lambda's Linux"
+
+
+def _on_linux(test) -> bool | None:
+    """The value of a platform check (``sys.platform == "win32"``, ``os.name in
+    (...)``, ``sys.platform.startswith("win")``) on Lambda's Linux; None when
+    the test is not one."""
+    def subject(node) -> str | None:
+        if isinstance(node, ast.Call) and not node.args:
+            return f"{_dotted(node.func)}()" if _dotted(node.func) == "platform.system" else None
+        return _dotted(node) if _dotted(node) in LINUX else None
+
+    def strings(node) -> list[str] | None:
+        items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+        values = [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+        return values if len(values) == len(items) else None
+
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and subject(test.left):
+        here, values = LINUX[subject(test.left)], strings(test.comparators[0])
+        if values is None:
+            return None
+        op = type(test.ops[0])
+        if op in (ast.Eq, ast.In):
+            return here in values
+        if op in (ast.NotEq, ast.NotIn):
+            return here not in values
+        return None
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" \
+            and subject(test.func.value) and len(test.args) == 1:
+        values = strings(test.args[0])
+        return None if values is None else LINUX[subject(test.func.value)].startswith(tuple(values))
+    return None
+
+
 def _version_check(test) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr in ("version_info", "version", "hexversion")
                and isinstance(n.value, ast.Name) and n.value.id == "sys" for n in ast.walk(test))
@@ -553,6 +588,10 @@ def _statements(tree, works=None):
         elif isinstance(node, ast.If) and _type_checking(node.test):
             children = [(c, guard or "under if TYPE_CHECKING:, which only a type checker runs") for c in node.body]
             children += [(c, guard) for c in node.orelse]
+        elif isinstance(node, ast.If) and _on_linux(node.test) is not None:
+            linux = _on_linux(node.test)
+            children = [(c, guard if linux else guard or ELSEWHERE) for c in node.body]
+            children += [(c, guard or ELSEWHERE if linux else guard) for c in node.orelse]
         elif isinstance(node, ast.If) and _version_check(node.test):
             g = guard or "under a Python version check"
             children = [(c, g) for c in node.body + node.orelse]

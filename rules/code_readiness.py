@@ -120,7 +120,8 @@ class GuardedImport(Rule):
     """## What it does
     Reports, for information, an import of a removed module that the code
     already copes with: inside `try: ... except ImportError`, under a
-    `sys.version_info` check or `if TYPE_CHECKING:`, in the `except
+    `sys.version_info` check, `if TYPE_CHECKING:` or a platform check that
+    is false on Lambda's Linux (`if sys.platform == "win32":`), in the `except
     ImportError:` fallback behind an import the new Python has, or satisfied
     by a requirement that puts the module back (`legacy-cgi`,
     `standard-imghdr`).

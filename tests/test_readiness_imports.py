@@ -198,3 +198,26 @@ def test_a_large_module_that_does_not_parse_is_judged_in_linear_time():
         line = e.lineno
     assert python2_marker(source, line) is None
     assert time.process_time() - started < 4  # quadratic: ~13 s here
+
+
+@pytest.mark.parametrize("source", [
+    'import sys\nif sys.platform == "win32":\n    import msilib\n',
+    'import sys\nif sys.platform.startswith("win"):\n    import msilib\n',
+    'import os\nif os.name == "nt":\n    import msilib\nelse:\n    import json\n',
+    'import sys\nif sys.platform != "linux":\n    pass\nelse:\n    import json\nif sys.platform in ("win32", "cygwin"):\n'
+    '    import msilib\n',
+])
+def test_an_import_only_another_platform_runs_blocks_nothing(write, source):
+    """Lambda runs Linux: `if sys.platform == "win32": import msilib` never runs there."""
+    found = code_of(write, {"code/app.py": source})
+    assert found.blocking() == [] and [b.name for b in found.blockers] == ["msilib"]
+    assert "Linux" in found.blockers[0].guarded
+
+
+@pytest.mark.parametrize("source", [
+    'import sys\nif sys.platform == "linux":\n    import spwd\n',
+    'import sys\nif sys.platform != "win32":\n    import spwd\n',
+    'import os\nif os.name == "nt":\n    pass\nelse:\n    import spwd\n',
+])
+def test_an_import_linux_runs_still_blocks(write, source):
+    assert [b[0] for b in blocked(code_of(write, {"code/app.py": source}))] == ["spwd"]
