@@ -247,13 +247,13 @@ def wheel_blockers(code: FunctionCode, found, runtime, iac_path: str):
     """pip's answer for the requirements beside the code (requirements.txt,
     pyproject.toml or a lock file), for ``runtime``; (None, None) without any."""
     from iacfix.readiness import code_path
-    from iacfix.resolve import requirements_beside, resolve
+    from iacfix.resolve import included_requirements, requirements_beside, resolve
 
     where = code_path(code, iac_path)
     if where is None or not found.found:
         return None, None
     beside = requirements_beside(where if os.path.isdir(where) else os.path.dirname(where))
-    if beside is None or not beside[1]:
+    if beside is None or not (beside[1] or included_requirements(beside[0])):
         return None, None
     req, lines = beside
     return req, resolve(req, runtime.version, runtime.os, code.architecture, lines)

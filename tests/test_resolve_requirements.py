@@ -43,8 +43,9 @@ def test_an_index_named_in_the_requirements_file_is_the_one_pip_uses(iacfix, wri
 
 
 @pytest.mark.slow
-def test_an_included_requirements_file_is_resolved_too(iacfix, write, index):
+@pytest.mark.parametrize("top", ["-r base.txt\npurelib==1.0\n", "-r base.txt\n"])
+def test_an_included_requirements_file_is_resolved_too(iacfix, write, index, top):
     write({"app/template.yaml": SAM.format(arch=""), "app/src/app.py": "import json\n",
-           "app/src/requirements.txt": "-r base.txt\npurelib==1.0\n", "app/src/base.txt": "tinyc==1.0\n"})
+           "app/src/requirements.txt": top, "app/src/base.txt": "tinyc==1.0\n"})
     run = iacfix("check", "app", "--resolve", "--format", "json")
     assert [f["name"] for f in run.json["findings"] if f["rule"] == "RT321"] == ["tinyc==1.0"]
