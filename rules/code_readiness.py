@@ -166,7 +166,9 @@ class GuardedImport(Rule):
 class CodeNotRead(Rule):
     """## What it does
     Says, for information, when a function's code could not be read: it is
-    in S3, built elsewhere, or its path or handler module is not found.
+    in S3, built elsewhere (a local `.zip` too), or its path or handler
+    module is not found; or when it was read only in part (its handler
+    reaches more than 500 local modules).
 
     ## Why is this bad
     iacfix cannot tell whether the new runtime runs the code, and it never
