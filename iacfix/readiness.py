@@ -95,6 +95,7 @@ class Assessment:
     found: bool
     why_not: str | None = None  # why the code was not read
     archive: bool = False  # the code is a built package (a .zip): there, but not read
+    no_handler: bool = False  # the code directory is there, its handler module is not
     files: list[str] = field(default_factory=list)
     blockers: list[Blocker] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)  # the requirement files read
@@ -204,6 +205,7 @@ def _assess_path(where: str, handler: str | None) -> Assessment:
         entry = reader.find(module)
         if entry is None:
             out.found, out.why_not = False, f"handler module {module} is not under {shown(where)}"
+            out.no_handler = True
             return out
         entries = [*reader.packages(module), entry]
     elif os.path.isdir(where):  # no handler named: every module at the top of the code

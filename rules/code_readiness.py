@@ -318,9 +318,10 @@ class CodeReadiness(Checker):
             code = placed(code, file.text, lambda offset: file.positions.at(offset)[0])
             found = assess(code, file.path)
             if not found.found:
-                # Said when the template puts the code out of reach (S3, a deploy-time value); a
-                # local path that is missing (not built, not checked out) is left to `plan`.
-                if code.not_local or found.archive:
+                # Said when the template puts the code out of reach (S3, a deploy-time value, an
+                # archive) or its handler module is not in it; a local path that is missing (not
+                # built, not checked out) is left to `plan`.
+                if code.not_local or found.archive or found.no_handler:
                     out += filter(None, [self._not_read(code, found.why_not, file, ctx)])
                 continue
             if found.truncated:

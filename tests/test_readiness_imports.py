@@ -221,3 +221,17 @@ def test_an_import_only_another_platform_runs_blocks_nothing(write, source):
 ])
 def test_an_import_linux_runs_still_blocks(write, source):
     assert [b[0] for b in blocked(code_of(write, {"code/app.py": source}))] == ["spwd"]
+
+
+def test_a_handler_module_missing_from_its_code_directory_is_said(iacfix, write):
+    """The code directory is there but the handler module is not (a typo, a module
+    built elsewhere): check says the code was not read (RT304, as documented),
+    rather than moving the runtime as if the code were known to run."""
+    write({"template.yaml": "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n"
+                            "    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.11\n"
+                            "      CodeUri: src/\n      Handler: handlers.orders.handler\n",
+           "src/handlers/__init__.py": "", "src/handlers/order.py": "import cgi\n"})
+    run = iacfix("check", ".", "--format", "json")
+    assert [f["message"] for f in run.json["findings"] if f["rule"] == "RT304"] == [
+        "code of Fn not read: handler module handlers.orders is not under src; whether a newer Python runs it is "
+        "not known"]
