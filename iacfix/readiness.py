@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 from .model import FunctionCode
+from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 
 MAX_MODULES = 500  # local modules followed from one handler
 PY3 = (3, 0)
@@ -349,10 +350,9 @@ class _Reader:
             if real in self.seen:
                 continue
             self.seen.add(real)
-            try:
-                with open(path, "rb") as fh:
-                    raw = fh.read()
-            except OSError:
+            try:  # a regular file only (a FIFO never ends), up to the size any file is read
+                raw = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
+            except (Unreadable, OSError):
                 continue
             text = raw.decode("utf-8", "replace")
             self.out.files.append(shown(path))
