@@ -35,6 +35,7 @@ def records(files) -> None:
     for f in files:
         for code in (m for m in f.located.more if isinstance(m, FunctionCode)):
             mine = [(s, g) for s, g in sites if code.function in s.users]
+            constant = False  # the runtime is written as a CDK constant (Runtime.PYTHON_3_11)
             if mine:  # where the runtime is written: what a fix changes
                 site, g = mine[0]
                 line = FileView(g.result.path, g.text).positions.at(site.at[0] if site.at else site.start)[0]
@@ -43,7 +44,6 @@ def records(files) -> None:
             else:
                 line = FileView(f.result.path, f.text).positions.at(code.start)[0]
                 runtime, provider, path = None, "aws", f.result.path
-                constant = False
             code = placed(code, f.text, lambda offset, f=f: FileView(f.result.path, f.text).positions.at(offset)[0])
             f.result.functions.append({"name": code.function, "path": path, "line": line, "runtime": runtime,
                                        "provider": provider, "code": code, "declared_in": f.result.path,
