@@ -435,7 +435,8 @@ class _Reader:
                     self._removed(name, node, path, line_shift, guards.get(node.lineno))
         heads = {q.split(".")[0] for q in self.removed if "." in q}  # typing.io, pkgutil.find_loader, ...
         if any(target.split(".")[0] in heads for target in bindings.values()):
-            guards = guards or _guarded_lines(tree, self.works)  # attribute reads: a second pass, only when a removed API's module is bound
+            # attribute reads: a second pass, only when a removed API's module is bound
+            guards = guards or _guarded_lines(tree, self.works)
             for node in ast.walk(tree):
                 if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                     dotted = _dotted(node)

@@ -204,8 +204,8 @@ def test_a_large_module_that_does_not_parse_is_judged_in_linear_time():
     'import sys\nif sys.platform == "win32":\n    import msilib\n',
     'import sys\nif sys.platform.startswith("win"):\n    import msilib\n',
     'import os\nif os.name == "nt":\n    import msilib\nelse:\n    import json\n',
-    'import sys\nif sys.platform != "linux":\n    pass\nelse:\n    import json\nif sys.platform in ("win32", "cygwin"):\n'
-    '    import msilib\n',
+    'import sys\nif sys.platform != "linux":\n    pass\nelse:\n    import json\n'
+    'if sys.platform in ("win32", "cygwin"):\n    import msilib\n',
 ])
 def test_an_import_only_another_platform_runs_blocks_nothing(write, source):
     """Lambda runs Linux: `if sys.platform == "win32": import msilib` never runs there."""
