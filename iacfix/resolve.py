@@ -22,6 +22,7 @@ network, and only as pip does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -73,13 +74,19 @@ def _cache_dir() -> str:
 
 def _pip_context() -> str:
     """What decides where pip looks: its configuration and PIP_* variables."""
-    env = {k: v for k, v in os.environ.items() if k.startswith("PIP_")}
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_")))
+    return json.dumps([dict(env), _pip_config(env, os.environ.get("HOME", ""), os.getcwd())], sort_keys=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _pip_config(env: tuple, home: str, cwd: str) -> str:
+    """``pip config list`` (0.3 s a run), once per process for the same PIP_*
+    variables: it was run for every answer, even one from the cache."""
     try:
-        listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
-                                timeout=60).stdout
+        return subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
+                              timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
-        listed = ""
-    return json.dumps([env, listed], sort_keys=True)
+        return ""
 
 
 _COMMENT = re.compile(r"(^|\s)#.*$")

@@ -49,3 +49,14 @@ def test_an_included_requirements_file_is_resolved_too(iacfix, write, index, top
            "app/src/requirements.txt": top, "app/src/base.txt": "tinyc==1.0\n"})
     run = iacfix("check", "app", "--resolve", "--format", "json")
     assert [f["name"] for f in run.json["findings"] if f["rule"] == "RT321"] == ["tinyc==1.0"]
+
+
+def test_pips_configuration_is_asked_once_per_run_not_per_answer(index, monkeypatch, tmp_path):
+    """`pip config list` takes 0.3 s; plan --resolve asks for every function and candidate."""
+    from iacfix.resolve import _pip_config, _pip_context
+
+    first = _pip_context()
+    before = _pip_config.cache_info().hits
+    assert _pip_context() == first and _pip_config.cache_info().hits == before + 1
+    monkeypatch.setenv("PIP_INDEX_URL", (tmp_path / "elsewhere").as_uri())  # another configuration: asked again
+    assert _pip_context() != first
