@@ -291,6 +291,22 @@ def _code_mask(line: str) -> list[bool]:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
+def _module(path: str, root: str, backfilled: tuple) -> tuple[list, list] | None:
+    """(blockers, local modules imported) of one module under ``root``; None when
+    it cannot be read.  Cached: functions whose handlers share modules (one code
+    directory, many handlers) read each module once."""
+    try:  # a regular file only (a FIFO never ends), up to the size any file is read
+        raw = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
+    except (Unreadable, OSError):
+        return None
+    package = os.path.relpath(os.path.dirname(path), root).replace(os.sep, ".")
+    out = Assessment(None, True)
+    local = _Reader(out, root, dict(backfilled)).module_text(raw.decode("utf-8", "replace"), shown(path), 0,
+                                                             "" if package == "." else package)
+    return out.blockers, local
+
+
 class _Reader:
     """Reads modules, follows local imports, records blockers."""
 
@@ -350,15 +366,13 @@ class _Reader:
             if real in self.seen:
                 continue
             self.seen.add(real)
-            try:  # a regular file only (a FIFO never ends), up to the size any file is read
-                raw = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
-            except (Unreadable, OSError):
+            read = _module(path, self.root, tuple(sorted(self.backfilled.items())))
+            if read is None:
                 continue
-            text = raw.decode("utf-8", "replace")
+            blockers, local = read
             self.out.files.append(shown(path))
-            package = os.path.relpath(os.path.dirname(path), self.root).replace(os.sep, ".")
-            package = "" if package == "." else package
-            todo += self.module_text(text, shown(path), 0, package)
+            self.out.blockers += blockers
+            todo += local
         if any(os.path.realpath(p) not in self.seen for p in todo):
             self.out.truncated = True
 
