@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 LIFECYCLE = ("RT001", "RT002", "RT003", "RT004", "RT005")
 KEYS = {"function", "paths", "runtime", "until", "reason"}
@@ -40,14 +41,19 @@ class Acceptance:
     until: dt.date
     reason: str
     function: str | None = None
-    paths: str | None = None  # a glob matched against the finding's path
+    paths: str | None = None  # a glob matched against the finding's path, relative to ``base``
+    base: str | None = field(default=None, compare=False)  # the directory of the file that holds it
 
     def covers(self, path: str, users: list[str], runtime: str | None) -> bool:
         if runtime != self.runtime:
             return False
         if self.function is not None and self.function not in users:
             return False
-        return self.paths is None or fnmatch.fnmatch(path, self.paths)
+        if self.paths is None:
+            return True
+        if self.base is not None:
+            path = os.path.relpath(os.path.abspath(path), self.base).replace(os.sep, "/")
+        return not path.startswith("../") and fnmatch.fnmatch(path, self.paths)
 
     def valid(self, as_of: dt.date) -> bool:
         return as_of <= self.until
@@ -58,10 +64,12 @@ class Acceptance:
         return out
 
 
-def parse_acceptances(rows, catalog, origin: str = "accept") -> tuple[Acceptance, ...]:
+def parse_acceptances(rows, catalog, origin: str = "accept", base: str | None = None) -> tuple[Acceptance, ...]:
     """Each row checked: a function or a paths glob, a runtime the catalog
     knows, an ISO date no later than that runtime's block-update date, and a
-    non-empty reason.  Raises ``AcceptanceError`` naming the entry."""
+    non-empty reason.  A paths glob is relative to ``base`` (the directory of
+    the configuration or file holding it; the current one when None).  Raises
+    ``AcceptanceError`` naming the entry."""
     if not isinstance(rows, list):
         raise AcceptanceError(f"{origin}: expected a list of acceptances ([[accept]] tables)")
     out = []
@@ -99,7 +107,7 @@ def parse_acceptances(rows, catalog, origin: str = "accept") -> tuple[Acceptance
             raise AcceptanceError(f"{where}: until {until} is past {rt.id}'s block-update date {rt.block_update}; "
                                   "after it the function cannot be updated at all, so no acceptance reaches past it")
         out.append(Acceptance(runtime=rt.id, until=until, reason=row["reason"].strip(), function=function,
-                              paths=paths))
+                              paths=paths, base=os.path.abspath(base) if base is not None else None))
     return tuple(out)
 
 
@@ -113,7 +121,7 @@ def load_acceptances(path: str, catalog) -> tuple[Acceptance, ...]:
         raise AcceptanceError(f"{path}: cannot read: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise AcceptanceError(f"{path}: invalid TOML: {e}") from None
-    return parse_acceptances(data.get("accept", []), catalog, path)
+    return parse_acceptances(data.get("accept", []), catalog, path, os.path.dirname(os.path.abspath(path)))
 
 
 def matching(acceptances, path: str, users: list[str], runtime: str | None) -> Acceptance | None:

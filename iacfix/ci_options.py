@@ -161,7 +161,8 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
             ctx.fail(f"{config.path}: select names no rule; give codes, prefixes or names, or leave it out")
         try:
             return make_options(ctx, **flags, **chosen, fix=fix, write=write, diff=diff,
-                                accept_rows=values.get("accept", ()), accept_origin=f"{config.path} accept")
+                                accept_rows=values.get("accept", ()), accept_origin=f"{config.path} accept",
+                                accept_base=config.base)
         except click.UsageError as e:
             if config.path and values:
                 e.message = f"{e.message} (settings from {where or config.path})"

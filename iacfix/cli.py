@@ -138,7 +138,7 @@ def _target_option():
 
 def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
              fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE, accept_path=None, resolve=False,
-             accept_rows=(), accept_origin="accept") -> Options:
+             accept_rows=(), accept_origin="accept", accept_base=None) -> Options:
     try:
         catalog = load_catalog(catalog_path)
     except CatalogError as e:
@@ -166,7 +166,7 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
         from .acceptance import AcceptanceError, load_acceptances, parse_acceptances
 
         try:  # the configuration's [[accept]] tables, then --accept FILE's
-            accepts = parse_acceptances(list(accept_rows), catalog, accept_origin)
+            accepts = parse_acceptances(list(accept_rows), catalog, accept_origin, accept_base)
             if accept_path is not None:
                 accepts += load_acceptances(accept_path, catalog)
         except AcceptanceError as e:
@@ -339,7 +339,7 @@ def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, 
     opts = _options(ctx, as_of=as_of, horizon=horizon, catalog_path=catalog_path or top.get("catalog"), select=(),
                     ignore=(), target=target or top.get("target"), unsafe_fixes=False, fix=False, write=False,
                     diff=False, accept_path=accept_path, resolve=resolve, accept_rows=top.get("accept", ()),
-                    accept_origin=f"{config.path} accept")
+                    accept_origin=f"{config.path} accept", accept_base=config.base)
     opts.plan = True
     excludes = tuple(top.get("exclude", ())) + tuple(top.get("extend-exclude", ())) + tuple(exclude)
     discovery = Discovery(formats.claims, excludes, defaults=() if "exclude" in top else DEFAULT_EXCLUDES,

@@ -256,6 +256,9 @@ class FunctionCode:
     inline_flat: bool = False  # the code's lines are escapes in one written line: findings point at it
     not_local: str | None = None
     architecture: str = "x86_64"
+    # The IaC names the code directory (CodeUri, an asset, source_dir); False when it is the
+    # file's own directory by default (a Serverless service, a Dockerfile's build context).
+    named_root: bool = True
 
 
 @dataclass

@@ -13,10 +13,12 @@ the renderers in the main process.
 
 from __future__ import annotations
 
+import os
+
 from .acceptance import matching
 from .engine import FileView
-from .model import FunctionCode
-from .readiness import assess, placed, shown, version_key
+from .model import FunctionCode, ToolPin
+from .readiness import MAX_MODULES, assess, placed, shown, version_key
 from .rules.lifecycle import classify
 from .targets import suggestion, target_for
 
@@ -32,14 +34,18 @@ def records(files) -> None:
     sites = [(s, f) for f in files for s in f.located.sites if s.kind not in NOT_CURRENT]
     images = [(r, f) for f in files for x in f.located.more if isinstance(x, (ImageRef, DockerfileFacts))
               for r in (x.images if isinstance(x, DockerfileFacts) else [x])]  # a container image's base
+    unit_pins = [(f.result.path, FileView(f.result.path, f.text).positions.at(p.start)[0], p.tool, p.ecosystem, p.spec)
+                 for f in files for p in f.located.more if isinstance(p, ToolPin)]
     for f in files:
         for code in (m for m in f.located.more if isinstance(m, FunctionCode)):
             mine = [(s, g) for s, g in sites if code.function in s.users]
             image = next(((r, g) for r, g in images if code.function in r.users), None)
+            constant = False  # the runtime is written as a CDK constant (Runtime.PYTHON_3_11)
             if mine:  # where the runtime is written: what a fix changes
                 site, g = mine[0]
                 line = FileView(g.result.path, g.text).positions.at(site.at[0] if site.at else site.start)[0]
                 runtime, provider, path = site.value, site.provider, g.result.path
+                constant = "PYTHON_" in g.text[site.start:site.end]
             elif image is not None:  # the base image stands for the runtime (resolved against the catalog in build)
                 ref, g = image
                 line = FileView(g.result.path, g.text).positions.at(ref.at[0])[0]
@@ -49,7 +55,8 @@ def records(files) -> None:
                 runtime, provider, path = None, "aws", f.result.path
             code = placed(code, f.text, lambda offset, f=f: FileView(f.result.path, f.text).positions.at(offset)[0])
             f.result.functions.append({"name": code.function, "path": path, "line": line, "runtime": runtime,
-                                       "provider": provider, "code": code, "declared_in": f.result.path})
+                                       "provider": provider, "code": code, "declared_in": f.result.path,
+                                       "constant": constant, "pins": unit_pins})
 
 
 def _blockers(found, upto: tuple[int, ...]) -> list[dict]:
@@ -66,10 +73,12 @@ def _blockers(found, upto: tuple[int, ...]) -> list[dict]:
     return out
 
 
-def _candidate(rt, found, wheels=None) -> dict:
+def _candidate(rt, found, wheels=None, tools=None) -> dict:
     blockers = _blockers(found, rt.version_key[:2])
     if wheels is not None:
         blockers += wheels(rt)
+    if tools is not None:
+        blockers += tools(rt)
     return {"runtime": rt.id, "supported_until": rt.deprecation.isoformat() if rt.deprecation else None,
             "blockers": blockers}
 
@@ -92,15 +101,42 @@ def _wheel_check(rec: dict, found, ctx):
     return wheels
 
 
-def _newest_running(rt, target, found, catalog, wheels=None):
+def _tool_check(rec: dict):
+    """A candidate -> the pinned deploy tools that cannot deploy it, as ``fix``
+    holds moves back (rules.toolchain_pins): a CDK constant the pinned
+    aws-cdk-lib lacks, a runtime the pinned hashicorp/aws provider rejects."""
+    from .toolchain import blocking, cdk_pins, pins_in
+
+    path = rec["path"]
+    if rec["provider"] != "aws":
+        return None
+    if path.endswith((".py", ".ts", ".js")):
+        if not rec.get("constant"):
+            return None  # Runtime("python3.13") needs no constant
+        pins = cdk_pins(os.path.dirname(path))
+    elif path.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
+        pins = [(p, ln, pin) for p, ln, pin in pins_in(os.path.dirname(path)) if pin.tool == "hashicorp/aws"]
+        pins += [(p, ln, ToolPin(tool, eco, spec, 0, 0)) for p, ln, tool, eco, spec in rec.get("pins", ())
+                 if tool == "hashicorp/aws"]
+    else:
+        return None
+
+    def tools(rt) -> list[dict]:
+        return [{"kind": "toolchain", "detail": f"{pin.tool} {pin.spec.strip()} cannot deploy {rt.id}: it needs "
+                 f"{row['first']}", "path": shown(p), "line": ln} for p, ln, pin, row in blocking(pins, rt.id)]
+
+    return tools
+
+
+def _newest_running(rt, target, found, catalog, wheels=None, tools=None):
     """The newest runtime newer than ``rt`` and older than ``target`` that runs the code
-    (and, with --resolve, whose wheels pip finds)."""
+    (and, with --resolve, whose wheels pip finds; and that the pinned tools deploy)."""
     options = sorted((other for (p, _), other in catalog.runtimes.items()
                       if p == rt.provider and other.family == rt.family and not other.preview and other.version_key
                       and rt.version_key < other.version_key < target.version_key
                       and found.runs_on(other.version_key)), key=lambda o: o.version_key, reverse=True)
     for other in options:
-        if wheels is None or not wheels(other):
+        if (wheels is None or not wheels(other)) and (tools is None or not tools(other)):
             return other
     return None
 
@@ -139,18 +175,20 @@ def _function(rec: dict, ctx) -> dict:
         return out
     target = target_for(ctx, rt.provider)
     candidates, chosen = [], None
-    wheels = _wheel_check(rec, found, ctx)
+    wheels, tools = _wheel_check(rec, found, ctx), _tool_check(rec)
     if target is not None and rt.version_key < target.version_key:
-        candidates.append(_candidate(target, found, wheels))
-        older = None if not candidates[0]["blockers"] else _newest_running(rt, target, found, catalog, wheels)
+        candidates.append(_candidate(target, found, wheels, tools))
+        older = None if not candidates[0]["blockers"] else _newest_running(rt, target, found, catalog, wheels, tools)
         if older is not None:
-            candidates.append(_candidate(older, found, wheels))
-    stay = _candidate(rt, found, wheels)
+            candidates.append(_candidate(older, found, wheels, tools))
+    stay = _candidate(rt, found, wheels, tools)
     candidates.append(stay)
     out["candidates"] = candidates
     accepted = matching(ctx.accepts, rec["path"], [rec["name"]], rt.id)
     flagged = classify(rt, ctx)
     unread = "" if found.found else f"; the code was not read ({found.why_not}): check it before deploying"
+    if found.truncated:
+        unread = f"; only the first {MAX_MODULES} local modules of the code were read: check the rest before deploying"
     if accepted is not None and accepted.valid(ctx.as_of):
         chosen = {"runtime": rt.id, "why": f"staying is accepted until {accepted.until}: {accepted.reason}"}
     else:
@@ -216,7 +254,8 @@ def text(plan: dict) -> str:
     lines.append("")
     for f in plan["functions"]:
         lines.append(f"{f['name']}: {_recommendation(f)}")
-    lines.append(f"\nAs of {plan['as_of']}; {len(plan['functions'])} functions.")
+    n = len(plan["functions"])
+    lines.append(f"\nAs of {plan['as_of']}; {n} function{'' if n == 1 else 's'}.")
     return "\n".join(lines)
 
 

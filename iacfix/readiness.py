@@ -21,27 +21,30 @@ Answers are cached per process: several templates (or a template and
 from __future__ import annotations
 
 import ast
+import bisect
 import dataclasses
 import functools
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from importlib import resources
 
 from .model import FunctionCode
+from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 
 MAX_MODULES = 500  # local modules followed from one handler
 PY3 = (3, 0)
 _REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # Python 2 constructs that Python 3 rejects, each with how it reads.
 _PY2 = [
-    (re.compile(r"^\s*print\s+(?![\s(=.,)\[]|$)[^\n]*", re.M), "a print statement"),
-    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:", re.M), "except X, e:"),
-    (re.compile(r"^\s*exec\s+[\"'\w]", re.M), "an exec statement"),
-    (re.compile(r"^\s*raise\s+[\w.]+\s*,", re.M), "raise X, message"),
+    (re.compile(r"^[ \t]*print[ \t]+(?![\s(=.,)\[]|$)[^\n]*", re.M), "a print statement"),
+    (re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M), "except X, e:"),
+    (re.compile(r"^[ \t]*exec[ \t]+[\"'\w]", re.M), "an exec statement"),
+    (re.compile(r"^[ \t]*raise[ \t]+[\w.]+[ \t]*,", re.M), "raise X, message"),
     (re.compile(r"<>"), "the <> operator"),
-    (re.compile(r"\b0[0-7]+\b(?![.eEjJ])"), "an octal literal without 0o"),
+    (re.compile(r"(?<![\w.])0[0-7]+\b(?![.eEjJ])"), "an octal literal without 0o"),
     (re.compile(r"\bur[\"']"), "a ur'' string"),
     (re.compile(r"`[^`\n]+`"), "backticks"),
 ]
@@ -92,9 +95,12 @@ class Assessment:
     code: str | None  # the code's path as shown (directory, file, or the IaC file for inline code)
     found: bool
     why_not: str | None = None  # why the code was not read
+    archive: bool = False  # the code is a built package (a .zip): there, but not read
+    no_handler: bool = False  # the code directory is there, its handler module is not
     files: list[str] = field(default_factory=list)
     blockers: list[Blocker] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)  # the requirement files read
+    truncated: bool = False  # more than MAX_MODULES local modules are reached: the rest were not read
 
     def blocking(self) -> list[Blocker]:
         return [b for b in self.blockers if b.blocks]
@@ -186,6 +192,9 @@ def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) 
 def _assess_path(where: str, handler: str | None) -> Assessment:
     if not os.path.exists(where):
         return Assessment(shown(where), False, f"{shown(where)} does not exist")
+    if os.path.isfile(where) and not where.endswith(".py"):
+        return Assessment(shown(where), False, f"{shown(where)} is an archive built elsewhere, not Python source",
+                          archive=True)
     root = where if os.path.isdir(where) else os.path.dirname(where)
     backfilled = _backfills(root)
     out = Assessment(shown(where), True, requirements=[shown(p) for p in backfilled[1]])
@@ -197,10 +206,14 @@ def _assess_path(where: str, handler: str | None) -> Assessment:
         entry = reader.find(module)
         if entry is None:
             out.found, out.why_not = False, f"handler module {module} is not under {shown(where)}"
+            out.no_handler = True
             return out
-        entries = [entry]
-    else:  # no handler named: every module at the top of the code
-        entries = sorted(os.path.join(where, n) for n in os.listdir(where) if n.endswith(".py"))
+        entries = [*reader.packages(module), entry]
+    elif os.path.isdir(where):  # no handler named: every module at the top of the code
+        entries = sorted(p for p in (os.path.join(where, n) for n in os.listdir(where) if n.endswith(".py"))
+                         if os.path.isfile(p))  # a named pipe would never end
+    else:
+        return Assessment(shown(where), False, f"{shown(where)} is not a file or directory")
     for e in entries:
         reader.follow(e)
     return out
@@ -210,7 +223,7 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
     """{removed module: the requirement providing it}, and the requirement file
     read: the first of requirements.txt, pyproject.toml and the lock files
     beside the code (or in its parent directory), as ``--resolve`` reads them."""
-    from .resolve import requirements_beside
+    from .resolve import included_requirements, requirements_beside
 
     table = removed_data()["backfills"]
     for d in (root, os.path.dirname(root)):
@@ -218,7 +231,7 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
         if beside is None:
             continue
         provided: dict[str, str] = {}
-        for requirement, _ in beside[1]:
+        for requirement in [r for r, _ in beside[1]] + included_requirements(beside[0]):
             m = _REQUIREMENT.match(requirement)
             row = table.get(normalise(m.group(1))) if m else None
             for module in row["provides"] if row else ():
@@ -227,17 +240,37 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
     return {}, []
 
 
-def python2_marker(text: str) -> tuple[str, int, int] | None:
-    """(what, line, column) of the first Python 2 construct in ``text``, if any."""
-    best = None
+def python2_marker(text: str, error_line: int | None = None) -> tuple[str, int, int] | None:
+    """(what, line, column) of the first Python 2 construct in ``text``, if any.
+    With ``error_line`` (where the parser stopped), only when a Python 2
+    construct is on that line: code for a newer Python than this one stops
+    elsewhere, and a backtick in its docstring is no Python 2 backtick.
+    Linear in the text: each line's strings and comments are worked out once."""
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    masks: dict[int, list[bool]] = {}
+
+    def where(offset: int) -> tuple[int, bool]:
+        """(1-based line, whether ``offset`` is in code, not in a string or comment)."""
+        i = bisect.bisect_right(starts, offset) - 1
+        if i not in masks:
+            masks[i] = _code_mask(text[starts[i]:starts[i + 1] if i + 1 < len(starts) else len(text)])
+        return i + 1, masks[i][offset - starts[i]]
+
+    best, seen = None, error_line is None
     for pattern, what in _PY2:
+        first = True
         for m in pattern.finditer(text):
-            if _in_string_or_comment(text, m.start()):
+            line, code = where(m.start())
+            if not code:
                 continue
-            if best is None or m.start() < best[1]:
+            if first and (best is None or m.start() < best[1]):
                 best = (what, m.start())
-            break
-    if best is None:
+            first = False
+            if error_line is not None and line <= error_line <= where(max(m.start(), m.end() - 1))[0]:
+                seen = True
+            if seen or line > error_line:
+                break
+    if best is None or not seen:
         return None
     what, offset = best
     line_start = text.rfind("\n", 0, offset) + 1
@@ -245,9 +278,33 @@ def python2_marker(text: str) -> tuple[str, int, int] | None:
     return what, text.count("\n", 0, offset) + 1, indent + 1
 
 
-def _in_string_or_comment(text: str, offset: int) -> bool:
-    line = text[text.rfind("\n", 0, offset) + 1:offset]
-    return "#" in line or line.count('"') % 2 == 1 or line.count("'") % 2 == 1
+def _code_mask(line: str) -> list[bool]:
+    """For each offset in ``line`` (and its end): whether what precedes it on the line
+    leaves it in code: no ``#`` before it, an even number of each quote."""
+    out, comment, double, single = [], False, 0, 0
+    for c in line:
+        out.append(not comment and not double % 2 and not single % 2)
+        comment = comment or c == "#"
+        double += c == '"'
+        single += c == "'"
+    out.append(not comment and not double % 2 and not single % 2)
+    return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _module(path: str, root: str, backfilled: tuple) -> tuple[list, list] | None:
+    """(blockers, local modules imported) of one module under ``root``; None when
+    it cannot be read.  Cached: functions whose handlers share modules (one code
+    directory, many handlers) read each module once."""
+    try:  # a regular file only (a FIFO never ends), up to the size any file is read
+        raw = read_bytes(path, DEFAULT_MAX_FILE_SIZE)
+    except (Unreadable, OSError):
+        return None
+    package = os.path.relpath(os.path.dirname(path), root).replace(os.sep, ".")
+    out = Assessment(None, True)
+    local = _Reader(out, root, dict(backfilled)).module_text(raw.decode("utf-8", "replace"), shown(path), 0,
+                                                             "" if package == "." else package)
+    return out.blockers, local
 
 
 class _Reader:
@@ -268,6 +325,39 @@ class _Reader:
                 return candidate
         return None
 
+    def packages(self, module: str) -> list[str]:
+        """The local ``__init__.py`` of each package above ``module``: importing
+        ``pkg.sub`` runs ``pkg/__init__.py`` first."""
+        if self.root is None:
+            return []
+        parts = module.split(".")
+        inits = (os.path.join(self.root, *parts[:i], "__init__.py") for i in range(1, len(parts)))
+        return [p for p in inits if os.path.isfile(p)]
+
+    def works(self, body: list) -> bool:
+        """Whether the imports at the top of a ``try`` body all succeed on a newer
+        Python: local modules, or standard-library ones it has not removed (a
+        third-party one may be missing, and then the fallback runs)."""
+        names = []
+        for node in body:
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names += [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names if a.name != "*"]
+            elif isinstance(node, ast.ImportFrom):
+                names.append("")  # relative: local
+        if not names:
+            return False
+        for name in filter(None, names):
+            parts = name.split(".")
+            if self.find(parts[0]) is not None:
+                continue
+            if any(".".join(parts[:i]) in self.removed for i in range(1, len(parts) + 1)):
+                return False
+            if parts[0] not in sys.stdlib_module_names:
+                return False
+        return True
+
     def follow(self, entry: str) -> None:
         todo = [entry]
         while todo and len(self.seen) < MAX_MODULES:
@@ -276,23 +366,22 @@ class _Reader:
             if real in self.seen:
                 continue
             self.seen.add(real)
-            try:
-                with open(path, "rb") as fh:
-                    raw = fh.read()
-            except OSError:
+            read = _module(path, self.root, tuple(sorted(self.backfilled.items())))
+            if read is None:
                 continue
-            text = raw.decode("utf-8", "replace")
+            blockers, local = read
             self.out.files.append(shown(path))
-            package = os.path.relpath(os.path.dirname(path), self.root).replace(os.sep, ".")
-            package = "" if package == "." else package
-            todo += self.module_text(text, shown(path), 0, package)
+            self.out.blockers += blockers
+            todo += local
+        if any(os.path.realpath(p) not in self.seen for p in todo):
+            self.out.truncated = True
 
     def module_text(self, text: str, path: str, line_shift: int, package: str | None) -> list[str]:
         """Record what ``text`` holds; return the local modules it imports."""
         try:
             tree = ast.parse(text.lstrip("\ufeff"))
         except SyntaxError as e:
-            marker = python2_marker(text)
+            marker = python2_marker(text, e.lineno)
             if marker is not None:
                 what, line, col = marker
                 self.out.blockers.append(Blocker("syntax", what, "3.0", path, line + line_shift, col,
@@ -308,9 +397,10 @@ class _Reader:
             return []
         local: list[str] = []
         bindings: dict[str, str] = {}
-        for node, guard in _statements(tree):
+        for node, guard in _statements(tree, self.works):
             if isinstance(node, ast.Import):
                 for alias in node.names:
+                    local += self.packages(alias.name)
                     target = self.find(alias.name)
                     if target is not None:
                         local.append(target)
@@ -324,6 +414,7 @@ class _Reader:
                     parts = package.split(".") if package else []
                     parts = parts[:len(parts) - (node.level - 1)] if node.level > 1 else parts
                     absolute = ".".join(p for p in [*parts, module] if p)
+                    local += self.packages(absolute)
                     for alias in node.names:
                         target = self.find(f"{absolute}.{alias.name}" if absolute else alias.name) or self.find(absolute)
                         if target is not None:
@@ -331,6 +422,7 @@ class _Reader:
                     continue
                 if node.level:
                     continue
+                local += self.packages(module)
                 target = self.find(module)
                 if target is not None:
                     local.append(target)
@@ -344,9 +436,21 @@ class _Reader:
                         if self._removed(f"{module}.{alias.name}", node, path, line_shift, guard, exact=True):
                             continue
                         bindings[alias.asname or alias.name] = f"{module}.{alias.name}"
+        guards = None
+        if "import_module" in text or "__import__" in text:  # importlib.import_module("cgi"), __import__("cgi")
+            guards = _guarded_lines(tree, self.works)
+            for node in ast.walk(tree):
+                name = _imported_by_call(node, bindings)
+                if name is None:
+                    continue
+                target = self.find(name)
+                local += self.packages(name) + ([target] if target is not None else [])
+                if target is None:
+                    self._removed(name, node, path, line_shift, guards.get(node.lineno))
         heads = {q.split(".")[0] for q in self.removed if "." in q}  # typing.io, pkgutil.find_loader, ...
         if any(target.split(".")[0] in heads for target in bindings.values()):
-            guards = _guarded_lines(tree)  # attribute reads: a second pass, only when a removed API's module is bound
+            # attribute reads: a second pass, only when a removed API's module is bound
+            guards = guards or _guarded_lines(tree, self.works)
             for node in ast.walk(tree):
                 if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
                     dotted = _dotted(node)
@@ -400,6 +504,73 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     return any((_dotted(t) or "").rsplit(".", 1)[-1] in _IMPORT_ERRORS for t in types)
 
 
+def _imported_by_call(node, bindings: dict[str, str]) -> str | None:
+    """The module a call imports by a literal name (``importlib.import_module("cgi")``,
+    ``__import__("cgi")``), or None."""
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return None
+    dotted = _dotted(node.func)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    called = f"{bindings.get(head, head)}.{rest}" if rest else bindings.get(head, head)
+    name = node.args[0].value
+    if called not in ("importlib.import_module", "__import__", "importlib.__import__") or \
+            not re.fullmatch(r"\w+(\.\w+)*", name):
+        return None  # relative (".x"), or not a module name
+    return name
+
+
+def _type_checking(test) -> bool:
+    """``if TYPE_CHECKING:`` / ``if typing.TYPE_CHECKING:``: only a type checker runs the body."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
+        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+
+
+def _names_import_error(handler: ast.ExceptHandler) -> bool:
+    """Whether the handler names ImportError or ModuleNotFoundError (not just any exception)."""
+    if handler.type is None:
+        return False
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any((_dotted(t) or "").rsplit(".", 1)[-1] in ("ImportError", "ModuleNotFoundError") for t in types)
+
+
+LINUX = {"sys.platform": "linux", "os.name": "posix", "platform.system()": "Linux"}  # what Lambda answers
+ELSEWHERE = "under a platform check that is false on Lambda's Linux"
+
+
+def _on_linux(test) -> bool | None:
+    """The value of a platform check (``sys.platform == "win32"``, ``os.name in
+    (...)``, ``sys.platform.startswith("win")``) on Lambda's Linux; None when
+    the test is not one."""
+    def subject(node) -> str | None:
+        if isinstance(node, ast.Call) and not node.args:
+            return f"{_dotted(node.func)}()" if _dotted(node.func) == "platform.system" else None
+        return _dotted(node) if _dotted(node) in LINUX else None
+
+    def strings(node) -> list[str] | None:
+        items = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+        values = [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
+        return values if len(values) == len(items) else None
+
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and subject(test.left):
+        here, values = LINUX[subject(test.left)], strings(test.comparators[0])
+        if values is None:
+            return None
+        op = type(test.ops[0])
+        if op in (ast.Eq, ast.In):
+            return here in values
+        if op in (ast.NotEq, ast.NotIn):
+            return here not in values
+        return None
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and test.func.attr == "startswith" \
+            and subject(test.func.value) and len(test.args) == 1:
+        values = strings(test.args[0])
+        return None if values is None else LINUX[subject(test.func.value)].startswith(tuple(values))
+    return None
+
+
 def _version_check(test) -> bool:
     return any(isinstance(n, ast.Attribute) and n.attr in ("version_info", "version", "hexversion")
                and isinstance(n.value, ast.Name) and n.value.id == "sys" for n in ast.walk(test))
@@ -408,9 +579,14 @@ def _version_check(test) -> bool:
 _BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
-def _statements(tree):
+FALLBACK = "a fallback in except ImportError, run only if the import above it fails, which it does not"
+
+
+def _statements(tree, works=None):
     """Every statement (imports are statements) with why it is guarded (None
-    when it is not), in order; expressions are not visited."""
+    when it is not), in order; expressions are not visited.  ``works(body)``
+    says whether the imports of a ``try`` body succeed on a newer Python: then
+    its ``except ImportError`` handlers are fallbacks that do not run."""
     stack = [(s, None) for s in reversed(tree.body)]
     while stack:
         node, guard = stack.pop()
@@ -419,7 +595,20 @@ def _statements(tree):
             body_guard = guard or ("inside try/except ImportError"
                                    if any(_catches_import_error(h) for h in node.handlers) else None)
             children = [(c, body_guard) for c in node.body]
-            children += [(c, guard) for part in (node.handlers, node.orelse, node.finalbody) for c in part]
+            fallback = guard
+            if guard is None and works is not None and any(map(_names_import_error, node.handlers)) \
+                    and works(node.body):
+                fallback = FALLBACK
+            for h in node.handlers:
+                children += [(c, fallback if _names_import_error(h) else guard) for c in h.body]
+            children += [(c, guard) for part in (node.orelse, node.finalbody) for c in part]
+        elif isinstance(node, ast.If) and _type_checking(node.test):
+            children = [(c, guard or "under if TYPE_CHECKING:, which only a type checker runs") for c in node.body]
+            children += [(c, guard) for c in node.orelse]
+        elif isinstance(node, ast.If) and _on_linux(node.test) is not None:
+            linux = _on_linux(node.test)
+            children = [(c, guard if linux else guard or ELSEWHERE) for c in node.body]
+            children += [(c, guard or ELSEWHERE if linux else guard) for c in node.orelse]
         elif isinstance(node, ast.If) and _version_check(node.test):
             g = guard or "under a Python version check"
             children = [(c, g) for c in node.body + node.orelse]
@@ -429,10 +618,10 @@ def _statements(tree):
         stack.extend(reversed(children))
 
 
-def _guarded_lines(tree) -> dict[int, str]:
+def _guarded_lines(tree, works=None) -> dict[int, str]:
     """line -> why the statements on it are guarded."""
     out: dict[int, str] = {}
-    for node, guard in _statements(tree):
+    for node, guard in _statements(tree, works):
         if guard is not None:
             for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
                 out.setdefault(line, guard)

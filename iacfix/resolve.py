@@ -22,6 +22,7 @@ network, and only as pip does.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -73,21 +74,68 @@ def _cache_dir() -> str:
 
 def _pip_context() -> str:
     """What decides where pip looks: its configuration and PIP_* variables."""
-    env = {k: v for k, v in os.environ.items() if k.startswith("PIP_")}
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("PIP_")))
+    return json.dumps([dict(env), _pip_config(env, os.environ.get("HOME", ""), os.getcwd())], sort_keys=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _pip_config(env: tuple, home: str, cwd: str) -> str:
+    """``pip config list`` (0.3 s a run), once per process for the same PIP_*
+    variables: it was run for every answer, even one from the cache."""
     try:
-        listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
-                                timeout=60).stdout
+        return subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
+                              timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
-        listed = ""
-    return json.dumps([env, listed], sort_keys=True)
+        return ""
+
+
+_COMMENT = re.compile(r"(^|\s)#.*$")
+# Options of a requirements file that decide where pip looks or what else it reads: kept for pip.
+_KEPT = re.compile(r"(-i|--index-url|--extra-index-url|-f|--find-links|--trusted-host|--no-index|--pre|"
+                   r"-r|--requirement|-c|--constraint)(?=[\s=]|$)\s*=?\s*(.*)")
+_PATHS = ("-f", "--find-links", "-r", "--requirement", "-c", "--constraint")
+
+
+def _logical_lines(text: str) -> list[tuple[str, int]]:
+    """(line, the line it starts on), as pip reads a requirements file: comments
+    dropped, a line ending in a backslash joined with the next
+    (pip-compile --generate-hashes writes each requirement so)."""
+    out, parts, start = [], [], 0
+    for i, raw in enumerate(text.splitlines(), 1):
+        line = _COMMENT.sub("", raw)
+        if not parts:
+            start = i
+        if line.endswith("\\"):
+            parts.append(line[:-1])
+            continue
+        parts.append(line)
+        out.append((" ".join(p.strip() for p in parts).strip(), start))
+        parts = []
+    if parts:
+        out.append((" ".join(p.strip() for p in parts).strip(), start))
+    return [(body, n) for body, n in out if body]
 
 
 def requirement_lines(text: str) -> list[tuple[str, int]]:
+    """Each requirement (its per-requirement options such as --hash dropped) and its line."""
+    return [(re.split(r"\s+-", body, maxsplit=1)[0].strip(), n) for body, n in _logical_lines(text)
+            if not body.startswith("-")]
+
+
+def requirement_options(text: str, base: str) -> list[str]:
+    """The options of a requirements file pip must see to resolve as it would
+    install: the index (``--index-url``, ``--extra-index-url``, ``--find-links``,
+    ``--no-index``...) and the files it includes (``-r``, ``-c``), whose paths
+    are made absolute (relative to ``base``, the file's directory)."""
     out = []
-    for i, line in enumerate(text.splitlines(), 1):
-        body = line.split("#", 1)[0].strip()
-        if body and not body.startswith("-"):
-            out.append((body, i))
+    for body, _ in _logical_lines(text):
+        m = _KEPT.match(body)
+        if m is None:
+            continue
+        option, value = m.group(1), m.group(2).strip()
+        if option in _PATHS and value and "://" not in value:
+            value = os.path.join(base, value)
+        out.append(f"{option} {value}".strip())
     return out
 
 
@@ -142,12 +190,19 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str,
     """Whether pip finds a wheel of every requirement (``lines``; by default those
     of the requirements file ``requirements``) for CPython ``python`` ("3.13") on
     the runtime's OS and architecture."""
-    if lines is None:
+    text, options = "", []
+    try:
         with open(requirements, encoding="utf-8", errors="replace") as fh:
-            lines = requirement_lines(fh.read())
-    text = "\n".join(f"{r}\t{n}" for r, n in lines)
+            text = fh.read()
+    except OSError:
+        pass
+    if lines is None:
+        lines = requirement_lines(text)
+    if requirements.endswith(".txt"):
+        options = requirement_options(text, os.path.dirname(os.path.abspath(requirements)))
     tags = platforms(os_code, arch)
-    key = hashlib.sha256(json.dumps([text, python, tags, _pip_context()]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([[f"{r}\t{n}" for r, n in lines], options, python, tags,
+                                     _included(options), _pip_context()]).encode()).hexdigest()
     cache = os.path.join(_cache_dir(), key + ".json")
     try:
         with open(cache, encoding="utf-8") as fh:
@@ -155,7 +210,7 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str,
         return Resolution(row["ok"], [tuple(b) for b in row["blockers"]], row["installs"], row["error"], cached=True)
     except (OSError, ValueError, KeyError):
         pass
-    result = _run(lines, python, tags, os.path.dirname(os.path.abspath(requirements)))
+    result = _run(lines, python, tags, os.path.dirname(os.path.abspath(requirements)), options)
     try:
         os.makedirs(os.path.dirname(cache), exist_ok=True)
         with open(cache, "w", encoding="utf-8") as fh:
@@ -165,7 +220,41 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str,
     return result
 
 
-def _run(lines: list[tuple[str, int]], python: str, tags: list[str], cwd: str) -> Resolution:
+def included_requirements(path: str, depth: int = 5) -> list[str]:
+    """The requirements of the files a requirements file includes (``-r``), and theirs."""
+    if depth == 0 or not path.endswith(".txt"):
+        return []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return []
+    out = []
+    for option in requirement_options(text, os.path.dirname(os.path.abspath(path))):
+        flag, _, included = option.partition(" ")
+        if flag in ("-r", "--requirement") and os.path.isfile(included):
+            with open(included, encoding="utf-8", errors="replace") as fh:
+                out += [r for r, _ in requirement_lines(fh.read())]
+            out += included_requirements(included, depth - 1)
+    return out
+
+
+def _included(options: list[str]) -> list[str]:
+    """The text of the files ``-r``/``-c`` include (for the cache key)."""
+    out = []
+    for option in options:
+        flag, _, path = option.partition(" ")
+        if flag in ("-r", "--requirement", "-c", "--constraint"):
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    out.append(fh.read())
+            except OSError:
+                out.append("")
+    return out
+
+
+def _run(lines: list[tuple[str, int]], python: str, tags: list[str], cwd: str,
+         options: list[str] = ()) -> Resolution:
     remaining = list(lines)
     blockers = []
     abi = "cp" + python.replace(".", "")
@@ -173,7 +262,7 @@ def _run(lines: list[tuple[str, int]], python: str, tags: list[str], cwd: str) -
         for _ in range(MAX_ROUNDS):
             req = os.path.join(tmp, "requirements.txt")
             with open(req, "w", encoding="utf-8") as fh:
-                fh.write("".join(r + "\n" for r, _ in remaining))
+                fh.write("".join(o + "\n" for o in options) + "".join(r + "\n" for r, _ in remaining))
             cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--report", "-", "--quiet",
                    "--only-binary=:all:", "--python-version", python, "--implementation", "cp",
                    "--abi", abi, "--abi", "abi3", "--abi", "none", *[a for t in tags for a in ("--platform", t)],
@@ -202,6 +291,6 @@ def _run(lines: list[tuple[str, int]], python: str, tags: list[str], cwd: str) -
             else:  # a dependency of a requirement: the requirement that pulls it in is not known here
                 blockers.append((m.group(1), 0))
                 return Resolution(False, blockers, error=f"{m.group(1)} (a dependency) has no wheel")
-            if not remaining:
+            if not remaining and not any(o.split()[0] in ("-r", "--requirement") for o in options):
                 return Resolution(False, blockers)
     return Resolution(False, blockers, error=f"stopped after {MAX_ROUNDS} rounds")

@@ -19,7 +19,7 @@ import os
 
 from iacfix.formats.dockerfile import DockerfileFacts, ImageRef
 from iacfix.model import UNSAFE, Finding, FunctionCode, Site
-from iacfix.readiness import Blocker, assess, placed, shown, version_key
+from iacfix.readiness import MAX_MODULES, Blocker, assess, placed, shown, version_key
 from iacfix.targets import target_for
 
 from . import ERROR, INFO, RULES, WARNING, Checker, Context, Rule, checker, register, unit_step
@@ -123,8 +123,11 @@ class GuardedImport(Rule):
     """## What it does
     Reports, for information, an import of a removed module that the code
     already copes with: inside `try: ... except ImportError`, under a
-    `sys.version_info` check, or satisfied by a requirement that puts the
-    module back (`legacy-cgi`, `standard-imghdr`).
+    `sys.version_info` check, `if TYPE_CHECKING:` or a platform check that
+    is false on Lambda's Linux (`if sys.platform == "win32":`), in the `except
+    ImportError:` fallback behind an import the new Python has, or satisfied
+    by a requirement that puts the module back (`legacy-cgi`,
+    `standard-imghdr`).
 
     ## Why is this bad
     It is not: it blocks no move.  It is listed so that a reviewer sees
@@ -166,7 +169,9 @@ class GuardedImport(Rule):
 class CodeNotRead(Rule):
     """## What it does
     Says, for information, when a function's code could not be read: it is
-    in S3, built elsewhere, or its path or handler module is not found.
+    in S3, built elsewhere (a local `.zip` too), or its path or handler
+    module is not found; or when it was read only in part (its handler
+    reaches more than 500 local modules).
 
     ## Why is this bad
     iacfix cannot tell whether the new runtime runs the code, and it never
@@ -247,13 +252,13 @@ def wheel_blockers(code: FunctionCode, found, runtime, iac_path: str):
     """pip's answer for the requirements beside the code (requirements.txt,
     pyproject.toml or a lock file), for ``runtime``; (None, None) without any."""
     from iacfix.readiness import code_path
-    from iacfix.resolve import requirements_beside, resolve
+    from iacfix.resolve import included_requirements, requirements_beside, resolve
 
     where = code_path(code, iac_path)
     if where is None or not found.found:
         return None, None
     beside = requirements_beside(where if os.path.isdir(where) else os.path.dirname(where))
-    if beside is None or not beside[1]:
+    if beside is None or not (beside[1] or included_requirements(beside[0])):
         return None, None
     req, lines = beside
     return req, resolve(req, runtime.version, runtime.os, code.architecture, lines)
@@ -322,11 +327,17 @@ class CodeReadiness(Checker):
             code = placed(code, file.text, lambda offset: file.positions.at(offset)[0])
             found = assess(code, file.path)
             if not found.found:
-                # Said when the template puts the code out of reach (S3, a deploy-time value); a
-                # local path that is missing (not built, not checked out) is left to `plan`.
-                if code.not_local:
+                # Said when the template puts the code out of reach (S3, a deploy-time value, an
+                # archive) or its handler module is not in the directory it names; a local path
+                # that is missing (not built, not checked out), or a handler missing from the IaC
+                # file's own directory (a Serverless service, a Dockerfile's build context, where
+                # the code may be generated or kept elsewhere), is left to `plan`.
+                if code.not_local or found.archive or (found.no_handler and code.named_root):
                     out += filter(None, [self._not_read(code, found.why_not, file, ctx)])
                 continue
+            if found.truncated:
+                out += filter(None, [self._not_read(code, f"only the first {MAX_MODULES} local modules its handler "
+                                                    "reaches were read", file, ctx, "not fully read")])
             if ctx.resolve and target is not None and ctx.target is not None:
                 out += self._wheels(code, found, file, ctx)
             for b in found.blockers:
@@ -364,7 +375,7 @@ class CodeReadiness(Checker):
         return out
 
     @staticmethod
-    def _not_read(code: FunctionCode, why: str | None, file, ctx: Context) -> Finding | None:
+    def _not_read(code: FunctionCode, why: str | None, file, ctx: Context, what: str = "not read") -> Finding | None:
         rule = RULES["RT304"]
         if not ctx.selected(rule.code):
             return None
@@ -372,7 +383,7 @@ class CodeReadiness(Checker):
         end_line, end_col = file.positions.at(code.end)
         return Finding(rule=rule.code, severity=rule.severity, path=file.path, line=line, column=col,
                        end_line=end_line, end_column=end_col, users=[code.function],
-                       message=f"code of {code.function} not read: {why}; whether a newer Python runs it is not known",
+                       message=f"code of {code.function} {what}: {why}; whether a newer Python runs it is not known",
                        data={"function": code.function}, fix_unavailable="nothing to fix")
 
     @staticmethod

@@ -481,7 +481,8 @@ def function_code(doc: Dockerfile, facts: DockerfileFacts, function: str, contex
     arch = "arm64" if base is not None and base.rest == "-arm64" else found.architecture
     root = None if found.root is None else os.path.normpath(os.path.join(context, found.root)).replace(os.sep, "/")
     return FunctionCode(function=function, start=found.start, end=found.end, where=Where("image", function, found.field),
-                        root=root, handler=found.handler, not_local=found.not_local, architecture=arch)
+                        root=root, handler=found.handler, not_local=found.not_local, architecture=arch,
+                        named_root=False)  # the build context is taken to be the Dockerfile's directory
 
 
 def images_for_build_args(text: str, values: dict[str, tuple[str, int]]) -> dict[str, list[ImageRef]]:

@@ -626,7 +626,7 @@ class _Service:
         # relative to the file the function is declared in (a ${file(...)} of the service's directory)
         here = os.path.dirname(os.path.normpath(f.path))
         root = os.path.normpath(os.path.join(os.path.relpath(self.directory or ".", here or "."), root))
-        return FunctionCode(**common, root=root.replace(os.sep, "/"), handler=text)
+        return FunctionCode(**common, root=root.replace(os.sep, "/"), handler=text, named_root=module is not None)
 
     def walk(self):
         tree = self.f.tree

@@ -142,17 +142,28 @@ def _find_after(text: str, anchor: str, pattern: str) -> tuple[int, int] | None:
 
 
 def _requirement_pins(text: str) -> _Doc:
+    """aws-cdk-lib in a requirements file.  The pin is the version constraint
+    alone (not a line continuation, not ``--hash`` options); a requirement with
+    hashes (``pip-compile --generate-hashes``) is a lock entry: bumping its
+    version would leave hashes of other wheels."""
     pins, lines = [], text.split("\n")
     offset = 0
     for i, line in enumerate(lines):
         m = _REQ_LINE.match(line)
         if m and not line.lstrip().startswith("-") and _norm(m.group(1)) == CDK:
-            start, end = offset + m.start(3), offset + m.end(3)
+            options = re.search(r"(?:^|[ \t]+)(?:--|\\$)", m.group(3))
+            a, b = m.start(3), m.start(3) + (options.start() if options else len(m.group(3)))
+            logical, j = line, i
+            while logical.rstrip().endswith("\\") and j + 1 < len(lines):
+                j += 1
+                logical += lines[j]
+            hashed = "--hash" in logical
 
-            def spell(new, i=i, line=line, m=m):
-                return new, line[:m.start(3)] + new + line[m.end(3):]
+            def spell(new, line=line, a=a, b=b):
+                return new, line[:a] + new + line[b:]
 
-            pins.append(ToolPin(CDK, "pypi", m.group(3), start, end, (i,), spell=spell))
+            pins.append(ToolPin(CDK, "pypi", line[a:b], offset + a, offset + b, (i,),
+                                spell=None if hashed else spell, lock=hashed))
         offset += len(line) + 1
     return _Doc("requirements", lines, pins)
 

@@ -164,6 +164,8 @@ def provider_pins(module) -> dict[str, list]:
                 for name in block.attrs.keys():
                     spec = block.attrs.get(name)
                     fields = getattr(spec, "fields", None)
+                    if isinstance(spec, _Str) and name == "aws":  # aws = "~> 4.0": the 0.12 syntax, still accepted
+                        fields = {"version": spec}
                     if not isinstance(fields, dict):
                         continue
                     source = _literal(fields.get("source")) or ("hashicorp/aws" if name == "aws" else None)
