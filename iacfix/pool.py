@@ -132,6 +132,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
             with workers.recording(written):
                 done = list(map(_work, itertools.chain(head, work)))
         else:
+            formats.load_all()  # imported once, before the workers fork, not once in each of them
             done = workers.parallel(_work, _init, opts, itertools.chain(head, work), jobs, CHUNK,
                                     functools.partial(_lost, opts), written)
     except KeyboardInterrupt:

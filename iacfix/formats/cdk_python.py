@@ -630,7 +630,8 @@ class CdkPython(Format):
     extensions = (".py",)
 
     def prefilter(self, data: bytes) -> bool:
-        return b"aws_cdk" in data
+        # A site is named by Runtime (any import form) or is a construct's default.
+        return b"aws_cdk" in data and (b"Runtime" in data or b"PythonFunction" in data or b"PythonLayerVersion" in data)
 
     def parse(self, text: str):
         try:
