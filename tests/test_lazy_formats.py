@@ -54,3 +54,18 @@ def test_a_file_no_name_claims_is_sniffed_by_every_format(tmp_path, write):
     write("infra.txt", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn"))
     imported = _imported(tmp_path, "check", "infra.txt", "--as-of", "2026-11-21")
     assert {"iacfix.formats.terraform", "iacfix.formats.cloudformation"} <= imported
+
+
+@pytest.mark.parametrize("name, text, parsed", [
+    ("cdk-python", b"from aws_cdk import aws_s3 as s3\ns3.Bucket(self, 'B')\n", False),
+    ("cdk-python", b"from aws_cdk import aws_lambda as lam\nlam.Function(self, 'F', runtime=lam.Runtime.PYTHON_3_9)\n",
+     True),
+    ("cdk-python", b"import aws_cdk as cdk\ncdk.aws_lambda.Runtime.PYTHON_3_9\n", True),
+    ("cdk-python", b"from aws_cdk.aws_lambda_python_alpha import PythonFunction\nPythonFunction(self, 'F', entry='x')\n",
+     True),
+    ("cdk-typescript", b"import * as s3 from 'aws-cdk-lib/aws-s3';\nnew s3.Bucket(this, 'B');\n", False),
+    ("cdk-typescript", b"import * as lambda from 'aws-cdk-lib/aws-lambda';\nlambda.Runtime.PYTHON_3_9;\n", True),
+    ("cdk-typescript", b"import { PythonFunction } from '@aws-cdk/aws-lambda-python-alpha';\n", True),
+])
+def test_a_cdk_file_that_names_no_runtime_bearing_symbol_is_not_parsed(name, text, parsed):
+    assert formats.by_name(name).prefilter(text) is parsed

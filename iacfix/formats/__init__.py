@@ -36,7 +36,8 @@ written as data (CloudFormation's ``Metadata.iacfix.ignore``).
 
 Adding a format touches only its module and its row in ``CLAIMS`` (at the
 bottom of this file): the files it reads, known without importing it, so that
-its module (and its parser) is imported only when a file needs it.
+its module (and its parser) is imported only when a file needs it.  A format
+registered from elsewhere (a test's toy format) claims its files from its class.
 
 Most formats see one file at a time (``unit = "file"``).  A format whose
 values travel between files (Terraform: variables, ``.tfvars``, locals) sets
