@@ -61,7 +61,7 @@ def test_a_file_no_name_claims_is_sniffed_by_every_format(tmp_path, write):
     ("cdk-python", b"from aws_cdk import aws_lambda as lam\nlam.Function(self, 'F', runtime=lam.Runtime.PYTHON_3_9)\n",
      True),
     ("cdk-python", b"import aws_cdk as cdk\ncdk.aws_lambda.Runtime.PYTHON_3_9\n", True),
-    ("cdk-python", b"from aws_cdk.aws_lambda_python_alpha import PythonFunction\nPythonFunction(self, 'F', entry='x')\n",
+    ("cdk-python", b"from aws_cdk.aws_lambda_python_alpha import PythonFunction\nPythonFunction(self, 'F')\n",
      True),
     ("cdk-typescript", b"import * as s3 from 'aws-cdk-lib/aws-s3';\nnew s3.Bucket(this, 'B');\n", False),
     ("cdk-typescript", b"import * as lambda from 'aws-cdk-lib/aws-lambda';\nlambda.Runtime.PYTHON_3_9;\n", True),
