@@ -27,8 +27,8 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 
+from .catalog import builtin_text
 from .model import FunctionCode
 
 MAX_MODULES = 500  # local modules followed from one handler
@@ -50,7 +50,7 @@ _PY2 = [
 @functools.lru_cache(maxsize=1)
 def removed_data() -> dict:
     """The removed names and backfills, keyed for lookup."""
-    data = json.loads(resources.files("iacfix.rules").joinpath("removed_stdlib.json").read_text(encoding="utf-8"))
+    data = json.loads(builtin_text("removed_stdlib.json"))
     return {
         "removed": {row["name"]: row for row in data["removed"]},
         "backfills": {row["distribution"]: row for row in data["backfills"]},
