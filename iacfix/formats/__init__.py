@@ -53,7 +53,7 @@ import fnmatch
 import functools
 import os
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..unicode import as_utf8
 
@@ -199,8 +199,7 @@ def sniff(data: bytes) -> Format | None:
     return next((f for f in load_all() if f.sniff(data)), None)
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):  # a tuple: cheaper to define at start-up than a dataclass
     """What a format reads, known without importing its module."""
 
     module: str  # under iacfix.formats
