@@ -69,3 +69,12 @@ def test_a_file_no_name_claims_is_sniffed_by_every_format(tmp_path, write):
 ])
 def test_a_cdk_file_that_names_no_runtime_bearing_symbol_is_not_parsed(name, text, parsed):
     assert formats.by_name(name).prefilter(text) is parsed
+
+
+def test_a_run_gives_the_collector_its_threshold_back(iacfix, write):
+    import gc
+
+    before = gc.get_threshold()
+    write("template.yaml", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn"))
+    assert iacfix("check", "template.yaml").code == 1
+    assert gc.get_threshold() == before
