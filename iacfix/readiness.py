@@ -28,7 +28,6 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .catalog import builtin_text
 from .model import FunctionCode
 
 MAX_MODULES = 500  # local modules followed from one handler
@@ -50,6 +49,8 @@ _PY2 = [
 @functools.lru_cache(maxsize=1)
 def removed_data() -> dict:
     """The removed names and backfills, keyed for lookup."""
+    from .catalog import builtin_text
+
     data = json.loads(builtin_text("removed_stdlib.json"))
     return {
         "removed": {row["name"]: row for row in data["removed"]},

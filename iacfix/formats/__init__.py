@@ -160,6 +160,16 @@ def for_path(path: str) -> Format | None:
 
 
 _LAST: list = []  # one regex for every path claim's last component, built on first use
+_GLOB: list = []  # (the globs, one regex for them all), built when they change
+
+
+def _globs() -> re.Pattern:
+    """Every name glob in one regular expression: the first that matches names its group
+    (one match per file name, not one ``fnmatch`` per glob)."""
+    key = tuple(_GLOBS)
+    if not _GLOB or _GLOB[0] != key:
+        _GLOB[:] = [key, re.compile("|".join(f"(?P<_{i}>{fnmatch.translate(g)})" for i, (g, _) in enumerate(key)))]
+    return _GLOB[1]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -175,9 +185,10 @@ def _for_name(base: str) -> str | None:
     name = _BY_FILENAME.get(base)
     if name is not None:
         return name
-    for pattern, name in _GLOBS:
-        if fnmatch.fnmatchcase(base, pattern):
-            return name
+    if _GLOBS:
+        m = _globs().match(base)
+        if m is not None:
+            return _GLOBS[int(m.lastgroup[1:])][1]
     lower = base.lower()
     dot = lower.find(".", 1)
     while dot != -1:
