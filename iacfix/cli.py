@@ -194,13 +194,14 @@ def write_roots(paths: list[str]) -> tuple[str, ...]:
     is read with and whose values it may rewrite."""
     roots = []
     for p in paths:
-        fmt = formats.for_path(p) if not os.path.isdir(p) else None
-        roots.append(os.path.realpath(os.path.dirname(os.path.abspath(p)) if fmt and fmt.unit != "file" else p))
+        name = formats.claim_of(p) if not os.path.isdir(p) else None
+        roots.append(os.path.realpath(os.path.dirname(os.path.abspath(p)) if name and formats.unit_of(name) != "file"
+                                      else p))
     return tuple(roots)
 
 
 def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
-    from . import baseline, reports
+    from . import reports
 
     paths = list(paths) or ["."]
     opts.roots = write_roots(paths)  # fix writes only under these
@@ -213,6 +214,8 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
     for path, message in discovery.problems:
         results.append(FileResult(display_path(path), errors=[FileError(display_path(path), 1, 1, message)]))
     target = opts.context.target.id if opts.context.target else None
+    if settings.write_baseline or settings.known is not None:
+        from . import baseline
     if settings.write_baseline:
         findings = [f for r in results for f in r.findings + ([] if opts.write else r.fixed)]
         with open(settings.write_baseline, "w", encoding="utf-8") as fh:

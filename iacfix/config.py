@@ -20,7 +20,6 @@ Command-line flags win over the file, and over its overrides.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -129,6 +128,8 @@ def _check(table: dict, allowed: dict, where: str) -> dict:
     out = {}
     for key, value in table.items():
         if key not in allowed:
+            import difflib
+
             close = difflib.get_close_matches(key, allowed, 1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise ConfigError(f"{where}: unknown key {key!r} ({hint}known: {', '.join(sorted(allowed))})")

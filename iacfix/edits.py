@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import stat
-import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -175,6 +174,8 @@ def atomic_write(path: str, data: bytes, expected: bytes | None = None) -> None:
             raise NotWritten(hard_links(st.st_nlink) + "; not written")
         if expected is not None and (st.st_size != len(expected) or _content(current) != expected):
             raise NotWritten(CHANGED)
+        import tempfile  # here: a check never writes, and need not import it (with shutil, random: 4 ms)
+
         with signals_held():
             tmp = backup = None
             try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import itertools
 import os
 import signal
@@ -20,6 +21,9 @@ from .reading import Unreadable, read_bytes
 from .units import merge, units
 
 PARALLEL_MIN_FILES = 256
+# The collector's first generation, while a run allocates parse trees by the million: every 700
+# allocations by default; 8% of a run's CPU, measured on the 30,000-file bench tree with -j 1.
+GC_THRESHOLD = (50_000, 20, 100)
 CHUNK = 64  # paths per task sent to a worker
 
 
@@ -123,6 +127,8 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
 
     work = counted(units(paths, keep))
     written: list[str] = []  # as they are written: what an interrupted run reports
+    collector = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)  # workers fork with it
     try:
         jobs = worker_count(jobs)
         head = list(itertools.islice(work, max(PARALLEL_MIN_FILES, jobs)))
@@ -132,6 +138,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
             with workers.recording(written):
                 done = list(map(_work, itertools.chain(head, work)))
         else:
+            formats.load_all()  # imported once, before the workers fork, not once in each of them
             done = workers.parallel(_work, _init, opts, itertools.chain(head, work), jobs, CHUNK,
                                     functools.partial(_lost, opts), written)
     except KeyboardInterrupt:
@@ -139,6 +146,8 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
     except workers.Interrupted as e:
         e.written = written
         raise
+    finally:
+        gc.set_threshold(*collector)
     results = merge([r for batch in done for r in batch], shared)
     stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
     return sorted(results, key=lambda r: r.path), stats

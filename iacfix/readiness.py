@@ -29,7 +29,6 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from importlib import resources
 
 from .model import FunctionCode
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
@@ -53,7 +52,9 @@ _PY2 = [
 @functools.lru_cache(maxsize=1)
 def removed_data() -> dict:
     """The removed names and backfills, keyed for lookup."""
-    data = json.loads(resources.files("iacfix.rules").joinpath("removed_stdlib.json").read_text(encoding="utf-8"))
+    from .catalog import builtin_text
+
+    data = json.loads(builtin_text("removed_stdlib.json"))
     return {
         "removed": {row["name"]: row for row in data["removed"]},
         "backfills": {row["distribution"]: row for row in data["backfills"]},

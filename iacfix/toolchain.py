@@ -14,14 +14,15 @@ import functools
 import json
 import os
 import re
-from importlib import resources
+
+from .catalog import builtin_text
 
 _NUM = re.compile(r"\d+")
 
 
 @functools.lru_cache(maxsize=1)
 def data() -> dict:
-    return json.loads(resources.files("iacfix.rules").joinpath("toolchain.json").read_text(encoding="utf-8"))
+    return json.loads(builtin_text("toolchain.json"))
 
 
 def first_accepting(tool: str, runtime: str) -> dict | None:

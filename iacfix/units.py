@@ -24,11 +24,11 @@ def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, l
     edited nowhere, so that no two workers ever write one file."""
     grouped: dict[tuple[str, str], set[str]] = {}
     for path in paths:
-        fmt = formats.for_path(path)
-        if fmt is None or fmt.unit == "file":
-            yield (fmt.name if fmt else ""), [path], frozenset()
+        name = formats.claim_of(path)  # its module is imported by whoever processes it
+        if name is None or formats.unit_of(name) == "file":
+            yield name or "", [path], frozenset()
         else:
-            grouped.setdefault((fmt.name, os.path.normpath(os.path.dirname(path))), set()).add(path)
+            grouped.setdefault((name, os.path.normpath(os.path.dirname(path))), set()).add(path)
     work, owners = [], {}
     for (name, directory), found in sorted(grouped.items()):
         fmt = formats.by_name(name)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import collections
 import itertools
-import multiprocessing
 import os
 import signal
 import sys
@@ -25,7 +24,6 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 
 from . import edits
 
@@ -163,6 +161,9 @@ def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int
     ``init(initarg)``); returns their results, one list per message.  A unit
     whose worker died is given to ``lost(unit, how, files written, pid)`` instead.
     ``written`` receives the path of every file written, as it is written."""
+    import multiprocessing  # here, not at start: a run small enough for one process never pays for it
+    from multiprocessing.connection import wait
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     forked = ctx.get_start_method() == "fork"
@@ -342,6 +343,8 @@ def _stop(workers: dict[int, _Worker], written: list[str]) -> None:
     """End every worker still running: SIGTERM (they finish the write they are
     in, if any, and remove their temporary files), the files they report
     written until they exit, SIGKILL after ``STOP_GRACE`` seconds."""
+    from multiprocessing.connection import wait
+
     alive = [w for w in workers.values() if w.proc.exitcode is None]
     for w in alive:
         try:

@@ -34,8 +34,10 @@ A format with comments names how they start in ``comment_prefixes``
 give ``suppressions(doc, text) -> list[suppressions.Declared]`` for suppressions
 written as data (CloudFormation's ``Metadata.iacfix.ignore``).
 
-Adding a format touches only its module and the import list at the bottom
-of this file.
+Adding a format touches only its module and its row in ``CLAIMS`` (at the
+bottom of this file): the files it reads, known without importing it, so that
+its module (and its parser) is imported only when a file needs it.  A format
+registered from elsewhere (a test's toy format) claims its files from its class.
 
 Most formats see one file at a time (``unit = "file"``).  A format whose
 values travel between files (Terraform: variables, ``.tfvars``, locals) sets
@@ -50,6 +52,8 @@ from __future__ import annotations
 import fnmatch
 import functools
 import os
+import re
+from typing import NamedTuple
 
 from ..unicode import as_utf8
 
@@ -83,11 +87,11 @@ class Format:
         raise NotImplementedError
 
 
-FORMATS: list[Format] = []
-_BY_EXTENSION: dict[str, Format] = {}
-_BY_FILENAME: dict[str, Format] = {}
-_GLOBS: list[tuple[str, Format]] = []
-_PATHS: list[tuple[str, str, int, Format]] = []  # (glob, glob of its last component, components, format)
+FORMATS: list[Format] = []  # the formats imported so far, in the order they were
+_BY_EXTENSION: dict[str, str] = {}  # claims: extension, name, glob, path glob -> format name
+_BY_FILENAME: dict[str, str] = {}
+_GLOBS: list[tuple[str, str]] = []
+_PATHS: list[tuple[str, str, int, str]] = []  # (glob, glob of its last component, components, format name)
 _BY_NAME: dict[str, Format] = {}
 
 
@@ -108,55 +112,90 @@ def register(cls):
         setattr(fmt, name, _on_utf8(getattr(fmt, name)))
     FORMATS.append(fmt)
     _BY_NAME[fmt.name] = fmt
-    for ext in fmt.extensions:
-        _BY_EXTENSION.setdefault(ext, fmt)
-    for name in fmt.filenames:
-        _BY_FILENAME.setdefault(name, fmt)
-    _GLOBS.extend((g, fmt) for g in fmt.globs)
-    _PATHS.extend((g, g.rsplit("/", 1)[-1], g.count("/") + 1, fmt) for g in fmt.paths)
-    _for_name.cache_clear()
-    _claimed_by_path.cache_clear()
+    if fmt.name not in _MODULES:  # not a built-in format: its claims come from the class
+        _claim(fmt)
     return cls
 
 
-def by_name(name: str):
-    return _BY_NAME[name]
+def by_name(name: str) -> Format:
+    """The format called ``name``, its module imported on first use."""
+    fmt = _BY_NAME.get(name)
+    if fmt is None and name in _MODULES:
+        __import__(f"{__name__}.{_MODULES[name]}")  # not importlib.import_module: -X importtime sees this
+        fmt = _BY_NAME.get(name)
+    if fmt is None:
+        raise KeyError(name)
+    return fmt
+
+
+def load_all() -> list[Format]:
+    """Every format, built-in ones in ``CLAIMS`` order, then any other registered."""
+    built_in = [by_name(c.name) for c in CLAIMS]
+    return built_in + [f for f in FORMATS if f.name not in _MODULES]
+
+
+def unit_of(name: str) -> str:
+    """``file`` or ``directory``: how a format's files are grouped, without importing it."""
+    return _UNITS[name]
+
+
+def claim_of(path: str) -> str | None:
+    """The name of the format whose file names claim ``path`` (see ``for_path``),
+    without importing it."""
+    base = os.path.basename(path)
+    if _PATHS and _claimed_by_path(base):
+        steps = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")
+        for pattern, last, parts, name in _PATHS:
+            if fnmatch.fnmatchcase(base, last) and fnmatch.fnmatchcase("/".join(steps[-parts:]), pattern):
+                return name
+    return _for_name(base)
 
 
 def for_path(path: str) -> Format | None:
     """The format whose file names claim ``path``: a path glob, an exact
     name, then a glob, then the longest matching extension; None when no
     format claims it."""
-    base = os.path.basename(path)
-    if _PATHS and _claimed_by_path(base):
-        steps = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")
-        for pattern, last, parts, fmt in _PATHS:
-            if fnmatch.fnmatchcase(base, last) and fnmatch.fnmatchcase("/".join(steps[-parts:]), pattern):
-                return fmt
-    return _for_name(base)
+    name = claim_of(path)
+    return None if name is None else by_name(name)
+
+
+_LAST: list = []  # one regex for every path claim's last component, built on first use
+_GLOB: list = []  # (the globs, one regex for them all), built when they change
+
+
+def _globs() -> re.Pattern:
+    """Every name glob in one regular expression: the first that matches names its group
+    (one match per file name, not one ``fnmatch`` per glob)."""
+    key = tuple(_GLOBS)
+    if not _GLOB or _GLOB[0] != key:
+        _GLOB[:] = [key, re.compile("|".join(f"(?P<_{i}>{fnmatch.translate(g)})" for i, (g, _) in enumerate(key)))]
+    return _GLOB[1]
 
 
 @functools.lru_cache(maxsize=4096)
 def _claimed_by_path(base: str) -> bool:
     """Whether a path claim's last component matches the name ``base``."""
-    return any(fnmatch.fnmatchcase(base, last) for _, last, _, _ in _PATHS)
+    if not _LAST:
+        _LAST.append(re.compile("|".join(fnmatch.translate(last) for _, last, _, _ in _PATHS) or "(?!)"))
+    return _LAST[0].match(base) is not None
 
 
 @functools.lru_cache(maxsize=4096)  # names repeat across a tree: main.tf, template.yaml, app.py
-def _for_name(base: str) -> Format | None:
-    fmt = _BY_FILENAME.get(base)
-    if fmt is not None:
-        return fmt
-    for pattern, fmt in _GLOBS:
-        if fnmatch.fnmatchcase(base, pattern):
-            return fmt
-    name = base.lower()
-    dot = name.find(".", 1)
+def _for_name(base: str) -> str | None:
+    name = _BY_FILENAME.get(base)
+    if name is not None:
+        return name
+    if _GLOBS:
+        m = _globs().match(base)
+        if m is not None:
+            return _GLOBS[int(m.lastgroup[1:])][1]
+    lower = base.lower()
+    dot = lower.find(".", 1)
     while dot != -1:
-        fmt = _BY_EXTENSION.get(name[dot:])
-        if fmt is not None:
-            return fmt
-        dot = name.find(".", dot + 1)
+        name = _BY_EXTENSION.get(lower[dot:])
+        if name is not None:
+            return name
+        dot = lower.find(".", dot + 1)
     return None
 
 
@@ -167,10 +206,73 @@ def claims(name: str) -> bool:
 
 
 def sniff(data: bytes) -> Format | None:
-    """The first format whose content test accepts ``data``."""
-    return next((f for f in FORMATS if f.sniff(data)), None)
+    """The first format whose content test accepts ``data`` (every format is imported)."""
+    return next((f for f in load_all() if f.sniff(data)), None)
 
 
-from . import cloudformation, cdk_python, cdk_typescript, terraform, serverless, dockerfile  # noqa: E402,F401
-from . import github_actions, ci_pipelines, version_files, packaging, tox_ini, python_envs  # noqa: E402,F401
-from . import toolchain  # noqa: E402,F401
+class Claim(NamedTuple):  # a tuple: cheaper to define at start-up than a dataclass
+    """What a format reads, known without importing its module."""
+
+    module: str  # under iacfix.formats
+    name: str
+    extensions: tuple[str, ...] = ()
+    filenames: tuple[str, ...] = ()
+    globs: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()
+    unit: str = "file"
+
+
+# Every built-in format and the files it claims, in the order claims are tried
+# (the first format to claim a name or an extension has it).  A format's module
+# is imported the first time a file it claims is processed, never at start:
+# a run over one template imports the CloudFormation parser alone.
+# tests/test_lazy_formats.py checks each row against the class its module registers.
+CLAIMS: tuple[Claim, ...] = (
+    Claim("cloudformation", "cloudformation", extensions=(".yaml", ".yml", ".json", ".template")),
+    Claim("cdk_python", "cdk-python", extensions=(".py",)),
+    Claim("cdk_typescript", "cdk-typescript", extensions=(".ts",)),
+    Claim("terraform", "terraform", extensions=(".tf", ".tfvars", ".tf.json", ".tfvars.json"), unit="directory"),
+    Claim("serverless", "serverless", filenames=("serverless.yml", "serverless.yaml", "serverless.json"),
+          globs=("serverless[-.]*.yml", "serverless[-.]*.yaml", "serverless[-.]*.json"), unit="directory"),
+    Claim("dockerfile", "dockerfile", filenames=("Dockerfile", "Containerfile"),
+          globs=("Dockerfile.*", "Containerfile.*", "*.Dockerfile", "*.dockerfile")),
+    Claim("github_actions", "github-actions", paths=(".github/workflows/*.yml", ".github/workflows/*.yaml")),
+    Claim("ci_pipelines", "gitlab-ci", filenames=(".gitlab-ci.yml",), globs=("*.gitlab-ci.yml",)),
+    Claim("ci_pipelines", "circleci", paths=(".circleci/config.yml", ".circleci/config.yaml")),
+    Claim("ci_pipelines", "azure-pipelines", filenames=("azure-pipelines.yml", "azure-pipelines.yaml"),
+          paths=(".azure-pipelines/*.yml", ".azure-pipelines/*.yaml")),
+    Claim("version_files", "python-version", filenames=(".python-version",)),
+    Claim("version_files", "runtime-txt", filenames=("runtime.txt",)),
+    Claim("version_files", "tool-versions", filenames=(".tool-versions",)),
+    Claim("packaging", "pyproject", filenames=("pyproject.toml",)),
+    Claim("packaging", "setup-cfg", filenames=("setup.cfg",)),
+    Claim("packaging", "setup-py", filenames=("setup.py",)),
+    Claim("tox_ini", "tox", filenames=("tox.ini",)),
+    Claim("python_envs", "noxfile", filenames=("noxfile.py",)),
+    Claim("python_envs", "conda-environment", filenames=("environment.yml", "environment.yaml")),
+    Claim("python_envs", "pre-commit", filenames=(".pre-commit-config.yaml", ".pre-commit-config.yml")),
+    Claim("python_envs", "readthedocs", filenames=(".readthedocs.yaml", ".readthedocs.yml")),
+    Claim("python_envs", "pipfile", filenames=("Pipfile",)),
+    Claim("toolchain", "toolchain", filenames=("package.json", "package-lock.json", "Pipfile.lock", "poetry.lock",
+                                               "uv.lock", ".terraform.lock.hcl"), globs=("requirements*.txt",)),
+)
+_MODULES = {c.name: c.module for c in CLAIMS}
+
+
+def _claim(claim) -> None:
+    """Add the names, globs and extensions a format (or its Claim) reads."""
+    for ext in claim.extensions:
+        _BY_EXTENSION.setdefault(ext, claim.name)
+    for name in claim.filenames:
+        _BY_FILENAME.setdefault(name, claim.name)
+    _GLOBS.extend((g, claim.name) for g in claim.globs)
+    _PATHS.extend((g, g.rsplit("/", 1)[-1], g.count("/") + 1, claim.name) for g in claim.paths)
+    _UNITS[claim.name] = claim.unit
+    _for_name.cache_clear()
+    _claimed_by_path.cache_clear()
+    _LAST.clear()
+
+
+_UNITS: dict[str, str] = {}
+for _c in CLAIMS:
+    _claim(_c)

@@ -630,7 +630,9 @@ class CdkPython(Format):
     extensions = (".py",)
 
     def prefilter(self, data: bytes) -> bool:
-        return b"aws_cdk" in data
+        # Every way to name Runtime, PythonFunction or PythonLayerVersion spells aws_lambda
+        # (aws_cdk.aws_lambda, aws_lambda_python_alpha, cdk.aws_lambda.Runtime).
+        return b"aws_cdk" in data and b"aws_lambda" in data
 
     def parse(self, text: str):
         try:

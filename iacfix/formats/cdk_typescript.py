@@ -620,7 +620,8 @@ class CdkTypeScript(Format):
     comment_prefixes = ("//",)
 
     def prefilter(self, data: bytes) -> bool:
-        return b"aws-cdk" in data
+        # A site is named by Runtime (any import form) or is a construct's default.
+        return b"aws-cdk" in data and (b"Runtime" in data or b"PythonFunction" in data or b"PythonLayerVersion" in data)
 
     def parse(self, text: str):
         data = text.encode("utf-8")

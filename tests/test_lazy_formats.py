@@ -1,0 +1,80 @@
+"""Formats are imported when a file needs them: what each claims is known
+from ``formats.CLAIMS`` without importing its module, and each row must say
+exactly what the class its module registers says."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import CFN_HEAD, lambda_function
+from iacfix import formats
+
+
+@pytest.mark.parametrize("claim", formats.CLAIMS, ids=lambda c: c.name)
+def test_each_claim_is_what_its_format_class_says(claim):
+    fmt = formats.by_name(claim.name)
+    assert type(fmt).__module__ == f"iacfix.formats.{claim.module}"
+    for attr in ("name", "extensions", "filenames", "globs", "paths", "unit"):
+        assert getattr(fmt, attr) == getattr(claim, attr), attr
+
+
+def test_every_registered_format_has_a_claim():
+    formats.load_all()
+    listed = [c.name for c in formats.CLAIMS]
+    assert len(set(listed)) == len(listed)
+    registered = {f.name for f in formats.FORMATS if type(f).__module__.startswith("iacfix.formats.")}
+    assert registered == set(listed)
+
+
+def test_load_all_keeps_the_order_of_claims():
+    assert [f.name for f in formats.load_all()][:len(formats.CLAIMS)] == [c.name for c in formats.CLAIMS]
+
+
+def _imported(cwd, *args) -> set[str]:
+    """The modules a fresh ``iacfix`` process imports."""
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "iacfix", *args], cwd=cwd,
+                         capture_output=True, text=True)
+    assert run.returncode in (0, 1), [line for line in run.stderr.splitlines() if not line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line}
+
+
+def test_a_one_file_check_imports_only_what_that_file_needs(tmp_path, write):
+    write("template.yaml", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn"))
+    imported = _imported(tmp_path, "check", "template.yaml", "--as-of", "2026-11-21")
+    assert "iacfix.formats.cloudformation" in imported
+    for heavy in ("iacfix.formats.terraform", "tree_sitter", "iacfix.formats.cdk_typescript",
+                  "iacfix.formats.cdk_python", "iacfix.formats.serverless", "iacfix.formats.packaging",
+                  "multiprocessing", "iacfix.baseline", "iacfix.reports.sarif", "importlib.resources", "tempfile"):
+        assert heavy not in imported, heavy
+
+
+def test_a_file_no_name_claims_is_sniffed_by_every_format(tmp_path, write):
+    write("infra.txt", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn"))
+    imported = _imported(tmp_path, "check", "infra.txt", "--as-of", "2026-11-21")
+    assert {"iacfix.formats.terraform", "iacfix.formats.cloudformation"} <= imported
+
+
+@pytest.mark.parametrize("name, text, parsed", [
+    ("cdk-python", b"from aws_cdk import aws_s3 as s3\ns3.Bucket(self, 'B')\n", False),
+    ("cdk-python", b"from aws_cdk import aws_lambda as lam\nlam.Function(self, 'F', runtime=lam.Runtime.PYTHON_3_9)\n",
+     True),
+    ("cdk-python", b"import aws_cdk as cdk\ncdk.aws_lambda.Runtime.PYTHON_3_9\n", True),
+    ("cdk-python", b"from aws_cdk.aws_lambda_python_alpha import PythonFunction\nPythonFunction(self, 'F')\n",
+     True),
+    ("cdk-typescript", b"import * as s3 from 'aws-cdk-lib/aws-s3';\nnew s3.Bucket(this, 'B');\n", False),
+    ("cdk-typescript", b"import * as lambda from 'aws-cdk-lib/aws-lambda';\nlambda.Runtime.PYTHON_3_9;\n", True),
+    ("cdk-typescript", b"import { PythonFunction } from '@aws-cdk/aws-lambda-python-alpha';\n", True),
+])
+def test_a_cdk_file_that_names_no_runtime_bearing_symbol_is_not_parsed(name, text, parsed):
+    assert formats.by_name(name).prefilter(text) is parsed
+
+
+def test_a_run_gives_the_collector_its_threshold_back(iacfix, write):
+    import gc
+
+    before = gc.get_threshold()
+    write("template.yaml", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn"))
+    assert iacfix("check", "template.yaml").code == 1
+    assert gc.get_threshold() == before
