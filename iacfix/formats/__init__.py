@@ -237,6 +237,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("dockerfile", "dockerfile", filenames=("Dockerfile", "Containerfile"),
           globs=("Dockerfile.*", "Containerfile.*", "*.Dockerfile", "*.dockerfile")),
     Claim("github_actions", "github-actions", paths=(".github/workflows/*.yml", ".github/workflows/*.yaml")),
+    Claim("github_actions", "github-action", paths=(".github/actions/*/action.yml", ".github/actions/*/action.yaml")),
     Claim("ci_pipelines", "gitlab-ci", filenames=(".gitlab-ci.yml",), globs=("*.gitlab-ci.yml",)),
     Claim("ci_pipelines", "circleci", paths=(".circleci/config.yml", ".circleci/config.yaml")),
     Claim("ci_pipelines", "azure-pipelines", filenames=("azure-pipelines.yml", "azure-pipelines.yaml"),
