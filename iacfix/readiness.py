@@ -128,6 +128,7 @@ def app_root(start: str) -> str:
         d = parent
 
 
+@functools.lru_cache(maxsize=4096)  # the working directory does not change during a run
 def shown(path: str) -> str:
     rel = os.path.relpath(path)
     return (path if rel.startswith("..") else rel).replace(os.sep, "/")
