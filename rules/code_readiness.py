@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from typing import TYPE_CHECKING
 
-from iacfix.formats.dockerfile import DockerfileFacts, ImageRef
+from iacfix.formats.image_refs import DockerfileFacts, ImageRef
 from iacfix.model import UNSAFE, Finding, FunctionCode, Site
-from iacfix.readiness import MAX_MODULES, Blocker, assess, placed, shown, version_key
 from iacfix.targets import target_for
 
 from . import ERROR, INFO, RULES, WARNING, Checker, Context, Rule, checker, register, unit_step
 from .container_images import runtime_of
+
+if TYPE_CHECKING:  # the reader is imported when a function's code is read, not at start-up
+    from iacfix.readiness import Blocker
 
 WHATS_NEW = "https://docs.python.org/3/whatsnew/3.13.html#removed-modules-and-apis"
 BLOCKING = ("RT301", "RT302", "RT321")
@@ -316,6 +319,8 @@ class CodeReadiness(Checker):
         codes = [x for x in items if isinstance(x, FunctionCode)]
         if not codes:
             return []
+        from iacfix.readiness import MAX_MODULES, assess, placed
+
         runtimes = _runtimes([x for x in items if not isinstance(x, FunctionCode)], ctx)
         target = ctx.target.version_key if ctx.target is not None and ctx.target.family == "python" else None
         grouped: dict[tuple, tuple[Blocker, list[str]]] = {}
@@ -353,6 +358,8 @@ class CodeReadiness(Checker):
 
     @staticmethod
     def _wheels(code: FunctionCode, found, file, ctx: Context) -> list[Finding]:
+        from iacfix.readiness import shown
+
         rule = RULES["RT321"]
         if not ctx.selected(rule.code):
             return []
@@ -388,6 +395,8 @@ class CodeReadiness(Checker):
 
     @staticmethod
     def _blocker(b: Blocker, functions: list[str], runtimes: dict, target, ctx: Context) -> Finding | None:
+        from iacfix.readiness import version_key
+
         named = ", ".join(functions)
         data = {"functions": functions, "name": b.name, "kind": b.kind, "removed_in": b.removed_in,
                 "replacement": b.replacement, "source": b.source}
@@ -425,6 +434,8 @@ def hold_unready(findings: list[list[Finding]], ctx: Context) -> None:
     """Runtime fixes that would move a function onto a Python its code does not
     run on become unsafe: ``fix`` holds them back (and, through ``stuck``, the
     values tied to them), ``--unsafe-fixes`` applies them anyway."""
+    from iacfix.readiness import version_key
+
     blocked: dict[str, tuple[tuple[int, ...], Finding]] = {}
     for f in (f for fs in findings for f in fs):
         if f.rule in BLOCKING and "blocks" in f.data:

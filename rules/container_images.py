@@ -18,7 +18,7 @@ afterwards.  When one base cannot move (a digest, a patch release, python2.7,
 
 from __future__ import annotations
 
-from iacfix.formats.dockerfile import DockerfileFacts, ImageRef, split_reference
+from iacfix.formats.image_refs import DockerfileFacts, ImageRef, split_reference
 from iacfix.model import SAFE, UNSAFE, Edit, Expectation, Finding, Fix, Site, Where
 from iacfix.targets import DEFAULT_FAMILY, suggestion, target_for, unfit
 

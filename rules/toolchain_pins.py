@@ -14,7 +14,6 @@ import dataclasses
 import os
 
 from iacfix.model import UNSAFE, Edit, Expectation, Finding, Fix, ToolPin
-from iacfix.readiness import shown
 from iacfix.targets import target_for
 from iacfix.toolchain import admits, blocking, bumped, cdk_pins, data, first_accepting, pins_in
 
@@ -157,6 +156,8 @@ def hold_untooled(findings: list[list[Finding]], ctx: Context) -> None:
             continue
         path, line, spec, first = blockers[0]
         tool = "aws-cdk-lib" if f.path.endswith((".py", ".ts")) else "hashicorp/aws"
+        from iacfix.readiness import shown  # imported when a pin blocks, not at start-up
+
         at = f"{shown(path)}:{line}"
         f.fix = dataclasses.replace(f.fix, applicability=UNSAFE, title=f"{f.fix.title.split(' (unsafe')[0]} "
                                     f"(unsafe: {tool} {spec.strip()} at {at} cannot deploy {target.id})")

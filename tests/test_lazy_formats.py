@@ -46,6 +46,7 @@ def test_a_one_file_check_imports_only_what_that_file_needs(tmp_path, write):
     assert "iacfix.formats.cloudformation" in imported
     for heavy in ("iacfix.formats.terraform", "tree_sitter", "iacfix.formats.cdk_typescript",
                   "iacfix.formats.cdk_python", "iacfix.formats.serverless", "iacfix.formats.packaging",
+                  "iacfix.formats.dockerfile",
                   "multiprocessing", "iacfix.baseline", "iacfix.reports.sarif", "importlib.resources", "tempfile"):
         assert heavy not in imported, heavy
 
