@@ -205,6 +205,9 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
 
     paths = list(paths) or ["."]
     opts.roots = write_roots(paths)  # fix writes only under these
+    # ... and judges knowing them: a template's build argument moves only with its Dockerfile
+    opts.context = dataclasses.replace(opts.context, roots=opts.roots)
+    opts.overrides = tuple((o, dataclasses.replace(c, roots=opts.roots)) for o, c in opts.overrides)
     discovery = settings.discovery(formats.claims)
     try:
         with interruptible(), settings.progress() as progress:  # SIGTERM, like SIGINT, stops the run cleanly

@@ -44,6 +44,7 @@ class Context:
     no_target: str = ""  # why there is no target, when there is none
     accepts: tuple = ()  # risk acceptances (iacfix.acceptance.Acceptance)
     resolve: bool = False  # ask pip whether each function's requirements have wheels for the target (--resolve)
+    roots: tuple = ()  # the real paths this run may write under (fix); empty: anywhere
     _targets: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property

@@ -156,6 +156,13 @@ class _Plan:
         self.stuck: str | None = None
 
 
+def _given(path: str, ctx: Context) -> bool:
+    """Whether this run may write ``path`` (a real path): it lies under the paths given."""
+    import os
+
+    return not ctx.roots or any(path == root or path.startswith(root.rstrip(os.sep) + os.sep) for root in ctx.roots)
+
+
 @checker
 class ContainerImages(Checker):
     consumes = (DockerfileFacts, ImageRef)
@@ -167,7 +174,12 @@ class ContainerImages(Checker):
                 out += self._dockerfile(item, file, ctx)
             else:
                 if item.own is not None and self._own_fix_moves(item, file, ctx):
-                    item.along = []  # the Dockerfile's own fix moves them
+                    if _given(item.dockerfile, ctx):
+                        item.along = []  # the Dockerfile's own fix moves them, in this same run
+                    else:  # fix template.yaml alone: the Dockerfile keeps its yum and paths
+                        item.blocked = (f"the Dockerfile also has {', '.join(item.along)}, which must move with the "
+                                        "image, and it is not among the paths given: name the Dockerfile too")
+                        item.along = []
                 plans, findings = self._judge([item], None, file, ctx)
                 self._build_fix(plans, [], file, ctx, findings)
                 out += findings

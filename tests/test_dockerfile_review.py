@@ -192,6 +192,20 @@ def test_a_build_arg_moves_with_its_dockerfile(iacfix, write):
     assert dockerfile.read_text() == "ARG PY=3.13\nFROM public.ecr.aws/lambda/python:${PY}\nRUN dnf install -y gcc\n"
 
 
+def test_a_build_arg_does_not_move_when_its_dockerfile_is_not_among_the_paths_given(iacfix, write):
+    # fix template.yaml alone: the Dockerfile, not named, keeps its yum; python3.13 would be built with it.
+    dockerfile_text = "ARG PY=3.9\nFROM public.ecr.aws/lambda/python:${PY}\nRUN yum install -y gcc\n"
+    dockerfile = write("fn/Dockerfile", dockerfile_text)
+    template = write("template.yaml", SAM_IMAGE)
+    run = iacfix("fix", "template.yaml", "--format", "json")
+    assert template.read_text() == SAM_IMAGE and dockerfile.read_text() == dockerfile_text
+    [f] = [f for f in run.json["findings"] if f["path"] == "template.yaml"]
+    assert "not among the paths given: name the Dockerfile too" in f["fix_unavailable"]
+    iacfix("fix", "template.yaml", "fn/Dockerfile")  # both named: both move
+    assert template.read_text() == SAM_IMAGE.replace("'3.9'", "'3.13'")
+    assert dockerfile.read_text() == dockerfile_text.replace("3.9", "3.13").replace("yum", "dnf")
+
+
 def test_a_probe_for_yum_is_neither_rewritten_nor_holding_back(iacfix, write):
     text = (AL2_TO_AL2023_HEAD
             + "RUN if command -v yum >/dev/null; then yum install -y gcc; else dnf install -y gcc; fi\n"

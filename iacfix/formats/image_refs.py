@@ -34,6 +34,7 @@ class ImageRef:
     # When the Dockerfile's own default selects the same image: (its facts, its text, that ImageRef); ``along``
     # then holds this one back only if the Dockerfile's own fix does not move them.
     own: tuple | None = field(default=None, repr=False)
+    dockerfile: str = ""  # for a template's build argument: the real path of the Dockerfile it feeds
 
 
 @dataclass

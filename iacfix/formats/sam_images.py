@@ -47,9 +47,14 @@ def build_arg_images(template: str, context: str | None, dockerfile: str | None,
         return text
     text, shown = text
     try:
-        return images_for_build_args(text, {k: (v, 0) for k, v in values.items()})
+        found = images_for_build_args(text, {k: (v, 0) for k, v in values.items()})
     except ParseError as e:
         return f"the Dockerfile {shown} does not parse ({e.message})"
+    real = os.path.realpath(dockerfile_path(template, context, dockerfile)[0])
+    for refs in found.values():
+        for ref in refs:
+            ref.dockerfile = real
+    return found
 
 
 def image_function_code(template: str, context: str | None, dockerfile: str | None, function: str, start: int,
