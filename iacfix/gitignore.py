@@ -23,9 +23,10 @@ import re
 
 class _Spec:
     """One .gitignore's patterns, each a regular expression matched against
-    an entry's whole path (relative to the .gitignore's directory), asked
-    only when one expression made of them all matches (most paths match
-    none: one C call each instead of one per pattern).
+    an entry's name (a pattern without ``/``, as git matches it) or its whole
+    path relative to the .gitignore's directory (an anchored one), asked only
+    when one expression made of them all matches (most entries match none:
+    one or two C calls each instead of one per pattern).
 
     Each pattern matches the entry itself, never what lies below a matching
     directory: the walk asks at every level and does not enter an ignored
@@ -33,29 +34,37 @@ class _Spec:
     directory, right for a list of files but not for a walk: git reads
     ``a/c`` then ``!a/`` as ignoring ``a/c``; the negation names ``a`` only.)"""
 
-    __slots__ = ("patterns", "quick")
+    __slots__ = ("patterns", "names", "paths")
 
     def __init__(self, patterns: list[tuple]):
-        self.patterns = patterns[::-1]  # (regex, include, directories only), last first
-        self.quick = re.compile("|".join(f"(?:{r.pattern})" for r, _, _ in patterns)) if patterns else None
+        self.patterns = patterns[::-1]  # (regex, include, directories only, name only), last first
+        self.names = _either([r for r, _, _, name in patterns if name])
+        self.paths = _either([r for r, _, _, name in patterns if not name])
 
     def verdict(self, rel: str) -> bool | None:
         """True: ignored, False: re-included, None: no pattern says; ``rel`` ends with ``/`` for a directory."""
         is_dir = rel.endswith("/")
         path = rel[:-1] if is_dir else rel
-        if self.quick is None or not self.quick.fullmatch(path):
+        name = path[path.rfind("/") + 1:]
+        if not (self.names is not None and self.names.fullmatch(name)
+                or self.paths is not None and self.paths.fullmatch(path)):
             return None
-        for regex, include, dir_only in self.patterns:
-            if (is_dir or not dir_only) and regex.fullmatch(path):
+        for regex, include, dir_only, by_name in self.patterns:
+            if (is_dir or not dir_only) and regex.fullmatch(name if by_name else path):
                 return include
         return None
+
+
+def _either(regexes: list):
+    return re.compile("|".join(f"(?:{r.pattern})" for r in regexes)) if regexes else None
 
 
 _CLASS = re.compile(r"\[(!|\^)?(\]?[^\]]*)\]")
 
 
 def pattern(line: str) -> tuple | None:
-    """A .gitignore line as (regex, include, directories only), None for a
+    """A .gitignore line as (regex, include, directories only, matched
+    against the entry's name rather than its path), None for a
     blank or comment line (gitignore(5): ``!`` negates, ``\\`` escapes, a
     ``/`` at the start or in the middle anchors to the file's directory, a
     trailing ``/`` matches directories only, ``*`` and ``?`` stop at ``/``,
@@ -98,7 +107,7 @@ def pattern(line: str) -> tuple | None:
             out.append(re.escape(line[i]))
             i += 1
     try:
-        return re.compile(("" if anchored else "(?:.*/)?") + "".join(out)), include, dir_only
+        return re.compile("".join(out)), include, dir_only, not anchored  # unanchored: the entry's name
     except re.error:  # an odd character class: no pattern, as git passes over what it cannot read
         return None
 

@@ -103,7 +103,7 @@ def _day(value: str | None) -> tuple[str | None, str | None]:
         return value, None
     year, month = (int(p) for p in value.split("-"))
     day = f"{value}-{calendar.monthrange(year, month)[1]:02d}"
-    return day, f"month only ({value}); taken as its last day, {day}, as Azure's portal data does for month dates"
+    return day, f"month only ({value}); taken as its last day, {day}, as Azure's portal data and endoflife.date do for month dates"
 
 
 def _version(v: str) -> tuple[int, ...]:

@@ -389,9 +389,9 @@ class PyProject(Format):
         if "aws-cdk-lib" not in text and "aws_cdk_lib" not in text or not isinstance(doc.data, dict) \
                 or isinstance(doc.data, _Reading):
             return []
-        from .toolchain import _toml_pins
+        from .toolchain import toml_pins
 
-        return list(_toml_pins(text, doc.data).pins)
+        return list(toml_pins(text, doc.data).pins)
 
     def locate(self, doc: _TomlDoc, text: str) -> Located | None:
         toml, shift = doc.toml, doc.shift

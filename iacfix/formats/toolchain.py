@@ -1,5 +1,5 @@
 """Deploy-tool pins: where a repository fixes the version of ``aws-cdk-lib``
-(requirements files, ``pyproject.toml``, ``package.json``, and the lock files
+(requirements files, ``package.json``, and the lock files
 ``package-lock.json``, ``Pipfile.lock``, ``poetry.lock``, ``uv.lock``) or of
 the ``hashicorp/aws`` provider (``.terraform.lock.hcl``; ``required_providers``
 is read by the Terraform format).  Each pin is a ``ToolPin`` with the span of
@@ -8,11 +8,11 @@ its constraint; the format knows nothing of which version a runtime needs.
 Which file it is is told by its content (``parse`` sees no name): JSON with
 ``lockfileVersion`` (npm lock), ``_meta`` (Pipfile.lock) or neither
 (package.json); HCL with ``provider "registry.terraform.io/...`` blocks;
-TOML with ``[[package]]`` (poetry or uv lock) or a project table
-(pyproject.toml); anything else is a requirements file, read line by line as
-pip does.  JSON and HCL are parsed with tree-sitter for spans and checked with
+TOML with ``[[package]]`` (poetry or uv lock); anything else is a
+requirements file, read line by line as pip does.  JSON and HCL are parsed with tree-sitter for spans and checked with
 their strict readers; TOML with ``tomllib``, each pin's text found where
-``tomllib`` says it is.
+``tomllib`` says it is.  ``pyproject.toml`` belongs to the packaging format,
+which hands over its ``aws-cdk-lib`` pins read by ``toml_pins``.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _offsets(text: str, data: bytes):
     return lambda b: len(data[:b].decode("utf-8", "ignore"))
 
 
-def _toml_pins(text: str, meaning: dict) -> _Doc:
+def toml_pins(text: str, meaning: dict) -> _Doc:
     pins = []
     packages = meaning.get("package")
     if isinstance(packages, list):  # poetry.lock / uv.lock: [[package]] name = ..., version = ...
@@ -187,7 +187,7 @@ def _lock_hcl_pins(text: str) -> _Doc:
 @register
 class Toolchain(Format):
     name = "toolchain"
-    # pyproject.toml is the packaging format's: it hands over its aws-cdk-lib pins, read by _toml_pins.
+    # pyproject.toml is the packaging format's: it hands over its aws-cdk-lib pins, read by toml_pins.
     filenames = ("package.json", "package-lock.json", "Pipfile.lock", "poetry.lock", "uv.lock",
                  ".terraform.lock.hcl")
     globs = ("requirements*.txt",)
@@ -211,7 +211,7 @@ class Toolchain(Format):
             except tomllib.TOMLDecodeError:
                 meaning = None
             if meaning is not None:
-                return _toml_pins(text, meaning)
+                return toml_pins(text, meaning)
         return _requirement_pins(text)
 
     def locate(self, doc, text: str) -> Located | None:
