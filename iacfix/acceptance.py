@@ -112,8 +112,9 @@ def parse_acceptances(rows, catalog, origin: str = "accept", base: str | None = 
 
 
 def load_acceptances(path: str, catalog) -> tuple[Acceptance, ...]:
-    from .config import tomllib  # tomli on Python 3.10
+    from .config import toml
 
+    tomllib = toml()  # tomli on Python 3.10
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

@@ -24,10 +24,17 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+
+def toml():
+    """``tomllib`` (``tomli`` on Python 3.10), imported when a configuration or
+    acceptance file is read: most runs read none, and importing it compiles its
+    regular expressions."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
 
 NAMES = (".iacfix.toml", "iacfix.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info")
@@ -112,6 +119,7 @@ def _table(path: str) -> dict | None:
         raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
     if os.path.basename(path) == "pyproject.toml" and b"iacfix" not in raw:
         return None
+    tomllib = toml()
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as e:

@@ -40,14 +40,24 @@ def _imported(cwd, *args) -> set[str]:
             if line.startswith("import time:") and "|" in line}
 
 
-def test_a_one_file_check_imports_only_what_that_file_needs(tmp_path, write):
-    write("template.yaml", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn"))
-    imported = _imported(tmp_path, "check", "template.yaml", "--as-of", "2026-11-21")
+JSON_TEMPLATE = ('{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Fn": {"Type": "AWS::Lambda::Function",'
+                 ' "Properties": {"Runtime": "python3.9", "Handler": "app.handler", "Code": {"ZipFile": "x = 1"}}}}}\n')
+
+
+@pytest.mark.parametrize("name, text", [
+    ("template.yaml", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn")),
+    ("template.json", JSON_TEMPLATE),  # what the benchmark's one-file check reads
+])
+def test_a_one_file_check_imports_only_what_that_file_needs(tmp_path, write, name, text):
+    write(name, text)
+    imported = _imported(tmp_path, "check", name, "--as-of", "2026-11-21")
     assert "iacfix.formats.cloudformation" in imported
     for heavy in ("iacfix.formats.terraform", "tree_sitter", "iacfix.formats.cdk_typescript",
                   "iacfix.formats.cdk_python", "iacfix.formats.serverless", "iacfix.formats.packaging",
                   "iacfix.formats.dockerfile",
-                  "multiprocessing", "iacfix.baseline", "iacfix.reports.sarif", "importlib.resources", "tempfile"):
+                  "multiprocessing", "iacfix.baseline", "iacfix.reports.sarif", "importlib.resources", "tempfile",
+                  # no configuration file above tmp_path, no --accept: neither TOML nor acceptances are read
+                  "tomllib", "tomli", "iacfix.acceptance", "difflib"):
         assert heavy not in imported, heavy
 
 
