@@ -20,7 +20,7 @@ from . import formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
-from .rules import CHECKERS, UNIT_STEPS, Context
+from .rules import UNIT_STEPS, Context, checkers_for
 from .suppressions import suppress
 from .unicode import encoding_of
 
@@ -99,7 +99,7 @@ def check(located: Located, path: str, text: str, ctx: Context) -> list[Finding]
     file = FileView(path, text)
     items = [*located.sites, *located.unresolved, *located.more]
     out: list[Finding] = []
-    for c in CHECKERS:
+    for c in checkers_for(items):
         mine = [x for x in items if isinstance(x, c.consumes)]
         if mine:
             out += c.check(mine, file, ctx)

@@ -14,7 +14,7 @@ import signal
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from . import formats, workers
+from . import formats, rules, workers
 from .edits import remove_temporaries
 from .engine import FileResult, Options, display_path, error, process_file, process_unit
 from .reading import Unreadable, read_bytes
@@ -139,6 +139,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
                 done = list(map(_work, itertools.chain(head, work)))
         else:
             formats.load_all()  # imported once, before the workers fork, not once in each of them
+            rules.load_all()
             done = workers.parallel(_work, _init, opts, itertools.chain(head, work), jobs, CHUNK,
                                     functools.partial(_lost, opts), written)
     except KeyboardInterrupt:

@@ -1,14 +1,16 @@
 """Formats are imported when a file needs them: what each claims is known
 from ``formats.CLAIMS`` without importing its module, and each row must say
-exactly what the class its module registers says."""
+exactly what the class its module registers says.  So are the checkers of
+``rules.LAZY_CHECKERS``, by the names of the types they consume."""
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from conftest import CFN_HEAD, lambda_function
-from iacfix import formats
+from iacfix import formats, rules
 
 
 @pytest.mark.parametrize("claim", formats.CLAIMS, ids=lambda c: c.name)
@@ -57,7 +59,7 @@ def test_a_one_file_check_imports_only_what_that_file_needs(tmp_path, write, nam
                   "iacfix.formats.dockerfile",
                   "multiprocessing", "iacfix.baseline", "iacfix.reports.sarif", "importlib.resources", "tempfile",
                   # no configuration file above tmp_path, no --accept: neither TOML nor acceptances are read
-                  "tomllib", "tomli", "iacfix.acceptance", "difflib"):
+                  "tomllib", "tomli", "iacfix.acceptance", "difflib", "iacfix.rules.support_floor", "iacfix.floors"):
         assert heavy not in imported, heavy
 
 
@@ -89,3 +91,38 @@ def test_a_run_gives_the_collector_its_threshold_back(iacfix, write):
     write("template.yaml", CFN_HEAD + "Resources:\n" + lambda_function("python3.9", "Fn"))
     assert iacfix("check", "template.yaml").code == 1
     assert gc.get_threshold() == before
+
+
+def _fresh(code: str):
+    """What ``code`` prints as JSON, run in a fresh interpreter (nothing imported yet)."""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout)
+
+
+def test_each_lazy_checker_row_names_what_its_checkers_consume():
+    rows = _fresh("""
+import json, iacfix.rules as r
+before = (sorted(r.RULES), len(r.UNIT_STEPS), [type(c).__name__ for c in r.CHECKERS])
+rows = {}
+for m in r.LAZY_CHECKERS:
+    __import__("iacfix.rules." + m)
+    rows[m] = sorted(t.__name__ for c in r.CHECKERS if type(c).__module__ == "iacfix.rules." + m for t in c.consumes)
+after = (sorted(r.RULES), len(r.UNIT_STEPS))
+print(json.dumps({"rows": rows, "same_rules_and_steps": list(before[:2]) == list(after), "eager": before[2]}))
+""")
+    assert rows["rows"] == {m: sorted(names) for m, names in rules.LAZY_CHECKERS.items()}
+    assert rows["same_rules_and_steps"]  # every rule and unit step is known before any lazy checker is imported
+    assert rows["eager"]  # and the eager checkers are there
+
+
+def test_checkers_run_in_the_same_order_however_they_were_imported():
+    """A lazy checker imported mid-run takes its place in ``CHECKER_ORDER``, which lists every checker module."""
+    order = _fresh("""
+import json, iacfix.rules as r
+from iacfix.floors import Floor
+r.checkers_for([Floor.__new__(Floor)])
+print(json.dumps([type(c).__module__.rpartition(".")[2] for c in r.CHECKERS]))
+""")
+    assert order == list(rules.CHECKER_ORDER)
+    assert [type(c).__module__.rpartition(".")[2] for c in rules.load_all()
+            if type(c).__module__.startswith("iacfix.rules.")] == list(rules.CHECKER_ORDER)
