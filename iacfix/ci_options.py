@@ -53,6 +53,8 @@ def ci_options() -> list:
 
 @dataclass
 class Settings:
+    """A run's settings besides the engine's Options: configuration, output, discovery, baseline, exit."""
+
     config: configuration.Config
     output: Output
     excludes: tuple[str, ...] = ()

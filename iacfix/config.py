@@ -64,6 +64,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Override:
+    """An ``[[overrides]]`` table: the judgement settings for the files its ``paths`` patterns match."""
+
     paths: tuple[str, ...]
     settings: dict
 
@@ -73,6 +75,8 @@ class Override:
 
 @dataclass
 class Config:
+    """A configuration file's settings and overrides (``path`` None: no file applies)."""
+
     path: str | None = None  # the file read, if any
     settings: dict = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)

@@ -27,6 +27,8 @@ from .unicode import encoding_of
 
 @dataclass
 class Options:
+    """What a run does (check, fix, write, diff) and judges by (its context and overrides)."""
+
     context: Context  # date, horizon, catalog, target, selected rules, unsafe fixes
     fix: bool = False
     write: bool = False
@@ -53,6 +55,8 @@ class Options:
 
 @dataclass
 class FileResult:
+    """What a run found, fixed and could not do in one file."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)  # after fixing: what remains
     errors: list[FileError] = field(default_factory=list)
@@ -200,6 +204,8 @@ def process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str] = 
 
 @dataclass
 class ParsedFile:
+    """One file of a unit as the engine holds it: its text, parse, located items and, when fixed, the new text."""
+
     path: str
     result: FileResult
     text: str

@@ -29,6 +29,8 @@ CHUNK = 64  # paths per task sent to a worker
 
 @dataclass
 class RunStats:
+    """Counts of a run: the files read, and those of a known format."""
+
     files: int  # files read
     templates: int  # files that held something of a known format
 

@@ -93,6 +93,8 @@ class Blocker:
 
 @dataclass
 class Assessment:
+    """Whether a function's code was read, and what in it stops it running on the target."""
+
     code: str | None  # the code's path as shown (directory, file, or the IaC file for inline code)
     found: bool
     why_not: str | None = None  # why the code was not read

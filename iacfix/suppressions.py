@@ -49,6 +49,8 @@ class Declared:
 
 @dataclass
 class Suppression:
+    """One suppression, by comment or Metadata: the rules it covers, until when, and where it is."""
+
     codes: frozenset[str] | None  # None: every rule
     until: dt.date | None
     reason: str | None

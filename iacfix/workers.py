@@ -140,6 +140,8 @@ def _worker(conn, slot, progress, parent, work, init, initarg, inherited) -> Non
 
 @dataclass
 class _Worker:
+    """A worker process, its pipe and the chunks of units sent to it."""
+
     slot: int
     proc: object
     conn: object

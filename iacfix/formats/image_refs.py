@@ -39,6 +39,8 @@ class ImageRef:
 
 @dataclass
 class Stage:
+    """One build stage of a Dockerfile (FROM ... AS name)."""
+
     index: int
     name: str
     image: int | None  # index into DockerfileFacts.images, if the stage starts from one

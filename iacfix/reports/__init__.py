@@ -19,6 +19,8 @@ FORMATS = ("text", "json", "github", "sarif", "gitlab", "markdown")
 
 @dataclass
 class Output:
+    """How a run's results are written: format, destination and what to show."""
+
     fmt: str = "text"
     output_file: str | None = None
     max_annotations: int | None = 10
