@@ -28,11 +28,12 @@ import re
 from dataclasses import dataclass, field
 
 from .edits import Positions
+from .lazy_re import compiled_on_use
 from .model import Finding
 
-_OPTION = re.compile(r"""\s*(until|reason)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
+_OPTION = compiled_on_use(r"""\s*(until|reason)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
 HELD = "held back by a suppression"
-_CODES = re.compile(r"\s*ignore\s*(?:\[([^\]]*)\])?")
+_CODES = compiled_on_use(r"\s*ignore\s*(?:\[([^\]]*)\])?")
 
 
 @dataclass

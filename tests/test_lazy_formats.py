@@ -126,3 +126,33 @@ print(json.dumps([type(c).__module__.rpartition(".")[2] for c in r.CHECKERS]))
     assert order == list(rules.CHECKER_ORDER)
     assert [type(c).__module__.rpartition(".")[2] for c in rules.load_all()
             if type(c).__module__.startswith("iacfix.rules.")] == list(rules.CHECKER_ORDER)
+
+
+@pytest.mark.parametrize("pattern, flags, text", [
+    (r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", 2, " 1.5 GiB "),  # reading._SIZE, re.IGNORECASE
+    (r"^[ \t]*print[ \t]+(?![\s(=.,)\[]|$)[^\n]*", 8, "x = 1\n  print 'a'\nprint('b')\n"),  # re.M
+    (r"\d+", 0, "v2.10.3-rc1"),
+])
+def test_a_pattern_compiled_on_use_answers_as_the_compiled_one(pattern, flags, text):
+    import re
+
+    from iacfix.lazy_re import compiled_on_use
+
+    lazy, compiled = compiled_on_use(pattern, flags), re.compile(pattern, flags)
+    for method in ("match", "fullmatch", "search"):
+        got, want = getattr(lazy, method)(text), getattr(compiled, method)(text)
+        assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups())), method
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert lazy.findall(text) == compiled.findall(text)
+    assert lazy.sub("<>", text) == compiled.sub("<>", text) and lazy.split(text) == compiled.split(text)
+    assert (lazy.pattern, lazy.flags, lazy.groups) == (compiled.pattern, compiled.flags, compiled.groups)
+
+
+def test_a_pattern_compiled_on_use_is_compiled_only_when_used():
+    import re
+
+    from iacfix.lazy_re import compiled_on_use
+
+    broken = compiled_on_use("(unclosed")  # re.compile would raise here
+    with pytest.raises(re.error):
+        broken.search("unclosed")
