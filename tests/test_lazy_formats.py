@@ -156,3 +156,16 @@ def test_a_pattern_compiled_on_use_is_compiled_only_when_used():
     broken = compiled_on_use("(unclosed")  # re.compile would raise here
     with pytest.raises(re.error):
         broken.search("unclosed")
+
+
+def test_a_dockerfile_check_reads_requirements_without_importing_what_pip_needs(tmp_path, write):
+    """Without --resolve, the requirement files beside a function's code are read, pip is never run:
+    iacfix.resolve's subprocess, tempfile and hashlib are imported only by a run that asks pip."""
+    write("image/Dockerfile", "FROM public.ecr.aws/lambda/python:3.9\nCOPY requirements.txt app.py ${LAMBDA_TASK_ROOT}\n"
+                              "RUN pip install -r requirements.txt\nCMD [\"app.handler\"]\n")
+    write("image/requirements.txt", "boto3\n")
+    write("image/app.py", "import json\n\ndef handler(event, context):\n    return json.dumps(event)\n")
+    imported = _imported(tmp_path, "check", "image/Dockerfile", "--as-of", "2026-11-21")
+    assert {"iacfix.formats.dockerfile", "iacfix.readiness"} <= imported
+    for heavy in ("subprocess", "tempfile", "hashlib", "multiprocessing", "tree_sitter", "yaml"):
+        assert heavy not in imported, heavy
