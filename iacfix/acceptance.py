@@ -25,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 LIFECYCLE = ("RT001", "RT002", "RT003", "RT004", "RT005")
 KEYS = {"function", "paths", "runtime", "until", "reason"}

@@ -18,7 +18,9 @@ import functools
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 DATE_KEYS = ("deprecation", "block_create", "block_update")  # the phases rules judge
 

@@ -10,12 +10,13 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import click
 
 from . import config as configuration
 from .discovery import DEFAULT_EXCLUDES, Discovery
+from .records import dataclass
 from .reports import Output
 
 PROGRESS_AFTER = 1.0  # seconds: shorter runs never show progress

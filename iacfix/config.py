@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 
 def toml():

@@ -13,13 +13,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from . import formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
+from .records import dataclass
 from .rules import UNIT_STEPS, Context, checkers_for
 from .suppressions import suppress
 from .unicode import encoding_of

@@ -13,8 +13,10 @@ no other byte.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
+
+from .records import dataclass
 
 
 class ParseError(Exception):

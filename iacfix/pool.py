@@ -12,12 +12,12 @@ import itertools
 import os
 import signal
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from . import formats, rules, workers
 from .edits import remove_temporaries
 from .engine import FileResult, Options, display_path, error, process_file, process_unit
 from .reading import Unreadable, read_bytes
+from .records import dataclass
 from .units import merge, units
 
 PARALLEL_MIN_FILES = 256

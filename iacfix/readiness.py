@@ -28,11 +28,12 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .lazy_re import compiled_on_use
 from .model import FunctionCode
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
+from .records import dataclass
 
 MAX_MODULES = 500  # local modules followed from one handler
 PY3 = (3, 0)

@@ -27,7 +27,9 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 MAX_ROUNDS = 10
 TIMEOUT = 300

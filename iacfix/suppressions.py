@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .edits import Positions
 from .lazy_re import compiled_on_use
 from .model import Finding
+from .records import dataclass
 
 _OPTION = compiled_on_use(r"""\s*(until|reason)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
 HELD = "held back by a suppression"

@@ -23,9 +23,10 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from . import edits
+from .records import dataclass
 
 STOP_GRACE = 5.0  # seconds workers get to clean up after SIGTERM before SIGKILL
 _PR_SET_PDEATHSIG = 1

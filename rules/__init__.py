@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from iacfix.catalog import Catalog, Runtime
+from iacfix.records import dataclass
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}

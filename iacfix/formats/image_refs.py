@@ -4,7 +4,9 @@ the checkers that consume them can be imported without the format."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ..records import dataclass
 
 
 @dataclass

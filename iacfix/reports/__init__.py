@@ -8,11 +8,11 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass
 
 import click
 
 from .. import reporters
+from ..records import dataclass
 
 FORMATS = ("text", "json", "github", "sarif", "gitlab", "markdown")
 
