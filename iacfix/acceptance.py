@@ -25,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 LIFECYCLE = ("RT001", "RT002", "RT003", "RT004", "RT005")
 KEYS = {"function", "paths", "runtime", "until", "reason"}
@@ -112,8 +114,9 @@ def parse_acceptances(rows, catalog, origin: str = "accept", base: str | None = 
 
 
 def load_acceptances(path: str, catalog) -> tuple[Acceptance, ...]:
-    from .config import tomllib  # tomli on Python 3.10
+    from .config import toml
 
+    tomllib = toml()  # tomli on Python 3.10
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

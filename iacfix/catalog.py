@@ -18,7 +18,9 @@ import functools
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 DATE_KEYS = ("deprecation", "block_create", "block_update")  # the phases rules judge
 
@@ -52,6 +54,8 @@ class CatalogError(Exception):
 
 @dataclass(frozen=True)
 class OperatingSystem:
+    """An operating system functions run on (Amazon Linux 2...), and when it reaches its end of life."""
+
     code: str
     name: str
     end_of_life: dt.date | None
@@ -60,6 +64,8 @@ class OperatingSystem:
 
 @dataclass(frozen=True)
 class Runtime:
+    """One runtime of one provider: its family, version, operating system and lifecycle dates."""
+
     provider: str
     id: str
     family: str
@@ -96,6 +102,8 @@ class Image:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The runtime catalog: every provider's runtimes, operating systems and images, as of ``last_checked``."""
+
     last_checked: dt.date
     runtimes: dict[tuple[str, str], Runtime]  # (provider, id) -> runtime
     operating_systems: dict[str, OperatingSystem]

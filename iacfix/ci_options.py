@@ -10,12 +10,13 @@ import os
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 
 import click
 
 from . import config as configuration
 from .discovery import DEFAULT_EXCLUDES, Discovery
+from .records import dataclass
 from .reports import Output
 
 PROGRESS_AFTER = 1.0  # seconds: shorter runs never show progress
@@ -53,6 +54,8 @@ def ci_options() -> list:
 
 @dataclass
 class Settings:
+    """A run's settings besides the engine's Options: configuration, output, discovery, baseline, exit."""
+
     config: configuration.Config
     output: Output
     excludes: tuple[str, ...] = ()

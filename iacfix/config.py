@@ -22,12 +22,21 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .records import dataclass
+
+
+def toml():
+    """``tomllib`` (``tomli`` on Python 3.10), imported when a configuration or
+    acceptance file is read: most runs read none, and importing it compiles its
+    regular expressions."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
+
 
 NAMES = (".iacfix.toml", "iacfix.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info")
@@ -57,6 +66,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Override:
+    """An ``[[overrides]]`` table: the judgement settings for the files its ``paths`` patterns match."""
+
     paths: tuple[str, ...]
     settings: dict
 
@@ -66,6 +77,8 @@ class Override:
 
 @dataclass
 class Config:
+    """A configuration file's settings and overrides (``path`` None: no file applies)."""
+
     path: str | None = None  # the file read, if any
     settings: dict = field(default_factory=dict)
     overrides: list[Override] = field(default_factory=list)
@@ -112,6 +125,7 @@ def _table(path: str) -> dict | None:
         raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
     if os.path.basename(path) == "pyproject.toml" and b"iacfix" not in raw:
         return None
+    tomllib = toml()
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as e:

@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable
 from contextlib import contextmanager
 
+from .lazy_re import compiled_on_use
 from .model import Edit
 
 
@@ -70,7 +71,7 @@ CHANGED = "changed while iacfix was fixing it; not written"
 TEMP_PREFIX, TEMP_SUFFIX = ".iacfix-", ".tmp"
 # What atomic_write leaves behind when it is killed: .iacfix-<pid>-<8 random>.tmp
 # (temporary files and backup links); versions up to 0.1.0 wrote no pid.
-TEMP_NAME = re.compile(r"\.iacfix-(?:(\d+)-)?[a-z0-9_]{8}\.tmp\Z")
+TEMP_NAME = compiled_on_use(r"\.iacfix-(?:(\d+)-)?[a-z0-9_]{8}\.tmp\Z")
 _NO_XATTRS = {errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 # Called with the path once a file is replaced, with SIGINT and SIGTERM held:

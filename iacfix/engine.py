@@ -13,20 +13,23 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 
 from . import formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
-from .rules import CHECKERS, UNIT_STEPS, Context
+from .records import dataclass
+from .rules import UNIT_STEPS, Context, checkers_for
 from .suppressions import suppress
 from .unicode import encoding_of
 
 
 @dataclass
 class Options:
+    """What a run does (check, fix, write, diff) and judges by (its context and overrides)."""
+
     context: Context  # date, horizon, catalog, target, selected rules, unsafe fixes
     fix: bool = False
     write: bool = False
@@ -53,6 +56,8 @@ class Options:
 
 @dataclass
 class FileResult:
+    """What a run found, fixed and could not do in one file."""
+
     path: str
     findings: list[Finding] = field(default_factory=list)  # after fixing: what remains
     errors: list[FileError] = field(default_factory=list)
@@ -99,7 +104,7 @@ def check(located: Located, path: str, text: str, ctx: Context) -> list[Finding]
     file = FileView(path, text)
     items = [*located.sites, *located.unresolved, *located.more]
     out: list[Finding] = []
-    for c in CHECKERS:
+    for c in checkers_for(items):
         mine = [x for x in items if isinstance(x, c.consumes)]
         if mine:
             out += c.check(mine, file, ctx)
@@ -200,6 +205,8 @@ def process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str] = 
 
 @dataclass
 class ParsedFile:
+    """One file of a unit as the engine holds it: its text, parse, located items and, when fixed, the new text."""
+
     path: str
     result: FileResult
     text: str

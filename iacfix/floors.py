@@ -16,9 +16,10 @@ entries below the floor leave it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .model import Site, Where
+from .records import dataclass
 
 
 @dataclass

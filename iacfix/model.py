@@ -13,8 +13,10 @@ no other byte.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
+
+from .records import dataclass
 
 
 class ParseError(Exception):
@@ -77,6 +79,8 @@ class Where:
 
 @dataclass
 class Site:
+    """A runtime value in a file: its exact span, where it sits, and what it takes to rewrite it."""
+
     value: str
     start: int  # span of the whole scalar token, quotes included
     end: int
@@ -108,6 +112,8 @@ class Site:
 
 @dataclass
 class Unresolved:
+    """A runtime whose value iacfix cannot tell (a parameter without a default, an expression)."""
+
     start: int
     end: int
     reason: str
@@ -170,6 +176,8 @@ class Fix:
 
 @dataclass(slots=True)
 class Finding:
+    """What a rule says of one located item, with its fix or why it has none."""
+
     rule: str
     severity: str
     path: str
@@ -214,6 +222,8 @@ class Finding:
 
 @dataclass
 class FileError:
+    """A file that could not be read, parsed or written, at its line and column."""
+
     path: str
     line: int
     column: int

@@ -12,12 +12,12 @@ import itertools
 import os
 import signal
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from . import formats, workers
+from . import formats, rules, workers
 from .edits import remove_temporaries
 from .engine import FileResult, Options, display_path, error, process_file, process_unit
 from .reading import Unreadable, read_bytes
+from .records import dataclass
 from .units import merge, units
 
 PARALLEL_MIN_FILES = 256
@@ -29,6 +29,8 @@ CHUNK = 64  # paths per task sent to a worker
 
 @dataclass
 class RunStats:
+    """Counts of a run: the files read, and those of a known format."""
+
     files: int  # files read
     templates: int  # files that held something of a known format
 
@@ -139,6 +141,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
                 done = list(map(_work, itertools.chain(head, work)))
         else:
             formats.load_all()  # imported once, before the workers fork, not once in each of them
+            rules.load_all()
             done = workers.parallel(_work, _init, opts, itertools.chain(head, work), jobs, CHUNK,
                                     functools.partial(_lost, opts), written)
     except KeyboardInterrupt:

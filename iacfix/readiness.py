@@ -28,24 +28,26 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from .lazy_re import compiled_on_use
 from .model import FunctionCode
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
+from .records import dataclass
 
 MAX_MODULES = 500  # local modules followed from one handler
 PY3 = (3, 0)
-_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_REQUIREMENT = compiled_on_use(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 # Python 2 constructs that Python 3 rejects, each with how it reads.
 _PY2 = [
-    (re.compile(r"^[ \t]*print[ \t]+(?![\s(=.,)\[]|$)[^\n]*", re.M), "a print statement"),
-    (re.compile(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M), "except X, e:"),
-    (re.compile(r"^[ \t]*exec[ \t]+[\"'\w]", re.M), "an exec statement"),
-    (re.compile(r"^[ \t]*raise[ \t]+[\w.]+[ \t]*,", re.M), "raise X, message"),
-    (re.compile(r"<>"), "the <> operator"),
-    (re.compile(r"(?<![\w.])0[0-7]+\b(?![.eEjJ])"), "an octal literal without 0o"),
-    (re.compile(r"\bur[\"']"), "a ur'' string"),
-    (re.compile(r"`[^`\n]+`"), "backticks"),
+    (compiled_on_use(r"^[ \t]*print[ \t]+(?![\s(=.,)\[]|$)[^\n]*", re.M), "a print statement"),
+    (compiled_on_use(r"^[ \t]*except[ \t]+[\w.]+[ \t]*,[ \t]*\w+[ \t]*:", re.M), "except X, e:"),
+    (compiled_on_use(r"^[ \t]*exec[ \t]+[\"'\w]", re.M), "an exec statement"),
+    (compiled_on_use(r"^[ \t]*raise[ \t]+[\w.]+[ \t]*,", re.M), "raise X, message"),
+    (compiled_on_use(r"<>"), "the <> operator"),
+    (compiled_on_use(r"(?<![\w.])0[0-7]+\b(?![.eEjJ])"), "an octal literal without 0o"),
+    (compiled_on_use(r"\bur[\"']"), "a ur'' string"),
+    (compiled_on_use(r"`[^`\n]+`"), "backticks"),
 ]
 
 
@@ -93,6 +95,8 @@ class Blocker:
 
 @dataclass
 class Assessment:
+    """Whether a function's code was read, and what in it stops it running on the target."""
+
     code: str | None  # the code's path as shown (directory, file, or the IaC file for inline code)
     found: bool
     why_not: str | None = None  # why the code was not read

@@ -14,6 +14,8 @@ import os
 import re
 import stat
 
+from .lazy_re import compiled_on_use
+
 DEFAULT_MAX_FILE_SIZE = 50 * 1000 * 1000  # 50 MB: far above any template, module or stack file
 RAISE_HINT = "raise the limit with --max-file-size"
 
@@ -23,7 +25,7 @@ _CHUNK = 1 << 16  # a read past what stat said: normally the empty read at the e
 
 _UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000 ** 2, "mb": 1000 ** 2, "g": 1000 ** 3, "gb": 1000 ** 3,
           "kib": 1024, "mib": 1024 ** 2, "gib": 1024 ** 3}
-_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
+_SIZE = compiled_on_use(r"\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*", re.IGNORECASE)
 
 _KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))

@@ -23,14 +23,13 @@ network, and only as pip does.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 MAX_ROUNDS = 10
 TIMEOUT = 300
@@ -82,6 +81,8 @@ def _pip_context() -> str:
 def _pip_config(env: tuple, home: str, cwd: str) -> str:
     """``pip config list`` (0.3 s a run), once per process for the same PIP_*
     variables: it was run for every answer, even one from the cache."""
+    import subprocess  # here and below: a run without --resolve reads requirement files, never runs pip
+
     try:
         return subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True,
                               timeout=60).stdout
@@ -190,6 +191,8 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str,
     """Whether pip finds a wheel of every requirement (``lines``; by default those
     of the requirements file ``requirements``) for CPython ``python`` ("3.13") on
     the runtime's OS and architecture."""
+    import hashlib
+
     text, options = "", []
     try:
         with open(requirements, encoding="utf-8", errors="replace") as fh:
@@ -255,6 +258,9 @@ def _included(options: list[str]) -> list[str]:
 
 def _run(lines: list[tuple[str, int]], python: str, tags: list[str], cwd: str,
          options: list[str] = ()) -> Resolution:
+    import subprocess
+    import tempfile
+
     remaining = list(lines)
     blockers = []
     abi = "cp" + python.replace(".", "")

@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .edits import Positions
+from .lazy_re import compiled_on_use
 from .model import Finding
+from .records import dataclass
 
-_OPTION = re.compile(r"""\s*(until|reason)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
+_OPTION = compiled_on_use(r"""\s*(until|reason)\s*=\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^\s"']+)""")
 HELD = "held back by a suppression"
-_CODES = re.compile(r"\s*ignore\s*(?:\[([^\]]*)\])?")
+_CODES = compiled_on_use(r"\s*ignore\s*(?:\[([^\]]*)\])?")
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Declared:
 
 @dataclass
 class Suppression:
+    """One suppression, by comment or Metadata: the rules it covers, until when, and where it is."""
+
     codes: frozenset[str] | None  # None: every rule
     until: dt.date | None
     reason: str | None

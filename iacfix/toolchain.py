@@ -16,8 +16,9 @@ import os
 import re
 
 from .catalog import builtin_text
+from .lazy_re import compiled_on_use
 
-_NUM = re.compile(r"\d+")
+_NUM = compiled_on_use(r"\d+")
 
 
 @functools.lru_cache(maxsize=1)

@@ -23,9 +23,10 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from . import edits
+from .records import dataclass
 
 STOP_GRACE = 5.0  # seconds workers get to clean up after SIGTERM before SIGKILL
 _PR_SET_PDEATHSIG = 1
@@ -140,6 +141,8 @@ def _worker(conn, slot, progress, parent, work, init, initarg, inherited) -> Non
 
 @dataclass
 class _Worker:
+    """A worker process, its pipe and the chunks of units sent to it."""
+
     slot: int
     proc: object
     conn: object

@@ -9,7 +9,9 @@ A **checker** turns what a format located (``Site``, ``Unresolved``, and
 whatever later formats locate) into ``Finding``s, each with its ``Fix`` or
 the reason it has none.  It declares the located types it ``consumes`` and is
 registered with ``@checker``.  Adding a rule is its module plus one line in
-the import list at the bottom of this file.
+the import list at the bottom of this file (a module holding only checkers,
+no rule and no unit step, may instead be a row of ``LAZY_CHECKERS``: it is
+imported when a file first locates a type it consumes).
 
 Lifecycle data is not here: it lives in ``catalog.json`` beside this file and
 reaches rules as ``Runtime`` rows.  Which lifecycle rule speaks for a runtime
@@ -20,9 +22,10 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from iacfix.catalog import Catalog, Runtime
+from iacfix.records import dataclass
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
@@ -103,12 +106,48 @@ def register(cls: type[Rule]) -> type[Rule]:
 
 def checker(cls: type[Checker]) -> type[Checker]:
     CHECKERS.append(cls())
+    CHECKERS.sort(key=_rank)  # a checker imported on demand takes its place in the import list's order
     return cls
+
+
+# Checker modules imported the first time a file locates an item of a type they consume (named
+# here by class name, so that neither they nor those types' modules are imported before); they
+# register no rule and no unit step, which every run needs.  tests/test_lazy_formats.py keeps each
+# row equal to what the module's checkers consume.  CHECKER_ORDER: every checker module, in the
+# order their checkers run (the import list below), wherever they were imported from.
+LAZY_CHECKERS = {"support_floor": ("Floor", "ToolTarget")}
+CHECKER_ORDER = ("unresolved_runtime", "runtime_sites", "support_floor", "container_images", "code_readiness",
+                 "toolchain_pins")
+_pending = dict(LAZY_CHECKERS)
+
+
+def _rank(c: Checker) -> int:
+    module = type(c).__module__
+    name = module.rpartition(".")[2] if module.startswith(__name__ + ".") else None
+    return CHECKER_ORDER.index(name) if name in CHECKER_ORDER else len(CHECKER_ORDER)
+
+
+def checkers_for(items: list) -> list[Checker]:
+    """Every checker, first importing those of ``LAZY_CHECKERS`` that consume a type among ``items``."""
+    if _pending:
+        names = {type(x).__name__ for x in items}
+        for module in [m for m, consumed in _pending.items() if names.intersection(consumed)]:
+            del _pending[module]
+            __import__(f"{__name__}.{module}")  # not importlib.import_module: -X importtime sees this
+    return CHECKERS
+
+
+def load_all() -> list[Checker]:
+    """Every checker, lazy ones included (a parallel run imports them before it forks)."""
+    for module in list(_pending):
+        del _pending[module]
+        __import__(f"{__name__}.{module}")
+    return CHECKERS
 
 
 from . import update_blocked, create_blocked, deprecated, os_end_of_life, deprecation_soon  # noqa: E402,F401
 from . import unknown_runtime, unresolved_runtime, target_version  # noqa: E402,F401
-from . import runtime_sites, support_floor  # noqa: E402,F401
+from . import runtime_sites  # noqa: E402,F401 (support_floor: LAZY_CHECKERS)
 from . import suppression_expired, suppression_unused, suppression_invalid  # noqa: E402,F401
 from . import container_images  # noqa: E402,F401
 from . import code_readiness, toolchain_pins, acceptances  # noqa: E402,F401

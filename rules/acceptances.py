@@ -1,7 +1,11 @@
 """Acceptances (``iacfix.acceptance``) applied to a unit's findings after checking."""
 
-from iacfix.acceptance import apply
-
 from . import unit_step
 
-unit_step(apply)
+
+@unit_step
+def apply(findings: list[list], ctx) -> None:
+    if ctx.accepts:  # iacfix.acceptance is imported only by a run that has acceptances
+        from iacfix.acceptance import apply as accept
+
+        accept(findings, ctx)

@@ -20,13 +20,13 @@ import dataclasses
 import gc
 import json
 import re
-from dataclasses import dataclass
 
 import yaml
 import yaml._yaml
 
 from ..edits import Positions
 from ..model import FunctionCode, Item, ListInfo, Located, ParseError, Site, Unresolved, Where
+from ..records import dataclass
 from . import Format, register
 from .shapes import looks_like_runtime
 

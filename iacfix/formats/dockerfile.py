@@ -35,9 +35,9 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from dataclasses import dataclass
 
 from ..model import FunctionCode, Located, ParseError, Unresolved, Where
+from ..records import dataclass
 from . import Format, register
 from .dockerfile_syntax import _WORD, Dockerfile, Instruction, parse as parse_dockerfile
 from .image_refs import DockerfileFacts, ImageRef, Stage, split_reference  # noqa: F401 (also imported from here)

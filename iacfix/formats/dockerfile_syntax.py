@@ -20,9 +20,10 @@ heredoc bodies.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ..model import ParseError
+from ..records import dataclass
 
 _DIRECTIVE = re.compile(r"#[\t\n\f\r ]*([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z", re.S)
 _DIRECTIVES = {"escape", "syntax", "check"}

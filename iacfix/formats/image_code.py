@@ -26,9 +26,9 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from dataclasses import dataclass
 
 from .dockerfile_syntax import Dockerfile, Instruction
+from ..records import dataclass
 
 TASK_ROOT = "/var/task"
 MAX_COPIES = 200  # what one stage records: a real Dockerfile copies a handful; a hostile one stays linear

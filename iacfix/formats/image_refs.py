@@ -4,7 +4,9 @@ the checkers that consume them can be imported without the format."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ..records import dataclass
 
 
 @dataclass
@@ -39,6 +41,8 @@ class ImageRef:
 
 @dataclass
 class Stage:
+    """One build stage of a Dockerfile (FROM ... AS name)."""
+
     index: int
     name: str
     image: int | None  # index into DockerfileFacts.images, if the stage starts from one

@@ -33,9 +33,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
-from dataclasses import dataclass
 
 from ..model import FunctionCode, Located, Unresolved
+from ..records import dataclass
 
 _OPEN = re.compile(r"\{\{|\{%|\{#")
 _CLOSE = {"{{": "}}", "{%": "%}", "{#": "#}"}

@@ -54,6 +54,7 @@ from importlib import resources
 
 from ..edits import Positions
 from ..model import FunctionCode, Item, ListInfo, Located, Site, Unresolved, Where
+from ..records import dataclass
 from . import Format, register
 from .cloudformation import (
     CloudFormation,
@@ -203,7 +204,7 @@ def _image(value: str):
     return None
 
 
-@dataclasses.dataclass
+@dataclass
 class _File:
     path: str
     tree: object
@@ -213,7 +214,7 @@ class _File:
     code: list = dataclasses.field(default_factory=list)  # FunctionCode of the functions declared here
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclass(frozen=True)
 class _Want:
     """What is being followed and how it is recorded."""
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass
 
 import click
 
 from .. import reporters
+from ..records import dataclass
 
 FORMATS = ("text", "json", "github", "sarif", "gitlab", "markdown")
 
 
 @dataclass
 class Output:
+    """How a run's results are written: format, destination and what to show."""
+
     fmt: str = "text"
     output_file: str | None = None
     max_annotations: int | None = 10

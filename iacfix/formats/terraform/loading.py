@@ -7,11 +7,11 @@ from __future__ import annotations
 import functools
 import json
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import ParseError
 from ...reading import Unreadable, read_bytes
+from ...records import dataclass
 from ..nesting import MAX_DEPTH, check_depth, too_deep
 from .hcl import _first_error, _Hcl
 from .json_syntax import _Json, _json_top

@@ -7,12 +7,13 @@ from __future__ import annotations
 import functools
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from .resolve import Resolver
 from ..shapes import looks_like_runtime
 from .sinks import _Sink, _for_each, _known_module, _resource_sinks, _sinks
 from .values import _Body, _File, _Str
+from ...records import dataclass
 
 
 def _module_source(body: _Body) -> str | None:

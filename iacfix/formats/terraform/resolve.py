@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...model import Where
+from ...records import dataclass
 from .values import _Cond, _Obj, _Opaque, _Ref, _Str, _Tuple, _Values
 
 if TYPE_CHECKING:

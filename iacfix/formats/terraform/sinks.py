@@ -4,10 +4,10 @@ provider it belongs to, and whether it holds one runtime or a list."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from .values import _Body, _File
+from ...records import dataclass
 
 _FX_PYTHON = re.compile(r"(?i)(python\|)(\d+\.\d+)")
 

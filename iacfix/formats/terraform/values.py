@@ -4,7 +4,8 @@ opaque values), a block's body, and a loaded file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ...records import dataclass
+
 
 UNSET = "null"  # what a null value's _Opaque says: no runtime set, nothing to report
 
