@@ -117,6 +117,13 @@ def _common(f):
                           f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
         ACCEPT_OPTION,
         RESOLVE_OPTION,
+        click.option("--no-cache", is_flag=True,
+                     help="Neither use nor keep the result cache (see --cache-dir)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+                     help="Keep each unit's results in DIR between runs; used again only while every file and "
+                          "directory they were read from is unchanged. Default: $IACFIX_CACHE_DIR, the "
+                          "configuration's cache-dir, or $XDG_CACHE_HOME/iacfix (~/.cache/iacfix). Never kept: "
+                          "--resolve runs, and units fix writes."),
     ]
     for opt in reversed(options + ci_options()):
         f = opt(f)
@@ -200,7 +207,19 @@ def write_roots(paths: list[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
+def _result_cache(opts: Options, config, no_cache: bool, cache_dir: str | None):
+    """The result cache this run uses (``iacfix.cache``), or None."""
+    if no_cache:
+        return None
+    from .cache import Cache, default_dir
+
+    if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and config.settings.get("cache-dir"):
+        cache_dir = os.path.join(config.base, config.settings["cache-dir"])
+    directory = cache_dir or default_dir()
+    return Cache(directory, opts) if directory else None
+
+
+def _execute(ctx, paths, jobs, opts: Options, settings, cache: tuple = (True, None)) -> None:
     from . import reports
 
     paths = list(paths) or ["."]
@@ -208,6 +227,7 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
     # ... and judges knowing them: a template's build argument moves only with its Dockerfile
     opts.context = dataclasses.replace(opts.context, roots=opts.roots)
     opts.overrides = tuple((o, dataclasses.replace(c, roots=opts.roots)) for o, c in opts.overrides)
+    opts.cache = _result_cache(opts, settings.config, *cache)
     discovery = settings.discovery(formats.claims)
     try:
         with interruptible(), settings.progress() as progress:  # SIGTERM, like SIGINT, stops the run cleanly
@@ -277,8 +297,9 @@ def check(ctx, paths, jobs, **kw):
     reported in CI workflows (.github/workflows, .gitlab-ci.yml, CircleCI,
     Azure Pipelines, tox, nox), version files (.python-version...) and
     packaging (pyproject.toml, setup.cfg)."""
+    cache = kw.pop("no_cache"), kw.pop("cache_dir")
     opts, settings = run_settings(ctx, paths, kw, _options, fix=False, write=False, diff=False)
-    _execute(ctx, paths, jobs, opts, settings)
+    _execute(ctx, paths, jobs, opts, settings, cache)
 
 
 @main.command(epilog=EPILOG)
@@ -306,9 +327,10 @@ def fix(ctx, paths, jobs, diff, dry_run, follow_links_out, **kw):
     runtimes and Terraform validation lists end up holding the target once and
     no flagged runtime.  Runtimes of other families are reported, not rewritten.
     """
+    cache = kw.pop("no_cache"), kw.pop("cache_dir")
     opts, settings = run_settings(ctx, paths, kw, _options, fix=True, write=not (diff or dry_run), diff=diff)
     opts.links_out = follow_links_out
-    _execute(ctx, paths, jobs, opts, settings)
+    _execute(ctx, paths, jobs, opts, settings, cache)
 
 
 @main.command(name="plan")
