@@ -294,6 +294,8 @@ class Cache:
     # keys
 
     def unit_key(self, unit, opts) -> str | None:
+        if self.broken:
+            return None
         name, paths, shared = unit
         context = opts.for_unit(paths).context
         known = self.contexts.get(id(context))
@@ -393,4 +395,8 @@ def at_exit(cache: Cache) -> None:
     """In a worker process: write what it kept when it ends."""
     from multiprocessing import util
 
-    util.Finalize(cache, cache.flush, exitpriority=10)
+    def last():
+        cache.flush()
+        cache.close()
+
+    util.Finalize(cache, last, exitpriority=10)

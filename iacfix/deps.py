@@ -272,6 +272,21 @@ def read_head(path: str, size: int) -> bytes:
     return data
 
 
+_FORGET: list = []  # how to empty each answer kept in memory
+
+
+def on_forget(clear) -> None:
+    """``clear()`` empties answers a process keeps between units: ``forget`` calls it."""
+    _FORGET.append(clear)
+
+
+def forget() -> None:
+    """Drop every answer kept in memory (at the start of a run: an earlier run in this process
+    may have kept answers that files changed since then make stale)."""
+    for clear in _FORGET:
+        clear()
+
+
 def memo(maxsize: int):
     """``functools.lru_cache`` for answers that look at disk: a unit that gets an
     answer computed for another records what computing it looked at."""
@@ -293,6 +308,7 @@ def memo(maxsize: int):
             return value
 
         wrapped.cache_clear = computed.cache_clear
+        on_forget(computed.cache_clear)
         return wrapped
 
     return decorate

@@ -148,6 +148,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
             yield unit
 
     work = counted(units(paths, keep))
+    deps.forget()  # answers kept from an earlier run in this process may be stale
     written: list[str] = []  # as they are written: what an interrupted run reports
     collector = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)  # workers fork with it
@@ -172,6 +173,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
         gc.set_threshold(*collector)
         if opts.cache is not None:
             opts.cache.flush(prune=True)
+            opts.cache.close()
     results = merge([r for batch in done for r in batch], shared)
     stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
     return sorted(results, key=lambda r: r.path), stats

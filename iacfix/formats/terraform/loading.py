@@ -117,6 +117,7 @@ def _module_files(directory: str, paths: tuple) -> list[_File]:
 
 
 _MODULE_CACHE: dict[tuple, list[_File]] = {}
+deps.on_forget(_MODULE_CACHE.clear)
 
 
 class _Loader:
