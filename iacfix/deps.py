@@ -27,7 +27,6 @@ Outside ``recording()`` these functions are the plain ``os`` calls.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import stat as stat_
 import time
@@ -127,6 +126,8 @@ def _lkind_value(path: str):
 
 
 def _digest(names) -> str:
+    import hashlib  # here: a run without the result cache never needs it
+
     return hashlib.blake2b("\0".join(sorted(names)).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
@@ -244,24 +245,10 @@ def files_in(path: str) -> list[str]:
     return _listed("D", _files, path)
 
 
-def read_text(path: str, errors: str = "strict") -> str:
-    """``open(path, encoding="utf-8", errors=errors).read()``, recorded."""
+def _read(path: str, how: dict, size: int = -1):
+    """``open(path, **how).read(size)``, what was opened recorded (or why it could not be)."""
     try:
-        with open(path, encoding="utf-8", errors=errors) as fh:
-            st = os.fstat(fh.fileno())
-            text = fh.read()
-    except OSError as e:
-        _note("s", path, _stat_value(path) if _current is not None and not isinstance(e, FileNotFoundError)
-              else _error(e))
-        raise
-    _note("s", path, fingerprint(st))
-    return text
-
-
-def read_head(path: str, size: int) -> bytes:
-    """``open(path, "rb").read(size)``, recorded."""
-    try:
-        with open(path, "rb") as fh:
+        with open(path, **how) as fh:
             st = os.fstat(fh.fileno())
             data = fh.read(size)
     except OSError as e:
@@ -270,6 +257,16 @@ def read_head(path: str, size: int) -> bytes:
         raise
     _note("s", path, fingerprint(st))
     return data
+
+
+def read_text(path: str, errors: str = "strict") -> str:
+    """``open(path, encoding="utf-8", errors=errors).read()``, recorded."""
+    return _read(path, {"encoding": "utf-8", "errors": errors})
+
+
+def read_head(path: str, size: int) -> bytes:
+    """``open(path, "rb").read(size)``, recorded."""
+    return _read(path, {"mode": "rb"}, size)
 
 
 _FORGET: list = []  # how to empty each answer kept in memory

@@ -379,3 +379,50 @@ def test_the_codec_rebuilds_every_result_of_the_samples_exactly(runs):
         bodies = [json.loads(zlib.decompress(b))[1] for (b,) in db.execute("SELECT body FROM entry")]
     for data in bodies:
         assert result_cache.encode(result_cache.decode(data)) == data
+
+
+def test_entries_not_stored_again_for_a_week_are_removed_once_a_day(runs):
+    _filled(runs)
+    db_path = runs.directory / result_cache.FILE_NAME
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
+    runs("check", ".", "--format", "json")  # pruned today already: kept, and still used
+    assert runs.cache.hits > 0
+    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
+    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    runs("check", "src", "--format", "json")
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
+
+
+def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n", "iacfix.toml": 'cache-dir = "../kept"\n'})
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    got = CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    assert got.exit_code == 1 and (runs.root.parent / "kept" / result_cache.FILE_NAME).is_file()
+
+
+def test_concurrent_runs_with_workers_share_one_cache(tmp_path):
+    """Two runs at once, each with worker processes (over 256 files), write one cache; a third
+    run is served from it; every output is the uncached one."""
+    import time
+
+    root = tmp_path / "tree"
+    for i in range(300):
+        put(root, f"t{i // 50}/s{i}.yaml", SAM.replace("python3.11", ("python3.8", "python3.12", "nodejs18.x")[i % 3]))
+    time.sleep(deps.RACY_NS / 1e9 + 0.1)  # out of the window in which a just-written file is not kept
+    directory = tmp_path / "cache"
+    args = [str(root), "--as-of", AS_OF, "--format", "json", "-j", "2"]
+    exe = os.path.join(os.path.dirname(sys.executable), "iacfix")
+    expected = subprocess.run([exe, "check", *args, "--no-cache"], capture_output=True, text=True, timeout=300)
+    both_at_once = [subprocess.Popen([exe, "check", *args, "--cache-dir", str(directory)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in both_at_once:
+        out, err = p.communicate(timeout=300)
+        assert (p.returncode, out, err) == (expected.returncode, expected.stdout, expected.stderr)
+    with sqlite3.connect(directory / result_cache.FILE_NAME) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 300
+    third = subprocess.run([exe, "check", *args, "--cache-dir", str(directory)], capture_output=True, text=True,
+                           timeout=300)
+    assert (third.returncode, third.stdout) == (expected.returncode, expected.stdout)
