@@ -304,7 +304,7 @@ def memo(maxsize: int):
                 rec.racy = rec.racy or racy
             return value
 
-        wrapped.cache_clear = computed.cache_clear
+        wrapped.cache_clear, wrapped.cache_info = computed.cache_clear, computed.cache_info
         on_forget(computed.cache_clear)
         return wrapped
 

@@ -295,6 +295,7 @@ def test_the_cache_directory_is_private_and_outside_the_tree(runs, monkeypatch, 
     tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
     home = tmp_path / "home"
     monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
     assert (home / "iacfix" / result_cache.FILE_NAME).is_file()
@@ -426,3 +427,16 @@ def test_concurrent_runs_with_workers_share_one_cache(tmp_path):
     third = subprocess.run([exe, "check", *args, "--cache-dir", str(directory)], capture_output=True, text=True,
                            timeout=300)
     assert (third.returncode, third.stdout) == (expected.returncode, expected.stdout)
+
+
+def test_a_ci_job_that_names_no_cache_directory_keeps_none(runs, monkeypatch, tmp_path):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CI", "true")
+    result_cache.LAST = None
+    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    assert result_cache.LAST is None and not (tmp_path / "home").exists()
+    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(tmp_path / "kept")],
+                       catch_exceptions=False)
+    assert (tmp_path / "kept" / result_cache.FILE_NAME).is_file()
