@@ -118,7 +118,7 @@ def _common(f):
         ACCEPT_OPTION,
         RESOLVE_OPTION,
         click.option("--no-cache", is_flag=True,
-                     help="Neither use nor keep the result cache (see --cache-dir)."),
+                     help="Neither use nor keep the result cache (see --cache-dir); also IACFIX_NO_CACHE=1."),
         click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
                      help="Keep each unit's results in DIR between runs; used again only while every file and "
                           "directory they were read from is unchanged. Default: $IACFIX_CACHE_DIR, the "
@@ -209,7 +209,7 @@ def write_roots(paths: list[str]) -> tuple[str, ...]:
 
 def _result_cache(opts: Options, config, no_cache: bool, cache_dir: str | None):
     """The result cache this run uses (``iacfix.cache``), or None."""
-    if no_cache:
+    if no_cache or os.environ.get("IACFIX_NO_CACHE", "") not in ("", "0"):
         return None
     from .cache import Cache, default_dir
 

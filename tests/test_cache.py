@@ -440,3 +440,12 @@ def test_a_ci_job_that_names_no_cache_directory_keeps_none(runs, monkeypatch, tm
     CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(tmp_path / "kept")],
                        catch_exceptions=False)
     assert (tmp_path / "kept" / result_cache.FILE_NAME).is_file()
+
+
+def test_iacfix_no_cache_turns_it_off(runs, monkeypatch):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    monkeypatch.setenv("IACFIX_NO_CACHE", "1")
+    result_cache.LAST = None
+    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(runs.directory)],
+                       catch_exceptions=False)
+    assert result_cache.LAST is None and not (runs.directory / result_cache.FILE_NAME).exists()
