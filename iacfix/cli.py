@@ -123,7 +123,8 @@ def _common(f):
                      help="Keep each unit's results in DIR between runs; used again only while every file and "
                           "directory they were read from is unchanged. Default: $IACFIX_CACHE_DIR, the "
                           "configuration's cache-dir, or $XDG_CACHE_HOME/iacfix (~/.cache/iacfix); none when CI "
-                          "is set and no directory is named. Never kept: --resolve runs, and units fix writes."),
+                          "is set and no directory is named, or when PATHS name no directory (pre-commit). Never "
+                          "kept: --resolve runs, and units fix writes."),
     ]
     for opt in reversed(options + ci_options()):
         f = opt(f)
@@ -207,10 +208,12 @@ def write_roots(paths: list[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def _result_cache(opts: Options, config, no_cache: bool, cache_dir: str | None):
+def _result_cache(opts: Options, config, paths: list[str], no_cache: bool, cache_dir: str | None):
     """The result cache this run uses (``iacfix.cache``), or None."""
     if no_cache or os.environ.get("IACFIX_NO_CACHE", "") not in ("", "0"):
         return None
+    if not any(os.path.isdir(p) for p in paths):  # files named one by one (pre-commit's staged files) have
+        return None  # just changed: the cache's fixed cost (about 5 ms) would buy nothing
     from .cache import Cache, default_dir
 
     if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and config.settings.get("cache-dir"):
@@ -229,7 +232,7 @@ def _execute(ctx, paths, jobs, opts: Options, settings, cache: tuple = (True, No
     # ... and judges knowing them: a template's build argument moves only with its Dockerfile
     opts.context = dataclasses.replace(opts.context, roots=opts.roots)
     opts.overrides = tuple((o, dataclasses.replace(c, roots=opts.roots)) for o, c in opts.overrides)
-    opts.cache = _result_cache(opts, settings.config, *cache)
+    opts.cache = _result_cache(opts, settings.config, paths, *cache)
     discovery = settings.discovery(formats.claims)
     try:
         with interruptible(), settings.progress() as progress:  # SIGTERM, like SIGINT, stops the run cleanly

@@ -72,7 +72,7 @@ def runs(tmp_path, tmp_path_factory, monkeypatch):
         flags = ["--cache-dir", str(directory)] if cache else ["--no-cache"]
         got = CliRunner().invoke(main, [*args, "--as-of", as_of, *flags], catch_exceptions=False)
         run.cache = result_cache.LAST if cache else None
-        run.hits += run.cache.hits if cache else 0
+        run.hits += run.cache.hits if run.cache else 0
         return got.exit_code, got.stdout
 
     run.hits = 0
@@ -449,3 +449,11 @@ def test_iacfix_no_cache_turns_it_off(runs, monkeypatch):
     CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(runs.directory)],
                        catch_exceptions=False)
     assert result_cache.LAST is None and not (runs.directory / result_cache.FILE_NAME).exists()
+
+
+def test_a_run_over_files_named_one_by_one_keeps_no_cache(runs):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    runs("check", "template.yaml")
+    assert runs.cache is None and not (runs.directory / result_cache.FILE_NAME).exists()
+    runs("check", "template.yaml", ".")
+    assert runs.cache.stored == 1
