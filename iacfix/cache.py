@@ -17,9 +17,10 @@ a unit whose processing failed (an internal error), a unit that saw a file
 changed within ``deps.RACY_NS`` of being looked at, and, under ``fix``, a unit
 with anything to write (it is always located again from its bytes).
 
-Where: ``$IACFIX_CACHE_DIR``, else ``$XDG_CACHE_HOME/iacfix``, else
-``~/.cache/iacfix`` (created 0700), or ``--cache-dir``; ``--no-cache`` turns it
-off.  One SQLite file holds every entry as data: JSON with only the types of
+Where: ``--cache-dir``, else ``$IACFIX_CACHE_DIR``, else the configuration's
+``cache-dir``, else ``$XDG_CACHE_HOME/iacfix`` or ``~/.cache/iacfix`` (created
+0700); ``--no-cache`` or ``IACFIX_NO_CACHE=1`` turns it off, and so do ``CI``
+without a directory named and a run whose paths name no directory (``cli``).  One SQLite file holds every entry as data: JSON with only the types of
 results in it (nothing is unpickled or evaluated), each with a checksum.  A
 file that is not this cache, is corrupt or of another version is set aside and
 rebuilt; a directory that cannot be written is skipped silently.  Concurrent
