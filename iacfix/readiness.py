@@ -135,6 +135,9 @@ def shown(path: str) -> str:
     return (path if rel.startswith("..") else rel).replace(os.sep, "/")
 
 
+deps.on_forget(shown.cache_clear)  # another run in this process may start elsewhere
+
+
 def placed(code: FunctionCode, text: str, line_at) -> FunctionCode:
     """Inline code whose first line is to be worked out (``inline_line`` 0): the
     line its value starts on (``line_at(offset)``), or the next one after a
