@@ -109,6 +109,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--baseline", type=Path, metavar="EXE",
                    help="also time another build's iacfix console script (e.g. a checkout of main in its own venv)"
                         " on the same tree, interleaved with this one, and compare")
+    p.add_argument("--result-cache", action="store_true",
+                   help="let iacfix keep its result cache (a temporary directory), so that every timed run after"
+                        " the untimed one is served from it (default: IACFIX_NO_CACHE=1, every run does the work)")
     p.add_argument("--scales", default="", metavar="K,K,...",
                    help="also time check and grep on trees of K times --files each (e.g. 1,4,10) and print time and"
                         " peak memory per size (default: skip)")
@@ -667,6 +670,13 @@ def print_cfn_lint_report(cfn: dict[str, Bench]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.result_cache:  # measured warm: the untimed run fills it
+        import tempfile
+
+        os.environ["IACFIX_CACHE_DIR"] = tempfile.mkdtemp(prefix="iacfix-bench-cache-")
+        os.environ.pop("IACFIX_NO_CACHE", None)
+    else:  # iacfix's result cache would serve every timed run from the untimed one
+        os.environ["IACFIX_NO_CACHE"] = "1"
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     ensure_tree(args.out, args.files, args.seed)
     tree = scan_tree(args.out)

@@ -117,6 +117,14 @@ def _common(f):
                           f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
         ACCEPT_OPTION,
         RESOLVE_OPTION,
+        click.option("--no-cache", is_flag=True,
+                     help="Neither use nor keep the result cache (see --cache-dir); also IACFIX_NO_CACHE=1."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
+                     help="Keep each unit's results in DIR between runs; used again only while every file and "
+                          "directory they were read from is unchanged. Default: $IACFIX_CACHE_DIR, the "
+                          "configuration's cache-dir, or $XDG_CACHE_HOME/iacfix (~/.cache/iacfix); none when CI "
+                          "is set and no directory is named, or when PATHS name no directory (pre-commit). Never "
+                          "kept: --resolve runs, and units fix writes."),
     ]
     for opt in reversed(options + ci_options()):
         f = opt(f)
@@ -200,7 +208,23 @@ def write_roots(paths: list[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
+def _result_cache(opts: Options, config, paths: list[str], no_cache: bool, cache_dir: str | None):
+    """The result cache this run uses (``iacfix.cache``), or None."""
+    if no_cache or os.environ.get("IACFIX_NO_CACHE", "") not in ("", "0"):
+        return None
+    if not any(os.path.isdir(p) for p in paths):  # files named one by one (pre-commit's staged files) have
+        return None  # just changed: the cache's fixed cost (about 5 ms) would buy nothing
+    from .cache import Cache, default_dir
+
+    if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and config.settings.get("cache-dir"):
+        cache_dir = os.path.join(config.base, config.settings["cache-dir"])
+    if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and os.environ.get("CI"):
+        return None  # a CI job that names no cache directory keeps none: writing one costs 27-38% more CPU
+    directory = cache_dir or default_dir()
+    return Cache(directory, opts) if directory else None
+
+
+def _execute(ctx, paths, jobs, opts: Options, settings, cache: tuple = (True, None)) -> None:
     from . import reports
 
     paths = list(paths) or ["."]
@@ -208,6 +232,7 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
     # ... and judges knowing them: a template's build argument moves only with its Dockerfile
     opts.context = dataclasses.replace(opts.context, roots=opts.roots)
     opts.overrides = tuple((o, dataclasses.replace(c, roots=opts.roots)) for o, c in opts.overrides)
+    opts.cache = _result_cache(opts, settings.config, paths, *cache)
     discovery = settings.discovery(formats.claims)
     try:
         with interruptible(), settings.progress() as progress:  # SIGTERM, like SIGINT, stops the run cleanly
@@ -277,8 +302,9 @@ def check(ctx, paths, jobs, **kw):
     reported in CI workflows (.github/workflows, .gitlab-ci.yml, CircleCI,
     Azure Pipelines, tox, nox), version files (.python-version...) and
     packaging (pyproject.toml, setup.cfg)."""
+    cache = kw.pop("no_cache"), kw.pop("cache_dir")
     opts, settings = run_settings(ctx, paths, kw, _options, fix=False, write=False, diff=False)
-    _execute(ctx, paths, jobs, opts, settings)
+    _execute(ctx, paths, jobs, opts, settings, cache)
 
 
 @main.command(epilog=EPILOG)
@@ -306,9 +332,10 @@ def fix(ctx, paths, jobs, diff, dry_run, follow_links_out, **kw):
     runtimes and Terraform validation lists end up holding the target once and
     no flagged runtime.  Runtimes of other families are reported, not rewritten.
     """
+    cache = kw.pop("no_cache"), kw.pop("cache_dir")
     opts, settings = run_settings(ctx, paths, kw, _options, fix=True, write=not (diff or dry_run), diff=diff)
     opts.links_out = follow_links_out
-    _execute(ctx, paths, jobs, opts, settings)
+    _execute(ctx, paths, jobs, opts, settings, cache)
 
 
 @main.command(name="plan")

@@ -13,7 +13,8 @@ them), ``catalog`` (a path relative to the file), ``fail-on``, per-path
 ``[[overrides]]`` tables (``paths = [...]`` gitignore-style patterns relative
 to the file, plus any judgement key: ``target``, ``horizon``, ``select``,
 ``ignore``, ``catalog``, ``fail-on``) and ``accept`` (an array of tables,
-handed through as is for the migration plan's risk acceptance).  An unknown
+handed through as is for the migration plan's risk acceptance) and ``cache-dir`` (where the result
+cache is kept, relative to the file; ``iacfix.cache``).  An unknown
 key or a value of the wrong type is an error naming the key and the file.
 Command-line flags win over the file, and over its overrides.
 """
@@ -57,6 +58,7 @@ TOP = dict(JUDGEMENT, **{
     "overrides": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v), "an array of tables"),
     "accept": (lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
                "an array of tables (function or paths, runtime, until, reason)"),
+    "cache-dir": (lambda v: isinstance(v, str), "a string (a directory, relative to the configuration file)"),
 })
 
 

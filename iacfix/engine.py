@@ -16,7 +16,7 @@ import time
 from dataclasses import field
 from functools import cached_property
 
-from . import formats
+from . import deps, formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
@@ -52,6 +52,7 @@ class Options:
         chosen = next((c for o, c in reversed(self.overrides) if rel is not None and o.matches(rel)), None)
         return self if chosen is None else dataclasses.replace(self, context=chosen)
     plan: bool = False  # keep each function's code location and runtime on its result (iacfix plan)
+    cache: object = None  # iacfix.cache.Cache: results of units kept between runs; None: --no-cache
 
 
 @dataclass
@@ -200,6 +201,7 @@ def process_unit(fmt, paths: list[str], opts: Options, shared: frozenset[str] = 
         message = "nested too deeply to analyse; file left unchanged"
     except Exception as e:  # a bug must not stop the run: report it on these files
         message = f"internal error ({type(e).__name__}: {e}); file left unchanged - please report this"
+    deps.failed()  # never kept by the result cache
     return [error(FileResult(display_path(p)), message) for p in paths]
 
 

@@ -11,9 +11,10 @@ import gc
 import itertools
 import os
 import signal
+import sys
 from collections.abc import Iterable
 
-from . import formats, rules, workers
+from . import deps, formats, rules, workers
 from .edits import remove_temporaries
 from .engine import FileResult, Options, display_path, error, process_file, process_unit
 from .reading import Unreadable, read_bytes
@@ -41,25 +42,46 @@ _OPTS: Options | None = None
 def _init(opts: Options) -> None:
     global _OPTS
     _OPTS = opts
+    mp = sys.modules.get("multiprocessing")
+    if opts.cache is not None and mp is not None and mp.parent_process() is not None:  # a worker
+        from .cache import at_exit
+
+        at_exit(opts.cache)
 
 
 def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
+    if _OPTS.cache is None:
+        return _process(unit)
+    with deps.recording() as seen:  # what the unit's results depend on (iacfix.cache)
+        return _process(unit, seen)
+
+
+def _process(unit: tuple[str, list[str], frozenset[str]], seen: deps.Recording | None = None) -> list[FileResult]:
     name, paths, shared = unit
-    if not name:  # claimed by no file name: the content decides
+    fmt = formats.by_name(name) if name else None
+    read = {}
+    if fmt is not None and fmt.unit == "file":  # the path most files take: read, prefilter, done
+        try:
+            read[paths[0]] = read_bytes(paths[0], _OPTS.max_file_size)
+        except Unreadable:
+            pass  # process_unit reports it
+        else:
+            if not fmt.prefilter(read[paths[0]]):
+                return []  # as cheap as asking the cache: never kept
+    cache = _OPTS.cache
+    key = cache.unit_key(unit, _OPTS) if seen is not None else None
+    if key is not None:
+        results = cache.lookup(key)
+        if results is not None:  # every file, path and directory it depends on unchanged
+            return results
+    if fmt is None:  # claimed by no file name: the content decides
         results = [process_file(paths[0], _OPTS)]
     else:
-        fmt = formats.by_name(name)
-        read = {}
-        if fmt.unit == "file":  # the path most files take: read, prefilter, done
-            try:
-                read[paths[0]] = read_bytes(paths[0], _OPTS.max_file_size)
-            except Unreadable:
-                pass  # process_unit reports it
-            else:
-                if not fmt.prefilter(read[paths[0]]):
-                    return []
         results = process_unit(fmt, paths, _OPTS, shared, read)
-    return [_slim(r) for r in results if r.template or r.errors]  # nothing else to send back
+    results = [_slim(r) for r in results if r.template or r.errors]  # nothing else to send back
+    if key is not None:
+        cache.store(key, results, seen, _OPTS)
+    return results
 
 
 def _lost(opts: Options, unit: tuple[str, list[str], frozenset[str]], how: str, written: list[str],
@@ -128,6 +150,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
             yield unit
 
     work = counted(units(paths, keep))
+    deps.forget()  # answers kept from an earlier run in this process may be stale
     written: list[str] = []  # as they are written: what an interrupted run reports
     collector = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)  # workers fork with it
@@ -151,6 +174,9 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
         raise
     finally:
         gc.set_threshold(*collector)
+        if opts.cache is not None:
+            opts.cache.flush(prune=True)
+            opts.cache.close()
     results = merge([r for batch in done for r in batch], shared)
     stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
     return sorted(results, key=lambda r: r.path), stats

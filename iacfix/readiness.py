@@ -30,6 +30,7 @@ import re
 import sys
 from dataclasses import field
 
+from . import deps
 from .lazy_re import compiled_on_use
 from .model import FunctionCode
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
@@ -124,7 +125,7 @@ def app_root(start: str) -> str:
     """The CDK app's root: the nearest directory up from ``start`` holding ``cdk.json``."""
     d = os.path.abspath(start)
     while True:
-        if os.path.isfile(os.path.join(d, "cdk.json")):
+        if deps.isfile(os.path.join(d, "cdk.json")):
             return d
         parent = os.path.dirname(d)
         if parent == d:
@@ -136,6 +137,9 @@ def app_root(start: str) -> str:
 def shown(path: str) -> str:
     rel = os.path.relpath(path)
     return (path if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+deps.on_forget(shown.cache_clear)  # another run in this process may start elsewhere
 
 
 def placed(code: FunctionCode, text: str, line_at) -> FunctionCode:
@@ -181,7 +185,7 @@ def _assess_inline(text: str, iac_path: str, first_line: int, indent: int = 0) -
     return _inline(text, iac_path, os.path.abspath(iac_path), first_line, indent)
 
 
-@functools.lru_cache(maxsize=256)
+@deps.memo(maxsize=256)
 def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) -> Assessment:
     out = Assessment(shown(iac_path), True, files=[shown(iac_path)])
     _Reader(out, None, {}).module_text(text, shown(iac_path), first_line - 1, None)
@@ -194,18 +198,18 @@ def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) 
     return out
 
 
-@functools.lru_cache(maxsize=256)
+@deps.memo(maxsize=256)
 def _assess_path(where: str, handler: str | None) -> Assessment:
-    if not os.path.exists(where):
+    if not deps.exists(where):
         return Assessment(shown(where), False, f"{shown(where)} does not exist")
-    if os.path.isfile(where) and not where.endswith(".py"):
+    if deps.isfile(where) and not where.endswith(".py"):
         return Assessment(shown(where), False, f"{shown(where)} is an archive built elsewhere, not Python source",
                           archive=True)
-    root = where if os.path.isdir(where) else os.path.dirname(where)
+    root = where if deps.isdir(where) else os.path.dirname(where)
     backfilled = _backfills(root)
     out = Assessment(shown(where), True, requirements=[shown(p) for p in backfilled[1]])
     reader = _Reader(out, root, backfilled[0])
-    if os.path.isfile(where):
+    if deps.isfile(where):
         entries = [where]
     elif handler:
         module = handler.replace("/", ".").rsplit(".", 1)[0] if "." in handler else handler
@@ -215,9 +219,9 @@ def _assess_path(where: str, handler: str | None) -> Assessment:
             out.no_handler = True
             return out
         entries = [*reader.packages(module), entry]
-    elif os.path.isdir(where):  # no handler named: every module at the top of the code
-        entries = sorted(p for p in (os.path.join(where, n) for n in os.listdir(where) if n.endswith(".py"))
-                         if os.path.isfile(p))  # a named pipe would never end
+    elif deps.isdir(where):  # no handler named: every module at the top of the code
+        entries = sorted(p for p in (os.path.join(where, n) for n in deps.listdir(where) if n.endswith(".py"))
+                         if deps.isfile(p))  # a named pipe would never end
     else:
         return Assessment(shown(where), False, f"{shown(where)} is not a file or directory")
     for e in entries:
@@ -297,7 +301,7 @@ def _code_mask(line: str) -> list[bool]:
     return out
 
 
-@functools.lru_cache(maxsize=8192)
+@deps.memo(maxsize=8192)
 def _module(path: str, root: str, backfilled: tuple) -> tuple[list, list] | None:
     """(blockers, local modules imported) of one module under ``root``; None when
     it cannot be read.  Cached: functions whose handlers share modules (one code
@@ -327,7 +331,7 @@ class _Reader:
             return None
         base = os.path.join(self.root, *module.split("."))
         for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-            if os.path.isfile(candidate):
+            if deps.isfile(candidate):
                 return candidate
         return None
 
@@ -338,7 +342,7 @@ class _Reader:
             return []
         parts = module.split(".")
         inits = (os.path.join(self.root, *parts[:i], "__init__.py") for i in range(1, len(parts)))
-        return [p for p in inits if os.path.isfile(p)]
+        return [p for p in inits if deps.isfile(p)]
 
     def works(self, body: list) -> bool:
         """Whether the imports at the top of a ``try`` body all succeed on a newer
@@ -368,7 +372,7 @@ class _Reader:
         todo = [entry]
         while todo and len(self.seen) < MAX_MODULES:
             path = todo.pop()
-            real = os.path.realpath(path)
+            real = deps.realpath(path)
             if real in self.seen:
                 continue
             self.seen.add(real)
@@ -379,7 +383,7 @@ class _Reader:
             self.out.files.append(shown(path))
             self.out.blockers += blockers
             todo += local
-        if any(os.path.realpath(p) not in self.seen for p in todo):
+        if any(deps.realpath(p) not in self.seen for p in todo):
             self.out.truncated = True
 
     def module_text(self, text: str, path: str, line_shift: int, package: str | None) -> list[str]:

@@ -14,6 +14,7 @@ import os
 import re
 import stat
 
+from . import deps
 from .lazy_re import compiled_on_use
 
 DEFAULT_MAX_FILE_SIZE = 50 * 1000 * 1000  # 50 MB: far above any template, module or stack file
@@ -79,14 +80,17 @@ def _why(e: OSError) -> str:
 
 def read_bytes(path: str, limit: int = DEFAULT_MAX_FILE_SIZE) -> bytes:
     """The bytes of the regular file at ``path``, at most ``limit`` of them;
-    raises ``Unreadable`` (never blocks on a FIFO, never reads a device)."""
+    raises ``Unreadable`` (never blocks on a FIFO, never reads a device).
+    What it saw is recorded (``deps``): the result cache asks again."""
     try:
-        _vet(os.stat(path), limit)
+        _vet(deps.stat(path), limit)
         fd = os.open(path, _FLAGS)
     except OSError as e:
+        deps.noted_stat(path, None, e)
         raise Unreadable(_why(e)) from None
     try:
         st = os.fstat(fd)  # what was opened, which may not be what was looked at
+        deps.noted_stat(path, st)
         _vet(st, limit)
         chunks, total, want = [], 0, st.st_size + 1
         while True:

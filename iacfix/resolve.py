@@ -31,6 +31,8 @@ from dataclasses import field
 
 from .records import dataclass
 
+from . import deps
+
 MAX_ROUNDS = 10
 TIMEOUT = 300
 GLIBC = {"AL2023": 34, "AL2": 26}  # glibc minor version of each Amazon Linux
@@ -150,8 +152,7 @@ def requirements_beside(root: str) -> tuple[str, list[tuple[str, int]]] | None:
     for name in SOURCES:
         path = os.path.join(root, name)
         try:
-            with open(path, encoding="utf-8", errors="replace") as fh:
-                text = fh.read()
+            text = deps.read_text(path, errors="replace")
         except OSError:
             continue
         if name == "requirements.txt":
@@ -177,8 +178,8 @@ def requirements_beside(root: str) -> tuple[str, list[tuple[str, int]]] | None:
         except ValueError:
             return path, []
         if name == "pyproject.toml":
-            deps = data.get("project", {}).get("dependencies", [])
-            return path, [(d, line_of(d)) for d in deps if isinstance(d, str)]
+            listed = data.get("project", {}).get("dependencies", [])
+            return path, [(d, line_of(d)) for d in listed if isinstance(d, str)]
         packages = [p for p in data.get("package", []) if isinstance(p, dict) and p.get("name") and p.get("version")]
         if name == "uv.lock":  # the project itself is a package of its own lock, from its own source
             packages = [p for p in packages if "registry" in (p.get("source") or {})]
@@ -228,16 +229,14 @@ def included_requirements(path: str, depth: int = 5) -> list[str]:
     if depth == 0 or not path.endswith(".txt"):
         return []
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
+        text = deps.read_text(path, errors="replace")
     except OSError:
         return []
     out = []
     for option in requirement_options(text, os.path.dirname(os.path.abspath(path))):
         flag, _, included = option.partition(" ")
-        if flag in ("-r", "--requirement") and os.path.isfile(included):
-            with open(included, encoding="utf-8", errors="replace") as fh:
-                out += [r for r, _ in requirement_lines(fh.read())]
+        if flag in ("-r", "--requirement") and deps.isfile(included):
+            out += [r for r, _ in requirement_lines(deps.read_text(included, errors="replace"))]
             out += included_requirements(included, depth - 1)
     return out
 

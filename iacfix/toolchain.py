@@ -15,6 +15,7 @@ import json
 import os
 import re
 
+from . import deps
 from .catalog import builtin_text
 from .lazy_re import compiled_on_use
 
@@ -136,21 +137,20 @@ def pins_in(directory: str) -> tuple:
     return _pins_in(os.path.abspath(directory or "."))
 
 
-@functools.lru_cache(maxsize=1024)
+@deps.memo(maxsize=1024)
 def _pins_in(directory: str) -> tuple:
     from .formats import by_name
 
     fmt = by_name("toolchain")
     out = []
     try:
-        names = sorted(n for n in os.listdir(directory) if _is_pin_file(n))
+        names = sorted(n for n in deps.listdir(directory) if _is_pin_file(n))
     except OSError:
         return ()
     for name in names:
         path = os.path.join(directory, name)
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read(5_000_000)
+            raw = deps.read_head(path, 5_000_000)
         except OSError:
             continue
         if not fmt.prefilter(raw):
@@ -171,7 +171,7 @@ def cdk_pins(start: str) -> list:
     out = []
     while True:
         out += [p for p in pins_in(d) if p[2].tool == "aws-cdk-lib"]
-        if os.path.isfile(os.path.join(d, "cdk.json")) or os.path.isdir(os.path.join(d, ".git")):
+        if deps.isfile(os.path.join(d, "cdk.json")) or deps.isdir(os.path.join(d, ".git")):
             return out
         parent = os.path.dirname(d)
         if parent == d:

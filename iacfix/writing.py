@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 
+from . import deps
 from .edits import NotWritten, atomic_write, hard_links, leftovers
 from .engine import FileResult, Options, display_path, error
 
@@ -31,12 +32,12 @@ def _outside(real: str, opts: Options) -> bool:
 
 def refusal(path: str, opts: Options) -> str | None:
     """Why ``fix`` must leave ``path`` alone, or None."""
-    real = os.path.realpath(path)
+    real = deps.realpath(path)
     if not opts.links_out and _outside(real, opts):
         return (f"it resolves to {display_path(real)}, outside the paths given; fix it there, "
                 f"or pass --follow-links-out to write through the link")
     try:
-        links = os.stat(real).st_nlink
+        links = deps.stat(real).st_nlink
     except OSError:
         return None  # reported when it is written
     return hard_links(links) if links > 1 else None

@@ -18,6 +18,7 @@ import dataclasses
 import os
 from typing import TYPE_CHECKING
 
+from iacfix import deps
 from iacfix.formats.image_refs import DockerfileFacts, ImageRef
 from iacfix.model import UNSAFE, Finding, FunctionCode, Site
 from iacfix.targets import target_for
@@ -260,7 +261,7 @@ def wheel_blockers(code: FunctionCode, found, runtime, iac_path: str):
     where = code_path(code, iac_path)
     if where is None or not found.found:
         return None, None
-    beside = requirements_beside(where if os.path.isdir(where) else os.path.dirname(where))
+    beside = requirements_beside(where if deps.isdir(where) else os.path.dirname(where))
     if beside is None or not (beside[1] or included_requirements(beside[0])):
         return None, None
     req, lines = beside

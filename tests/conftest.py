@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -80,6 +81,18 @@ class Run:
     @property
     def json(self):
         return json.loads(self.out)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _result_cache_dir(tmp_path_factory):
+    """The suite's result cache (iacfix.cache): its own directory, never the user's."""
+    old = os.environ.get("IACFIX_CACHE_DIR")
+    os.environ["IACFIX_CACHE_DIR"] = str(tmp_path_factory.mktemp("iacfix-cache"))
+    yield
+    if old is None:
+        os.environ.pop("IACFIX_CACHE_DIR", None)
+    else:
+        os.environ["IACFIX_CACHE_DIR"] = old
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def test_a_requirement_without_a_wheel_blocks_and_holds_the_move(iacfix, write, 
     app(write, "# pinned in 2023\ntinyc==1.0\npurelib==1.0\n")
     plain = iacfix("check", "app", "--format", "json")
     assert not [f for f in plain.json["findings"] if f["rule"] == "RT321"]
-    assert not (tmp_path / "cache").exists()  # without --resolve pip is never asked
+    assert not (tmp_path / "cache" / "resolve").exists()  # without --resolve pip is never asked
     run = iacfix("check", "app", "--resolve", "--format", "json")
     [wheelless] = [f for f in run.json["findings"] if f["rule"] == "RT321"]
     assert (wheelless["path"], wheelless["line"], wheelless["name"]) == ("app/src/requirements.txt", 2, "tinyc==1.0")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import os
 
+from .. import deps
 from ..model import FunctionCode, ParseError, Where
 from ..reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from ..unicode import encoding_of
@@ -31,10 +32,10 @@ def dockerfile_path(template: str, context: str | None, dockerfile: str | None) 
     """(the Dockerfile's path, "") or (None, why it is not read)."""
     base = os.path.dirname(os.path.abspath(template))
     path = os.path.normpath(os.path.join(base, context or ".", dockerfile or "Dockerfile"))
-    real, real_base = os.path.realpath(path), os.path.realpath(base)
+    real, real_base = deps.realpath(path), deps.realpath(base)
     if os.path.commonpath([real, real_base]) != real_base:
         named = os.path.join(context or ".", dockerfile or "Dockerfile")
-        inside = os.path.commonpath([os.path.realpath(os.path.dirname(path)), real_base]) == real_base
+        inside = os.path.commonpath([deps.realpath(os.path.dirname(path)), real_base]) == real_base
         how = "is a link to a file outside" if inside else "lies outside"
         return None, f"the Dockerfile {named} {how} the template's directory; not read"
     return path, ""
@@ -50,7 +51,7 @@ def build_arg_images(template: str, context: str | None, dockerfile: str | None,
         found = images_for_build_args(text, {k: (v, 0) for k, v in values.items()})
     except ParseError as e:
         return f"the Dockerfile {shown} does not parse ({e.message})"
-    real = os.path.realpath(dockerfile_path(template, context, dockerfile)[0])
+    real = deps.realpath(dockerfile_path(template, context, dockerfile)[0])
     for refs in found.values():
         for ref in refs:
             ref.dockerfile = real

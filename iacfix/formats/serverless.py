@@ -52,6 +52,7 @@ import os
 import re
 from importlib import resources
 
+from .. import deps
 from ..edits import Positions
 from ..model import FunctionCode, Item, ListInfo, Located, Site, Unresolved, Where
 from ..records import dataclass
@@ -410,7 +411,7 @@ class _Service:
         path = os.path.normpath(os.path.join(os.path.dirname(os.path.normpath(f.path)), name))
         other = self.files.get(path)
         if other is None:
-            return not os.path.lexists(path)
+            return not deps.lexists(path)
         return bool(_keys((address or "").strip())) and not self.lookup(other.tree, _keys(address.strip()))
 
     def fallback(self, f: _File, node, path, users, want: _Want, span: tuple[int, int], ref: str):
@@ -570,7 +571,7 @@ class _Service:
         if base != "." and not (path + os.sep).startswith(base + os.sep) or path.startswith(".." + os.sep) \
                 or path == "..":
             return "the file is outside the service's directory"
-        if not os.path.realpath(path).startswith(os.path.realpath(base) + os.sep):
+        if not deps.realpath(path).startswith(deps.realpath(base) + os.sep):
             return "the file is outside the service's directory (through a symbolic link)"
         return None
 
@@ -769,17 +770,15 @@ class Serverless(Format):
         service that is named or found.  Another service of the directory is
         not (naming serverless.yml leaves serverless-dev.yml alone)."""
         try:
-            with os.scandir(directory or ".") as entries:
-                services = sorted(os.path.join(directory, e.name) for e in entries
-                                  if is_service_name(e.name) and e.is_file())
+            services = sorted(os.path.join(directory, n) for n in deps.files_in(directory or ".")
+                              if is_service_name(n))
         except OSError:
             return []
         out: list[str] = []
-        base = os.path.realpath(directory or ".")
+        base = deps.realpath(directory or ".")
         for path in services:
             try:
-                with open(path, "rb") as fh:
-                    data = fh.read(4_000_000)
+                data = deps.read_head(path, 4_000_000)
             except OSError:
                 continue
             if b"${file(" not in data:
@@ -789,8 +788,8 @@ class Serverless(Format):
                 if not name or os.path.isabs(name) or not name.lower().endswith(FILE_EXTENSIONS):
                     continue
                 ref = os.path.normpath(os.path.join(directory, name))
-                real = os.path.realpath(ref)
-                if real.startswith(base + os.sep) and os.path.isfile(real) and ref not in out:
+                real = deps.realpath(ref)
+                if real.startswith(base + os.sep) and deps.isfile(real) and ref not in out:
                     out.append(ref)
         return out
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import os
 
-from ...discovery import listed
+from ... import deps
 from ...model import Located
 from .. import Format, register
 from .code import function_code, provider_pins
@@ -75,8 +75,7 @@ class Terraform(Format):
 
     def unit_files(self, directory: str) -> list[str]:
         try:
-            with os.scandir(directory or ".") as entries:
-                return sorted(os.path.join(directory, e.name) for e in entries if _is_tf(e.name) and listed(e))
+            return sorted(os.path.join(directory, n) for n in deps.files_in(directory or ".") if _is_tf(n))
         except OSError:
             return []
 
@@ -88,7 +87,7 @@ class Terraform(Format):
         files = [_load(path, doc, text) for path, (doc, text) in parsed.items()]
         directory = os.path.dirname(next(iter(parsed), ""))
         module = _Module(files, loader)
-        loader.seen.add(os.path.realpath(directory or "."))
+        loader.seen.add(deps.realpath(directory or "."))
         collector = _Collector(module)
         for sink in module.sinks:
             collector.sink(sink)

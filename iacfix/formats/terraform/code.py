@@ -13,6 +13,7 @@ import dataclasses
 import os
 import re
 
+from ... import deps
 from ...model import FunctionCode, Where
 from .sinks import _known_module
 from .values import _Str
@@ -65,8 +66,7 @@ def _text(path: str, texts: dict[str, str]) -> str:
     if path in texts:
         return texts[path]
     try:  # a local module's file: read again for its ${path.module} strings
-        with open(path, encoding="utf-8") as fh:
-            return texts.setdefault(path, fh.read())
+        return texts.setdefault(path, deps.read_text(path))
     except (OSError, UnicodeDecodeError):
         return texts.setdefault(path, "")
 

@@ -9,6 +9,7 @@ import json
 import os
 from typing import TYPE_CHECKING
 
+from ... import deps
 from ...model import ParseError
 from ...reading import Unreadable, read_bytes
 from ...records import dataclass
@@ -94,10 +95,10 @@ def _module_files(directory: str, paths: tuple) -> list[_File]:
     """A local module's files, parsed once per worker while unchanged: many
     environments call the same module."""
     try:
-        stamp = tuple((p, st.st_mtime_ns, st.st_size) for p, st in ((p, os.stat(p)) for p in paths))
+        stamp = tuple((p, st.st_mtime_ns, st.st_size) for p, st in ((p, deps.stat(p)) for p in paths))
     except OSError:
         stamp = None
-    key = (os.path.realpath(directory or "."), stamp)
+    key = (deps.realpath(directory or "."), stamp)
     if stamp is not None and key in _MODULE_CACHE:
         return _MODULE_CACHE[key]
     files = []
@@ -116,6 +117,7 @@ def _module_files(directory: str, paths: tuple) -> list[_File]:
 
 
 _MODULE_CACHE: dict[tuple, list[_File]] = {}
+deps.on_forget(_MODULE_CACHE.clear)
 
 
 class _Loader:
@@ -127,7 +129,7 @@ class _Loader:
         self.cache: dict[str, _Module | None] = {}
 
     def __call__(self, directory: str) -> _Module | None:
-        real = os.path.realpath(directory or ".")
+        real = deps.realpath(directory or ".")
         if real in self.cache:
             return self.cache[real]
         if real in self.seen or len(self.seen) > MAX_LOCAL_MODULES:

@@ -1,0 +1,446 @@
+"""A persistent cache of each unit's results that never serves a stale answer.
+
+An entry is one unit's results, keyed by everything that changes them: the
+unit's format, paths and shared files, the working directory (paths are shown
+relative to it), the run's mode and limits, the unit's judgement context (date,
+horizon, catalog, target, rules, unsafe fixes, acceptances, roots), iacfix's
+version and the size and mtime of every file of its code and data (the catalog
+and the other data files among them), the parsers' installed files and
+Python's version.  Its value is the results and every question processing the
+unit asked of the file system (``iacfix.deps``: files read, paths tested,
+real paths, directory listings) with the answer it got.  An entry is used only
+when every question gets the same answer again; then the unit is neither read
+nor parsed.
+
+Never kept: a run with ``--resolve`` (pip's answer may change), ``iacfix plan``,
+a unit whose processing failed (an internal error), a unit that saw a file
+changed within ``deps.RACY_NS`` of being looked at, and, under ``fix``, a unit
+with anything to write (it is always located again from its bytes).
+
+Where: ``--cache-dir``, else ``$IACFIX_CACHE_DIR``, else the configuration's
+``cache-dir``, else ``$XDG_CACHE_HOME/iacfix`` or ``~/.cache/iacfix`` (created
+0700); ``--no-cache`` or ``IACFIX_NO_CACHE=1`` turns it off, and so do ``CI``
+without a directory named and a run whose paths name no directory (``cli``).  One SQLite file holds every entry as data: JSON with only the types of
+results in it (nothing is unpickled or evaluated), each with a checksum.  A
+file that is not this cache, is corrupt or of another version is set aside and
+rebuilt; a directory that cannot be written is skipped silently.  Concurrent
+runs and workers write through SQLite's own locking, each write a transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import time
+import zlib
+
+from . import __version__, deps
+
+SCHEMA = 1
+APPLICATION_ID = 0x69616366  # "iacf"
+FILE_NAME = "results.sqlite3"
+KEEP_DAYS = 7  # entries not stored again for this long are removed
+FLUSH_EVERY = 64  # entries written in one transaction
+PARSERS = ("yaml", "_yaml", "tree_sitter", "tree_sitter_hcl", "tree_sitter_json", "tree_sitter_typescript",
+           "tree_sitter_toml", "tomli")
+
+
+def default_dir() -> str | None:
+    """``$IACFIX_CACHE_DIR``, else the user cache directory's ``iacfix``; None when there is no home."""
+    explicit = os.environ.get("IACFIX_CACHE_DIR")
+    if explicit:
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base or not os.path.isabs(base):
+        home = os.path.expanduser("~")
+        if home == "~" or not os.path.isabs(home):
+            return None
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "iacfix")
+
+
+# --- the codec: results as JSON data, only these types in it -------------------------------------
+
+
+def _types() -> dict[str, type]:
+    from .engine import FileResult
+    from .model import Edit, Expectation, FileError, Finding, Fix, Where
+
+    return {c.__name__: c for c in (FileResult, Finding, Fix, Edit, Expectation, FileError, Where)}
+
+
+_TYPES: dict[str, type] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+class Unencodable(Exception):
+    pass
+
+
+def _fields(cls) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        if dataclasses.is_dataclass(cls):
+            names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        else:
+            names = cls._fields
+        _FIELDS[cls] = names
+    return names
+
+
+def encode(obj):
+    """Plain JSON data for ``obj``: results (``FileResult`` and what it holds) and
+    plain values; raises ``Unencodable`` for anything else (say, a function)."""
+    cls = type(obj)
+    if cls in _AS_IS:
+        return obj
+    if not _ENCODERS:
+        _ENCODERS.update(_encoders())
+    how = _ENCODERS.get(cls)
+    if how is None:
+        raise Unencodable(cls.__name__)
+    return how(obj)
+
+
+def _encoders() -> dict:
+    """type -> how to encode it (one dispatch per value; the fields of a class read at once)."""
+    import operator
+
+    def items(values):
+        return [x if type(x) in _AS_IS else encode(x) for x in values]
+
+    def result_type(name, cls):
+        fields = _fields(cls)
+        get = operator.attrgetter(*fields) if len(fields) > 1 else (lambda o: (getattr(o, fields[0]),))
+        return lambda obj: {name: items(get(obj))}
+
+    if not _TYPES:
+        _TYPES.update(_types())
+    out = {cls: result_type(name, cls) for name, cls in _TYPES.items()}
+    out.update({
+        list: items,
+        tuple: lambda obj: {"t": items(obj)},
+        dict: lambda obj: {"d": [[encode(k), encode(v)] for k, v in obj.items()]},
+        dt.date: lambda obj: {"D": obj.isoformat()},
+        float: lambda obj: {"f": repr(obj)},
+    })
+    return out
+
+
+_ENCODERS: dict = {}
+
+
+def decode(data):
+    """What ``encode`` made; raises (ValueError, TypeError, KeyError...) on anything else."""
+    if data is None or isinstance(data, (bool, int)):
+        return data
+    if type(data) is str:
+        return _intern(data)
+    if isinstance(data, list):
+        return [x if type(x) in _PLAIN else _intern(x) if type(x) is str else decode(x) for x in data]
+    (tag, value), = data.items()
+    if tag == "t":
+        return tuple(x if type(x) in _PLAIN else _intern(x) if type(x) is str else decode(x) for x in value)
+    if tag == "d":
+        return {decode(k): decode(v) for k, v in value}
+    if tag == "D":
+        return dt.date.fromisoformat(value)
+    if tag == "f":
+        return float(value)
+    if not _TYPES:
+        _TYPES.update(_types())
+    cls = _TYPES[tag]
+    names = _fields(cls)
+    if not isinstance(value, list) or len(value) != len(names):
+        raise ValueError(f"{tag}: {len(names)} fields expected")
+    return cls(*[x if type(x) in _PLAIN else _intern(x) if type(x) is str else decode(x) for x in value])
+
+
+_PLAIN = frozenset((int, bool, type(None)))
+_AS_IS = _PLAIN | {str}
+_intern = sys.intern  # one string object for the many findings that say the same
+
+
+# --- keys ----------------------------------------------------------------------------------------
+
+
+def canonical(obj):
+    """A stable, hashable description of an option value (sets sorted, dataclasses by field)."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    if type(obj).__name__ == "Catalog":  # every row, in the order of its file: its repr says it all, 10x faster
+        return ["Catalog", repr(obj)]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [type(obj).__name__, [[f.name, canonical(getattr(obj, f.name))] for f in dataclasses.fields(obj)
+                                     if not f.name.startswith("_")]]
+    if isinstance(obj, dict):
+        return ["dict", sorted(([canonical(k), canonical(v)] for k, v in obj.items()), key=repr)]
+    if isinstance(obj, (set, frozenset)):
+        return ["set", sorted((canonical(x) for x in obj), key=repr)]
+    if isinstance(obj, (list, tuple)):
+        return [canonical(x) for x in obj]
+    raise Unencodable(type(obj).__name__)
+
+
+def _code_stamp() -> list:
+    """Size and mtime of every file of iacfix's code and data (the catalog among them), and where
+    the parsers' files are, with theirs: a changed file anywhere is a new key."""
+    from . import rules
+
+    out = []
+
+    def walk(d):
+        with os.scandir(d) as entries:
+            for e in sorted(entries, key=lambda e: e.name):
+                if e.is_dir():
+                    if e.name != "__pycache__":
+                        walk(e.path)
+                elif not e.name.endswith((".pyc", ".pyo")):
+                    st = e.stat()
+                    out.append([e.path, st.st_size, st.st_mtime_ns])
+
+    for top in sorted({os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(rules.__file__))}):
+        walk(top)
+    from importlib.machinery import PathFinder
+
+    for name in PARSERS:
+        spec = PathFinder.find_spec(name)
+        origin = spec.origin if spec is not None and spec.origin else None
+        if origin and os.path.exists(origin):
+            st = os.stat(origin)
+            out.append([origin, st.st_size, st.st_mtime_ns])
+        else:
+            out.append([name, None])
+    return out
+
+
+def run_key(opts) -> str | None:
+    """What every entry of a run depends on (None: this run keeps nothing)."""
+    if opts.plan or opts.context.resolve or any(c.resolve for _, c in opts.overrides):
+        return None
+    try:
+        parts = [SCHEMA, __version__, sys.version, sys.platform, os.getcwd(), _code_stamp(),
+                 [opts.fix, opts.write, opts.diff, opts.max_file_size, list(opts.roots), opts.links_out]]
+        return hashlib.sha256(json.dumps(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    except (OSError, Unencodable, TypeError, ValueError):
+        return None
+
+
+def _checksum(key: str, body: bytes) -> str:
+    return hashlib.blake2b(body, key=key.encode()[:64], digest_size=16).hexdigest()
+
+
+# --- the store -----------------------------------------------------------------------------------
+
+
+LAST = None  # the Cache of the last run started in this process (its counts: tests)
+
+
+class Cache:
+    """The results of units, in ``directory``; every failure to use it is silent."""
+
+    def __init__(self, directory: str, opts):
+        self.directory = directory
+        self.key = run_key(opts)
+        self.contexts: dict[int, tuple[object, str]] = {}
+        self.pending: list[tuple] = []
+        self.db = None
+        self.pid = None
+        self.broken = self.key is None
+        self.hits = self.misses = self.stored = 0
+        global LAST
+        LAST = self
+
+    def __getstate__(self):  # sent to a spawned worker: it opens its own connection
+        state = dict(self.__dict__)
+        state.update(db=None, pid=None, pending=[])
+        return state
+
+    # the file
+
+    def _connect(self):
+        if self.broken:
+            return None
+        if self.db is not None and self.pid == os.getpid():
+            return self.db
+        if self.pid is not None and self.pid != os.getpid():  # forked: the parent's connection is not ours
+            self.db, self.pending = None, []
+        self.pid = os.getpid()
+        try:
+            import sqlite3
+        except ImportError:  # a Python built without it
+            self.broken = True
+            return None
+        path = os.path.join(self.directory, FILE_NAME)
+        for attempt in (1, 2):
+            try:
+                os.makedirs(self.directory, mode=0o700, exist_ok=True)
+                db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+                try:
+                    db.execute("PRAGMA trusted_schema=OFF")
+                    app, version = (db.execute("PRAGMA application_id").fetchone()[0],
+                                    db.execute("PRAGMA user_version").fetchone()[0])
+                    if (app, version) != (APPLICATION_ID, SCHEMA):
+                        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                        if tables or app:
+                            raise sqlite3.DatabaseError("not this cache, or of another version")
+                        db.execute("PRAGMA journal_mode=WAL")
+                        db.execute("BEGIN IMMEDIATE")
+                        db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, stored INTEGER NOT NULL,"
+                                   " body BLOB NOT NULL, sum TEXT NOT NULL) WITHOUT ROWID")
+                        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+                        db.execute(f"PRAGMA user_version={SCHEMA}")
+                        db.execute("COMMIT")
+                    db.execute("PRAGMA synchronous=OFF")  # a cache: a lost write is a miss
+                    db.execute("SELECT 1 FROM entry LIMIT 1").fetchall()
+                except sqlite3.DatabaseError:
+                    db.close()
+                    raise
+                self.db = db
+                return db
+            except sqlite3.DatabaseError:  # corrupt, truncated, foreign: set aside, rebuilt
+                if attempt == 2 or not self._set_aside(path):
+                    break
+            except (OSError, sqlite3.Error):
+                break
+        self.broken = True
+        return None
+
+    @staticmethod
+    def _set_aside(path: str) -> bool:
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.lexists(path + suffix):
+                    os.replace(path + suffix, f"{path}.bad{suffix}")
+            return True
+        except OSError:
+            return False
+
+    # keys
+
+    def unit_key(self, unit, opts) -> str | None:
+        if self.broken:
+            return None
+        name, paths, shared = unit
+        context = opts.for_unit(paths).context
+        known = self.contexts.get(id(context))
+        if known is None or known[0] is not context:
+            try:
+                digest = hashlib.sha256(json.dumps(canonical(context)).encode()).hexdigest()
+            except (Unencodable, TypeError, ValueError):
+                digest = None
+            known = self.contexts[id(context)] = (context, digest)
+        if known[1] is None:
+            return None
+        text = "\0".join([self.key, known[1], name, *paths, "\1", *sorted(shared)])  # no path holds a NUL
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+    # entries
+
+    def lookup(self, key: str) -> list | None:
+        """The results of the unit under ``key``, if everything it looked at is unchanged."""
+        db = self._connect()
+        if db is None:
+            return None
+        import sqlite3
+
+        try:
+            row = db.execute("SELECT body, sum FROM entry WHERE key=?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            self.misses += 1
+            return None
+        body, checksum = row
+        try:
+            if not isinstance(body, bytes) or _checksum(key, body) != checksum:
+                raise ValueError("checksum")
+            seen, results = json.loads(zlib.decompress(body))
+            if not deps.unchanged(seen):
+                self.misses += 1
+                return None
+            out = decode(results)
+            if not isinstance(out, list) or not all(type(r).__name__ == "FileResult" for r in out):
+                raise ValueError("not results")
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError, zlib.error):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return out
+
+    def store(self, key: str, results: list, recording: deps.Recording, opts) -> None:
+        """Keep ``results`` for ``key`` unless they must not be kept (see the module's docstring)."""
+        if self.broken or recording.racy or recording.failed:
+            return
+        if opts.write and any(r.written or r.fixed or r.refused or r.diff or r.errors for r in results):
+            return
+        try:
+            body = json.dumps([[[k, p, v] for (k, p), v in recording.seen.items()], encode(results)],
+                              ensure_ascii=False, separators=(",", ":"))
+        except (Unencodable, TypeError, ValueError, RecursionError):
+            return
+        body = zlib.compress(body.encode("utf-8", "surrogateescape"), 1)
+        self.pending.append((key, int(time.time()), body, _checksum(key, body)))
+        if len(self.pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self, prune: bool = False) -> None:
+        """Write the entries kept so far (one transaction); with ``prune``, drop those older than
+        KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
+        if prune:
+            marker = os.path.join(self.directory, "pruned")
+            try:
+                prune = time.time() - os.stat(marker).st_mtime > 86400
+            except OSError:
+                prune = True
+            if prune and self._connect() is not None:
+                try:
+                    with open(marker, "w"):
+                        pass
+                except OSError:
+                    prune = False
+        if not self.pending and not prune:
+            return
+        db = self._connect()
+        rows, self.pending = self.pending, []
+        if db is None:
+            return
+        import sqlite3
+
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+            if prune:
+                db.execute("DELETE FROM entry WHERE stored < ?", (int(time.time()) - KEEP_DAYS * 86400,))
+            db.execute("COMMIT")
+            self.stored += len(rows)
+        except sqlite3.Error:
+            try:
+                db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        if self.db is not None and self.pid == os.getpid():
+            try:
+                self.db.close()
+            except Exception:
+                pass
+        self.db = None
+
+
+def at_exit(cache: Cache) -> None:
+    """In a worker process: write what it kept when it ends."""
+    from multiprocessing import util
+
+    def last():
+        cache.flush()
+        cache.close()
+
+    util.Finalize(cache, last, exitpriority=10)

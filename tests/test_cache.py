@@ -1,0 +1,461 @@
+"""The result cache (iacfix.cache, iacfix.deps): a cached run prints exactly what a
+``--no-cache`` run prints, whatever changed on disk in between.
+
+- an audit oracle: every path a unit's processing touches (the OS functions
+  wrapped at the lowest level) is among what ``deps`` recorded for it, and
+  answers kept in memory between units record the same as computing them
+  (``tests/cache_audit.py``, on every sample and golden tree);
+- each kind of cross-file dependency changed between runs;
+- random edits of a small project between runs (slow, hypothesis);
+- the options that change results change the key;
+- a corrupt, truncated, foreign, tampered or unwritable cache is never trusted.
+
+Files here are written a moment before they are read, which the cache treats
+as racy (they may change again within their timestamp's granularity) and never
+keeps; the tests turn that window off (``deps.RACY_NS = 0``) and give every
+edit an mtime of its own instead, except the test of the window itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zlib
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import AS_OF, HERE, ROOT, SAMPLES
+from iacfix import cache as result_cache
+from iacfix import deps
+from iacfix.cli import main
+
+_CLOCK = itertools.count(1_600_000_000)  # seconds: each edit's mtime, distinct from every other
+
+
+def put(root, name: str, text: str | None) -> None:
+    """Write (None: delete) ``root/name`` with an mtime no other edit has."""
+    path = root / name
+    if text is None:
+        path.unlink()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    t = next(_CLOCK) * 1_000_000_000
+    os.utime(path, ns=(t, t))
+
+
+def tree(root, files: dict) -> None:
+    for name, text in files.items():
+        put(root, name, text)
+
+
+@pytest.fixture
+def runs(tmp_path, tmp_path_factory, monkeypatch):
+    """``runs(*args, cache=True)`` -> (exit code, stdout) of ``iacfix ARGS`` in ``tmp_path/tree``,
+    with the test's own cache directory; ``runs.cache`` is that run's ``Cache``."""
+    monkeypatch.setattr(deps, "RACY_NS", 0)
+    directory = tmp_path_factory.mktemp("cache")
+    root = tmp_path / "tree"
+    root.mkdir()
+    monkeypatch.chdir(root)
+
+    def run(*args, cache=True, as_of=AS_OF):
+        result_cache.LAST = None
+        flags = ["--cache-dir", str(directory)] if cache else ["--no-cache"]
+        got = CliRunner().invoke(main, [*args, "--as-of", as_of, *flags], catch_exceptions=False)
+        run.cache = result_cache.LAST if cache else None
+        run.hits += run.cache.hits if run.cache else 0
+        return got.exit_code, got.stdout
+
+    run.hits = 0
+
+    run.root, run.directory = root, directory
+    return run
+
+
+def both(runs, *args) -> tuple:
+    """What ``check`` (JSON) and ``fix --diff`` print, with the cache."""
+    return runs("check", ".", "--format", "json", *args), runs("fix", ".", "--diff", *args)
+
+
+def uncached(runs, *args) -> tuple:
+    return (runs("check", ".", "--format", "json", *args, cache=False),
+            runs("fix", ".", "--diff", *args, cache=False))
+
+
+# --- (1) the audit oracle --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the oracle forks a child per unit")
+def test_every_path_a_unit_touches_is_recorded_and_memory_records_the_same():
+    roots = [str(SAMPLES), str(HERE / "golden"), str(HERE / "ci_golden")]
+    out = subprocess.run([sys.executable, str(HERE / "cache_audit.py"), AS_OF, *roots], capture_output=True,
+                         text=True, timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    kinds = {u["unit"][0] for u in report}
+    assert {"cloudformation", "terraform", "serverless", "dockerfile", "cdk-python", "cdk-typescript"} <= kinds
+    assert len(report) > 200
+    untracked = {tuple(u["unit"][1]): u["untracked"] for u in report if u["untracked"]}
+    assert untracked == {}, "read behind deps' back (route it through iacfix.deps)"
+    # the questions, not their answers: a directory above the tree (/tmp) may change between the two runs
+    differ = [u["unit"] for u in report if {(k, p) for k, p, _ in u["fresh"]} != {(k, p) for k, p, _ in u["warm"]}]
+    assert differ == [], "an answer kept in memory did not record what computing it read (use deps.memo)"
+    # the oracle sees the files beside the units: code, requirements, Dockerfiles, cdk.json looked for
+    seen = {p for u in report for _, p, _ in u["fresh"]}
+    assert any(p.endswith("src/report/requirements.txt") for p in seen)
+    assert any(p.endswith("resize/Dockerfile") for p in seen)
+    assert any(p.endswith("cdk.json") for p in seen)
+
+
+# --- (2) each kind of cross-file dependency ----------------------------------------------------------
+
+SAM = ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+       "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n"
+       "      Handler: app.handler\n      Runtime: python3.11\n")
+IMAGE = ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+         "  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      PackageType: Image\n"
+         "    Metadata:\n      Dockerfile: Dockerfile\n      DockerContext: ./fn\n"
+         "      DockerBuildArgs:\n        PYTHON_VERSION: \"3.9\"\n")
+CDK = ("from aws_cdk import aws_lambda as _lambda\n\n"
+       '_lambda.Function(self, "A", runtime=_lambda.Runtime.PYTHON_3_11, handler="app.handler",\n'
+       '                 code=_lambda.Code.from_asset("stacks/lambda_src"))\n')
+TF_CALLER = 'module "worker" {\n  source = "./modules/fn"\n  python = "python3.10"\n}\n'
+TF_MODULE = ('variable "python" {\n  default = "python3.12"\n}\n\ndata "archive_file" "zip" {\n'
+             '  type        = "zip"\n  source_dir  = "${path.module}/src"\n'
+             '  output_path = "${path.module}/build.zip"\n}\n\nresource "aws_lambda_function" "this" {\n'
+             '  function_name = "fn"\n  role          = "r"\n  handler       = "app.handler"\n'
+             '  runtime       = var.python\n  filename      = data.archive_file.zip.output_path\n}\n')
+TF_VARS = ('variable "rt" {\n  default = "python3.12"\n}\n\nresource "aws_lambda_function" "f" {\n'
+           '  function_name = "f"\n  role = "r"\n  handler = "a.h"\n  runtime = var.rt\n}\n')
+SLS = ("service: s\nprovider:\n  name: aws\n  runtime: ${file(./config/runtime.yml):report}\n"
+       "functions:\n  a:\n    handler: src/a.handler\n")
+CDK_TOOL = ("from aws_cdk import Stack\nfrom aws_cdk import aws_lambda as _lambda\n\n\nclass Api(Stack):\n"
+            "    def __init__(self, scope, cid):\n        super().__init__(scope, cid)\n"
+            '        _lambda.Function(self, "Api", runtime=_lambda.Runtime.PYTHON_3_9, handler="app.handler",\n'
+            '                         code=_lambda.Code.from_asset("src"))\n')
+
+# name -> (the project, the change: {path: new text, or None to delete})
+DEPENDENCIES = {
+    "handler code": ({"template.yaml": SAM, "src/app.py": "import cgi\n"}, {"src/app.py": "import json\n"}),
+    "a module the handler imports, absent then present": (
+        {"template.yaml": SAM, "src/app.py": "import helper\n"}, {"src/helper.py": "import cgi\n"}),
+    "requirements beside the code": (
+        {"template.yaml": SAM, "src/app.py": "import cgi\n"}, {"src/requirements.txt": "legacy-cgi==2.6\n"}),
+    "a serverless ${file(...)}": (
+        {"serverless.yml": SLS, "config/runtime.yml": "report: python3.8\n", "src/a.py": "x = 1\n"},
+        {"config/runtime.yml": "report: python3.13\n"}),
+    "the Dockerfile a SAM image function builds": (
+        {"template.yaml": IMAGE, "fn/Dockerfile": "ARG PYTHON_VERSION=3.12\n"
+         "FROM public.ecr.aws/lambda/python:${PYTHON_VERSION}\nCOPY app.py ./\nCMD [\"app.handler\"]\n",
+         "fn/app.py": "x = 1\n"},
+        {"fn/Dockerfile": "FROM public.ecr.aws/lambda/python:3.13\nCOPY app.py ./\nCMD [\"app.handler\"]\n"}),
+    "cdk.json up the tree": (
+        {"cdk.json": "{}\n", "stacks/lambda_src/app.py": "import imp\n", "stacks/s.py": CDK},
+        {"cdk.json": None}),
+    "a pin file up to the CDK app's root": (
+        {"cdk.json": "{}\n", "stacks/api.py": CDK_TOOL, "src/app.py": "import json\n",
+         "requirements.txt": "constructs>=10\naws-cdk-lib==2.100.0\n"},
+        {"requirements.txt": "constructs>=10\naws-cdk-lib==2.170.0\n"}),
+    "a Terraform module's code": (
+        {"main.tf": TF_CALLER, "modules/fn/main.tf": TF_MODULE, "modules/fn/src/app.py": "import cgi\n"},
+        {"modules/fn/src/app.py": "import json\n"}),
+    "a Terraform module's file": (
+        {"main.tf": TF_CALLER, "modules/fn/main.tf": TF_MODULE, "modules/fn/src/app.py": "import json\n"},
+        {"modules/fn/main.tf": TF_MODULE.replace("runtime       = var.python", 'runtime       = "python3.13"')}),
+    "a tfvars file": (
+        {"tf/main.tf": TF_VARS, "tf/prod.tfvars": 'rt = "python3.9"\n'}, {"tf/prod.tfvars": 'rt = "python3.13"\n'}),
+    "a tfvars file added": ({"tf/main.tf": TF_VARS}, {"tf/prod.tfvars": 'rt = "python3.8"\n'}),
+    "the configuration file": (
+        {"template.yaml": SAM, "src/app.py": "import json\n", "iacfix.toml": 'target = "python3.12"\n'},
+        {"iacfix.toml": 'target = "python3.13"\n'}),
+    "a configuration override": (
+        {"template.yaml": SAM, "src/app.py": "import json\n",
+         "iacfix.toml": '[[overrides]]\npaths = ["template.yaml"]\nignore = ["RT004"]\n'},
+        {"iacfix.toml": '[[overrides]]\npaths = ["other.yaml"]\nignore = ["RT004"]\n'}),
+}
+
+
+@pytest.mark.parametrize("kind", list(DEPENDENCIES))
+def test_a_changed_dependency_is_seen(runs, kind):
+    files, change = DEPENDENCIES[kind]
+    tree(runs.root, files)
+    first = both(runs)
+    assert runs.cache.stored > 0  # fix --diff keeps entries of its own
+    assert first == uncached(runs)
+    assert both(runs) == first and runs.cache.hits > 0 and runs.cache.misses == 0 and runs.cache.stored == 0
+    tree(runs.root, change)
+    expected = uncached(runs)
+    assert expected != first, "the change must matter, or this test cannot fail"
+    assert both(runs) == expected
+
+
+# --- (3) random edits between runs ---------------------------------------------------------------
+
+PROJECT = {
+    "template.yaml": SAM, "src/app.py": "import json\n",
+    "serverless.yml": SLS, "config/runtime.yml": "report: python3.9\n", "src/a.py": "x = 1\n",
+    "tf/main.tf": TF_VARS, "tf/prod.tfvars": 'rt = "python3.9"\n',
+    "img/template.yaml": IMAGE, "img/fn/Dockerfile": "ARG PYTHON_VERSION=3.12\n"
+    "FROM public.ecr.aws/lambda/python:${PYTHON_VERSION}\nCMD [\"app.handler\"]\n", "img/fn/app.py": "x = 1\n",
+}
+EDITS = [
+    ("src/app.py", "import cgi\n"), ("src/app.py", "import helper\n"), ("src/app.py", "import json\n"),
+    ("src/helper.py", "import imp\n"), ("src/helper.py", None), ("src/requirements.txt", "legacy-cgi\n"),
+    ("src/requirements.txt", None), ("template.yaml", SAM.replace("python3.11", "python3.8")),
+    ("template.yaml", SAM), ("config/runtime.yml", "report: python3.12\n"), ("config/runtime.yml", None),
+    ("config/runtime.yml", "report: nodejs16.x\n"), ("tf/prod.tfvars", 'rt = "python3.8"\n'),
+    ("tf/prod.tfvars", None), ("tf/extra.tf", 'locals {\n  x = "python3.7"\n}\n'), ("tf/extra.tf", None),
+    ("img/fn/Dockerfile", "FROM public.ecr.aws/lambda/python:3.8\n"), ("img/fn/Dockerfile", None),
+    ("img/fn/app.py", "import asynchat\n"), ("iacfix.toml", 'target = "python3.12"\n'), ("iacfix.toml", None),
+    ("cdk.json", "{}\n"), ("cdk.json", None),
+]
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(EDITS), max_size=3), min_size=1, max_size=4))
+def test_random_edits_between_runs_cached_equals_uncached(runs, rounds):
+    for p in [p for p in runs.root.iterdir()]:
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    shutil.rmtree(runs.directory, ignore_errors=True)
+    tree(runs.root, PROJECT)
+    both(runs)
+    for edits in rounds:
+        for name, text in edits:
+            if text is not None or (runs.root / name).exists():
+                put(runs.root, name, text)
+        runs.hits = 0
+        assert both(runs) == uncached(runs)
+        if not any(name.startswith(("tf/", "iacfix.toml", "cdk.json")) for name, _ in edits):
+            assert runs.hits > 0  # the Terraform directory, which no edit touched, came from the cache
+
+
+# --- (4) options that change results change the key -----------------------------------------------
+
+@pytest.mark.parametrize("first, second", [
+    ((), ("--unsafe-fixes",)),
+    (("--target", "python3.12"), ("--target", "python3.13")),
+    (("--select", "RT003"), ("--select", "RT004")),
+    (("--ignore", "RT004"), ()),
+    (("--horizon", "0"), ("--horizon", "3650")),
+])
+def test_options_that_change_results_change_the_key(runs, first, second):
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python2.7") + "  G:\n    Type: AWS::Serverless::Function"
+                     "\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.11\n",
+                     "src/app.py": "import json\n"})
+    a = both(runs, *first)
+    assert runs.cache.stored > 0
+    b = both(runs, *second)
+    assert runs.cache.hits == 0
+    assert a == uncached(runs, *first) and b == uncached(runs, *second) and a != b
+
+
+def test_the_date_is_part_of_the_key(runs):
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.12"), "src/app.py": "import json\n"})
+    early = runs("check", ".", "--format", "json", as_of="2026-01-01")
+    late = runs("check", ".", "--format", "json", as_of="2028-12-01")
+    assert runs.cache.hits == 0 and early != late
+    assert late == runs("check", ".", "--format", "json", as_of="2028-12-01", cache=False)
+
+
+def test_a_written_unit_is_never_kept_and_is_located_again(runs):
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import json\n",
+                     "clean.yaml": SAM.replace("python3.11", "python3.13")})
+    runs("check", ".")
+    code, _ = runs("fix", ".")
+    assert code == 0 and "python3.13" in (runs.root / "template.yaml").read_text()
+    assert runs.cache.stored == 1  # clean.yaml, which fix did not write
+    assert runs("check", ".", "--format", "json") == runs("check", ".", "--format", "json", cache=False)
+
+
+def test_a_file_changed_within_the_racy_window_is_not_kept(runs, monkeypatch):
+    monkeypatch.setattr(deps, "RACY_NS", deps.RACY_NS.__class__(2_000_000_000))
+    (runs.root / "template.yaml").write_text(SAM.replace("python3.11", "python3.9"))  # mtime and ctime: now
+    first = runs("check", ".", "--format", "json")
+    assert runs.cache.stored == 0 and runs.cache.misses == 1
+    assert first == runs("check", ".", "--format", "json", cache=False)
+
+
+def test_resolve_and_no_cache_keep_nothing(runs):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    runs("check", ".", cache=False)
+    assert not (runs.directory / result_cache.FILE_NAME).exists()
+    runs("check", ".", "--resolve")
+    assert runs.cache.key is None and runs.cache.stored == 0
+
+
+def test_the_cache_directory_is_private_and_outside_the_tree(runs, monkeypatch, tmp_path):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    home = tmp_path / "home"
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    assert (home / "iacfix" / result_cache.FILE_NAME).is_file()
+    assert (home / "iacfix").stat().st_mode & 0o777 == 0o700
+    assert sorted(p.name for p in runs.root.iterdir()) == ["src", "template.yaml"]
+
+
+# --- (5) a cache that cannot be trusted or written -----------------------------------------------
+
+def _filled(runs) -> tuple:
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    expected = both(runs)
+    assert runs.cache.stored > 0
+    return expected
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty-foreign-db", "other-version", "directory"])
+def test_a_damaged_or_foreign_cache_file_is_set_aside_and_rebuilt(runs, damage):
+    expected = _filled(runs)
+    db = runs.directory / result_cache.FILE_NAME
+    if damage == "garbage":
+        db.write_bytes(os.urandom(5000))
+    elif damage == "truncated":
+        data = db.read_bytes()
+        db.write_bytes(data[:len(data) // 2])
+    elif damage == "empty-foreign-db":
+        db.unlink()
+        with sqlite3.connect(db) as other:
+            other.execute("CREATE TABLE notes (text)")
+    elif damage == "other-version":
+        with sqlite3.connect(db) as other:
+            other.execute(f"PRAGMA user_version={result_cache.SCHEMA + 1}")
+    else:
+        db.unlink()
+        db.mkdir()
+    got = both(runs)
+    assert got == expected
+    if damage != "directory":  # a directory in its place cannot be set aside as a file; nothing is kept
+        assert runs.cache.stored > 0
+        assert both(runs) == expected and runs.cache.hits > 0
+
+
+@pytest.mark.parametrize("tamper", ["body", "checksum", "crafted"])
+def test_a_tampered_entry_is_a_miss(runs, tamper):
+    expected = _filled(runs)
+    with sqlite3.connect(runs.directory / result_cache.FILE_NAME) as db:
+        for key, body, checksum in db.execute("SELECT key, body, sum FROM entry").fetchall():
+            if tamper == "body":
+                body = body[:-3] + bytes(3)
+            elif tamper == "checksum":
+                checksum = "0" * len(checksum)
+            else:  # a well-formed entry naming a type that is not a result: never constructed
+                text = json.dumps([[], [{"FileResult": ["x", [{"os.system": ["echo hi"]}], [], [], [], None, None,
+                                                             False, False, [], []]}]])
+                body = zlib.compress(text.encode())
+                checksum = result_cache._checksum(key, body)
+            db.execute("UPDATE entry SET body=?, sum=? WHERE key=?", (body, checksum, key))
+    assert both(runs) == expected
+    assert runs.cache.hits == 0 and runs.cache.misses > 0
+
+
+def test_an_unwritable_cache_directory_is_skipped_silently(runs, tmp_path):
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    expected = uncached(runs)
+    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF,
+                                    "--cache-dir", str(blocker / "cache")], catch_exceptions=False)
+    assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
+    assert result_cache.LAST.broken and result_cache.LAST.stored == 0
+
+
+def test_the_codec_rebuilds_every_result_of_the_samples_exactly(runs):
+    shutil.copytree(SAMPLES, runs.root / "samples")
+    for p in (runs.root / "samples").rglob("*"):
+        t = next(_CLOCK) * 1_000_000_000
+        os.utime(p, ns=(t, t))
+    first = runs("fix", "samples", "--diff", "--format", "json")
+    assert runs.cache.stored >= 10
+    assert runs("fix", "samples", "--diff", "--format", "json") == first and runs.cache.misses == 0
+    with sqlite3.connect(runs.directory / result_cache.FILE_NAME) as db:
+        bodies = [json.loads(zlib.decompress(b))[1] for (b,) in db.execute("SELECT body FROM entry")]
+    for data in bodies:
+        assert result_cache.encode(result_cache.decode(data)) == data
+
+
+def test_entries_not_stored_again_for_a_week_are_removed_once_a_day(runs):
+    _filled(runs)
+    db_path = runs.directory / result_cache.FILE_NAME
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
+    runs("check", ".", "--format", "json")  # pruned today already: kept, and still used
+    assert runs.cache.hits > 0
+    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
+    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    runs("check", "src", "--format", "json")
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
+
+
+def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n", "iacfix.toml": 'cache-dir = "../kept"\n'})
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    got = CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    assert got.exit_code == 1 and (runs.root.parent / "kept" / result_cache.FILE_NAME).is_file()
+
+
+def test_concurrent_runs_with_workers_share_one_cache(tmp_path):
+    """Two runs at once, each with worker processes (over 256 files), write one cache; a third
+    run is served from it; every output is the uncached one."""
+    import time
+
+    root = tmp_path / "tree"
+    for i in range(300):
+        put(root, f"t{i // 50}/s{i}.yaml", SAM.replace("python3.11", ("python3.8", "python3.12", "nodejs18.x")[i % 3]))
+    time.sleep(deps.RACY_NS / 1e9 + 0.1)  # out of the window in which a just-written file is not kept
+    directory = tmp_path / "cache"
+    args = [str(root), "--as-of", AS_OF, "--format", "json", "-j", "2"]
+    exe = os.path.join(os.path.dirname(sys.executable), "iacfix")
+    expected = subprocess.run([exe, "check", *args, "--no-cache"], capture_output=True, text=True, timeout=300)
+    both_at_once = [subprocess.Popen([exe, "check", *args, "--cache-dir", str(directory)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in both_at_once:
+        out, err = p.communicate(timeout=300)
+        assert (p.returncode, out, err) == (expected.returncode, expected.stdout, expected.stderr)
+    with sqlite3.connect(directory / result_cache.FILE_NAME) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 300
+    third = subprocess.run([exe, "check", *args, "--cache-dir", str(directory)], capture_output=True, text=True,
+                           timeout=300)
+    assert (third.returncode, third.stdout) == (expected.returncode, expected.stdout)
+
+
+def test_a_ci_job_that_names_no_cache_directory_keeps_none(runs, monkeypatch, tmp_path):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CI", "true")
+    result_cache.LAST = None
+    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    assert result_cache.LAST is None and not (tmp_path / "home").exists()
+    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(tmp_path / "kept")],
+                       catch_exceptions=False)
+    assert (tmp_path / "kept" / result_cache.FILE_NAME).is_file()
+
+
+def test_iacfix_no_cache_turns_it_off(runs, monkeypatch):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    monkeypatch.setenv("IACFIX_NO_CACHE", "1")
+    result_cache.LAST = None
+    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(runs.directory)],
+                       catch_exceptions=False)
+    assert result_cache.LAST is None and not (runs.directory / result_cache.FILE_NAME).exists()
+
+
+def test_a_run_over_files_named_one_by_one_keeps_no_cache(runs):
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    runs("check", "template.yaml")
+    assert runs.cache is None and not (runs.directory / result_cache.FILE_NAME).exists()
+    runs("check", "template.yaml", ".")
+    assert runs.cache.stored == 1
