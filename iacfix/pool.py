@@ -18,7 +18,8 @@ from . import formats, workers
 from .edits import remove_temporaries
 from .engine import FileResult, Options, display_path, error, process_file, process_unit
 from .reading import Unreadable, read_bytes
-from .units import merge, units
+from .spool import Results, Spool, encode
+from .units import units
 
 PARALLEL_MIN_FILES = 256
 # The collector's first generation, while a run allocates parse trees by the million: every 700
@@ -109,9 +110,17 @@ def worker_count(requested: int | None, units: int | None = None) -> int:
     return max(1, n if units is None else min(n, units))
 
 
+def _work_encoded(unit: tuple[str, list[str], frozenset[str]]) -> list:
+    """``_work`` in a worker: its results as compact records (``spool.encode``),
+    which the main process stores without reading."""
+    return encode(_work(unit))
+
+
 def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path: True,
-        progress=None) -> tuple[list[FileResult], RunStats]:
-    """Process every path; results sorted by path whatever order work finished in.
+        progress=None) -> tuple[Results, RunStats]:
+    """Process every path; results sorted by path whatever order work finished in,
+    replayed from a ``spool.Spool`` each time they are iterated (the main process
+    holds an index, not the results).
     ``keep`` says which unlisted siblings a directory unit may take in (not excluded);
     ``progress(files)``, if given, is called as units are handed out."""
     read, shared = 0, set()
@@ -127,6 +136,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
 
     work = counted(units(paths, keep))
     written: list[str] = []  # as they are written: what an interrupted run reports
+    done = Spool()
     collector = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)  # workers fork with it
     try:
@@ -136,11 +146,12 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
         if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
             _init(opts)
             with workers.recording(written):
-                done = list(map(_work, itertools.chain(head, work)))
+                for unit in itertools.chain(head, work):
+                    done.append(_work(unit))
         else:
             formats.load_all()  # imported once, before the workers fork, not once in each of them
-            done = workers.parallel(_work, _init, opts, itertools.chain(head, work), jobs, CHUNK,
-                                    functools.partial(_lost, opts), written)
+            workers.parallel(_work_encoded, _init, opts, itertools.chain(head, work), jobs, CHUNK,
+                             functools.partial(_lost, opts), written, into=done)
     except KeyboardInterrupt:
         raise workers.Interrupted(signal.SIGINT, written) from None
     except workers.Interrupted as e:
@@ -148,6 +159,5 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
         raise
     finally:
         gc.set_threshold(*collector)
-    results = merge([r for batch in done for r in batch], shared)
-    stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
-    return sorted(results, key=lambda r: r.path), stats
+    results = done.results(shared)
+    return results, RunStats(files=read, templates=results.templates)

@@ -1,0 +1,259 @@
+"""Results off the heap: each finished unit's results are kept as compact
+records (``marshal`` of plain tuples), in memory up to ``SPILL_AT`` bytes and
+then in an unlinked temporary file; the main process keeps only an index
+(path, arrival, where the record is) and replays the results sorted by path,
+one at a time, to a reporter that writes as it goes.
+
+Workers encode their results themselves (``encode``), so what crosses the
+pipe is bytes the main process stores without reading; a record is decoded
+once per replay (``decode``).  A result ``marshal`` cannot hold (``iacfix
+plan``'s function records, a fix still carrying its expected document)
+is pickled instead.  Results of one path (a file shared by several units
+through a link, ``units.merge``) are merged as they are replayed.
+"""
+
+from __future__ import annotations
+
+import marshal
+import operator
+import os
+import pickle
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+
+from .engine import FileResult
+from .model import Edit, FileError, Finding, Fix, Where
+from .units import merge
+
+SPILL_AT = 4 << 20  # bytes of records kept in memory before they go to a temporary file
+
+_RESULT = tuple(f.name for f in fields(FileResult))
+_FINDING = tuple(f.name for f in fields(Finding))
+_FIX = tuple(f.name for f in fields(Fix))
+_WHERE = tuple(f.name for f in fields(Where))
+_ERROR = tuple(f.name for f in fields(FileError))
+_FINDING_LISTS = tuple(i for i, n in enumerate(_RESULT) if n in ("findings", "fixed", "suppressed"))
+_ERRORS = _RESULT.index("errors")
+_FIX_AT, _WHERE_AT = _FINDING.index("fix"), _FINDING.index("where")
+_EDITS_AT = _FIX.index("edits")
+_result_values = operator.attrgetter(*_RESULT)
+_finding_values = operator.attrgetter(*_FINDING)
+_fix_values = operator.attrgetter(*_FIX)
+_where_values = operator.attrgetter(*_WHERE)
+_error_values = operator.attrgetter(*_ERROR)
+_MARSHAL, _PICKLE = b"m", b"p"
+
+
+def _plain_finding(f: Finding, fixes: dict) -> tuple:
+    values = list(_finding_values(f))
+    fix = values[_FIX_AT]
+    if fix is not None:  # findings that share a fix share one tuple: marshal writes it once
+        plain = fixes.get(id(fix))
+        if plain is None:
+            plain = fixes[id(fix)] = list(_fix_values(fix))
+            plain[_EDITS_AT] = tuple(tuple(e) for e in fix.edits)
+            plain = fixes[id(fix)] = tuple(plain)
+        values[_FIX_AT] = plain
+    if values[_WHERE_AT] is not None:
+        values[_WHERE_AT] = _where_values(values[_WHERE_AT])
+    return tuple(values)
+
+
+def encode_one(result: FileResult) -> bytes:
+    """One result as bytes ``decode`` turns back into an equal result."""
+    values = list(_result_values(result))
+    fixes: dict = {}
+    for i in _FINDING_LISTS:
+        values[i] = [_plain_finding(f, fixes) for f in values[i]]
+    values[_ERRORS] = [_error_values(e) for e in values[_ERRORS]]
+    try:
+        return _MARSHAL + marshal.dumps(tuple(values))
+    except ValueError:  # something marshal cannot write (a plan record): pickle keeps it whole
+        return _PICKLE + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def encode(results: list[FileResult]) -> list[tuple[str, bool, bytes]]:
+    """(path, whether it held something of a known format, record) for each result."""
+    return [(r.path, r.template, encode_one(r)) for r in results]
+
+
+def _finding(values: list, fixes: dict) -> Finding:
+    plain = values[_FIX_AT]
+    if plain is not None:
+        fix = fixes.get(id(plain))
+        if fix is None:
+            fix = list(plain)
+            fix[_EDITS_AT] = tuple(Edit(*e) for e in plain[_EDITS_AT])
+            fix = fixes[id(plain)] = Fix(*fix)
+        values[_FIX_AT] = fix
+    if values[_WHERE_AT] is not None:
+        values[_WHERE_AT] = Where(*values[_WHERE_AT])
+    return Finding(*values)
+
+
+def decode(record: bytes) -> FileResult:
+    if record[:1] == _PICKLE:
+        return pickle.loads(record[1:])
+    values = list(marshal.loads(memoryview(record)[1:]))
+    fixes: dict = {}  # id of a shared tuple -> its Fix (marshal gives a shared tuple back as one object)
+    for i in _FINDING_LISTS:
+        values[i] = [_finding(list(f), fixes) for f in values[i]]
+    values[_ERRORS] = [FileError(*e) for e in values[_ERRORS]]
+    return FileResult(*values)
+
+
+class Spool:
+    """Encoded results as they arrive, in any order; ``results`` replays them sorted."""
+
+    def __init__(self, spill_at: int = SPILL_AT):
+        self.index: list[tuple[str, int, int, int, bool]] = []  # path, arrival, offset, length, template
+        self.spill_at = spill_at
+        self._memory: list[bytes] = []  # records while they are few; then offsets into _file
+        self._size = 0
+        self._file = None
+
+    def append(self, batch: list) -> None:
+        """One batch of results: FileResults, or ``encode``'s triples (from a worker)."""
+        for item in batch:
+            path, template, record = (item.path, item.template, encode_one(item)) if isinstance(item, FileResult) \
+                else item
+            if self._file is None and self._size + len(record) > self.spill_at:
+                self._spill()
+            if self._file is None:
+                self.index.append((path, len(self.index), len(self._memory), -1, template))
+                self._memory.append(record)
+            else:
+                self.index.append((path, len(self.index), self._size, len(record), template))
+                self._file.write(record)
+            self._size += len(record)
+
+    def extend(self, batches: Iterable[list]) -> None:
+        for batch in batches:
+            self.append(batch)
+
+    def _spill(self) -> None:
+        import tempfile  # only a run with many results pays for it
+
+        self._file = tempfile.TemporaryFile(prefix="iacfix-results-")  # unlinked: gone when closed
+        moved, offset = [], 0
+        for (path, seq, at, _, template), record in zip(self.index, self._memory):
+            moved.append((path, seq, offset, len(record), template))
+            self._file.write(record)
+            offset += len(record)
+        self.index, self._memory = moved, []
+
+    def record(self, entry) -> bytes:
+        _, _, offset, length, _ = entry
+        if length < 0:
+            return self._memory[offset]
+        self._file.flush()
+        return os.pread(self._file.fileno(), length, offset)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._memory = []
+
+    def results(self, shared: set[str]) -> Results:
+        return Results(self, shared)
+
+
+class Results:
+    """The run's results, sorted by path, decoded one at a time each time they
+    are iterated; then whatever was appended (discovery's problems).  One real
+    file reached through several units (``shared``) is one result, with each
+    finding once, at its first path."""
+
+    def __init__(self, spool: Spool, shared: set[str]):
+        self.spool = spool
+        self.extra: list[FileResult] = []
+        spool.index.sort()  # by path, then arrival: the order units.merge keeps
+        # Paths of one real file: key -> entries, replayed at the first path
+        self._groups: dict[str, list] = {}
+        self._skip: set[str] = set()
+        for entry in spool.index:
+            if entry[0] in shared:
+                self._groups.setdefault(os.path.realpath(entry[0]), []).append(entry)
+        for key, entries in list(self._groups.items()):
+            paths = sorted({e[0] for e in entries})
+            if len(paths) == 1:
+                del self._groups[key]  # consecutive in the index: merged as any repeated path is
+                continue
+            self._skip.update(paths[1:])
+            self._groups[paths[0]] = self._groups.pop(key)
+        self.shared = shared
+        self.templates = sum(1 for _ in self._runs(templates_only=True))
+
+    def _runs(self, templates_only: bool = False) -> Iterator[list]:
+        """The index entries of each result, in path order."""
+        index, i = self.spool.index, 0
+        while i < len(index):
+            path = index[i][0]
+            j = i + 1
+            while j < len(index) and index[j][0] == path:
+                j += 1
+            if path not in self._skip:
+                run = self._groups.get(path) or index[i:j]
+                if not templates_only or any(e[4] for e in run):
+                    yield run
+            i = j
+
+    def __iter__(self) -> Iterator[FileResult]:
+        for run in self._runs():
+            decoded = [decode(self.spool.record(e)) for e in run]
+            yield decoded[0] if len(decoded) == 1 else merge(decoded, self.shared)[0]
+        yield from self.extra
+
+    def append(self, result: FileResult) -> None:
+        self.extra.append(result)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._runs()) + len(self.extra)
+
+
+class Spill:
+    """Text written now and read back once, later: in memory up to ``SPILL_AT``
+    characters, then in an unlinked temporary file.  What a report writes after
+    something it learns only at the end of the run (the findings of a JSON
+    document before its errors; SARIF's rules before its results)."""
+
+    def __init__(self, spill_at: int = SPILL_AT):
+        self.spill_at = spill_at
+        self._parts: list[str] = []
+        self._size = 0
+        self._file = None
+
+    def write(self, text: str) -> None:
+        if self._file is not None:
+            self._file.write(text)
+            return
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size > self.spill_at:
+            import tempfile
+
+            # newline="": no translation either way; surrogatepass: a lone surrogate comes back as itself
+            self._file = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass", newline="",
+                                                prefix="iacfix-report-")
+            self._file.write("".join(self._parts))
+            self._parts = []
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[str]:
+        """What was written, in pieces that end at a line's end (or at the end)."""
+        if self._file is None:
+            if self._parts:
+                yield "".join(self._parts)
+            return
+        self._file.seek(0)
+        while True:
+            chunk = self._file.read(size)
+            if not chunk:
+                break
+            yield chunk + self._file.readline()
+        self._file.close()
+        self._file = None
+
+    def __bool__(self) -> bool:
+        return bool(self._parts) or self._file is not None
+
