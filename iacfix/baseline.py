@@ -54,8 +54,13 @@ def fingerprints(findings: list[Finding]) -> list[str]:
     for f in findings:
         k = key(f)
         seen[k] += 1
-        out.append(hashlib.sha256(json.dumps([*k, seen[k]]).encode("utf-8", "surrogatepass")).hexdigest())
+        out.append(fingerprint(k, seen[k]))
     return out
+
+
+def fingerprint(k: tuple, n: int) -> str:
+    """The digest of the ``n``-th finding (from 1) with key ``k``."""
+    return hashlib.sha256(json.dumps([*k, n]).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def dump(findings, as_of: str) -> str:

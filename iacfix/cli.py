@@ -201,6 +201,33 @@ def write_roots(paths: list[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
+class _Judged:
+    """The results as a report sees them, the baseline's findings dropped, the
+    exit status worked out on the way; each iteration starts afresh."""
+
+    def __init__(self, results, settings, write: bool, baseline=None):
+        self.results, self.settings, self.write, self.baseline = results, settings, write, baseline
+        self.errors = self.failing = False
+
+    def __iter__(self):
+        settings, write = self.settings, self.write
+        left = None if self.baseline is None else Counter(settings.known)
+        self.errors = self.failing = False
+        settings.output.baselined = 0
+        for r in self.results:
+            held = []  # fixes a preview would make to findings the baseline holds: they fail nothing
+            if left is not None:
+                settings.output.baselined += self.baseline.drop(r, left, None if write else held)
+            self.errors = self.errors or bool(r.errors)
+            if not self.failing:
+                # After a fix that wrote, what remains counts; after --diff or --dry-run the
+                # files still hold everything that was found.
+                held = {id(f) for f in held}
+                self.failing = any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.fail_on(f.path)]
+                                   for f in r.findings + ([] if write else r.fixed) if id(f) not in held)
+            yield r
+
+
 def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
     from . import reports
 
@@ -225,33 +252,14 @@ def _execute(ctx, paths, jobs, opts: Options, settings) -> None:
         with open(settings.write_baseline, "w", encoding="utf-8") as fh:
             fh.write(baseline.dump(keys, opts.context.as_of.isoformat()))
         click.echo(f"iacfix: wrote {sum(keys.values())} findings to the baseline {settings.write_baseline}", err=True)
-    errors = failing = False
-    left = None if settings.known is None else Counter(settings.known)
-
-    def judged():
-        """Each result as the report sees it (the baseline's findings dropped),
-        the exit status worked out on the way."""
-        nonlocal errors, failing
-        for r in results:
-            held = []  # fixes a preview would make to findings the baseline holds: they fail nothing
-            if left is not None:
-                settings.output.baselined += baseline.drop(r, left, None if opts.write else held)
-            errors = errors or bool(r.errors)
-            if not failing:
-                # After a fix that wrote, what remains counts; after --diff or --dry-run the
-                # files still hold everything that was found.
-                held = {id(f) for f in held}
-                failing = any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.fail_on(f.path)]
-                              for f in r.findings + ([] if opts.write else r.fixed) if id(f) not in held)
-            yield r
-
-    reports.emit(judged(), stats, settings.output, as_of=opts.context.as_of.isoformat(), fix=opts.fix,
+    judged = _Judged(results, settings, opts.write, baseline if settings.known is not None else None)
+    reports.emit(judged, stats, settings.output, as_of=opts.context.as_of.isoformat(), fix=opts.fix,
                  write=opts.write, target=target)
-    if errors:
+    if judged.errors:
         ctx.exit(2)
     if settings.exit_zero or settings.write_baseline:
         ctx.exit(0)
-    ctx.exit(1 if failing else 0)
+    ctx.exit(1 if judged.failing else 0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -32,6 +32,7 @@ CHUNK = 64  # paths per task sent to a worker
 class RunStats:
     files: int  # files read
     templates: int  # files that held something of a known format
+    foreign: frozenset = frozenset()  # paths findings point at from another file's result (spool.foreign)
 
 
 _OPTS: Options | None = None
@@ -160,4 +161,4 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
     finally:
         gc.set_threshold(*collector)
     results = done.results(shared)
-    return results, RunStats(files=read, templates=results.templates)
+    return results, RunStats(files=read, templates=results.templates, foreign=results.foreign)

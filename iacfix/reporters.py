@@ -9,7 +9,7 @@ import click
 
 from .engine import FileResult
 from .pool import RunStats
-from .spool import Spill
+from .spool import Distinct, Spill
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -98,7 +98,8 @@ class Text:
         self.style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
         self.lines = Spill()
         self.by = {"error": 0, "warning": 0, "info": 0}
-        self.files = self.fixed = self.fixed_files = self.fixable = self.hidden = self.suppressed = 0
+        self.files = Distinct(stats.foreign)  # paths with findings
+        self.fixed = self.fixed_files = self.fixable = self.hidden = self.suppressed = 0
         self.unwritten, self.missing, self.unread = set(), set(), set()
 
     def add(self, r: FileResult) -> None:
@@ -114,16 +115,14 @@ class Text:
                 self.missing.add(e.path)
             else:
                 self.unread.add(e.path)
-        paths = set()
         for f in r.findings:
             code = style(f.rule, fg=COLOURS[f.severity], bold=True)
             lines.write(f"{style(printable(f.path), bold=True)}:{f.line}:{f.column}: {code} [{f.severity}] "
                         f"{printable(f.message)}\n")
             self.by[f.severity] += 1
-            paths.add(f.path)
             self.fixable += f.fixable
             self.hidden += f.fix is not None and not f.fixable
-        self.files += len(paths)  # a finding's path is its file's: results come one path at a time
+        self.files.add((f.path,) for f in r.findings)
         if r.refused:
             lines.write(f"{style(printable(r.path), bold=True)}: {style('warning', fg='yellow')}: {printable(r.refused)}\n")
         for n in r.notes:
@@ -146,7 +145,7 @@ class Text:
                 summary += f" {self.hidden} more fixable with `--unsafe-fixes`."
         elif findings:
             fixable, hidden = self.fixable, self.hidden
-            summary = f"Found {_plural(findings, 'finding')} ({detail}) in {_plural(self.files, 'file')}"
+            summary = f"Found {_plural(findings, 'finding')} ({detail}) in {_plural(len(self.files), 'file')}"
             if fixable:
                 summary += f"; {fixable} fixable with `iacfix fix`" + (f" ({hidden} more with `--unsafe-fixes`)" if hidden else "")
             elif hidden:

@@ -72,20 +72,31 @@ def encode_one(result: FileResult) -> bytes:
         return _PICKLE + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def encode(results: list[FileResult]) -> list[tuple[str, bool, bytes]]:
-    """(path, whether it held something of a known format, record) for each result."""
-    return [(r.path, r.template, encode_one(r)) for r in results]
+def foreign(result: FileResult) -> tuple[str, ...]:
+    """The paths of the findings a result holds that are not its own file's
+    (code readiness points at a function's handler code)."""
+    if all(f.path == result.path for f in result.findings + result.suppressed + result.fixed):
+        return ()
+    return tuple({f.path for f in result.findings + result.suppressed + result.fixed} - {result.path})
 
 
-def _finding(values: list, fixes: dict) -> Finding:
-    plain = values[_FIX_AT]
-    if plain is not None:
-        fix = fixes.get(id(plain))
-        if fix is None:
-            fix = list(plain)
-            fix[_EDITS_AT] = tuple(Edit(*e) for e in plain[_EDITS_AT])
-            fix = fixes[id(plain)] = Fix(*fix)
-        values[_FIX_AT] = fix
+def encode(results: list[FileResult]) -> list[tuple[str, bool, bytes, tuple[str, ...]]]:
+    """(path, whether it held something of a known format, record, ``foreign`` paths) for each result."""
+    return [(r.path, r.template, encode_one(r), foreign(r)) for r in results]
+
+
+_edit = Edit._make
+
+
+def _finding(plain: tuple, fixes: dict) -> Finding:
+    values = list(plain)
+    fix = values[_FIX_AT]
+    if fix is not None:
+        values[_FIX_AT] = fixes.get(id(fix))
+        if values[_FIX_AT] is None:
+            made = list(fix)
+            made[_EDITS_AT] = tuple(map(_edit, fix[_EDITS_AT]))
+            values[_FIX_AT] = fixes[id(fix)] = Fix(*made)
     if values[_WHERE_AT] is not None:
         values[_WHERE_AT] = Where(*values[_WHERE_AT])
     return Finding(*values)
@@ -97,7 +108,7 @@ def decode(record: bytes) -> FileResult:
     values = list(marshal.loads(memoryview(record)[1:]))
     fixes: dict = {}  # id of a shared tuple -> its Fix (marshal gives a shared tuple back as one object)
     for i in _FINDING_LISTS:
-        values[i] = [_finding(list(f), fixes) for f in values[i]]
+        values[i] = [_finding(f, fixes) for f in values[i]]
     values[_ERRORS] = [FileError(*e) for e in values[_ERRORS]]
     return FileResult(*values)
 
@@ -107,6 +118,7 @@ class Spool:
 
     def __init__(self, spill_at: int = SPILL_AT):
         self.index: list[tuple[str, int, int, int, bool]] = []  # path, arrival, offset, length, template
+        self.foreign: set[str] = set()  # paths findings point at in another file's result (``foreign``)
         self.spill_at = spill_at
         self._memory: list[bytes] = []  # records while they are few; then offsets into _file
         self._size = 0
@@ -115,8 +127,9 @@ class Spool:
     def append(self, batch: list) -> None:
         """One batch of results: FileResults, or ``encode``'s triples (from a worker)."""
         for item in batch:
-            path, template, record = (item.path, item.template, encode_one(item)) if isinstance(item, FileResult) \
-                else item
+            path, template, record, elsewhere = (item.path, item.template, encode_one(item), foreign(item)) \
+                if isinstance(item, FileResult) else item
+            self.foreign.update(elsewhere)
             if self._file is None and self._size + len(record) > self.spill_at:
                 self._spill()
             if self._file is None:
@@ -183,6 +196,7 @@ class Results:
             self._skip.update(paths[1:])
             self._groups[paths[0]] = self._groups.pop(key)
         self.shared = shared
+        self.foreign = frozenset(spool.foreign)
         self.templates = sum(1 for _ in self._runs(templates_only=True))
 
     def _runs(self, templates_only: bool = False) -> Iterator[list]:
@@ -257,3 +271,44 @@ class Spill:
     def __bool__(self) -> bool:
         return bool(self._parts) or self._file is not None
 
+
+
+class Distinct:
+    """Counts distinct items (tuples that begin with a path) over results that
+    come one path at a time: an item whose path is its result's own is seen in
+    that result only and need not be kept; only items at ``foreign`` paths are."""
+
+    def __init__(self, foreign: frozenset[str] = frozenset()):
+        self.foreign = foreign
+        self.kept: set = set()
+        self.counted = 0
+
+    def add(self, items: Iterable[tuple]) -> None:
+        """The items of one result."""
+        mine = set()
+        for item in items:
+            (self.kept if item[0] in self.foreign else mine).add(item)
+        self.counted += len(mine)
+
+    def __len__(self) -> int:
+        return self.counted + len(self.kept)
+
+
+class Occurrences:
+    """Which occurrence of its key each finding is (1, 2, ...), over results
+    that come one path at a time: keys at a result's own path are counted for
+    that result only (``next_result`` forgets them), keys at ``foreign``
+    paths for the whole run."""
+
+    def __init__(self, foreign: frozenset[str] = frozenset()):
+        self.foreign = foreign
+        self.kept: dict = {}
+        self.mine: dict = {}
+
+    def next_result(self) -> None:
+        self.mine = {}
+
+    def __call__(self, key: tuple) -> int:
+        seen = self.kept if key[0] in self.foreign else self.mine
+        n = seen[key] = seen.get(key, 0) + 1
+        return n

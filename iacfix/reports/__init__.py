@@ -82,6 +82,22 @@ class Fixes:
                                  f"{f.fix.title}{tag}\n")
 
 
+class _tee:
+    """``results`` for a report that iterates them itself (maybe twice): each
+    of ``consumers`` sees each result once, on the first pass."""
+
+    def __init__(self, results, consumers):
+        self.results, self.consumers, self.passes = results, consumers, 0
+
+    def __iter__(self):
+        self.passes += 1
+        for r in self.results:
+            if self.passes == 1:
+                for consume in self.consumers:
+                    consume(r)
+            yield r
+
+
 def emit(results, stats, out: Output, *, as_of: str, fix: bool, write: bool, target: str | None) -> None:
     """Write the report on ``results`` (in path order), iterating them once: each
     result is written, or counted and kept as text, as it comes."""
@@ -119,56 +135,65 @@ def _emit(results, stats, out: Output, stream, as_of: str, common: dict) -> None
                                 write_files=common["write"], target=common["target"], colour=colour)
     if report is not None:
         consumers.append(report.add)
-    kept = [] if fmt in ("sarif", "gitlab", "markdown", "github") else None
-    if kept is not None:
-        consumers.append(kept.append)
+    elif fmt == "markdown" or fmt == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from .markdown import Markdown
+
+        summary = Markdown(as_of, stats.foreign)
+        consumers.append(summary.add)
+    if fmt == "github":
+        from .github import Github
+
+        annotations = Github(out.max_annotations)
+        consumers.append(annotations.add)
     counts = Statistics() if out.statistics else None
     if counts is not None:
         consumers.append(counts.add)
     shown = Fixes() if out.show_fixes and fmt == "text" else None
     if shown is not None:
         consumers.append(shown.add)
-    for r in results:
-        for consume in consumers:
-            consume(r)
+    if fmt in ("sarif", "gitlab"):  # these write as they iterate (SARIF twice: its rules come first)
+        from .gitlab import gitlab
+        from .sarif import sarif
+
+        listed = (counts.add,) if counts is not None else ()
+        pieces: list[str] = []  # written 64 KB at a time, not item by item
+
+        def gather(text: str) -> None:
+            pieces.append(text)
+            if len(pieces) >= 256:
+                put("".join(pieces))
+                pieces.clear()
+
+        (sarif if fmt == "sarif" else gitlab)(_tee(results, listed), gather, stats.foreign)
+        put("".join(pieces))
+    else:
+        for r in results:
+            for consume in consumers:
+                consume(r)
 
     if fmt == "json":
         report.finish()
         target.flush()
-    elif fmt == "sarif":
-        from .sarif import sarif
-
-        say(sarif(kept).rstrip("\n"))
-    elif fmt == "gitlab":
-        from .gitlab import gitlab
-
-        say(gitlab(kept).rstrip("\n"))
     elif fmt == "markdown":
-        from .markdown import markdown
-
-        say(markdown(kept, as_of=as_of).rstrip("\n"))
+        say(summary.text().rstrip("\n"))
     elif fmt == "github":
-        from .github import github
-
-        text, left = github(kept, out.max_annotations)
+        text, left = annotations.text()
         if text:
             say(text)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        path = os.environ.get("GITHUB_STEP_SUMMARY")
         if left:
-            where = " (the step summary counts them all, by deadline)" if summary else ""
+            where = " (the step summary counts them all, by deadline)" if path else ""
             say(f"iacfix: {left} more annotations not shown: GitHub shows {out.max_annotations} of each type "
                 f"per step{where}; raise --max-annotations or use --format sarif")
-        if summary:
-            from .markdown import markdown
-
+        if path:
             try:
-                with open(summary, "a", encoding="utf-8", errors="backslashreplace") as fh:
-                    fh.write(markdown(kept, as_of=as_of) + "\n")
+                with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
+                    fh.write(summary.text() + "\n")
             except OSError as e:  # the annotations are out; a summary that cannot be written is no reason to stop
-                click.echo(f"iacfix: cannot write the step summary to {summary}: {e.strerror or e}", err=True)
-    elif out.statistics:
+                click.echo(f"iacfix: cannot write the step summary to {path}: {e.strerror or e}", err=True)
+    elif fmt == "text" and out.statistics:
         say(counts.text())
-    else:
+    elif fmt == "text":
         report.finish(quiet=out.quiet, baselined=out.baselined)
     if shown is not None and shown.lines:
         if not out.quiet:
