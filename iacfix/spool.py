@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import fields
 
 from .engine import FileResult
-from .model import Edit, FileError, Finding, Fix, Where
+from .model import Edit, Expectation, FileError, Finding, Fix, Where
 from .units import merge
 
 SPILL_AT = 4 << 20  # bytes of records kept in memory before they go to a temporary file
@@ -35,7 +35,7 @@ _ERROR = tuple(f.name for f in fields(FileError))
 _FINDING_LISTS = tuple(i for i, n in enumerate(_RESULT) if n in ("findings", "fixed", "suppressed"))
 _ERRORS = _RESULT.index("errors")
 _FIX_AT, _WHERE_AT = _FINDING.index("fix"), _FINDING.index("where")
-_EDITS_AT = _FIX.index("edits")
+_EDITS_AT, _EXPECT_AT = _FIX.index("edits"), _FIX.index("expect")
 _result_values = operator.attrgetter(*_RESULT)
 _finding_values = operator.attrgetter(*_FINDING)
 _fix_values = operator.attrgetter(*_FIX)
@@ -52,6 +52,7 @@ def _plain_finding(f: Finding, fixes: dict) -> tuple:
         if plain is None:
             plain = fixes[id(fix)] = list(_fix_values(fix))
             plain[_EDITS_AT] = tuple(tuple(e) for e in fix.edits)
+            plain[_EXPECT_AT] = tuple(tuple(e) for e in fix.expect)  # kept on suppressed findings' fixes
             plain = fixes[id(fix)] = tuple(plain)
         values[_FIX_AT] = plain
     if values[_WHERE_AT] is not None:
@@ -85,7 +86,7 @@ def encode(results: list[FileResult]) -> list[tuple[str, bool, bytes, tuple[str,
     return [(r.path, r.template, encode_one(r), foreign(r)) for r in results]
 
 
-_edit = Edit._make
+_edit, _expectation = Edit._make, Expectation._make
 
 
 def _finding(plain: tuple, fixes: dict) -> Finding:
@@ -96,6 +97,7 @@ def _finding(plain: tuple, fixes: dict) -> Finding:
         if values[_FIX_AT] is None:
             made = list(fix)
             made[_EDITS_AT] = tuple(map(_edit, fix[_EDITS_AT]))
+            made[_EXPECT_AT] = tuple(map(_expectation, fix[_EXPECT_AT]))
             values[_FIX_AT] = fixes[id(fix)] = Fix(*made)
     if values[_WHERE_AT] is not None:
         values[_WHERE_AT] = Where(*values[_WHERE_AT])
@@ -116,19 +118,28 @@ def decode(record: bytes) -> FileResult:
 class Spool:
     """Encoded results as they arrive, in any order; ``results`` replays them sorted."""
 
-    def __init__(self, spill_at: int = SPILL_AT):
+    def __init__(self, spill_at: int | None = None):
         self.index: list[tuple[str, int, int, int, bool]] = []  # path, arrival, offset, length, template
         self.foreign: set[str] = set()  # paths findings point at in another file's result (``foreign``)
-        self.spill_at = spill_at
+        self.spill_at = SPILL_AT if spill_at is None else spill_at
         self._memory: list[bytes] = []  # records while they are few; then offsets into _file
+        self._objects: list[FileResult] = []  # results not even pickle can write (a plan record's closure)
         self._size = 0
         self._file = None
 
     def append(self, batch: list) -> None:
         """One batch of results: FileResults, or ``encode``'s triples (from a worker)."""
         for item in batch:
-            path, template, record, elsewhere = (item.path, item.template, encode_one(item), foreign(item)) \
-                if isinstance(item, FileResult) else item
+            if isinstance(item, FileResult):
+                try:
+                    record = encode_one(item)
+                except (pickle.PicklingError, AttributeError, TypeError):  # kept as it is, in this process
+                    self.index.append((item.path, len(self.index), len(self._objects), -2, item.template))
+                    self._objects.append(item)
+                    self.foreign.update(foreign(item))
+                    continue
+                item = (item.path, item.template, record, foreign(item))
+            path, template, record, elsewhere = item
             self.foreign.update(elsewhere)
             if self._file is None and self._size + len(record) > self.spill_at:
                 self._spill()
@@ -149,24 +160,30 @@ class Spool:
 
         self._file = tempfile.TemporaryFile(prefix="iacfix-results-")  # unlinked: gone when closed
         moved, offset = [], 0
-        for (path, seq, at, _, template), record in zip(self.index, self._memory):
+        for path, seq, at, length, template in self.index:
+            if length == -2:  # an object: stays one
+                moved.append((path, seq, at, length, template))
+                continue
+            record = self._memory[at]
             moved.append((path, seq, offset, len(record), template))
             self._file.write(record)
             offset += len(record)
         self.index, self._memory = moved, []
 
-    def record(self, entry) -> bytes:
+    def result(self, entry) -> FileResult:
         _, _, offset, length, _ = entry
-        if length < 0:
-            return self._memory[offset]
+        if length == -2:
+            return self._objects[offset]
+        if length == -1:
+            return decode(self._memory[offset])
         self._file.flush()
-        return os.pread(self._file.fileno(), length, offset)
+        return decode(os.pread(self._file.fileno(), length, offset))
 
     def close(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
-        self._memory = []
+        self._memory, self._objects = [], []
 
     def results(self, shared: set[str]) -> Results:
         return Results(self, shared)
@@ -215,7 +232,7 @@ class Results:
 
     def __iter__(self) -> Iterator[FileResult]:
         for run in self._runs():
-            decoded = [decode(self.spool.record(e)) for e in run]
+            decoded = [self.spool.result(e) for e in run]
             yield decoded[0] if len(decoded) == 1 else merge(decoded, self.shared)[0]
         yield from self.extra
 
@@ -232,8 +249,8 @@ class Spill:
     something it learns only at the end of the run (the findings of a JSON
     document before its errors; SARIF's rules before its results)."""
 
-    def __init__(self, spill_at: int = SPILL_AT):
-        self.spill_at = spill_at
+    def __init__(self, spill_at: int | None = None):
+        self.spill_at = SPILL_AT if spill_at is None else spill_at
         self._parts: list[str] = []
         self._size = 0
         self._file = None
