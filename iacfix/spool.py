@@ -17,7 +17,6 @@ from __future__ import annotations
 import marshal
 import operator
 import os
-import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 
@@ -70,6 +69,8 @@ def encode_one(result: FileResult) -> bytes:
     try:
         return _MARSHAL + marshal.dumps(tuple(values))
     except ValueError:  # something marshal cannot write (a plan record): pickle keeps it whole
+        import pickle
+
         return _PICKLE + pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -106,6 +107,8 @@ def _finding(plain: tuple, fixes: dict) -> Finding:
 
 def decode(record: bytes) -> FileResult:
     if record[:1] == _PICKLE:
+        import pickle
+
         return pickle.loads(record[1:])
     values = list(marshal.loads(memoryview(record)[1:]))
     fixes: dict = {}  # id of a shared tuple -> its Fix (marshal gives a shared tuple back as one object)
@@ -133,7 +136,7 @@ class Spool:
             if isinstance(item, FileResult):
                 try:
                     record = encode_one(item)
-                except (pickle.PicklingError, AttributeError, TypeError):  # kept as it is, in this process
+                except Exception:  # not even pickle can write it (pickle.PicklingError...): kept as it is, here
                     self.index.append((item.path, len(self.index), len(self._objects), -2, item.template))
                     self._objects.append(item)
                     self.foreign.update(foreign(item))
@@ -178,12 +181,6 @@ class Spool:
             return decode(self._memory[offset])
         self._file.flush()
         return decode(os.pread(self._file.fileno(), length, offset))
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-        self._memory, self._objects = [], []
 
     def results(self, shared: set[str]) -> Results:
         return Results(self, shared)
@@ -238,9 +235,6 @@ class Results:
 
     def append(self, result: FileResult) -> None:
         self.extra.append(result)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self._runs()) + len(self.extra)
 
 
 class Spill:
