@@ -129,6 +129,7 @@ class Spool:
         self._objects: list[FileResult] = []  # results not even pickle can write (a plan record's closure)
         self._size = 0
         self._file = None
+        self._reading = False
 
     def append(self, batch: list) -> None:
         """One batch of results: FileResults, or ``encode``'s triples (from a worker)."""
@@ -150,6 +151,9 @@ class Spool:
                 self.index.append((path, len(self.index), len(self._memory), -1, template))
                 self._memory.append(record)
             else:
+                if self._reading:  # a record was read back since: write at the end again
+                    self._file.seek(0, os.SEEK_END)
+                    self._reading = False
                 self.index.append((path, len(self.index), self._size, len(record), template))
                 self._file.write(record)
             self._size += len(record)
@@ -179,8 +183,9 @@ class Spool:
             return self._objects[offset]
         if length == -1:
             return decode(self._memory[offset])
-        self._file.flush()
-        return decode(os.pread(self._file.fileno(), length, offset))
+        self._file.seek(offset)  # os.pread would do, but not on Windows
+        self._reading = True
+        return decode(self._file.read(length))
 
     def results(self, shared: set[str]) -> Results:
         return Results(self, shared)

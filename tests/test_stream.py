@@ -154,3 +154,18 @@ def test_the_main_process_holds_a_few_results_at_a_time(iacfix, tmp_path, monkey
         assert len(seen) >= 10 and max(seen) <= 3, (fmt, seen)
     # the report saw every result: python2.7 is one of six runtimes of 3 functions in each of 1,500 files
     assert "- **750 functions cannot be updated since 2022-05-30 (python2.7)**" in run.out
+
+
+def test_a_spool_in_a_file_takes_more_records_after_reading_some():
+    from iacfix.model import FileError
+
+    def result(path):
+        return FileResult(path, errors=[FileError(path, 3, 1, f"cannot parse {path}")], notes=[path * 40])
+
+    kept = spool.Spool(spill_at=100)  # every record in the file
+    kept.append([result("b.yaml"), result("a.yaml")])
+    assert [r.path for r in kept.results(set())] == ["a.yaml", "b.yaml"]
+    kept.append([result("c.yaml"), result("a.yaml")])  # the same path twice: one result, each error once
+    again = list(kept.results(set()))
+    assert [r.path for r in again] == ["a.yaml", "b.yaml", "c.yaml"]
+    assert again[0] == result("a.yaml") and again[2] == result("c.yaml")
