@@ -590,28 +590,41 @@ def one_file_benches(template: Path) -> dict[str, Bench]:
 
 
 def scale_runs(args: argparse.Namespace) -> list[dict]:
-    """check and grep on trees of K x --files: time and peak memory per size."""
+    """check and grep on trees of K x --files: time and peak memory per size
+    (the main process's own, where results pile up, and all processes'), for
+    this build and, with --baseline, the other build."""
     rows = []
     for k in args.scales:
         files = args.files * k
         out = OUT_DIR / f"tree-{files}-{args.seed}"
         ensure_tree(out, files, args.seed)
         info = scan_tree(out)
-        benches = main_benches(out, info)
+        benches = main_benches(out, info, args.baseline)
         del benches["fix"]
+        benches.pop("base-fix", None)
         for slug, b in benches.items():
             warm_up(b, f"scale{k}-{slug}")
         time_benches(list(benches.values()), args.repeat)
         grep, check = benches["grep"], benches["check"]
-        rows.append({"scale": k, "files": info.files, "mb": info.bytes / MB, "grep_s": grep.best_wall_s,
-                     "check_s": check.best_wall_s, "ratio": check.best_wall_s / grep.best_wall_s,
-                     "check_us_per_file": check.best_wall_s / info.files * 1e6,
-                     "tree_peak_mb": check.tree_peak_mb, "main_hwm_mb": check.main_hwm_mb})
-    print("\nScaling (check; wall: best of runs)")
-    print("  scale     files      MB   grep s  check s  ratio  us/file  tree peak MB")
+        row = {"scale": k, "files": info.files, "mb": info.bytes / MB, "grep_s": grep.best_wall_s,
+               "check_s": check.best_wall_s, "ratio": check.best_wall_s / grep.best_wall_s,
+               "check_us_per_file": check.best_wall_s / info.files * 1e6,
+               "tree_peak_mb": check.tree_peak_mb, "main_hwm_mb": check.main_hwm_mb}
+        if "base-check" in benches:
+            base = benches["base-check"]
+            row.update(base_check_s=base.best_wall_s, base_tree_peak_mb=base.tree_peak_mb,
+                       base_main_hwm_mb=base.main_hwm_mb)
+        rows.append(row)
+    print("\nScaling (check; wall: best of runs; main: the main process's own peak, polled VmHWM;"
+          " all: the summed peak of every process)")
+    based = any("base_check_s" in r for r in rows)
+    print("  scale     files      MB   grep s  check s  ratio  us/file  main MB   all MB"
+          + ("  baseline s  main MB   all MB" if based else ""))
     for r in rows:
         print(f"  {r['scale']:>5}  {r['files']:>8}  {r['mb']:>6.0f}  {r['grep_s']:7.3f}  {r['check_s']:7.3f}"
-              f"  {r['ratio']:5.2f}x  {r['check_us_per_file']:7.1f}  {r['tree_peak_mb']:12.1f}")
+              f"  {r['ratio']:5.2f}x  {r['check_us_per_file']:7.1f}  {r['main_hwm_mb']:7.1f}  {r['tree_peak_mb']:7.1f}"
+              + (f"  {r['base_check_s']:10.3f}  {r['base_main_hwm_mb']:7.1f}  {r['base_tree_peak_mb']:7.1f}"
+                 if "base_check_s" in r else ""))
     return rows
 
 

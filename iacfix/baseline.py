@@ -54,12 +54,18 @@ def fingerprints(findings: list[Finding]) -> list[str]:
     for f in findings:
         k = key(f)
         seen[k] += 1
-        out.append(hashlib.sha256(json.dumps([*k, seen[k]]).encode("utf-8", "surrogatepass")).hexdigest())
+        out.append(fingerprint(k, seen[k]))
     return out
 
 
-def dump(findings: list[Finding], as_of: str) -> str:
-    counts = Counter(key(f) for f in findings)
+def fingerprint(k: tuple, n: int) -> str:
+    """The digest of the ``n``-th finding (from 1) with key ``k``."""
+    return hashlib.sha256(json.dumps([*k, n]).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def dump(findings, as_of: str) -> str:
+    """The baseline of ``findings`` (or of their keys, counted: a Counter)."""
+    counts = findings if isinstance(findings, Counter) else Counter(key(f) for f in findings)
     entries = [{"path": p, "rule": r, "runtime": rt or None, "location": loc, **({"count": n} if n > 1 else {})}
                for (p, r, rt, loc), n in sorted(counts.items())]
     return json.dumps({"version": VERSION, "tool": "iacfix", "as_of": as_of, "findings": entries},
@@ -91,18 +97,21 @@ def apply(results, known: Counter, held_fixes: list | None = None) -> int:
     it would fix) the fixes count too: those the baseline holds stay listed as
     fixes and are appended to ``held_fixes``, so that they fail nothing."""
     left = Counter(known)
-    dropped = 0
-    for r in results:
-        kept = []
-        fixes = r.fixed if held_fixes is not None else []
-        for n, f in enumerate(r.findings + fixes):
-            k = key(f)
-            if left[k] > 0:
-                left[k] -= 1
-                dropped += 1
-                if n >= len(r.findings):
-                    held_fixes.append(f)
-            elif n < len(r.findings):
-                kept.append(f)
-        r.findings = kept
+    return sum(drop(r, left, held_fixes) for r in results)
+
+
+def drop(r, left: Counter, held_fixes: list | None = None) -> int:
+    """``apply`` on one result, ``left`` counting down what the baseline still holds."""
+    dropped, kept = 0, []
+    fixes = r.fixed if held_fixes is not None else []
+    for n, f in enumerate(r.findings + fixes):
+        k = key(f)
+        if left[k] > 0:
+            left[k] -= 1
+            dropped += 1
+            if n >= len(r.findings):
+                held_fixes.append(f)
+        elif n < len(r.findings):
+            kept.append(f)
+    r.findings = kept
     return dropped

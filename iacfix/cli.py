@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import signal
+from collections import Counter
 
 import click
 
@@ -224,6 +225,33 @@ def _result_cache(opts: Options, config, paths: list[str], no_cache: bool, cache
     return Cache(directory, opts) if directory else None
 
 
+class _Judged:
+    """The results as a report sees them, the baseline's findings dropped, the
+    exit status worked out on the way; each iteration starts afresh."""
+
+    def __init__(self, results, settings, write: bool, baseline=None):
+        self.results, self.settings, self.write, self.baseline = results, settings, write, baseline
+        self.errors = self.failing = False
+
+    def __iter__(self):
+        settings, write = self.settings, self.write
+        left = None if self.baseline is None else Counter(settings.known)
+        self.errors = self.failing = False
+        settings.output.baselined = 0
+        for r in self.results:
+            held = []  # fixes a preview would make to findings the baseline holds: they fail nothing
+            if left is not None:
+                settings.output.baselined += self.baseline.drop(r, left, None if write else held)
+            self.errors = self.errors or bool(r.errors)
+            if not self.failing:
+                # After a fix that wrote, what remains counts; after --diff or --dry-run the
+                # files still hold everything that was found.
+                held = {id(f) for f in held}
+                self.failing = any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.fail_on(f.path)]
+                                   for f in r.findings + ([] if write else r.fixed) if id(f) not in held)
+            yield r
+
+
 def _execute(ctx, paths, jobs, opts: Options, settings, cache: tuple = (True, None)) -> None:
     from . import reports
 
@@ -245,24 +273,18 @@ def _execute(ctx, paths, jobs, opts: Options, settings, cache: tuple = (True, No
     if settings.write_baseline or settings.known is not None:
         from . import baseline
     if settings.write_baseline:
-        findings = [f for r in results for f in r.findings + ([] if opts.write else r.fixed)]
+        keys = Counter(baseline.key(f) for r in results for f in r.findings + ([] if opts.write else r.fixed))
         with open(settings.write_baseline, "w", encoding="utf-8") as fh:
-            fh.write(baseline.dump(findings, opts.context.as_of.isoformat()))
-        click.echo(f"iacfix: wrote {len(findings)} findings to the baseline {settings.write_baseline}", err=True)
-    held = []  # fixes a preview would make to findings the baseline holds: they fail nothing
-    if settings.known is not None:
-        settings.output.baselined = baseline.apply(results, settings.known, None if opts.write else held)
-    reports.emit(results, stats, settings.output, as_of=opts.context.as_of.isoformat(), fix=opts.fix,
+            fh.write(baseline.dump(keys, opts.context.as_of.isoformat()))
+        click.echo(f"iacfix: wrote {sum(keys.values())} findings to the baseline {settings.write_baseline}", err=True)
+    judged = _Judged(results, settings, opts.write, baseline if settings.known is not None else None)
+    reports.emit(judged, stats, settings.output, as_of=opts.context.as_of.isoformat(), fix=opts.fix,
                  write=opts.write, target=target)
-    if any(r.errors for r in results):
+    if judged.errors:
         ctx.exit(2)
     if settings.exit_zero or settings.write_baseline:
         ctx.exit(0)
-    # After a fix that wrote, what remains counts; after --diff or --dry-run the
-    # files still hold everything that was found.
-    held = {id(f) for f in held}
-    counted = [f for r in results for f in r.findings + ([] if opts.write else r.fixed) if id(f) not in held]
-    ctx.exit(1 if any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[settings.fail_on(f.path)] for f in counted) else 0)
+    ctx.exit(1 if judged.failing else 0)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -19,7 +19,8 @@ from .edits import remove_temporaries
 from .engine import FileResult, Options, display_path, error, process_file, process_unit
 from .reading import Unreadable, read_bytes
 from .records import dataclass
-from .units import merge, units
+from .spool import Results, Spool, encode
+from .units import units
 
 PARALLEL_MIN_FILES = 256
 # The collector's first generation, while a run allocates parse trees by the million: every 700
@@ -34,6 +35,7 @@ class RunStats:
 
     files: int  # files read
     templates: int  # files that held something of a known format
+    foreign: frozenset = frozenset()  # paths findings point at from another file's result (spool.foreign)
 
 
 _OPTS: Options | None = None
@@ -133,9 +135,17 @@ def worker_count(requested: int | None, units: int | None = None) -> int:
     return max(1, n if units is None else min(n, units))
 
 
+def _work_encoded(unit: tuple[str, list[str], frozenset[str]]) -> list:
+    """``_work`` in a worker: its results as compact records (``spool.encode``),
+    which the main process stores without reading."""
+    return encode(_work(unit))
+
+
 def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path: True,
-        progress=None) -> tuple[list[FileResult], RunStats]:
-    """Process every path; results sorted by path whatever order work finished in.
+        progress=None) -> tuple[Results, RunStats]:
+    """Process every path; results sorted by path whatever order work finished in,
+    replayed from a ``spool.Spool`` each time they are iterated (the main process
+    holds an index, not the results).
     ``keep`` says which unlisted siblings a directory unit may take in (not excluded);
     ``progress(files)``, if given, is called as units are handed out."""
     read, shared = 0, set()
@@ -152,6 +162,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
     work = counted(units(paths, keep))
     deps.forget()  # answers kept from an earlier run in this process may be stale
     written: list[str] = []  # as they are written: what an interrupted run reports
+    done = Spool()
     collector = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLD)  # workers fork with it
     try:
@@ -161,12 +172,13 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
         if jobs <= 1 or len(head) < PARALLEL_MIN_FILES:
             _init(opts)
             with workers.recording(written):
-                done = list(map(_work, itertools.chain(head, work)))
+                for unit in itertools.chain(head, work):
+                    done.append(_work(unit))
         else:
             formats.load_all()  # imported once, before the workers fork, not once in each of them
             rules.load_all()
-            done = workers.parallel(_work, _init, opts, itertools.chain(head, work), jobs, CHUNK,
-                                    functools.partial(_lost, opts), written)
+            workers.parallel(_work_encoded, _init, opts, itertools.chain(head, work), jobs, CHUNK,
+                             functools.partial(_lost, opts), written, into=done)
     except KeyboardInterrupt:
         raise workers.Interrupted(signal.SIGINT, written) from None
     except workers.Interrupted as e:
@@ -177,6 +189,5 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
         if opts.cache is not None:
             opts.cache.flush(prune=True)
             opts.cache.close()
-    results = merge([r for batch in done for r in batch], shared)
-    stats = RunStats(files=read, templates=sum(1 for r in results if r.template))
-    return sorted(results, key=lambda r: r.path), stats
+    results = done.results(shared)
+    return results, RunStats(files=read, templates=results.templates, foreign=results.foreign)

@@ -9,6 +9,7 @@ import click
 
 from .engine import FileResult
 from .pool import RunStats
+from .spool import Distinct, Spill
 
 COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
@@ -87,106 +88,166 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _counts(results: list[FileResult]):
-    findings = [f for r in results for f in r.findings]
-    errors = [e for r in results for e in r.errors]
-    return findings, errors
+class Text:
+    """The text report, written as results arrive in path order: diffs at
+    once, one line per error, finding, refusal and note kept in a ``Spill``
+    until the diffs are out, then the summary, counted on the way."""
 
+    def __init__(self, write, stats: RunStats, *, fix: bool, write_files: bool, target: str | None, colour: bool):
+        self.write, self.stats, self.fix, self.write_files, self.target = write, stats, fix, write_files, target
+        self.style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
+        self.lines = Spill()
+        self.by = {"error": 0, "warning": 0, "info": 0}
+        self.files = Distinct(stats.foreign)  # paths with findings
+        self.fixed = self.fixed_files = self.fixable = self.hidden = self.suppressed = 0
+        self.unwritten, self.missing, self.unread = set(), set(), set()
 
-def text(results: list[FileResult], stats: RunStats, *, fix: bool, write: bool, target: str | None, colour: bool) -> str:
-    lines = []
-    style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
-    for r in results:
+    def add(self, r: FileResult) -> None:
+        style, lines = self.style, self.lines
         if r.diff:
-            lines.append(_diff(r).rstrip("\n"))
-    for r in results:  # one line each, whatever a file name holds
-        for e in r.errors:
-            lines.append(f"{style(printable(e.path), bold=True)}:{e.line}:{e.column}: "
-                         f"{style('error', fg='red', bold=True)}: {printable(e.message)}")
+            self.write(_diff(r).rstrip("\n") + "\n")
+        for e in r.errors:  # one line each, whatever a file name holds
+            lines.write(f"{style(printable(e.path), bold=True)}:{e.line}:{e.column}: "
+                        f"{style('error', fg='red', bold=True)}: {printable(e.message)}\n")
+            if e.message.startswith(WRITE_FAILURE):
+                self.unwritten.add(e.path)
+            elif e.message == MISSING:
+                self.missing.add(e.path)
+            else:
+                self.unread.add(e.path)
         for f in r.findings:
             code = style(f.rule, fg=COLOURS[f.severity], bold=True)
-            lines.append(f"{style(printable(f.path), bold=True)}:{f.line}:{f.column}: {code} [{f.severity}] "
-                         f"{printable(f.message)}")
+            lines.write(f"{style(printable(f.path), bold=True)}:{f.line}:{f.column}: {code} [{f.severity}] "
+                        f"{printable(f.message)}\n")
+            self.by[f.severity] += 1
+            self.fixable += f.fixable
+            self.hidden += f.fix is not None and not f.fixable
+        self.files.add((f.path,) for f in r.findings)
         if r.refused:
-            lines.append(f"{style(printable(r.path), bold=True)}: {style('warning', fg='yellow')}: {printable(r.refused)}")
-        lines.extend(printable(n) for n in r.notes)
-    findings, errors = _counts(results)
-    by = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    files = len({f.path for f in findings})
-    detail = ", ".join(f"{n} {s}" if s == "info" else _plural(n, s) for s, n in by.items() if n)
-    if fix:
-        fixed = sum(len(r.fixed) for r in results)
-        fixed_files = sum(1 for r in results if r.fixed)
-        verb = "Fixed" if write else "Would fix"
-        summary = f"{verb} {_plural(fixed, 'site')} in {_plural(fixed_files, 'file')}" + (f" (target {target})" if fixed else "")
-        remain = ("remains" if len(findings) == 1 else "remain") if write else "would remain"
-        summary += f"; {_plural(len(findings), 'finding')} {remain}"
-        summary += (f" ({detail})" if detail else "") + "."
-        hidden = sum(1 for f in findings if f.fix is not None and not f.fixable)
-        if hidden:
-            summary += f" {hidden} more fixable with `--unsafe-fixes`."
-    elif findings:
-        fixable = sum(1 for f in findings if f.fixable)
-        hidden = sum(1 for f in findings if f.fix is not None and not f.fixable)
-        summary = f"Found {_plural(len(findings), 'finding')} ({detail}) in {_plural(files, 'file')}"
-        if fixable:
-            summary += f"; {fixable} fixable with `iacfix fix`" + (f" ({hidden} more with `--unsafe-fixes`)" if hidden else "")
-        elif hidden:
-            summary += f"; {hidden} fixable with `iacfix fix --unsafe-fixes`"
-        summary += "."
-    else:
-        summary = f"No findings in {_plural(stats.templates, 'file')} with runtimes ({_plural(stats.files, 'file')} read)."
-    if errors:
-        unwritten = {e.path for e in errors if e.message.startswith(WRITE_FAILURE)}
-        missing = {e.path for e in errors if e.message == MISSING}
-        unread = {e.path for e in errors if not e.message.startswith(WRITE_FAILURE)} - missing
-        failed = ([f"{_plural(len(missing), 'path')} given {'does' if len(missing) == 1 else 'do'} not exist"]
-                  if missing else []) + \
-                 ([f"{_plural(len(unread), 'file')} could not be read or parsed"] if unread else []) + \
-                 ([f"{_plural(len(unwritten), 'file')} could not be written"] if unwritten else [])
-        summary += " " + "; ".join(failed) + "."
-    lines.append(summary)
-    return _no_surrogates("\n".join(lines), _escape)
+            lines.write(f"{style(printable(r.path), bold=True)}: {style('warning', fg='yellow')}: {printable(r.refused)}\n")
+        for n in r.notes:
+            lines.write(printable(n) + "\n")
+        self.fixed += len(r.fixed)
+        self.fixed_files += bool(r.fixed)
+        self.suppressed += len(r.suppressed)
+
+    def summary(self) -> str:
+        by, findings = self.by, sum(self.by.values())
+        detail = ", ".join(f"{n} {s}" if s == "info" else _plural(n, s) for s, n in by.items() if n)
+        if self.fix:
+            verb = "Fixed" if self.write_files else "Would fix"
+            summary = (f"{verb} {_plural(self.fixed, 'site')} in {_plural(self.fixed_files, 'file')}"
+                       + (f" (target {self.target})" if self.fixed else ""))
+            remain = ("remains" if findings == 1 else "remain") if self.write_files else "would remain"
+            summary += f"; {_plural(findings, 'finding')} {remain}"
+            summary += (f" ({detail})" if detail else "") + "."
+            if self.hidden:
+                summary += f" {self.hidden} more fixable with `--unsafe-fixes`."
+        elif findings:
+            fixable, hidden = self.fixable, self.hidden
+            summary = f"Found {_plural(findings, 'finding')} ({detail}) in {_plural(len(self.files), 'file')}"
+            if fixable:
+                summary += f"; {fixable} fixable with `iacfix fix`" + (f" ({hidden} more with `--unsafe-fixes`)" if hidden else "")
+            elif hidden:
+                summary += f"; {hidden} fixable with `iacfix fix --unsafe-fixes`"
+            summary += "."
+        else:
+            summary = (f"No findings in {_plural(self.stats.templates, 'file')} with runtimes "
+                       f"({_plural(self.stats.files, 'file')} read).")
+        if self.unwritten or self.missing or self.unread:
+            missing, unread, unwritten = self.missing, self.unread - self.missing, self.unwritten
+            failed = ([f"{_plural(len(missing), 'path')} given {'does' if len(missing) == 1 else 'do'} not exist"]
+                      if missing else []) + \
+                     ([f"{_plural(len(unread), 'file')} could not be read or parsed"] if unread else []) + \
+                     ([f"{_plural(len(unwritten), 'file')} could not be written"] if unwritten else [])
+            summary += " " + "; ".join(failed) + "."
+        return summary
+
+    def finish(self, *, quiet: bool = False, baselined: int = 0) -> None:
+        """The lines kept, then the summary (none when ``quiet``)."""
+        for chunk in self.lines.chunks():
+            self.write(chunk)
+        if quiet:
+            return
+        summary = self.summary()
+        if self.suppressed:
+            summary += f" {self.suppressed} suppressed by iacfix: ignore comments or Metadata."
+        if baselined:
+            summary += f" {baselined} more held back by the baseline."
+        self.write(summary + "\n")
 
 
-def as_json(results: list[FileResult], **kw) -> str:
-    return "".join(json_chunks(results, **kw))
+class Json:
+    """The JSON document, written as results arrive in path order: findings at
+    once, the other lists kept in a ``Spill`` each until the findings are out,
+    one list item per line, each encoded by json's C encoder (``indent`` would
+    switch to the pure-Python one; a whole document held at once costs memory)."""
 
+    LISTS = ("errors", "suppressed", "fixed", "not_fixed", "notes", "diffs")
 
-def json_chunks(results: list[FileResult], *, as_of: str, fix: bool, write: bool, target: str | None):
-    """The JSON document in pieces, one list item per line, each encoded by
-    json's C encoder as it is written (``indent`` would switch to the
-    pure-Python one; a whole document held at once costs memory)."""
-    def items():
-        yield "version", 1
-        yield "as_of", as_of
-        yield "findings", (f.to_json() for r in results for f in r.findings)
-        yield "errors", (e.to_json() for r in results for e in r.errors)
-        yield "suppressed", (f.to_json() for r in results for f in r.suppressed)
-        if fix:
-            yield "target", target
-            yield "written", write  # v1: whether this run writes files at all
-            yield "files_written", sum(1 for r in results if r.written)
-            yield "fixed", (dict(f.to_json(), fixed=True) for r in results for f in r.fixed)
-            yield "not_fixed", ({"path": r.path, "message": r.refused} for r in results if r.refused)
-            yield "notes", (n for r in results for n in r.notes)
-            if any(r.diff for r in results):
-                yield "diffs", ({"path": r.path, "diff": _diff(r)} for r in results if r.diff)
+    def __init__(self, write, *, as_of: str, fix: bool, write_files: bool, target: str | None):
+        self.out, self.as_of, self.fix, self.write_files, self.target = write, as_of, fix, write_files, target
+        self.kept = {key: Spill() for key in self.LISTS}
+        self.counts = dict.fromkeys(("findings",) + self.LISTS, 0)
+        self.files_written = 0
+        self.out("{" + self._head(0, "version") + self.dumps(1) + self._head(1, "as_of") + self.dumps(as_of))
 
     # A lone surrogate (a file-name byte that is not UTF-8) cannot be written as
     # UTF-8: give it as a JSON escape, which reads back as the same string.
+    @staticmethod
     def dumps(value) -> str:
         return _no_surrogates(json.dumps(value, ensure_ascii=False), lambda m: f"\\u{ord(m.group()):04x}")
 
-    yield "{"
-    for n, (key, value) in enumerate(items()):
-        head = f'{"," if n else ""}\n  "{key}": '
-        if not isinstance(value, (str, int, bool, type(None))):
-            first = True
-            for item in value:
-                yield (head + "[\n    " if first else ",\n    ") + dumps(item)
-                first = False
-            yield head + "[]" if first else "\n  ]"
-        else:
-            yield head + dumps(value)
-    yield "\n}\n"
+    @staticmethod
+    def _head(n: int, key: str) -> str:
+        return f'{"," if n else ""}\n  "{key}": '
+
+    def _item(self, key: str, value, write) -> None:
+        first = not self.counts[key]
+        self.counts[key] += 1
+        write(("[\n    " if first else ",\n    ") + self.dumps(value))
+
+    def add(self, r: FileResult) -> None:
+        if r.findings and not self.counts["findings"]:
+            self.out(self._head(2, "findings"))
+        for f in r.findings:
+            self._item("findings", f.to_json(), self.out)
+        kept = self.kept
+        for e in r.errors:
+            self._item("errors", e.to_json(), kept["errors"].write)
+        for f in r.suppressed:
+            self._item("suppressed", f.to_json(), kept["suppressed"].write)
+        if not self.fix:
+            return
+        self.files_written += r.written
+        for f in r.fixed:
+            self._item("fixed", dict(f.to_json(), fixed=True), kept["fixed"].write)
+        if r.refused:
+            self._item("not_fixed", {"path": r.path, "message": r.refused}, kept["not_fixed"].write)
+        for n in r.notes:
+            self._item("notes", n, kept["notes"].write)
+        if r.diff:
+            self._item("diffs", {"path": r.path, "diff": _diff(r)}, kept["diffs"].write)
+
+    def _close(self, n: int, key: str) -> None:
+        """A list's end (its items already out, or kept), or ``[]``."""
+        if not self.counts[key]:
+            self.out(self._head(n, key) + "[]")
+            return
+        if key != "findings":
+            self.out(self._head(n, key))
+            for chunk in self.kept[key].chunks():
+                self.out(chunk)
+        self.out("\n  ]")
+
+    def finish(self) -> None:
+        for n, key in enumerate(("findings", "errors", "suppressed"), 2):
+            self._close(n, key)
+        if self.fix:
+            self.out(self._head(5, "target") + self.dumps(self.target) + self._head(6, "written")
+                     + self.dumps(self.write_files) + self._head(7, "files_written") + self.dumps(self.files_written))
+            for n, key in enumerate(("fixed", "not_fixed", "notes"), 8):
+                self._close(n, key)
+            if self.counts["diffs"]:
+                self._close(11, "diffs")
+        self.out("\n}\n")

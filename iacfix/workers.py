@@ -159,9 +159,10 @@ IN_FLIGHT = 3  # chunks sent ahead to each worker
 
 
 def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int, chunk: int,
-             lost: Callable[[object, str, list[str], int], list], written: list[str]) -> list:
+             lost: Callable[[object, str, list[str], int], list], written: list[str], into=None) -> list:
     """``work`` on every unit in ``jobs`` worker processes (each starting with
-    ``init(initarg)``); returns their results, one list per message.  A unit
+    ``init(initarg)``); returns their results, one list per message, appended
+    to ``into`` (a list, or a ``spool.Spool``) as they arrive.  A unit
     whose worker died is given to ``lost(unit, how, files written, pid)`` instead.
     ``written`` receives the path of every file written, as it is written."""
     import multiprocessing  # here, not at start: a run small enough for one process never pays for it
@@ -178,7 +179,7 @@ def parallel(work: Callable, init: Callable, initarg, units: Iterable, jobs: int
     ready: collections.deque = collections.deque()  # chunks walked ahead, while the workers work
     ids = itertools.count(1)  # 0 is what a worker that never began a chunk holds
     exhausted = False
-    done: list = []
+    done = [] if into is None else into
     workers: dict[int, _Worker] = {}
     fruitless = 0  # deaths in a row that took no unit with them
 

@@ -184,10 +184,11 @@ class _Pool:
     asked: list[int] = []
 
     @classmethod
-    def parallel(cls, work, init, opts, units, jobs, chunk, lost, written):
+    def parallel(cls, work, init, opts, units, jobs, chunk, lost, written, into):
         cls.asked.append(jobs)
         init(opts)
-        return [work(u) for u in units]
+        into.extend(work(u) for u in units)
+        return into
 
 
 @pytest.mark.parametrize("cores, jobs, workers", [

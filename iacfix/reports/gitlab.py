@@ -11,22 +11,33 @@ from __future__ import annotations
 import hashlib
 import json
 
-from ..baseline import fingerprints
+from ..baseline import fingerprint, key
+from ..spool import Occurrences
+from .jsonlist import JsonList
 
 SEVERITY = {"error": "critical", "warning": "major", "info": "info"}
 
 
-def gitlab(results) -> str:
-    findings = [f for r in results for f in r.findings]
-    issues = [{"type": "issue", "check_name": f.rule, "description": f"{f.rule} {f.message}",
-               "categories": ["Bug Risk"], "fingerprint": p, "severity": SEVERITY[f.severity],
-               "location": {"path": f.path, "lines": {"begin": f.line, "end": f.end_line}}}
-              for f, p in zip(findings, fingerprints(findings))]
-    issues += [{"type": "issue", "check_name": "iacfix-error", "description": e.message, "categories": ["Bug Risk"],
-                "fingerprint": _error_fingerprint(e), "severity": "blocker",
-                "location": {"path": e.path, "lines": {"begin": e.line}}}
-               for r in results for e in r.errors]
-    return json.dumps(issues, indent=1) + "\n"
+def gitlab(results, write, foreign: frozenset[str] = frozenset()) -> None:
+    """The report as ``json.dumps(issues, indent=1)`` writes it, issue by issue
+    as results come: findings, then the files that could not be read (kept
+    until then)."""
+    issues = JsonList(write, 1, "")
+    seen = Occurrences(foreign)
+    for r in results:
+        seen.next_result()
+        for f in r.findings:
+            k = key(f)
+            issues.add({"type": "issue", "check_name": f.rule, "description": f"{f.rule} {f.message}",
+                        "categories": ["Bug Risk"], "fingerprint": fingerprint(k, seen(k)),
+                        "severity": SEVERITY[f.severity],
+                        "location": {"path": f.path, "lines": {"begin": f.line, "end": f.end_line}}})
+        for e in r.errors:
+            issues.keep({"type": "issue", "check_name": "iacfix-error", "description": e.message,
+                         "categories": ["Bug Risk"], "fingerprint": _error_fingerprint(e), "severity": "blocker",
+                         "location": {"path": e.path, "lines": {"begin": e.line}}})
+    issues.close()
+    write("\n")
 
 
 def _error_fingerprint(e) -> str:

@@ -14,11 +14,14 @@ from __future__ import annotations
 import json
 import os
 import urllib.parse
+from collections import Counter
 from pathlib import Path
 
 from .. import __version__
-from ..baseline import fingerprints
+from ..baseline import fingerprint, key
 from ..rules import RULES
+from ..spool import Occurrences
+from .jsonlist import JsonList
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -68,22 +71,70 @@ def _result(f, index: dict, fingerprint: str, suppressed: bool) -> dict:
     return out
 
 
-def sarif(results) -> str:
-    findings = [(f, False) for r in results for f in r.findings] + [(f, True) for r in results for f in r.suppressed]
-    codes = sorted({f.rule for f, _ in findings})
+def _notification(e) -> dict:
+    return {"level": "error", "message": {"text": e.message},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(e.path)},
+                                                "region": {"startLine": e.line, "startColumn": e.column}}}]}
+
+
+_RESULTS, _ERRORS = "\x00results", "\x00errors"  # where the lists go in the document's frame
+
+
+def _slot(frame: str, name: str) -> tuple[str, str, str]:
+    """(text before, the indentation of the line, text after) the list ``name`` in ``frame``."""
+    mark = json.dumps(name)
+    before, after = frame.split(mark)
+    line = before[before.rindex("\n") + 1:]
+    return before, line[:len(line) - len(line.lstrip())], after
+
+
+def sarif(results, write, foreign: frozenset[str] = frozenset()) -> None:
+    """The SARIF document, written as ``json.dumps(document, indent=2)`` would
+    write it: one pass over ``results`` for the rules they refer to (listed
+    before the results) and the findings at ``foreign`` paths (their
+    fingerprints count across files), then one that writes the results as
+    they come (suppressed ones and errors kept until then).  Findings first,
+    then suppressed ones, each numbered by its key's occurrence."""
+    codes, totals, errors = set(), Counter(), False
+    for r in results:
+        for f in r.findings:
+            codes.add(f.rule)
+            if f.path in foreign:
+                totals[key(f)] += 1
+        codes.update(f.rule for f in r.suppressed)
+        errors = errors or bool(r.errors)
+    codes = sorted(codes)
     index = {c: i for i, c in enumerate(codes)}
-    prints = fingerprints([f for f, _ in findings])
-    errors = [e for r in results for e in r.errors]
     run = {
         "tool": {"driver": {"name": "iacfix", "version": __version__, "semanticVersion": __version__,
                             "rules": [_rule(c) for c in codes]}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index, p, s) for (f, s), p in zip(findings, prints)],
-        "invocations": [{"executionSuccessful": not errors, "toolExecutionNotifications": [
-            {"level": "error", "message": {"text": e.message},
-             "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(e.path)},
-                                                 "region": {"startLine": e.line, "startColumn": e.column}}}]}
-            for e in errors]}],
+        "results": _RESULTS,
+        "invocations": [{"executionSuccessful": not errors, "toolExecutionNotifications": _ERRORS}],
     }
-    doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2) + "\n"
+    frame = json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2) + "\n"
+    head, outer, rest = _slot(frame, _RESULTS)
+    middle, errors_outer, tail = _slot(rest, _ERRORS)
+    write(head)
+    found = JsonList(write, 2, outer)
+    notes = JsonList(write, 2, errors_outer)
+    seen, suppressed = Occurrences(foreign), Counter()  # suppressed findings at foreign paths, so far
+    for r in results:
+        seen.next_result()
+        for f in r.findings:
+            k = key(f)
+            found.add(_result(f, index, fingerprint(k, seen(k)), False))
+        for f in r.suppressed:
+            k = key(f)
+            if f.path in foreign:  # after every finding of its key, in every file
+                suppressed[k] += 1
+                n = totals[k] + suppressed[k]
+            else:  # after the findings of its key, all in this file
+                n = seen(k)
+            found.keep(_result(f, index, fingerprint(k, n), True))
+        for e in r.errors:
+            notes.keep(_notification(e))
+    found.close()
+    write(middle)
+    notes.close()
+    write(tail)
