@@ -304,6 +304,8 @@ class Cache:
                     raise
                 self.db = db
                 return db
+            except sqlite3.OperationalError:  # locked by another run creating it, or cannot be opened: none this run
+                break
             except sqlite3.DatabaseError:  # corrupt, truncated, foreign: set aside, rebuilt
                 if attempt == 2 or not self._set_aside(path):
                     break

@@ -459,3 +459,24 @@ def test_a_run_over_files_named_one_by_one_keeps_no_cache(runs):
     assert runs.cache is None and not (runs.directory / result_cache.FILE_NAME).exists()
     runs("check", "template.yaml", ".")
     assert runs.cache.stored == 1
+
+
+def test_a_cache_locked_by_another_run_is_left_alone(runs, monkeypatch):
+    """Another run holding the new cache file's lock (it is creating it) makes this run keep no
+    cache; it must not take the locked file for a corrupt one and set it aside."""
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    expected = runs("check", ".", "--format", "json", cache=False)
+    runs.directory.mkdir(exist_ok=True)
+    path = runs.directory / result_cache.FILE_NAME
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # what a run creating the cache holds
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: _connect(*a, **{**k, "timeout": 0.05}))
+    try:
+        assert runs("check", ".", "--format", "json") == expected
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert sorted(p.name for p in runs.directory.iterdir()) == [result_cache.FILE_NAME]
+
+
+_connect = sqlite3.connect
