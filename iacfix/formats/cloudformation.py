@@ -119,8 +119,14 @@ def _compose(text: str):
     body = text[1:] if text.startswith("\ufeff") else text
     if looks_like_json(body) and (root := _paused(lambda: compose_json(body), len(body))) is not None:
         return root  # JSON has no aliases
+    return compose_libyaml(text)
+
+
+def compose_libyaml(text: str):
+    """Compose ``text`` (BOM stripped) by libyaml: what ``json_compose`` is held to."""
     import yaml
 
+    body = text[1:] if text.startswith("\ufeff") else text
     try:
         composer = _libyaml_composer(body)
         nodes = yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode
@@ -137,7 +143,7 @@ def _compose(text: str):
             # JSON writes characters beyond the BMP as surrogate pairs, which
             # libyaml rejects.  Swap each such escape for one of equal length:
             # offsets stay exact, and no runtime value contains one.
-            return _compose(_SURROGATE_ESCAPE.sub(lambda m: "\\u003f", body))
+            return compose_libyaml(_SURROGATE_ESCAPE.sub(lambda m: "\\u003f", body))
         mark = e.problem_mark or e.context_mark
         problem = e.problem or e.context or "invalid syntax"
         if e.context and e.problem:

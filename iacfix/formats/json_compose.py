@@ -1,22 +1,23 @@
 """A JSON document composed into the node tree libyaml composes for it,
 without importing PyYAML (whose import is a fifth of a one-file check).
 
-Strings are decoded by the standard library's C scanner
-(``json.decoder.scanstring``, which also gives where each ends); structure,
-numbers, ``true``, ``false`` and ``null`` by the loop below.  Each node gets
-what libyaml gives it: a string is a double-quoted scalar (style ``"``) from
-its opening quote to past its closing one, a number or literal a plain scalar
-(style ``""``) over its text, a collection a flow one (style ``True``) from
-its bracket to past its closing bracket; every tag is the kind's default
-(the locator's resolver answers by kind only), every offset counts
-characters.
+One pattern (``_TOKENS``, through ``findall``) cuts the text into tokens; the
+loop in ``_compose`` checks their order and builds the nodes; a string with
+an escape is decoded by the standard library's C scanner
+(``json.decoder.scanstring``), which also refuses what JSON does not allow.
+Each node gets what libyaml gives it: a string is a double-quoted scalar
+(style ``"``) from its opening quote to past its closing one, a number or
+literal a plain scalar (style ``""``) over its text, a collection a flow one
+(style ``True``) from its bracket to past its closing bracket; every tag is
+the kind's default (the locator's resolver answers by kind only), every
+offset counts characters.
 
 Anything this module is not sure libyaml composes the same is left to libyaml
 (``compose_json`` answers ``None``), so what is accepted, what is refused and
 every error message stay libyaml's: text that is not strict JSON; characters
 YAML does not allow (libyaml's "unacceptable character") or reads as line
 breaks (U+0085, U+2028, U+2029) or skips (a BOM inside the text); escapes of
-surrogates (``cloudformation._compose`` rewrites those); a tab before or
+surrogates (``cloudformation.compose_libyaml`` rewrites those); a tab before or
 after the document (libyaml refuses one at the start of a line outside
 brackets); a key whose ``:`` is on a later line or more than 1,000 characters
 after the key's start (libyaml's simple keys end at the line and at 1,024
@@ -28,13 +29,19 @@ from __future__ import annotations
 import re
 from json.decoder import scanstring
 
+from ..lazy_re import compiled_on_use
 from .nodes import MAP, SEQ, STR, MappingNode, ScalarNode, SequenceNode
 
 MAX_DEPTH = 200
 MAX_KEY = 1000
 
-_UNSURE = re.compile("[^\t\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+# Characters YAML refuses or reads otherwise than JSON, which ``_TOKENS`` lets
+# through: DEL and the C1 controls, U+0085, U+2028 and U+2029 (line breaks), a
+# BOM (skipped at a line's start), U+FFFE, U+FFFF and lone surrogates.  (The
+# complement, what YAML allows, would take the pattern compiler 12 ms; this one
+# is compiled when a document that is not ASCII needs it.)
+_UNSURE = compiled_on_use("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udfff]")
+_SURROGATE_ESCAPE = compiled_on_use(r"\\u[dD][89a-fA-F]")
 # One token with the white space before it: a string (its text between the
 # quotes, escapes undecoded), the ':' after it on its line if it is a key, a
 # number or literal, or a bracket or comma.  ``findall`` skips what matches
@@ -47,9 +54,12 @@ _TOKENS = re.compile(
 )
 
 
+_JSON_START = re.compile(r"[ \t\r\n]*[{\[]")
+
+
 def looks_like_json(body: str) -> bool:
     """Whether ``body`` (BOM stripped) starts, after white space, with ``{`` or ``[``."""
-    return body.lstrip(" \t\r\n")[:1] in ("{", "[")
+    return _JSON_START.match(body) is not None
 
 
 def compose_json(body: str):
@@ -64,7 +74,7 @@ def compose_json(body: str):
 
 
 # What may come next (``_compose``).
-_VALUE, _VALUE_OR_CLOSE, _KEY, _KEY_OR_CLOSE, _COMMA_OR_CLOSE = range(5)
+_VALUE, _VALUE_OR_CLOSE, _COMMA_OR_CLOSE, _KEY, _KEY_OR_CLOSE = range(5)
 
 
 def _compose(body: str):
