@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iacfix.formats import cloudformation
-from iacfix.formats.json_compose import MAX_DEPTH, MAX_KEY, compose_json
+from iacfix.formats.json_compose import _PIECE, MAX_DEPTH, MAX_KEY, compose_json
 from iacfix.model import ParseError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +95,22 @@ def test_deep_and_long_documents_within_the_limits_compose_as_libyaml_does():
     same_as_libyaml("[" * MAX_DEPTH + "]" * MAX_DEPTH, fast=True)
     same_as_libyaml('{"' + "k" * (MAX_KEY - 10) + '": 1}', fast=True)
     same_as_libyaml(json.dumps({f"k{i}": [i, str(i), {"x": None}] for i in range(2000)}, indent=1), fast=True)
+
+
+def test_a_document_read_a_piece_at_a_time_composes_as_libyaml_does():
+    """Past ``_PIECE`` characters the tokens are read a piece at a time, cut after a line break:
+    whatever falls at a cut (white space, a token, a character no token matches) is read as in one piece."""
+    doc = {f"Fn{i}": {"Runtime": "python3.9", "Tags": [{"Key": "k\u00e9", "Value": i * 1.5}, None, True]}
+           for i in range(_PIECE // 40)}
+    text = json.dumps(doc, indent="\t").replace("\n", "\r\n  \t")
+    assert len(text) > 3 * _PIECE
+    same_as_libyaml(text, fast=True)
+    cuts = [text.find("\n", k * _PIECE) + 1 for k in (1, 2)]
+    for at in cuts:
+        for edit in (-3, -1, 0, 1, 2):
+            i = at + edit
+            same_as_libyaml(text[:i] + text[i + 1:], fast=False)  # a character cut out
+            same_as_libyaml(text[:i] + "x" + text[i:], fast=False)  # one no token matches
 
 
 # --- random JSON documents, written in every way JSON allows ---------------

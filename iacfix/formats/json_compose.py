@@ -34,6 +34,7 @@ from .nodes import MAP, SEQ, STR, MappingNode, ScalarNode, SequenceNode
 
 MAX_DEPTH = 200
 MAX_KEY = 1000
+_PIECE = 1 << 16
 
 # Characters YAML refuses or reads otherwise than JSON, which ``_TOKENS`` lets
 # through: DEL and the C1 controls, U+0085, U+2028 and U+2029 (line breaks), a
@@ -78,81 +79,91 @@ _VALUE, _VALUE_OR_CLOSE, _COMMA_OR_CLOSE, _KEY, _KEY_OR_CLOSE = range(5)
 
 
 def _compose(body: str):
-    new, intern = object.__new__, {}.setdefault
+    new, intern, findall = object.__new__, {}.setdefault, _TOKENS.findall
+    if (first := _JSON_START.match(body)) is None or "\t" in body[:first.end()]:
+        return None  # libyaml refuses a tab before the document at a line's start; any tab, to be sure
     pos = 0  # where the next token's white space starts
     stack: list = []  # for each collection that holds the open one: (collection, its key, whether a mapping)
     items: list = []  # the open collection's value
     root = collection = key = None  # the document, the open collection, and the key of the value being read in it
     mapping = False  # whether the open collection is a mapping
     expect = _VALUE
-    for space, string, colon, plain, punct in _TOKENS.findall(body):
-        start = pos + len(space)
-        if punct:
-            pos = start + 1
-            if punct == ",":
-                if expect != _COMMA_OR_CLOSE or collection is None:
-                    return None
-                expect = _KEY if mapping else _VALUE
-            elif punct == "{" or punct == "[":
-                if expect > _VALUE_OR_CLOSE or len(stack) >= MAX_DEPTH:
-                    return None
-                if collection is None and "\t" in space:
-                    return None  # libyaml refuses a tab before the document on its line; any tab, to be sure
-                if punct == "{":
-                    node = new(MappingNode)
-                    node.tag = MAP
-                else:
-                    node = new(SequenceNode)
-                    node.tag = SEQ
-                node.value = []
-                node.style = True
-                node.start = start
-                if collection is not None:
-                    items.append((key, node) if mapping else node)
-                else:
-                    root = node
-                stack.append((collection, key, mapping))
-                collection, items = node, node.value
-                mapping = punct == "{"
-                expect = _KEY_OR_CLOSE if mapping else _VALUE_OR_CLOSE
-            else:  # a closing bracket
-                if collection is None or (punct == "}") != mapping \
-                        or (expect != _COMMA_OR_CLOSE and expect != (_KEY_OR_CLOSE if mapping else _VALUE_OR_CLOSE)):
-                    return None
-                collection.end = pos
-                collection, key, mapping = stack.pop()
-                if collection is not None:
-                    items = collection.value
-                expect = _COMMA_OR_CLOSE
-            continue
-        node = new(ScalarNode)
-        node.tag = STR
-        node.start = start
-        if plain:
-            node.value = intern(plain, plain)
-            node.style = ""
-            pos = node.end = start + len(plain)
-        else:
-            pos = node.end = end = start + len(string) + 2
-            if "\\" in string:
-                if _SURROGATE_ESCAPE.search(string):
-                    return None
-                string, after = scanstring(body, start + 1, True)
-                if after != end:  # pragma: no cover - the pattern ends a string where the scanner does
-                    return None
-            node.value = intern(string, string)
-            node.style = '"'
-            if colon:
-                pos = end + len(colon)
-                if expect < _KEY or pos - start > MAX_KEY:
-                    return None
-                key = node
-                expect = _VALUE
+    size = len(body)
+    while pos < size:
+        # A piece at a time, cut after a line break, which no token holds: the
+        # tokens of a large document are not all in memory at once.
+        cut = body.find("\n", pos + _PIECE)
+        cut = size if cut < 0 else cut + 1
+        for space, string, colon, plain, punct in findall(body, pos, cut):
+            start = pos + len(space)
+            if punct:
+                pos = start + 1
+                if punct == ",":
+                    if expect != _COMMA_OR_CLOSE or collection is None:
+                        return None
+                    expect = _KEY if mapping else _VALUE
+                elif punct == "{" or punct == "[":
+                    if expect > _VALUE_OR_CLOSE or len(stack) >= MAX_DEPTH:
+                        return None
+                    if punct == "{":
+                        node = new(MappingNode)
+                        node.tag = MAP
+                    else:
+                        node = new(SequenceNode)
+                        node.tag = SEQ
+                    node.value = []
+                    node.style = True
+                    node.start = start
+                    if collection is not None:
+                        items.append((key, node) if mapping else node)
+                    else:
+                        root = node
+                    stack.append((collection, key, mapping))
+                    collection, items = node, node.value
+                    mapping = punct == "{"
+                    expect = _KEY_OR_CLOSE if mapping else _VALUE_OR_CLOSE
+                else:  # a closing bracket
+                    if collection is None or (punct == "}") != mapping \
+                            or (expect != _COMMA_OR_CLOSE and expect != (_KEY_OR_CLOSE if mapping else _VALUE_OR_CLOSE)):
+                        return None
+                    collection.end = pos
+                    collection, key, mapping = stack.pop()
+                    if collection is not None:
+                        items = collection.value
+                    expect = _COMMA_OR_CLOSE
                 continue
-        if expect > _VALUE_OR_CLOSE or collection is None:
-            return None
-        items.append((key, node) if mapping else node)
-        expect = _COMMA_OR_CLOSE
-    if collection is not None or stack or pos != len(body.rstrip(" \t\n\r")) or "\t" in body[pos:]:
-        return None  # not one whole document, or tokens that do not cover the text
+            node = new(ScalarNode)
+            node.tag = STR
+            node.start = start
+            if plain:
+                node.value = intern(plain, plain)
+                node.style = ""
+                pos = node.end = start + len(plain)
+            else:
+                pos = node.end = end = start + len(string) + 2
+                if "\\" in string:
+                    if _SURROGATE_ESCAPE.search(string):
+                        return None
+                    string, after = scanstring(body, start + 1, True)
+                    if after != end:  # pragma: no cover - the pattern ends a string where the scanner does
+                        return None
+                node.value = intern(string, string)
+                node.style = '"'
+                if colon:
+                    pos = end + len(colon)
+                    if expect < _KEY or pos - start > MAX_KEY:
+                        return None
+                    key = node
+                    expect = _VALUE
+                    continue
+            if expect > _VALUE_OR_CLOSE or collection is None:
+                return None
+            items.append((key, node) if mapping else node)
+            expect = _COMMA_OR_CLOSE
+        if pos != cut:
+            if body[pos:cut].strip(" \t\r\n"):
+                return None  # what no token matched (it ends before the last token, which ends in no white space)
+            pos = cut
+    if root is None or collection is not None or "\t" in body[root.end:]:
+        return None  # not one whole document; a tab after it (libyaml refuses one at a line's start)
     return root
