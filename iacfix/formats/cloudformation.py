@@ -21,13 +21,12 @@ import gc
 import json
 import re
 
-import yaml
-import yaml._yaml
-
 from ..edits import Positions
 from ..model import FunctionCode, Item, ListInfo, Located, ParseError, Site, Unresolved, Where
 from ..records import dataclass
 from . import Format, register
+from .json_compose import compose_json, looks_like_json
+from .nodes import DEFAULT_TAGS, MappingNode, ScalarNode, SequenceNode
 from .shapes import looks_like_runtime
 
 FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
@@ -63,115 +62,88 @@ LARGE = 1_000_000
 MAX_EXPANDED_NODES = 1_000_000
 
 
-class _Node:
-    """A composed node, as small as it can be: a template of 50 MB composes
-    into 5 million of them.  PyYAML's nodes keep a dict and two Mark objects
-    each (390 bytes a node, 40 times the file); these keep their character
-    offsets (BOM excluded) in two slots.  libyaml's composer builds them in
-    place of PyYAML's (``_compose``)."""
+def _libyaml_composer(text: str):
+    """libyaml's composer for ``text``, with a resolver that only looks at the
+    node kind.  ``yaml`` is imported here, when a document is not composed by
+    ``json_compose``: a one-file check of a JSON template never imports it."""
+    global _Composer
+    if _Composer is None:
+        import yaml
+        import yaml._yaml
 
-    __slots__ = ("tag", "value", "start", "end", "style")
+        if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - PyYAML's wheels include libyaml
+            raise ImportError(
+                "iacfix needs PyYAML built with libyaml (its C parser gives exact marks and speed; "
+                "the pure-Python parser also rejects tabs that libyaml accepts): "
+                "pip install --force-reinstall pyyaml"
+            )
 
-    def __init__(self, tag, value, start_mark, end_mark, style=None):
-        self.tag, self.value, self.style = tag, value, style
-        self.start = start_mark.index
-        self.end = end_mark.index if end_mark is not None else self.start  # a collection's end comes later
+        class Composer(yaml.cyaml.CParser):
+            def resolve(self, kind, value, implicit, _tags=DEFAULT_TAGS):
+                return _tags[kind]
 
-    @property
-    def start_mark(self):  # for the composer's own errors ("expected a single document"): the offset only
-        return yaml.error.Mark("<unicode string>", self.start, 0, 0, None, None)
+            def descend_resolver(self, parent, index):
+                pass
 
-    @property
-    def end_mark(self):
-        return yaml.error.Mark("<unicode string>", self.end, 0, 0, None, None)
+            def ascend_resolver(self):
+                pass
 
-    @end_mark.setter
-    def end_mark(self, mark):
-        self.end = mark.index
-
-    @property
-    def flow_style(self):
-        return self.style
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(tag={self.tag!r}, value={self.value!r})"
+        _Composer = Composer
+    return _Composer(text)
 
 
-class ScalarNode(_Node):
-    __slots__ = ()
-    _seen: dict = {}  # while composing: each scalar value once ("Type", "Properties"...)
-
-    def __init__(self, tag, value, start_mark, end_mark, style=None):
-        self.tag, self.style = tag, style
-        self.value = self._seen.setdefault(value, value)
-        self.start, self.end = start_mark.index, end_mark.index
+_Composer = None
 
 
-class SequenceNode(_Node):
-    __slots__ = ()
-
-
-class MappingNode(_Node):
-    __slots__ = ()
-
-
-_DEFAULT_TAGS = {
-    ScalarNode: "tag:yaml.org,2002:str",
-    SequenceNode: "tag:yaml.org,2002:seq",
-    MappingNode: "tag:yaml.org,2002:map",
-}
-
-
-if not getattr(yaml, "__with_libyaml__", False):  # pragma: no cover - PyYAML's wheels include libyaml
-    raise ImportError(
-        "iacfix needs PyYAML built with libyaml (its C parser gives exact marks and speed; "
-        "the pure-Python parser also rejects tabs that libyaml accepts): "
-        "pip install --force-reinstall pyyaml"
-    )
-
-
-class _Composer(yaml.cyaml.CParser):
-    """libyaml's composer with a resolver that only looks at the node kind."""
-
-    def resolve(self, kind, value, implicit, _tags=_DEFAULT_TAGS):
-        return _tags[kind]
-
-    def descend_resolver(self, parent, index):
-        pass
-
-    def ascend_resolver(self):
-        pass
+def _paused(compose, size: int):
+    """``compose()``, of a document of ``size`` characters, with the garbage
+    collector paused: a composer allocates millions of objects and no cycle,
+    which the collector would only walk again and again (5x the time)."""
+    collecting = gc.isenabled()
+    try:
+        gc.unfreeze()  # what the last large document froze goes back to the collector
+        gc.disable()
+        root = compose()
+        if root is not None and size > LARGE:
+            gc.freeze()  # and afterwards: each allocation would have it walk them again (fix: 2.5x the time)
+        return root
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _compose(text: str):
-    """Compose ``text`` (BOM stripped) into a libyaml node tree."""
+    """Compose ``text`` (BOM stripped) into the node tree libyaml composes:
+    a JSON document by ``json_compose`` (which leaves to libyaml whatever it
+    is not sure of), anything else by libyaml."""
+    body = text[1:] if text.startswith("\ufeff") else text
+    if looks_like_json(body) and (root := _paused(lambda: compose_json(body), len(body))) is not None:
+        return root  # JSON has no aliases
+    return compose_libyaml(text)
+
+
+def compose_libyaml(text: str):
+    """Compose ``text`` (BOM stripped) by libyaml: what ``json_compose`` is held to."""
+    import yaml
+
     body = text[1:] if text.startswith("\ufeff") else text
     try:
-        composer = _Composer(body)
+        composer = _libyaml_composer(body)
         nodes = yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode
-        collecting = gc.isenabled()
         try:
-            # The composer allocates millions of objects and no cycle: the
-            # collector would only walk them again and again (5x the time).
-            gc.unfreeze()  # what the last large document froze goes back to the collector
-            gc.disable()
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
                 ScalarNode, SequenceNode, MappingNode
-            root = composer.get_single_node()
-            if len(body) > LARGE:
-                gc.freeze()  # and afterwards: each allocation would have it walk them again (fix: 2.5x the time)
+            root = _paused(composer.get_single_node, len(body))
         finally:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = nodes
             ScalarNode._seen.clear()
-            if collecting:
-                gc.enable()
             composer.dispose()
     except yaml.MarkedYAMLError as e:
         if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
             # JSON writes characters beyond the BMP as surrogate pairs, which
             # libyaml rejects.  Swap each such escape for one of equal length:
             # offsets stay exact, and no runtime value contains one.
-            return _compose(_SURROGATE_ESCAPE.sub(lambda m: "\\u003f", body))
+            return compose_libyaml(_SURROGATE_ESCAPE.sub(lambda m: "\\u003f", body))
         mark = e.problem_mark or e.context_mark
         problem = e.problem or e.context or "invalid syntax"
         if e.context and e.problem:
@@ -330,6 +302,8 @@ _NO_SUB = _Sub()
 def _retyped(plain_text: str) -> bool:
     """Whether a standard YAML (1.1) or JSON parser reads this plain scalar as
     something that prints differently: 3.10 -> 3.1, 010 -> 8, on -> True."""
+    import yaml
+
     try:
         value = yaml.safe_load(plain_text)
     except yaml.YAMLError:
@@ -879,7 +853,7 @@ def _same(old, changes: dict, new, budget: int | None = None) -> bool:
                 return False
             for x, y in zip(expected, b.value):
                 if isinstance(x, str):
-                    if not (isinstance(y, ScalarNode) and y.value == x and y.tag == _DEFAULT_TAGS[ScalarNode]):
+                    if not (isinstance(y, ScalarNode) and y.value == x and y.tag == DEFAULT_TAGS[ScalarNode]):
                         return False
                 else:
                     stack.append((x, y))
