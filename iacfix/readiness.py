@@ -130,10 +130,14 @@ def app_root(start: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # the working directory does not change during a run
 def shown(path: str) -> str:
-    if not os.path.isabs(path):  # what relpath answers, without its two abspath calls
-        norm = os.path.normpath(path)
-        if not norm.startswith(".."):
+    norm = os.path.normpath(path)  # what relpath answers, without its two abspath calls:
+    if not os.path.isabs(norm):
+        if not norm.startswith(".."):  # a relative path that stays below the working directory
             return norm.replace(os.sep, "/")
+    else:
+        cwd = os.getcwd()
+        if norm.startswith(cwd) and norm[len(cwd):len(cwd) + 1] == os.sep:  # an absolute one below it
+            return norm[len(cwd) + 1:].replace(os.sep, "/")
     rel = os.path.relpath(path)
     return (path if rel.startswith("..") else rel).replace(os.sep, "/")
 
@@ -208,7 +212,9 @@ def _assess_inline(text: str, iac_path: str, first_line: int, indent: int = 0) -
 @functools.lru_cache(maxsize=256)
 def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) -> Assessment:
     out = Assessment(shown(iac_path), True, files=[shown(iac_path)])
-    _Reader(out, None, {}).module_text(text, shown(iac_path), first_line - 1, None)
+    out.blockers = [dataclasses.replace(b, path=out.code, line=b.line + first_line - 1,
+                                        end_line=b.end_line and b.end_line + first_line - 1)
+                    for b in _inline_blockers(text)]
     if indent == -1:
         out.blockers = [dataclasses.replace(b, line=first_line, column=1, end_line=first_line, end_column=1)
                         for b in out.blockers]
@@ -216,6 +222,15 @@ def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) 
         out.blockers = [dataclasses.replace(b, column=b.column + indent, end_column=b.end_column + indent)
                         for b in out.blockers]
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _inline_blockers(text: str) -> tuple[Blocker, ...]:
+    """What inline code holds, read as if it started the file at line 1: nothing
+    beside it is local, so only its text counts (templates repeat the same code)."""
+    out = Assessment(None, True)
+    _Reader(out, None, {}).module_text(text, "", 0, None)
+    return tuple(out.blockers)
 
 
 @functools.lru_cache(maxsize=256)
