@@ -123,3 +123,50 @@ def test_shown_paths_are_what_relpath_says(monkeypatch, tmp_path, path):
     path = path.format(cwd=os.getcwd(), parent=os.path.dirname(os.getcwd()))
     rel = os.path.relpath(path)
     assert shown.__wrapped__(path) == (path if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
+def _deepest_by_full_walk(tree, limit: int):
+    """The oracle: every node visited, the first (in document order) deeper than ``limit``."""
+    cursor, depth = tree.walk(), 0
+    while True:
+        if cursor.goto_first_child():
+            depth += 1
+            if depth > limit:
+                return cursor.node.start_byte
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return None
+            depth -= 1
+
+
+def _nested(rng, depth: int, kind: str) -> str:
+    if depth == 0:
+        return rng.choice(['"x"', "1", "[1, 2]"] + (["var.a", "{a = 1}"] if kind == "hcl" else ['{"a": 1}']))
+    inner = _nested(rng, depth - 1, kind)
+    if kind == "json":
+        return rng.choice([f"[{inner}, 1]", f'{{"a": {inner}}}'])
+    return rng.choice([f"[{inner}, 1]", f"{{a = {inner}}}", f"f({inner})", f"({inner})", f"var.c ? {inner} : 1"])
+
+
+@pytest.mark.parametrize("kind", ["hcl", "json"])
+def test_nesting_depth_is_found_where_a_full_walk_finds_it(kind):
+    from iacfix.formats.nesting import check_depth
+    from iacfix.formats.terraform.loading import _parser
+    from iacfix.model import ParseError
+
+    rng, too_deep = random.Random(15), 0
+    for _ in range(150):
+        values = [_nested(rng, rng.randint(0, 40), kind) for _ in range(rng.randint(1, 4))]
+        text = ("{" + ", ".join(f'"v{i}": {v}' for i, v in enumerate(values)) + "}" if kind == "json"
+                else "\n".join(f"locals {{\n  v{i} = {v}\n}}" for i, v in enumerate(values)))
+        tree = _parser(kind).parse(text.encode())
+        for limit in (5, 20, 40, 80, 250):
+            try:
+                check_depth(tree, text.encode(), text, limit)
+                found = None
+            except ParseError as e:
+                found = e.offset
+            assert found == _deepest_by_full_walk(tree, limit)
+            too_deep += found is not None
+    assert too_deep > 100  # the limits are reached, not only respected
