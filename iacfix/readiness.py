@@ -142,14 +142,16 @@ def shown(path: str) -> str:
     return (path if rel.startswith("..") else rel).replace(os.sep, "/")
 
 
-PARSED_MAX = 100_000  # characters: a module this long or longer is parsed each time it is read
+PARSED_CHARS = 200_000  # characters of source whose trees are kept (trees take ~35 bytes a character: ~7 MB)
 _PARSED: dict[str, object] = {}  # text -> its ast.Module, or the SyntaxError or ValueError it raised
+_parsed_chars = [0]
 
 
 def parsed(text: str) -> ast.Module:
     """``ast.parse(text)``, once per text in a process: generated services and
     inline handlers repeat the same few modules (3,467 parses of 8 texts on
-    the bench tree).  The trees are only read, never changed."""
+    the bench tree).  The trees are only read, never changed; a module over a
+    quarter of the budget is parsed each time it is read."""
     hit = _PARSED.get(text)
     if hit is None:
         try:
@@ -157,10 +159,12 @@ def parsed(text: str) -> ast.Module:
         except (SyntaxError, ValueError) as e:
             e.__traceback__ = None
             hit = e
-        if len(text) < PARSED_MAX:
-            if len(_PARSED) >= 256:
+        if len(text) <= PARSED_CHARS // 4:
+            if _parsed_chars[0] + len(text) > PARSED_CHARS:
                 _PARSED.clear()
+                _parsed_chars[0] = 0
             _PARSED[text] = hit
+            _parsed_chars[0] += len(text)
     if isinstance(hit, Exception):
         raise hit
     return hit

@@ -170,3 +170,19 @@ def test_nesting_depth_is_found_where_a_full_walk_finds_it(kind):
             assert found == _deepest_by_full_walk(tree, limit)
             too_deep += found is not None
     assert too_deep > 100  # the limits are reached, not only respected
+
+
+def test_parsed_trees_kept_stay_within_their_budget():
+    from iacfix import readiness
+
+    texts = [f"x{n} = {n}\n" + "# padding\n" * 2_000 for n in range(40)]  # 20,000 characters each
+    big = "y = 1\n" + "# padding\n" * (readiness.PARSED_CHARS // 30)
+    for text in texts + [big] + texts[:5]:
+        assert readiness.parsed(text).body  # a tree, cached or not
+        kept = sum(map(len, readiness._PARSED))
+        assert kept == readiness._parsed_chars[0] <= readiness.PARSED_CHARS
+    assert big not in readiness._PARSED
+    with pytest.raises(SyntaxError):  # a text that does not parse says so each time it is read
+        readiness.parsed("def f(:\n")
+    with pytest.raises(SyntaxError):
+        readiness.parsed("def f(:\n")
