@@ -268,17 +268,15 @@ def _assess_path(where: str, handler: str | None) -> Assessment:
     return out
 
 
-@functools.lru_cache(maxsize=1024)
 def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
     """{removed module: the requirement providing it}, and the requirement file
     read: the first of requirements.txt, pyproject.toml and the lock files
-    beside the code (or in its parent directory), as ``--resolve`` reads them.
-    Once per code directory in a process (a service's functions share one); read only."""
-    from .resolve import included_requirements
+    beside the code (or in its parent directory), as ``--resolve`` reads them."""
+    from .resolve import included_requirements, requirements_beside
 
     table = removed_data()["backfills"]
     for d in (root, os.path.dirname(root)):
-        beside = _beside(d)
+        beside = requirements_beside(d)
         if beside is None:
             continue
         provided: dict[str, str] = {}
@@ -289,15 +287,6 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
                 provided.setdefault(module, m.group(1))
         return provided, [beside[0]]
     return {}, []
-
-
-@functools.lru_cache(maxsize=1024)
-def _beside(directory: str):
-    """``resolve.requirements_beside``, once per directory in a process: code
-    directories side by side share their parent (five files looked for in each)."""
-    from .resolve import requirements_beside
-
-    return requirements_beside(directory)
 
 
 def python2_marker(text: str, error_line: int | None = None) -> tuple[str, int, int] | None:
