@@ -99,22 +99,12 @@ class _Node:
 
 class ScalarNode(_Node):
     __slots__ = ()
-    _seen: dict = {}  # while composing a large document: each scalar value once ("Type", "Properties"...)
+    _seen: dict = {}  # while composing: each scalar value once ("Type", "Properties"...)
 
     def __init__(self, tag, value, start_mark, end_mark, style=None):
-        self.tag, self.style, self.value = tag, style, value
+        self.tag, self.style = tag, style
+        self.value = self._seen.setdefault(value, value)
         self.start, self.end = start_mark.index, end_mark.index
-
-
-def _interning_init(self, tag, value, start_mark, end_mark, style=None):
-    """``ScalarNode.__init__`` while a large document is composed: each distinct
-    string kept once (memory); for the rest, hashing every scalar cost 11% of composing."""
-    self.tag, self.style = tag, style
-    self.value = self._seen.setdefault(value, value)
-    self.start, self.end = start_mark.index, end_mark.index
-
-
-_plain_init = ScalarNode.__init__
 
 
 class SequenceNode(_Node):
@@ -167,7 +157,6 @@ def _compose(text: str):
             gc.disable()
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
                 ScalarNode, SequenceNode, MappingNode
-            ScalarNode.__init__ = _interning_init if len(body) > LARGE else _plain_init
             root = composer.get_single_node()
             if len(body) > LARGE:
                 gc.freeze()  # and afterwards: each allocation would have it walk them again (fix: 2.5x the time)
