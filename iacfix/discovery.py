@@ -84,8 +84,12 @@ class Discovery:
         for root in roots:
             if self.force and self._excluded_path(_from_here(root)):
                 continue
-            if os.path.isdir(root):
+            walked = os.path.isdir(root)
+            if walked:
                 paths = self._walk(root)
+                # A walked path is the root, then names (never ".", ".." or empty) joined by "/":
+                # its absolute form is the root's, then those names.
+                base = os.path.normpath(os.path.join(cwd, root)).rstrip(os.sep) + os.sep
             elif os.path.lexists(root):
                 paths = iter(((root, os.path.islink(root)),))
             else:
@@ -94,7 +98,12 @@ class Discovery:
             for path, link in paths:
                 # The same file named twice (a/b.yaml, ./a/b.yaml, /abs/a/b.yaml, or a
                 # link to it) is processed once: two workers must never write one file.
-                key = os.path.realpath(path) if link else os.path.normpath(os.path.join(cwd, path))
+                if link:
+                    key = os.path.realpath(path)
+                elif walked:
+                    key = base + path[len(root):].lstrip(os.sep)
+                else:
+                    key = os.path.normpath(os.path.join(cwd, path))
                 if key not in seen:
                     seen.add(key)
                     yield path

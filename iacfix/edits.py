@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import errno
+import itertools
 import os
 import re
 import signal
@@ -53,8 +54,8 @@ class Positions:
             col = offset - self._starts[line - 1] + 1
             return line, col - (1 if line == 1 and self.bom and offset > 0 else 0)
         text = self.text
-        if offset < self._offset:
-            self._starts = [0] + [m.end() for m in _BREAKS.finditer(text)]
+        if offset < self._offset:  # no lone CR here: a line starts after each LF (one pass in C)
+            self._starts = [0, *itertools.accumulate(map((1).__add__, map(len, text.split("\n")[:-1])))]
             return self.at(offset)
         newlines = text.count("\n", self._offset, offset)
         if newlines:

@@ -135,11 +135,47 @@ def app_root(start: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # the working directory does not change during a run
 def shown(path: str) -> str:
+    norm = os.path.normpath(path)  # what relpath answers, without its two abspath calls:
+    if not os.path.isabs(norm):
+        if not norm.startswith(".."):  # a relative path that stays below the working directory
+            return norm.replace(os.sep, "/")
+    else:
+        cwd = os.getcwd()
+        if norm.startswith(cwd) and norm[len(cwd):len(cwd) + 1] == os.sep:  # an absolute one below it
+            return norm[len(cwd) + 1:].replace(os.sep, "/")
     rel = os.path.relpath(path)
     return (path if rel.startswith("..") else rel).replace(os.sep, "/")
 
 
 deps.on_forget(shown.cache_clear)  # another run in this process may start elsewhere
+
+
+PARSED_CHARS = 200_000  # characters of source whose trees are kept (trees take ~35 bytes a character: ~7 MB)
+_PARSED: dict[str, object] = {}  # text -> its ast.Module, or the SyntaxError or ValueError it raised
+_parsed_chars = [0]
+
+
+def parsed(text: str) -> ast.Module:
+    """``ast.parse(text)``, once per text in a process: generated services and
+    inline handlers repeat the same few modules (3,467 parses of 8 texts on
+    the bench tree).  The trees are only read, never changed; a module over a
+    quarter of the budget is parsed each time it is read."""
+    hit = _PARSED.get(text)
+    if hit is None:
+        try:
+            hit = ast.parse(text)
+        except (SyntaxError, ValueError) as e:
+            e.__traceback__ = None
+            hit = e
+        if len(text) <= PARSED_CHARS // 4:
+            if _parsed_chars[0] + len(text) > PARSED_CHARS:
+                _PARSED.clear()
+                _parsed_chars[0] = 0
+            _PARSED[text] = hit
+            _parsed_chars[0] += len(text)
+    if isinstance(hit, Exception):
+        raise hit
+    return hit
 
 
 def placed(code: FunctionCode, text: str, line_at) -> FunctionCode:
@@ -188,7 +224,9 @@ def _assess_inline(text: str, iac_path: str, first_line: int, indent: int = 0) -
 @deps.memo(maxsize=256)
 def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) -> Assessment:
     out = Assessment(shown(iac_path), True, files=[shown(iac_path)])
-    _Reader(out, None, {}).module_text(text, shown(iac_path), first_line - 1, None)
+    out.blockers = [dataclasses.replace(b, path=out.code, line=b.line + first_line - 1,
+                                        end_line=b.end_line and b.end_line + first_line - 1)
+                    for b in _inline_blockers(text)]
     if indent == -1:
         out.blockers = [dataclasses.replace(b, line=first_line, column=1, end_line=first_line, end_column=1)
                         for b in out.blockers]
@@ -196,6 +234,15 @@ def _inline(text: str, iac_path: str, _real: str, first_line: int, indent: int) 
         out.blockers = [dataclasses.replace(b, column=b.column + indent, end_column=b.end_column + indent)
                         for b in out.blockers]
     return out
+
+
+@deps.memo(maxsize=256)
+def _inline_blockers(text: str) -> tuple[Blocker, ...]:
+    """What inline code holds, read as if it started the file at line 1: nothing
+    beside it is local, so only its text counts (templates repeat the same code)."""
+    out = Assessment(None, True)
+    _Reader(out, None, {}).module_text(text, "", 0, None)
+    return tuple(out.blockers)
 
 
 @deps.memo(maxsize=256)
@@ -389,7 +436,7 @@ class _Reader:
     def module_text(self, text: str, path: str, line_shift: int, package: str | None) -> list[str]:
         """Record what ``text`` holds; return the local modules it imports."""
         try:
-            tree = ast.parse(text.lstrip("\ufeff"))
+            tree = parsed(text.lstrip("\ufeff"))
         except SyntaxError as e:
             marker = python2_marker(text, e.lineno)
             if marker is not None:

@@ -49,6 +49,7 @@ class Context:
     resolve: bool = False  # ask pip whether each function's requirements have wheels for the target (--resolve)
     roots: tuple = ()  # the real paths this run may write under (fix); empty: anywhere
     _targets: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    _memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)  # answers that hold for the run
 
     @property
     def horizon_end(self) -> dt.date:

@@ -27,6 +27,21 @@ def _finding(rule, file, site: Site, message: str, **kw) -> Finding:
                    users=site.users, where=site.where, **kw)
 
 
+def _judged(rt, ctx: Context) -> tuple:
+    """(the lifecycle rule for ``rt``, (its headline, deadline clause, what to move to)):
+    the same for every site of one runtime in a run, so worked out once per context."""
+    key = ("judged", rt.provider, rt.id)
+    hit = ctx._memo.get(key)
+    if hit is None:
+        rule = classify(rt, ctx)
+        said = None
+        if rule is not None:
+            headline = rule.headline(rt, ctx)
+            said = (headline, deadline_clause(rt, headline, ctx), suggestion(rt, ctx))
+        hit = ctx._memo[key] = (rule, said)
+    return hit
+
+
 def _no_fix(site: Site, rt, target, ctx: Context) -> tuple[str | None, bool]:
     """Why ``site`` gets no fix, if it gets none; and whether it is *stuck*:
     it should move to the target but cannot be rewritten (then the values
@@ -101,10 +116,10 @@ class RuntimeSites(Checker):
                     findings.append(_finding(unknown, file, site, unknown.message(site, ctx), runtime=site.value,
                                              fix_unavailable="iacfix does not know this runtime"))
                 continue
-            rule = classify(rt, ctx)
+            rule, said = _judged(rt, ctx)
             if rule is None or not ctx.selected(rule.code):
                 continue
-            f = _finding(rule, file, site, self._message(rule, rt, site, ctx), runtime=rt.id,
+            f = _finding(rule, file, site, self._message(said, rt, site, ctx), runtime=rt.id,
                          deadlines=rt.deadlines())
             f.tie = site.tied
             if site.in_list is not None and site.in_list.tested:
@@ -143,10 +158,9 @@ class RuntimeSites(Checker):
         return findings
 
     @staticmethod
-    def _message(rule, rt, site: Site, ctx: Context) -> str:
-        headline = rule.headline(rt, ctx)
-        parts = [headline, deadline_clause(rt, headline, ctx)]
-        move_to = suggestion(rt, ctx)
+    def _message(said: tuple, rt, site: Site, ctx: Context) -> str:
+        headline, dates, move_to = said
+        parts = [headline, dates]
         if site.in_list is not None and site.in_list.tested:  # a tested version leaves at its end of life
             move_to = None
             if rt.deprecation and ctx.as_of >= rt.deprecation:

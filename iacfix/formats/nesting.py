@@ -15,7 +15,9 @@ def check_depth(tree, data: bytes, text: str, limit: int = MAX_DEPTH) -> None:
     cursor = tree.walk()
     depth = 0
     while True:
-        if cursor.goto_first_child():
+        # A subtree of n nodes reaches at most n - 1 levels below its root (tree-sitter keeps
+        # the count): one that cannot pass the limit is not walked (most files: none is).
+        if depth + cursor.node.descendant_count - 1 > limit and cursor.goto_first_child():
             depth += 1
             if depth > limit:
                 byte = cursor.node.start_byte

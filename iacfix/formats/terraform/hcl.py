@@ -39,14 +39,14 @@ class _Hcl:
     def path(self, node) -> tuple:
         """Where ``node`` sits in ``hcl_semantic``'s nested lists."""
         steps = []
-        while node.parent is not None:
-            parent = node.parent
+        parent = node.parent  # tree-sitter finds a parent by walking down from the root: once a step
+        while parent is not None:
             positions = self.index.get(parent.id)
             if positions is None:
                 positions = self.index[parent.id] = _positions(parent)
             if positions:
                 steps.append(positions[node.id])
-            node = parent
+            node, parent = parent, parent.parent
         return tuple(reversed(steps))
 
     def text(self, node) -> str:
