@@ -173,8 +173,8 @@ def parsed(text: str) -> ast.Module:
                 _parsed_chars[0] = 0
             _PARSED[text] = hit
             _parsed_chars[0] += len(text)
-    if isinstance(hit, Exception):
-        raise hit
+    if isinstance(hit, Exception):  # a fresh one: raising the kept one would tie the raiser's frames to it
+        raise type(hit)(*hit.args)
     return hit
 
 

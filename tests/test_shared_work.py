@@ -186,3 +186,17 @@ def test_parsed_trees_kept_stay_within_their_budget():
         readiness.parsed("def f(:\n")
     with pytest.raises(SyntaxError):
         readiness.parsed("def f(:\n")
+
+
+def test_a_parse_error_kept_for_a_text_holds_no_frames_of_those_who_read_it():
+    """The SyntaxError kept for a text is raised afresh each time: raising the kept one would
+    attach each reader's frames to it, and with them every result the reader was making."""
+    from iacfix import readiness
+
+    text = "def broken(:\n    pass\n"
+    for _ in range(2):
+        with pytest.raises(SyntaxError) as caught:
+            readiness.parsed(text)
+        assert caught.value.lineno == 1
+    kept = readiness._PARSED[text]
+    assert isinstance(kept, SyntaxError) and kept.__traceback__ is None and kept is not caught.value
