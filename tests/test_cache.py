@@ -480,3 +480,48 @@ def test_a_cache_locked_by_another_run_is_left_alone(runs, monkeypatch):
 
 
 _connect = sqlite3.connect
+
+
+# --- (6) review: answers kept in memory between units --------------------------------------------
+
+TF_TWO = ('variable "pya" {\n  default = "python3.13"\n}\n\nvariable "pyb" {\n  default = "python3.13"\n}\n\n'
+          'resource "aws_lambda_function" "this" {\n  function_name = "fn"\n  role          = "r"\n'
+          '  handler       = "app.handler"\n  runtime       = var.pya\n}\n')
+TF_TWO_CALLER = 'module "w" {\n  source = "../modules/fn"\n  pya    = "python3.9"\n  pyb    = "python3.13"\n}\n'
+
+
+def test_a_module_rewritten_with_its_size_and_mtime_during_a_run_is_not_kept_stale(runs):
+    """A module a worker parsed for one caller is rewritten (same size, mtime put back, as
+    ``cp -p`` or a second save within a coarse timestamp does) before another caller reads
+    it: that caller must not get, and keep, the answer of the module's old text."""
+    import datetime as dt
+
+    from iacfix import pool
+    from iacfix.catalog import load_catalog
+    from iacfix.engine import Options
+    from iacfix.rules import RULES, Context
+    from iacfix.targets import default_target, with_target
+    from iacfix.units import units
+
+    tree(runs.root, {"modules/fn/main.tf": TF_TWO, "a/main.tf": TF_TWO_CALLER, "b/main.tf": TF_TWO_CALLER})
+    catalog = load_catalog()
+    ctx = Context(dt.date.fromisoformat(AS_OF), 365, catalog, enabled=frozenset(RULES))
+    opts = Options(context=with_target(ctx, *default_target(catalog, ctx)))
+    opts.cache = result_cache.Cache(str(runs.directory), opts)
+    work = {u[1][0].split(os.sep)[0]: u for u in units(["a/main.tf", "b/main.tf", "modules/fn/main.tf"])}
+    module = runs.root / "modules/fn/main.tf"
+    pool._init(opts)
+    deps.forget()
+    assert pool._work(work["a"])[0].findings  # a's python3.9 reaches the runtime
+    st = module.stat()
+    module.write_text(TF_TWO.replace("var.pya", "var.pyb"))  # now b's python3.13 does: nothing to say
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert module.stat().st_size == st.st_size and module.stat().st_mtime_ns == st.st_mtime_ns
+    pool._work(work["b"])
+    opts.cache.flush()
+    deps.forget()  # the next run
+    cached = pool._work(work["b"])
+    deps.forget()
+    fresh = pool._process(work["b"])
+    assert not any(r.findings for r in fresh)
+    assert result_cache.encode(cached) == result_cache.encode(fresh)
