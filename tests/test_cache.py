@@ -525,3 +525,32 @@ def test_a_module_rewritten_with_its_size_and_mtime_during_a_run_is_not_kept_sta
     fresh = pool._process(work["b"])
     assert not any(r.findings for r in fresh)
     assert result_cache.encode(cached) == result_cache.encode(fresh)
+
+
+# --- (7) review: a cache directory another user can write -------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners and modes")
+@pytest.mark.parametrize("how", ["world-writable", "another user's"])
+def test_a_cache_directory_another_user_can_write_is_not_used(runs, tmp_path, how):
+    """Anyone who can write the cache directory can plant entries (a hit hides findings) or a
+    link in place of the ``pruned`` marker (which a run would then truncate): such a directory
+    is skipped, as an unwritable one is."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    if how == "world-writable":
+        shared.chmod(0o777)
+    elif os.geteuid() == 0:
+        os.chown(shared, 4242, -1)
+    else:
+        pytest.skip("only root can give a directory to another user")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    os.utime(victim, (1_600_000_000, 1_600_000_000))  # older than a day: a prune is due
+    (shared / "pruned").symlink_to(victim)
+    expected = uncached(runs)
+    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)],
+                             catch_exceptions=False)
+    assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
+    assert victim.read_text() == "keep me\n"
+    assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
