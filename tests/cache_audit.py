@@ -37,7 +37,8 @@ from iacfix.rules import RULES, Context
 from iacfix.targets import default_target, with_target
 from iacfix.units import units
 
-IGNORED = tuple(sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
+# sys.path[0] is this script's directory, which holds the golden trees audited: not ignored
+IGNORED = tuple(sorted({os.path.realpath(p) for p in sys.path[1:] if p and os.path.isdir(p)}
                        | {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
                           os.path.dirname(os.path.realpath(formats.__file__)).rsplit(os.sep, 1)[0],
                           os.path.dirname(os.path.realpath(sys.modules["iacfix.rules"].__file__))}))
