@@ -9,8 +9,8 @@ and the other data files among them), the parsers' installed files and
 Python's version.  Its value is the results and every question processing the
 unit asked of the file system (``iacfix.deps``: files read, paths tested,
 real paths, directory listings) with the answer it got.  An entry is used only
-when every question gets the same answer again; then the unit is neither read
-nor parsed.
+when every question gets the same answer again; then the unit is not parsed
+(a file unit's bytes are read first, for its format's prefilter).
 
 Never kept: a run with ``--resolve`` (pip's answer may change), ``iacfix plan``,
 a unit whose processing failed (an internal error), a unit that saw a file
