@@ -262,7 +262,7 @@ class Cache:
         self.pending: list[tuple] = []
         self.db = None
         self.pid = None
-        self.broken = self.key is None
+        self.broken = self.key is None or "\0" in directory  # a NUL: no file system can name it
         self.hits = self.misses = self.stored = 0
         global LAST
         LAST = self
@@ -407,6 +407,9 @@ class Cache:
     def flush(self, prune: bool = False) -> None:
         """Write the entries kept so far (one transaction); with ``prune``, drop those older than
         KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
+        if self.broken:
+            self.pending = []
+            return
         if prune:
             marker = os.path.join(self.directory, "pruned")
             try:

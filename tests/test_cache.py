@@ -554,3 +554,15 @@ def test_a_cache_directory_another_user_can_write_is_not_used(runs, tmp_path, ho
     assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
     assert victim.read_text() == "keep me\n"
     assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
+
+
+def test_a_cache_directory_no_file_system_can_name_is_skipped(runs, monkeypatch):
+    """A configuration's ``cache-dir`` holding a NUL (TOML's \\u0000) crashed the run with a
+    traceback (ValueError from os.makedirs); it is skipped like an unwritable directory."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n",
+                     "iacfix.toml": 'cache-dir = "a\\u0000b"\n'})
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
+    expected = runs("check", ".", "--format", "json", cache=False)
+    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF], catch_exceptions=False)
+    assert (got.exit_code, got.stdout, got.stderr) == (*expected, "")
