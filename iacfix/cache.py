@@ -9,8 +9,8 @@ and the other data files among them), the parsers' installed files and
 Python's version.  Its value is the results and every question processing the
 unit asked of the file system (``iacfix.deps``: files read, paths tested,
 real paths, directory listings) with the answer it got.  An entry is used only
-when every question gets the same answer again; then the unit is neither read
-nor parsed.
+when every question gets the same answer again; then the unit is not parsed
+(a file unit's bytes are read first, for its format's prefilter).
 
 Never kept: a run with ``--resolve`` (pip's answer may change), ``iacfix plan``,
 a unit whose processing failed (an internal error), a unit that saw a file
@@ -23,7 +23,8 @@ Where: ``--cache-dir``, else ``$IACFIX_CACHE_DIR``, else the configuration's
 without a directory named and a run whose paths name no directory (``cli``).  One SQLite file holds every entry as data: JSON with only the types of
 results in it (nothing is unpickled or evaluated), each with a checksum.  A
 file that is not this cache, is corrupt or of another version is set aside and
-rebuilt; a directory that cannot be written is skipped silently.  Concurrent
+rebuilt; a directory that cannot be written, that another user owns or that
+anyone may write is skipped silently.  Concurrent
 runs and workers write through SQLite's own locking, each write a transaction.
 """
 
@@ -236,6 +237,15 @@ def _checksum(key: str, body: bytes) -> str:
     return hashlib.blake2b(body, key=key.encode()[:64], digest_size=16).hexdigest()
 
 
+def _ours(directory: str) -> bool:
+    """Whether ``directory`` is this user's and no other user can write in it: anyone who can
+    could plant entries (a hit hides findings) or a link where the ``pruned`` marker goes."""
+    if not hasattr(os, "geteuid"):  # no POSIX owners (Windows)
+        return True
+    st = os.stat(directory)
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o002
+
+
 # --- the store -----------------------------------------------------------------------------------
 
 
@@ -252,7 +262,7 @@ class Cache:
         self.pending: list[tuple] = []
         self.db = None
         self.pid = None
-        self.broken = self.key is None
+        self.broken = self.key is None or "\0" in directory  # a NUL: no file system can name it
         self.hits = self.misses = self.stored = 0
         global LAST
         LAST = self
@@ -281,6 +291,8 @@ class Cache:
         for attempt in (1, 2):
             try:
                 os.makedirs(self.directory, mode=0o700, exist_ok=True)
+                if not _ours(self.directory):
+                    break
                 db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
                 try:
                     db.execute("PRAGMA trusted_schema=OFF")
@@ -395,6 +407,9 @@ class Cache:
     def flush(self, prune: bool = False) -> None:
         """Write the entries kept so far (one transaction); with ``prune``, drop those older than
         KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
+        if self.broken:
+            self.pending = []
+            return
         if prune:
             marker = os.path.join(self.directory, "pruned")
             try:

@@ -9,7 +9,9 @@ forked from this one before anything was processed:
 - alone (``fresh``), with the operating system's own functions wrapped at the
   lowest level (``builtins.open``, ``os.open``, ``os.stat``, ``os.lstat``,
   ``os.scandir``, ``os.listdir``, ``os.readlink``, ``os.access``; ``os.path``'s
-  tests call these), so that every path processing touches is seen;
+  tests call these), so that every path processing touches is seen, and what it
+  needs recorded: a file opened its fingerprint, a directory listed its listing
+  (a path only tested for what it is would not see its bytes change);
 - one after the other in a single process (``warm``), so that answers a process
   keeps between units (``deps.memo``, Terraform's module cache) are served from
   memory.
@@ -35,7 +37,8 @@ from iacfix.rules import RULES, Context
 from iacfix.targets import default_target, with_target
 from iacfix.units import units
 
-IGNORED = tuple(sorted({os.path.realpath(p) for p in sys.path if p and os.path.isdir(p)}
+# sys.path[0] is this script's directory, which holds the golden trees audited: not ignored
+IGNORED = tuple(sorted({os.path.realpath(p) for p in sys.path[1:] if p and os.path.isdir(p)}
                        | {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
                           os.path.dirname(os.path.realpath(formats.__file__)).rsplit(os.sep, 1)[0],
                           os.path.dirname(os.path.realpath(sys.modules["iacfix.rules"].__file__))}))
@@ -48,15 +51,21 @@ def _path(arg) -> str | None:
     return os.path.abspath(arg.decode("utf-8", "surrogateescape") if isinstance(arg, bytes) else arg)
 
 
-def audited(touched: set[str]):
-    """Wrap the operating system's path functions; each path they are given goes into ``touched``."""
+# What a touch needs recorded: a file's bytes need its fingerprint ("s"), a directory's names
+# need its listing ("d", "D"); any other question (a stat, a link read) needs any record.
+NEEDS = {"open": "s", "scandir": "dD", "listdir": "dD"}
+
+
+def audited(touched: set[tuple[str, str]]):
+    """Wrap the operating system's path functions; each (path, what it needs recorded) they
+    are given goes into ``touched``."""
     def wrap(owner, name):
         real = getattr(owner, name)
 
         def wrapper(*args, **kwargs):
             path = _path(args[0]) if args else (_path(kwargs["path"]) if "path" in kwargs else None)
             if path is not None:
-                touched.add(path)
+                touched.add((path, NEEDS.get(name, "")))
             return real(*args, **kwargs)
 
         setattr(owner, name, wrapper)
@@ -66,13 +75,15 @@ def audited(touched: set[str]):
         wrap(owner, name)
 
 
-def covered(path: str, seen: dict) -> bool:
+def covered(path: str, seen: dict, needs: str = "") -> bool:
     if any(os.path.realpath(path).startswith(x + os.sep) or path.startswith(x + os.sep) for x in IGNORED):
         return True
     for (kind, p), value in seen.items():
         p = os.path.abspath(p)
-        if p == path:
+        if p == path and (not needs or kind in needs):
             return True
+        if needs:
+            continue  # a real path's lookup reads no bytes and lists no directory
         if kind == "r":  # a real path is looked up one component at a time, links followed
             for q in (p, value if isinstance(value, str) else ""):
                 if q and (q == path or q.startswith(path.rstrip(os.sep) + os.sep)):
@@ -116,13 +127,14 @@ def main() -> None:
 
     def one(unit):
         def run():
-            touched: set[str] = set()
+            touched: set[tuple[str, str]] = set()
             audited(touched)
             with deps.recording() as rec:
                 pool._process(unit)
             seen, touched = rec.seen, sorted(touched)
             return {"seen": [[k, p, v] for (k, p), v in seen.items()],
-                    "untracked": [t for t in touched if not covered(t, seen)]}
+                    "untracked": sorted({f"{t} ({needs})" if needs else t for t, needs in touched
+                                         if not covered(t, seen, needs)})}
         return run
 
     fresh = [in_child(one(u)) for u in work]

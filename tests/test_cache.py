@@ -480,3 +480,89 @@ def test_a_cache_locked_by_another_run_is_left_alone(runs, monkeypatch):
 
 
 _connect = sqlite3.connect
+
+
+# --- (6) review: answers kept in memory between units --------------------------------------------
+
+TF_TWO = ('variable "pya" {\n  default = "python3.13"\n}\n\nvariable "pyb" {\n  default = "python3.13"\n}\n\n'
+          'resource "aws_lambda_function" "this" {\n  function_name = "fn"\n  role          = "r"\n'
+          '  handler       = "app.handler"\n  runtime       = var.pya\n}\n')
+TF_TWO_CALLER = 'module "w" {\n  source = "../modules/fn"\n  pya    = "python3.9"\n  pyb    = "python3.13"\n}\n'
+
+
+def test_a_module_rewritten_with_its_size_and_mtime_during_a_run_is_not_kept_stale(runs):
+    """A module a worker parsed for one caller is rewritten (same size, mtime put back, as
+    ``cp -p`` or a second save within a coarse timestamp does) before another caller reads
+    it: that caller must not get, and keep, the answer of the module's old text."""
+    import datetime as dt
+
+    from iacfix import pool
+    from iacfix.catalog import load_catalog
+    from iacfix.engine import Options
+    from iacfix.rules import RULES, Context
+    from iacfix.targets import default_target, with_target
+    from iacfix.units import units
+
+    tree(runs.root, {"modules/fn/main.tf": TF_TWO, "a/main.tf": TF_TWO_CALLER, "b/main.tf": TF_TWO_CALLER})
+    catalog = load_catalog()
+    ctx = Context(dt.date.fromisoformat(AS_OF), 365, catalog, enabled=frozenset(RULES))
+    opts = Options(context=with_target(ctx, *default_target(catalog, ctx)))
+    opts.cache = result_cache.Cache(str(runs.directory), opts)
+    work = {u[1][0].split(os.sep)[0]: u for u in units(["a/main.tf", "b/main.tf", "modules/fn/main.tf"])}
+    module = runs.root / "modules/fn/main.tf"
+    pool._init(opts)
+    deps.forget()
+    assert pool._work(work["a"])[0].findings  # a's python3.9 reaches the runtime
+    st = module.stat()
+    module.write_text(TF_TWO.replace("var.pya", "var.pyb"))  # now b's python3.13 does: nothing to say
+    os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert module.stat().st_size == st.st_size and module.stat().st_mtime_ns == st.st_mtime_ns
+    pool._work(work["b"])
+    opts.cache.flush()
+    deps.forget()  # the next run
+    cached = pool._work(work["b"])
+    deps.forget()
+    fresh = pool._process(work["b"])
+    assert not any(r.findings for r in fresh)
+    assert result_cache.encode(cached) == result_cache.encode(fresh)
+
+
+# --- (7) review: a cache directory another user can write -------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners and modes")
+@pytest.mark.parametrize("how", ["world-writable", "another user's"])
+def test_a_cache_directory_another_user_can_write_is_not_used(runs, tmp_path, how):
+    """Anyone who can write the cache directory can plant entries (a hit hides findings) or a
+    link in place of the ``pruned`` marker (which a run would then truncate): such a directory
+    is skipped, as an unwritable one is."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    if how == "world-writable":
+        shared.chmod(0o777)
+    elif os.geteuid() == 0:
+        os.chown(shared, 4242, -1)
+    else:
+        pytest.skip("only root can give a directory to another user")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n")
+    os.utime(victim, (1_600_000_000, 1_600_000_000))  # older than a day: a prune is due
+    (shared / "pruned").symlink_to(victim)
+    expected = uncached(runs)
+    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)],
+                             catch_exceptions=False)
+    assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
+    assert victim.read_text() == "keep me\n"
+    assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
+
+
+def test_a_cache_directory_no_file_system_can_name_is_skipped(runs, monkeypatch):
+    """A configuration's ``cache-dir`` holding a NUL (TOML's \\u0000) crashed the run with a
+    traceback (ValueError from os.makedirs); it is skipped like an unwritable directory."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n",
+                     "iacfix.toml": 'cache-dir = "a\\u0000b"\n'})
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
+    expected = runs("check", ".", "--format", "json", cache=False)
+    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF], catch_exceptions=False)
+    assert (got.exit_code, got.stdout, got.stderr) == (*expected, "")

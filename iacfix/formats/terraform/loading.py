@@ -95,7 +95,7 @@ def _module_files(directory: str, paths: tuple) -> list[_File]:
     """A local module's files, parsed once per worker while unchanged: many
     environments call the same module."""
     try:
-        stamp = tuple((p, st.st_mtime_ns, st.st_size) for p, st in ((p, deps.stat(p)) for p in paths))
+        stamp = tuple((p, deps.fingerprint(deps.stat(p))) for p in paths)  # ctime, inode too: what deps records
     except OSError:
         stamp = None
     key = (deps.realpath(directory or "."), stamp)
