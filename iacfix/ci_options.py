@@ -12,9 +12,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import field
 
-import click
-
 from . import config as configuration
+from .command import Choice, IntRange, Option, Path, UsageError
 from .discovery import DEFAULT_EXCLUDES, Discovery
 from .records import dataclass
 from .reports import Output
@@ -24,31 +23,31 @@ PROGRESS_AFTER = 1.0  # seconds: shorter runs never show progress
 
 def ci_options() -> list:
     return [
-        click.option("--output-file", "-o", "output_file", type=click.Path(dir_okay=False, writable=True),
-                     default=None, metavar="FILE", help="Write the output (any --format) to FILE instead of stdout."),
-        click.option("--max-annotations", type=click.IntRange(min=0), default=10, show_default=True, metavar="N",
-                     help="--format github: at most N annotations of each type (error, warning, notice), the most "
-                          "urgent first; GitHub shows 10 per type per step. 0: no cap."),
-        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported (2 still means errors)."),
-        click.option("--fail-on", type=click.Choice(configuration.FAIL_ON), default=None,
-                     help="Exit 1 when a finding at this severity or above remains. Default: warning."),
-        click.option("--statistics", is_flag=True, help="Show counts per rule and runtime instead of each finding."),
-        click.option("-q", "--quiet", is_flag=True, help="Print findings only: no summary, no progress."),
-        click.option("--show-fixes", is_flag=True, help="List each fix: what check would apply, or what fix applied."),
-        click.option("--force-exclude", is_flag=True,
-                     help="Apply the excludes (defaults, configuration, --exclude) to paths named on the command line "
-                          "too, as pre-commit names every staged file."),
-        click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
-                     help="Skip files that .gitignore files ignore (a file named on the command line is always read)."),
-        click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-                     help="Read settings from FILE (iacfix.toml, or pyproject.toml with [tool.iacfix]) instead of "
-                          "the nearest one above the checked paths."),
-        click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
-        click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-                     help="Report only findings that are not in FILE (written by --write-baseline)."),
-        click.option("--write-baseline", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
-                     help="Record today's findings in FILE (keyed on path, rule, runtime and logical location, not "
-                          "lines) and exit 0."),
+        Option("--output-file", "-o", dest="output_file", type=Path(dir_okay=False, writable=True),
+               metavar="FILE", help="Write the output (any --format) to FILE instead of stdout."),
+        Option("--max-annotations", type=IntRange(min=0), default=10, show_default=True, metavar="N",
+               help="--format github: at most N annotations of each type (error, warning, notice), the most "
+                    "urgent first; GitHub shows 10 per type per step. 0: no cap."),
+        Option("--exit-zero", flag=True, help="Exit 0 even when findings are reported (2 still means errors)."),
+        Option("--fail-on", type=Choice(configuration.FAIL_ON),
+               help="Exit 1 when a finding at this severity or above remains. Default: warning."),
+        Option("--statistics", flag=True, help="Show counts per rule and runtime instead of each finding."),
+        Option("-q", "--quiet", flag=True, help="Print findings only: no summary, no progress."),
+        Option("--show-fixes", flag=True, help="List each fix: what check would apply, or what fix applied."),
+        Option("--force-exclude", flag=True,
+               help="Apply the excludes (defaults, configuration, --exclude) to paths named on the command line "
+                    "too, as pre-commit names every staged file."),
+        Option("--respect-gitignore", off="--no-respect-gitignore", flag=True, default=True, show_default=True,
+               help="Skip files that .gitignore files ignore (a file named on the command line is always read)."),
+        Option("--config", dest="config_file", type=Path(dir_okay=False), metavar="FILE",
+               help="Read settings from FILE (iacfix.toml, or pyproject.toml with [tool.iacfix]) instead of "
+                    "the nearest one above the checked paths."),
+        Option("--isolated", flag=True, help="Ignore every configuration file."),
+        Option("--baseline", dest="baseline_file", type=Path(dir_okay=False), metavar="FILE",
+               help="Report only findings that are not in FILE (written by --write-baseline)."),
+        Option("--write-baseline", type=Path(dir_okay=False, writable=True), metavar="FILE",
+               help="Record today's findings in FILE (keyed on path, rule, runtime and logical location, not "
+                    "lines) and exit 0."),
     ]
 
 
@@ -166,7 +165,7 @@ def run_settings(ctx, paths, kw: dict, make_options, *, fix: bool, write: bool, 
             return make_options(ctx, **flags, **chosen, fix=fix, write=write, diff=diff,
                                 accept_rows=values.get("accept", ()), accept_origin=f"{config.path} accept",
                                 accept_base=config.base)
-        except click.UsageError as e:
+        except UsageError as e:
             if config.path and values:
                 e.message = f"{e.message} (settings from {where or config.path})"
             raise

@@ -9,9 +9,8 @@ import os
 import signal
 from collections import Counter
 
-import click
-
 from . import __version__, formats
+from .command import Argument, Choice, Group, IntRange, Option, Path, UsageError, echo, invalid
 from .catalog import CatalogError, load_catalog
 from .ci_options import ci_options, run_settings
 from .engine import FileResult, Options, display_path
@@ -48,88 +47,89 @@ def _codes(values: tuple[str, ...]) -> set[str]:
             continue
         matched = {c for c in RULES if c.startswith(item.upper())} or ({by_name[item]} if item in by_name else set())
         if not matched:
-            raise click.BadParameter(f"unknown rule {item!r} (see `iacfix rules`)")
+            raise invalid(f"unknown rule {item!r} (see `iacfix rules`)")
         out |= matched
     return out
 
 
-class Size(click.ParamType):
+def size(value: str) -> int:
     """A number of bytes: ``50MB``, ``200KB``, ``1GiB`` or ``1048576``."""
-
-    name = "size"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, int):
-            return value
-        try:
-            size = parse_size(value)
-        except ValueError as e:
-            self.fail(str(e), param, ctx)
-        if size < 1:
-            self.fail(f"{value!r} is less than one byte", param, ctx)
-        return size
+    size = parse_size(value)
+    if size < 1:
+        raise ValueError(f"{value!r} is less than one byte")
+    return size
 
 
-ACCEPT_OPTION = click.option(
-    "--accept", "accept_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+def date(value: str) -> dt.date:
+    """YYYY-MM-DD, as click.DateTime(formats=["%Y-%m-%d"]) took it: month and day may drop a leading zero
+    (2026-1-5) and a day may be space-padded; ``datetime.date`` checks the date."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])", value)
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except (TypeError, ValueError):
+        raise ValueError(f"{value!r} does not match the format '%Y-%m-%d'.") from None
+
+
+ACCEPT_OPTION = Option(
+    "--accept", dest="accept_path", type=Path(dir_okay=False), metavar="FILE",
     help="Risk acceptances (TOML, [[accept]] tables: function or paths, runtime, until, reason): while valid, a "
          "function's lifecycle findings are info and not fixed; expired, they return at full severity.")
 
 
-RESOLVE_OPTION = click.option(
-    "--resolve", is_flag=True,
+RESOLVE_OPTION = Option(
+    "--resolve", flag=True,
     help="Also ask pip's own resolver whether each function's requirements (requirements.txt, pyproject.toml or a "
          "lock file beside its code) have wheels for the target (CPython "
          "version, manylinux tags of its Amazon Linux, its architecture). Uses your pip configuration and the "
          "network as pip does; answers are cached. Off by default: nothing else touches the network.")
 
 
-def _common(f):
+def _common() -> list:
     """Options shared by check and fix."""
-    options = [
-        click.argument("paths", nargs=-1, type=click.Path(readable=False)),
-        click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
-                     help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
-        click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=None, metavar="DAYS",
-                     help="Warn about deprecations due within this many days. Default: 365."),
-        click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
-                     help="Use this runtime catalog (JSON) instead of the built-in one."),
-        click.option("--select", multiple=True, metavar="RULES",
-                     help="Report and fix only findings of these rules (comma-separated codes, prefixes or names; "
-                          "repeatable). Selection never changes which rule a finding belongs to."),
-        click.option("--ignore", multiple=True, metavar="RULES",
-                     help="Drop findings of these rules (comma-separated codes, prefixes or names; repeatable)."),
-        click.option("--unsafe-fixes", is_flag=True,
-                     help="Also apply (fix) or count as fixable (check) fixes that may change behaviour, such as "
-                          "a move across a major version (python2.7 -> python3.13), or a Python support floor "
-                          "raised (requires-python >=3.9 -> >=3.11)."),
-        click.option("--exclude", multiple=True, metavar="GLOB",
-                     help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
-                          "(.git, node_modules, .aws-sam, cdk.out, ...)."),
-        click.option("--format", "fmt", type=click.Choice(list(OUTPUT_FORMATS)), default="text",
-                     show_default=True, help="Output format: text, json, github (workflow annotations, at most "
-                     "--max-annotations of each type, and the markdown summary in $GITHUB_STEP_SUMMARY), sarif "
-                     "(SARIF 2.1.0), gitlab (Code Quality report) or markdown (grouped by deadline)."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-                     help="Worker processes for big trees: at most the cores this process may run on (more only "
-                          "slow the run down) and the number of files. Default: all those cores."),
-        click.option("--max-file-size", "max_file_size", type=Size(), default=DEFAULT_MAX_FILE_SIZE, metavar="SIZE",
-                     help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
-                          f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
+    return [
+        Argument("PATHS", many=True),
+        Option("--as-of", dest="as_of", type=date, metavar="DATE",
+               help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
+        Option("--horizon", type=IntRange(min=0, max=MAX_HORIZON), metavar="DAYS",
+               help="Warn about deprecations due within this many days. Default: 365."),
+        Option("--catalog", dest="catalog_path", type=Path(dir_okay=False), metavar="FILE",
+               help="Use this runtime catalog (JSON) instead of the built-in one."),
+        Option("--select", multiple=True, metavar="RULES",
+               help="Report and fix only findings of these rules (comma-separated codes, prefixes or names; "
+                    "repeatable). Selection never changes which rule a finding belongs to."),
+        Option("--ignore", multiple=True, metavar="RULES",
+               help="Drop findings of these rules (comma-separated codes, prefixes or names; repeatable)."),
+        Option("--unsafe-fixes", flag=True,
+               help="Also apply (fix) or count as fixable (check) fixes that may change behaviour, such as "
+                    "a move across a major version (python2.7 -> python3.13), or a Python support floor "
+                    "raised (requires-python >=3.9 -> >=3.11)."),
+        Option("--exclude", multiple=True, metavar="GLOB",
+               help="Skip files and directories matching GLOB (repeatable), on top of the defaults "
+                    "(.git, node_modules, .aws-sam, cdk.out, ...)."),
+        Option("--format", dest="fmt", type=Choice(OUTPUT_FORMATS), default="text",
+               show_default=True, help="Output format: text, json, github (workflow annotations, at most "
+               "--max-annotations of each type, and the markdown summary in $GITHUB_STEP_SUMMARY), sarif "
+               "(SARIF 2.1.0), gitlab (Code Quality report) or markdown (grouped by deadline)."),
+        Option("-j", "--jobs", type=IntRange(min=1), metavar="N",
+               help="Worker processes for big trees: at most the cores this process may run on (more only "
+                    "slow the run down) and the number of files. Default: all those cores."),
+        Option("--max-file-size", dest="max_file_size", type=size, default=DEFAULT_MAX_FILE_SIZE, metavar="SIZE",
+               help=f"Do not read files larger than SIZE (e.g. 50MB, 200KB, 1GiB, or bytes); each is reported "
+                    f"as an error. Default: {format_size(DEFAULT_MAX_FILE_SIZE)}."),
         ACCEPT_OPTION,
         RESOLVE_OPTION,
-        click.option("--no-cache", is_flag=True,
-                     help="Neither use nor keep the result cache (see --cache-dir); also IACFIX_NO_CACHE=1."),
-        click.option("--cache-dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
-                     help="Keep each unit's results in DIR between runs; used again only while every file and "
-                          "directory they were read from is unchanged. Default: $IACFIX_CACHE_DIR, the "
-                          "configuration's cache-dir, or $XDG_CACHE_HOME/iacfix (~/.cache/iacfix); none when CI "
-                          "is set and no directory is named, or when PATHS name no directory (pre-commit). Never "
-                          "kept: --resolve runs, and units fix writes."),
+        Option("--no-cache", flag=True,
+               help="Neither use nor keep the result cache (see --cache-dir); also IACFIX_NO_CACHE=1."),
+        Option("--cache-dir", type=Path(file_okay=False), metavar="DIR",
+               help="Keep each unit's results in DIR between runs; used again only while every file and "
+                    "directory they were read from is unchanged. Default: $IACFIX_CACHE_DIR, the "
+                    "configuration's cache-dir, or $XDG_CACHE_HOME/iacfix (~/.cache/iacfix); none when CI "
+                    "is set and no directory is named, or when PATHS name no directory (pre-commit). Never "
+                    "kept: --resolve runs, and units fix writes."),
+        *ci_options(),
     ]
-    for opt in reversed(options + ci_options()):
-        f = opt(f)
-    return f
 
 
 TARGET_HELP = (
@@ -141,11 +141,11 @@ TARGET_HELP = (
 )
 
 
-def _target_option():
-    return click.option("--target", default=None, metavar="RUNTIME", help=TARGET_HELP)
+def _target_option() -> Option:
+    return Option("--target", metavar="RUNTIME", help=TARGET_HELP)
 
 
-def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
+def _options(ctx, *, as_of, horizon, catalog_path, select, ignore, target, unsafe_fixes,
              fix, write, diff, max_file_size=DEFAULT_MAX_FILE_SIZE, accept_path=None, resolve=False,
              accept_rows=(), accept_origin="accept", accept_base=None) -> Options:
     try:
@@ -155,11 +155,11 @@ def _options(ctx: click.Context, *, as_of, horizon, catalog_path, select, ignore
     try:
         chosen = _codes(select)
         if select and not chosen:  # --select "" (an unset variable in CI) must not turn every rule off
-            raise click.BadParameter("--select names no rule; give codes, prefixes or names (see `iacfix rules`)")
+            raise invalid("--select names no rule; give codes, prefixes or names (see `iacfix rules`)")
         enabled = (chosen if select else set(RULES)) - _codes(ignore)
-    except click.BadParameter as e:
-        ctx.fail(e.format_message())
-    context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog,
+    except UsageError as e:
+        ctx.fail(e.message)
+    context = Context(as_of=as_of or _today(), horizon_days=horizon, catalog=catalog,
                       enabled=frozenset(enabled), unsafe_fixes=unsafe_fixes, resolve=resolve)
     if target is None:
         context = with_target(context, *default_target(catalog, context))
@@ -193,7 +193,7 @@ def _interrupted(ctx, e: Interrupted, opts: Options) -> None:
         written = sorted({display_path(p) for p in e.written})
         lines.append(f"Files written before it stopped, each fully fixed: {len(written)}" + (":" if written else "."))
         lines += [f"  {p}" for p in written]
-    click.echo("\n".join(lines), err=True)
+    echo("\n".join(lines), err=True)
     ctx.exit(128 + e.signum)
 
 
@@ -276,7 +276,7 @@ def _execute(ctx, paths, jobs, opts: Options, settings, cache: tuple = (True, No
         keys = Counter(baseline.key(f) for r in results for f in r.findings + ([] if opts.write else r.fixed))
         with open(settings.write_baseline, "w", encoding="utf-8") as fh:
             fh.write(baseline.dump(keys, opts.context.as_of.isoformat()))
-        click.echo(f"iacfix: wrote {sum(keys.values())} findings to the baseline {settings.write_baseline}", err=True)
+        echo(f"iacfix: wrote {sum(keys.values())} findings to the baseline {settings.write_baseline}", err=True)
     judged = _Judged(results, settings, opts.write, baseline if settings.known is not None else None)
     reports.emit(judged, stats, settings.output, as_of=opts.context.as_of.isoformat(), fix=opts.fix,
                  write=opts.write, target=target)
@@ -287,10 +287,7 @@ def _execute(ctx, paths, jobs, opts: Options, settings, cache: tuple = (True, No
     ctx.exit(1 if judged.failing else 0)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="iacfix")
-def main():
-    """Find end-of-life function runtimes (AWS Lambda, Google Cloud Functions,
+main = Group(help="""Find end-of-life function runtimes (AWS Lambda, Google Cloud Functions,
     Azure Functions) in CloudFormation and SAM templates (cookiecutter ones
     too), Serverless Framework services, AWS CDK apps, Terraform and the base
     images of Dockerfiles, and end-of-life Python in CI workflows, version
@@ -305,14 +302,10 @@ def main():
       iacfix fix infra/ --unsafe-fixes          # also across a major version (python2.7)
       iacfix plan infra/ --format markdown      # per function: move to 3.13, to 3.12, or stay
       iacfix runtimes                           # the lifecycle catalog
-      iacfix explain RT004                      # what a rule means
-    """
+      iacfix explain RT004                      # what a rule means""", version=__version__)
 
 
-@main.command(epilog=EPILOG)
-@_common
-@_target_option()
-@click.pass_context
+@main.command("check", [*_common(), _target_option()], epilog=EPILOG)
 def check(ctx, paths, jobs, **kw):
     """Report every function runtime site in PATHS (default: .) that is past,
     or near, a deadline: AWS Lambda, Google Cloud Functions and Azure Functions
@@ -329,15 +322,14 @@ def check(ctx, paths, jobs, **kw):
     _execute(ctx, paths, jobs, opts, settings, cache)
 
 
-@main.command(epilog=EPILOG)
-@_common
-@_target_option()
-@click.option("--diff", is_flag=True, help="Print a unified diff of the changes; write nothing.")
-@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--follow-links-out", is_flag=True,
-              help="Also write files that a symbolic link in PATHS points to outside PATHS (by default they are "
-                   "reported, not written).")
-@click.pass_context
+@main.command("fix", [
+    *_common(), _target_option(),
+    Option("--diff", flag=True, help="Print a unified diff of the changes; write nothing."),
+    Option("--dry-run", flag=True, help="Report what would change; write nothing."),
+    Option("--follow-links-out", flag=True,
+           help="Also write files that a symbolic link in PATHS points to outside PATHS (by default they are "
+                "reported, not written)."),
+], epilog=EPILOG)
 def fix(ctx, paths, jobs, diff, dry_run, follow_links_out, **kw):
     """Rewrite, in place, each flagged runtime in PATHS (default: .) of the
     target's family that is older than the target (--target; Python by
@@ -360,23 +352,23 @@ def fix(ctx, paths, jobs, diff, dry_run, follow_links_out, **kw):
     _execute(ctx, paths, jobs, opts, settings, cache)
 
 
-@main.command(name="plan")
-@click.argument("paths", nargs=-1, type=click.Path(readable=False))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
-              help="Judge deadlines as of this date (YYYY-MM-DD). Default: today.")
-@click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True,
-              metavar="DAYS", help="Deprecations due within this many days count as soon.")
-@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
-              help="Use this runtime catalog (JSON) instead of the built-in one.")
-@_target_option()
-@ACCEPT_OPTION
-@RESOLVE_OPTION
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and directories matching GLOB (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="A table; JSON (version 1); or Markdown with a Mermaid gantt of the deadlines, for a pull "
-                   "request comment or a CI step summary.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N", help="Worker processes.")
-@click.pass_context
+@main.command("plan", [
+    Argument("PATHS", many=True),
+    Option("--as-of", dest="as_of", type=date, metavar="DATE",
+           help="Judge deadlines as of this date (YYYY-MM-DD). Default: today."),
+    Option("--horizon", type=IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True,
+           metavar="DAYS", help="Deprecations due within this many days count as soon."),
+    Option("--catalog", dest="catalog_path", type=Path(dir_okay=False),
+           help="Use this runtime catalog (JSON) instead of the built-in one."),
+    _target_option(),
+    ACCEPT_OPTION,
+    RESOLVE_OPTION,
+    Option("--exclude", multiple=True, metavar="GLOB", help="Skip files and directories matching GLOB (repeatable)."),
+    Option("--format", dest="fmt", type=Choice(["text", "json", "markdown"]), default="text", show_default=True,
+           help="A table; JSON (version 1); or Markdown with a Mermaid gantt of the deadlines, for a pull "
+                "request comment or a CI step summary."),
+    Option("-j", "--jobs", type=IntRange(min=1), metavar="N", help="Worker processes."),
+])
 def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, resolve, exclude, fmt, jobs):
     """Per function in PATHS (default: .): its runtime and deadlines, and for
     each candidate (the target, the newest older runtime that runs its code,
@@ -406,27 +398,27 @@ def plan_command(ctx, paths, as_of, horizon, catalog_path, target, accept_path, 
         _interrupted(ctx, e, opts)
     document = planning.build(results, opts.context)
     if fmt == "json":
-        click.echo(json.dumps(document, indent=2))
+        echo(json.dumps(document, indent=2))
     else:
-        click.echo(planning.markdown(document) if fmt == "markdown" else planning.text(document), nl=fmt != "markdown")
+        echo(planning.markdown(document) if fmt == "markdown" else planning.text(document), nl=fmt != "markdown")
     errors = [e for r in results for e in r.errors] + [FileError(display_path(p), 1, 1, m)
                                                        for p, m in discovery.problems]
     for e in errors:
-        click.echo(f"{e.path}:{e.line}:{e.column}: error: {e.message}", err=True)
+        echo(f"{e.path}:{e.line}:{e.column}: error: {e.message}", err=True)
     ctx.exit(2 if errors else 0)
 
 
-@main.command()
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="DATE",
-              help="Compute each status as of this date. Default: today.")
-@click.option("--horizon", type=click.IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True, metavar="DAYS",
-              help="Statuses count deprecations due within this many days as soon.")
-@click.option("--catalog", "catalog_path", type=click.Path(dir_okay=False), default=None,
-              help="Show this catalog (JSON) instead of the built-in one.")
-@click.option("--provider", default=None, metavar="PROVIDER", help="Only this provider: aws, gcp, azure or cpython.")
-@click.option("--family", default=None, metavar="FAMILY", help="Only this family, e.g. python.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.pass_context
+@main.command("runtimes", [
+    Option("--as-of", dest="as_of", type=date, metavar="DATE",
+           help="Compute each status as of this date. Default: today."),
+    Option("--horizon", type=IntRange(min=0, max=MAX_HORIZON), default=365, show_default=True, metavar="DAYS",
+           help="Statuses count deprecations due within this many days as soon."),
+    Option("--catalog", dest="catalog_path", type=Path(dir_okay=False),
+           help="Show this catalog (JSON) instead of the built-in one."),
+    Option("--provider", metavar="PROVIDER", help="Only this provider: aws, gcp, azure or cpython."),
+    Option("--family", metavar="FAMILY", help="Only this family, e.g. python."),
+    Option("--format", dest="fmt", type=Choice(["text", "json"]), default="text", show_default=True),
+])
 def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
     """Print the runtime catalog, one table per provider (AWS Lambda, Google
     Cloud Functions, Azure Functions, CPython itself): each runtime's dates as
@@ -437,22 +429,22 @@ def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
         ctx.fail(str(e))
     if provider is not None and provider not in catalog.providers:
         ctx.fail(f"unknown provider {provider!r}; the catalog has {', '.join(catalog.providers)}")
-    context = Context(as_of=as_of.date() if as_of else _today(), horizon_days=horizon, catalog=catalog)
+    context = Context(as_of=as_of or _today(), horizon_days=horizon, catalog=catalog)
     rows = [rt for rt in catalog.runtimes.values() if family in (None, rt.family) and provider in (None, rt.provider)]
     rows.sort(key=lambda r: (list(catalog.providers).index(r.provider), r.family, r.version_key, r.id))
     if fmt == "json":
-        click.echo(json.dumps({
+        echo(json.dumps({
             "last_checked": catalog.last_checked.isoformat(), "as_of": context.as_of.isoformat(),
             "runtimes": [dict(provider=r.provider, id=r.id, os=r.os, status=status(r, context), successor=r.successor,
                               deadlines=r.deadlines(), sources=r.sources) for r in rows],
         }, indent=2))
         return
-    click.echo(f"Runtime catalog last checked {catalog.last_checked} ({catalog.origin}); status as of {context.as_of}")
+    echo(f"Runtime catalog last checked {catalog.last_checked} ({catalog.origin}); status as of {context.as_of}")
     for code, prov in catalog.providers.items():
         mine = [r for r in rows if r.provider == code]
         if not mine:
             continue
-        click.echo(f"\n{prov.name} ({code}){f' - {prov.source}' if prov.source else ''}")
+        echo(f"\n{prov.name} ({code}){f' - {prov.source}' if prov.source else ''}")
         has_os = any(r.os for r in mine)
         header = ("RUNTIME", *(("OS",) if has_os else ()), *(label.upper() for label, _ in prov.dates.values()),
                   "STATUS", "MOVE TO")
@@ -463,33 +455,31 @@ def runtimes(ctx, as_of, horizon, catalog_path, provider, family, fmt):
         ]
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]
         for row in table:
-            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
     if provider in (None, "aws") and catalog.operating_systems:
         eol = "; ".join(f"{o.name} ({o.code}): {o.end_of_life}" for o in catalog.operating_systems.values())
-        click.echo(f"\nOperating systems end of life: {eol}")
+        echo(f"\nOperating systems end of life: {eol}")
 
 
-@main.command()
-@click.argument("rule")
-@click.pass_context
+@main.command("explain", [Argument("RULE")])
 def explain(ctx, rule):
     """Explain RULE (a code such as RT004, or a name such as runtime-os-end-of-life)."""
     found = RULES.get(rule.upper()) or next((r for r in RULES.values() if r.name == rule), None)
     if found is None:
         ctx.fail(f"unknown rule {rule!r}; `iacfix rules` lists them")
-    click.echo(f"# {found.code} {found.name}\n")
-    click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
+    echo(f"# {found.code} {found.name}\n")
+    echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
     fixable = "never" if found.fix_safety == "never" else "yes (safe within a major version; unsafe across one)"
-    click.echo(f"Severity: {found.severity}. Fixable: {fixable}. "
+    echo(f"Severity: {found.severity}. Fixable: {fixable}. "
                f"Tags: {', '.join(found.tags)}.\nSource: {found.url}\n")
-    click.echo(found.docs())
+    echo(found.docs())
 
 
-@main.command(name="rules")
-def list_rules():
+@main.command("rules", [])
+def list_rules(ctx):
     """List every rule with its severity and summary."""
     for r in RULES.values():
-        click.echo(f"{r.code}  {r.name:<26} {r.severity:<8} {r.summary}")
+        echo(f"{r.code}  {r.name:<26} {r.severity:<8} {r.summary}")
 
 
 if __name__ == "__main__":  # pragma: no cover

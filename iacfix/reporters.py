@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-import click
 
+from .command import style
 from .engine import FileResult
 from .pool import RunStats
 from .spool import Distinct, Spill
@@ -95,7 +95,7 @@ class Text:
 
     def __init__(self, write, stats: RunStats, *, fix: bool, write_files: bool, target: str | None, colour: bool):
         self.write, self.stats, self.fix, self.write_files, self.target = write, stats, fix, write_files, target
-        self.style = (lambda s, **kw: click.style(s, **kw)) if colour else (lambda s, **kw: s)
+        self.style = style if colour else (lambda s, **kw: s)
         self.lines = Spill()
         self.by = {"error": 0, "warning": 0, "info": 0}
         self.files = Distinct(stats.foreign)  # paths with findings

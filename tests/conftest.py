@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -8,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from iacfix.catalog import load_catalog
 from iacfix.cli import main
@@ -71,6 +71,37 @@ def judge(site, text: str | None = None, path: str = "t", **context):
     return check(located, path, text, make_context(**context))
 
 
+class Invoked:
+    """What one in-process run of the CLI printed, and how it ended."""
+
+    def __init__(self, exit_code: int, stdout: str, stderr: str, exception: BaseException | None = None):
+        self.exit_code, self.stdout, self.stderr, self.exception = exit_code, stdout, stderr, exception
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def invoke(args, catch_exceptions: bool = False) -> Invoked:
+    """Run ``iacfix ARGS`` in this process (``main`` exits with its status, as the console script does),
+    stdout and stderr captured; an exception escapes unless ``catch_exceptions``."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(), out, err
+    code, exception = 0, None
+    try:
+        main([str(a) for a in args])
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except Exception as e:
+        if not catch_exceptions:
+            raise
+        code, exception = 1, e
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+    return Invoked(code, out.getvalue(), err.getvalue(), exception)
+
+
 class Run:
     def __init__(self, result):
         self.code = result.exit_code
@@ -102,7 +133,7 @@ def iacfix(monkeypatch, tmp_path):
 
     def run(*args, as_of=AS_OF):
         extra = ["--as-of", as_of] if as_of and args and args[0] in ("check", "fix", "runtimes") else []
-        result = CliRunner().invoke(main, [*args, *extra], catch_exceptions=False)
+        result = invoke([*args, *extra])
         return Run(result)
 
     return run

@@ -28,14 +28,12 @@ import sys
 import zlib
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import AS_OF, HERE, ROOT, SAMPLES
+from conftest import AS_OF, HERE, ROOT, SAMPLES, invoke
 from iacfix import cache as result_cache
 from iacfix import deps
-from iacfix.cli import main
 
 _CLOCK = itertools.count(1_600_000_000)  # seconds: each edit's mtime, distinct from every other
 
@@ -70,7 +68,7 @@ def runs(tmp_path, tmp_path_factory, monkeypatch):
     def run(*args, cache=True, as_of=AS_OF):
         result_cache.LAST = None
         flags = ["--cache-dir", str(directory)] if cache else ["--no-cache"]
-        got = CliRunner().invoke(main, [*args, "--as-of", as_of, *flags], catch_exceptions=False)
+        got = invoke([*args, "--as-of", as_of, *flags])
         run.cache = result_cache.LAST if cache else None
         run.hits += run.cache.hits if run.cache else 0
         return got.exit_code, got.stdout
@@ -299,7 +297,7 @@ def test_the_cache_directory_is_private_and_outside_the_tree(runs, monkeypatch, 
     monkeypatch.delenv("IACFIX_CACHE_DIR")
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    invoke(["check", ".", "--as-of", AS_OF])
     assert (home / "iacfix" / result_cache.FILE_NAME).is_file()
     assert (home / "iacfix").stat().st_mode & 0o777 == 0o700
     assert sorted(p.name for p in runs.root.iterdir()) == ["src", "template.yaml"]
@@ -364,8 +362,8 @@ def test_an_unwritable_cache_directory_is_skipped_silently(runs, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     expected = uncached(runs)
-    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF,
-                                    "--cache-dir", str(blocker / "cache")], catch_exceptions=False)
+    got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF,
+                                    "--cache-dir", str(blocker / "cache")])
     assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
     assert result_cache.LAST.broken and result_cache.LAST.stored == 0
 
@@ -401,7 +399,7 @@ def test_entries_not_stored_again_for_a_week_are_removed_once_a_day(runs):
 def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
     tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n", "iacfix.toml": 'cache-dir = "../kept"\n'})
     monkeypatch.delenv("IACFIX_CACHE_DIR")
-    got = CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    got = invoke(["check", ".", "--as-of", AS_OF])
     assert got.exit_code == 1 and (runs.root.parent / "kept" / result_cache.FILE_NAME).is_file()
 
 
@@ -439,10 +437,9 @@ def test_a_ci_job_that_names_no_cache_directory_keeps_none(runs, monkeypatch, tm
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("CI", "true")
     result_cache.LAST = None
-    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF], catch_exceptions=False)
+    invoke(["check", ".", "--as-of", AS_OF])
     assert result_cache.LAST is None and not (tmp_path / "home").exists()
-    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(tmp_path / "kept")],
-                       catch_exceptions=False)
+    invoke(["check", ".", "--as-of", AS_OF, "--cache-dir", str(tmp_path / "kept")])
     assert (tmp_path / "kept" / result_cache.FILE_NAME).is_file()
 
 
@@ -450,8 +447,7 @@ def test_iacfix_no_cache_turns_it_off(runs, monkeypatch):
     tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
     monkeypatch.setenv("IACFIX_NO_CACHE", "1")
     result_cache.LAST = None
-    CliRunner().invoke(main, ["check", ".", "--as-of", AS_OF, "--cache-dir", str(runs.directory)],
-                       catch_exceptions=False)
+    invoke(["check", ".", "--as-of", AS_OF, "--cache-dir", str(runs.directory)])
     assert result_cache.LAST is None and not (runs.directory / result_cache.FILE_NAME).exists()
 
 

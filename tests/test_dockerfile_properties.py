@@ -119,20 +119,17 @@ def dockerfiles(draw):
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=dockerfiles())
 def test_fix_moves_only_tags_paths_and_package_manager_words(pieces, tmp_path_factory):
-    from click.testing import CliRunner
-
-    from conftest import AS_OF
-    from iacfix.cli import main
+    from conftest import AS_OF, invoke
 
     text = "".join(t for t, _ in pieces)
     expected = "".join(t if new is None else new for t, new in pieces)
     assert ours(text) == theirs(text)
     path = tmp_path_factory.mktemp("d") / "Dockerfile"
     path.write_bytes(text.encode())
-    CliRunner().invoke(main, ["fix", str(path), "--as-of", AS_OF], catch_exceptions=False)
+    invoke(["fix", str(path), "--as-of", AS_OF])
     got = path.read_bytes().decode()
     assert got == expected
-    CliRunner().invoke(main, ["fix", str(path), "--as-of", AS_OF], catch_exceptions=False)
+    invoke(["fix", str(path), "--as-of", AS_OF])
     assert path.read_bytes().decode() == expected  # idempotent
     before, after = theirs(text), theirs(got)
     assert [(k, a, b) for k, a, b, *_ in after] == [(k, a, b) for k, a, b, *_ in before]

@@ -198,7 +198,7 @@ def test_diffs_apply_with_patch(iacfix, tmp_path, newline, final):
     text = newline.join(lines) + (newline if final else "")
     p = tmp_path / "t.yaml"
     p.write_bytes(text.encode())
-    [diff] = iacfix("fix", "t.yaml", "--diff", "--format", "json").json["diffs"]  # text output: click drops CRs
+    [diff] = iacfix("fix", "t.yaml", "--diff", "--format", "json").json["diffs"]  # JSON: the diff with its CRs, exactly
     diff = diff["diff"]
     assert diff.startswith("--- a/t.yaml\n+++ b/t.yaml\n@@ ") and p.read_bytes() == text.encode()
     assert diff.count("\n@@ ") == (1 if newline == "\r" else 2)  # patch sees a lone-CR file as one line

@@ -10,9 +10,9 @@ import os
 import sys
 from collections import Counter
 
-import click
 
 from .. import reporters
+from ..command import echo, unstyle
 from ..records import dataclass
 from ..spool import Spill
 
@@ -117,9 +117,9 @@ def _emit(results, stats, out: Output, stream, as_of: str, common: dict) -> None
         """Text as it comes, line ends included."""
         text = reporters._no_surrogates(text, reporters._escape)
         if stream is not None:
-            stream.write(click.unstyle(text))
+            stream.write(unstyle(text))
         elif text:
-            click.echo(text, nl=False, color=colour)
+            echo(text, nl=False, color=colour)
 
     def say(text: str, colour: bool = False) -> None:
         if stream is not None or text:
@@ -192,7 +192,7 @@ def _emit(results, stats, out: Output, stream, as_of: str, common: dict) -> None
                 with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
                     fh.write(summary.text() + "\n")
             except OSError as e:  # the annotations are out; a summary that cannot be written is no reason to stop
-                click.echo(f"iacfix: cannot write the step summary to {path}: {e.strerror or e}", err=True)
+                echo(f"iacfix: cannot write the step summary to {path}: {e.strerror or e}", err=True)
     elif fmt == "text" and out.statistics:
         say(counts.text())
     elif fmt == "text":
@@ -203,4 +203,4 @@ def _emit(results, stats, out: Output, stream, as_of: str, common: dict) -> None
         for chunk in shown.lines.chunks():
             put(chunk)
     if out.statistics and fmt != "text":
-        click.echo(counts.text(), err=True)
+        echo(counts.text(), err=True)
