@@ -547,8 +547,7 @@ def test_a_cache_directory_another_user_can_write_is_not_used(runs, tmp_path, ho
     os.utime(victim, (1_600_000_000, 1_600_000_000))  # older than a day: a prune is due
     (shared / "pruned").symlink_to(victim)
     expected = uncached(runs)
-    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)],
-                             catch_exceptions=False)
+    got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)])
     assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
     assert victim.read_text() == "keep me\n"
     assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
@@ -562,5 +561,5 @@ def test_a_cache_directory_no_file_system_can_name_is_skipped(runs, monkeypatch)
     monkeypatch.delenv("IACFIX_CACHE_DIR")
     monkeypatch.delenv("CI", raising=False)
     expected = runs("check", ".", "--format", "json", cache=False)
-    got = CliRunner().invoke(main, ["check", ".", "--format", "json", "--as-of", AS_OF], catch_exceptions=False)
+    got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF])
     assert (got.exit_code, got.stdout, got.stderr) == (*expected, "")
