@@ -8,6 +8,7 @@ import re
 
 from .command import style
 from .engine import FileResult
+from .lazy_re import compiled_on_use
 from .pool import RunStats
 from .spool import Distinct, Spill
 
@@ -16,7 +17,7 @@ COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 
 # What a terminal would act on (C0 and C1 controls, DEL) and what cannot be
 # printed as UTF-8 (a lone surrogate: a file-name byte that is not UTF-8).
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE = compiled_on_use("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")  # the text output's; 0.5 ms to compile
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # How a FileError for a fix that was not written begins (a write error, a file

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import TYPE_CHECKING
 
 from iacfix import deps
 from iacfix.formats.image_refs import DockerfileFacts, ImageRef
@@ -26,6 +25,7 @@ from iacfix.targets import target_for
 from . import ERROR, INFO, RULES, WARNING, Checker, Context, Rule, checker, register, unit_step
 from .container_images import runtime_of
 
+TYPE_CHECKING = False  # as typing's, without importing typing at start-up
 if TYPE_CHECKING:  # the reader is imported when a function's code is read, not at start-up
     from iacfix.readiness import Blocker
 

@@ -53,7 +53,7 @@ import fnmatch
 import functools
 import os
 import re
-from typing import NamedTuple
+from collections import namedtuple
 
 from ..unicode import as_utf8
 
@@ -210,16 +210,13 @@ def sniff(data: bytes) -> Format | None:
     return next((f for f in load_all() if f.sniff(data)), None)
 
 
-class Claim(NamedTuple):  # a tuple: cheaper to define at start-up than a dataclass
-    """What a format reads, known without importing its module."""
-
-    module: str  # under iacfix.formats
-    name: str
-    extensions: tuple[str, ...] = ()
-    filenames: tuple[str, ...] = ()
-    globs: tuple[str, ...] = ()
-    paths: tuple[str, ...] = ()
-    unit: str = "file"
+# A tuple (``collections.namedtuple``, what ``typing.NamedTuple`` would build without importing
+# ``typing``): cheaper to define at start-up than a dataclass.
+Claim = namedtuple("Claim", ["module", "name", "extensions", "filenames", "globs", "paths", "unit"],
+                   defaults=((), (), (), (), "file"), module=__name__)
+Claim.__doc__ = """What a format reads, known without importing its module: the module under
+iacfix.formats, the format's name, the extensions, file names, name globs and path globs it claims,
+and its unit ("file" or "directory")."""
 
 
 # Every built-in format and the files it claims, in the order claims are tried
