@@ -13,6 +13,7 @@ the renderers in the main process.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from .acceptance import matching
@@ -49,6 +50,9 @@ def records(files) -> None:
             elif image is not None:  # the base image stands for the runtime (resolved against the catalog in build)
                 ref, g = image
                 line = FileView(g.result.path, g.text).positions.at(ref.at[0])[0]
+                # without how a fix rewrites it (a closure for a template's DockerBuildArgs): the
+                # record crosses from a worker, and pickle refuses closures
+                ref = dataclasses.replace(ref, spell=None, own=None)
                 runtime, provider, path = ref, "aws", g.result.path
             else:
                 line = FileView(f.result.path, f.text).positions.at(code.start)[0]

@@ -191,3 +191,14 @@ def test_random_json_with_what_yaml_reads_otherwise_gets_libyamls_answer(text, d
     cut = data.draw(st.integers(0, len(text)))
     for variant in (text, "\t" + text, text.replace('":', '"\n:', 1), text[:cut] + text[cut + 1:]):
         same_as_libyaml(variant, fast=False)
+
+
+@pytest.mark.parametrize("text", [
+    '{"a": 1}' + " " * (1 << 18),  # white space no token follows: at the end of the document
+    '{"a": [\n' + " " * (1 << 18) + '\n1]}',  # ... and at the end of a piece (_PIECE)
+    '{"a": 1,' + " " * (1 << 18) + "@}",  # ... followed by what is not JSON
+])
+def test_a_long_run_of_white_space_composes_as_libyaml_does(text):
+    """The tokens were searched for again from each character of such a run:
+    time quadratic in its length (two minutes for 64K spaces, half an hour here)."""
+    same_as_libyaml(text, fast="@" not in text)

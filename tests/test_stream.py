@@ -67,6 +67,14 @@ def test_every_format_is_byte_identical_with_one_worker_and_two(tmp_path, monkey
     _assert_same_with_one_worker_and_two(tmp_path, monkeypatch, ("check",), FORMATS)
 
 
+def test_plan_is_byte_identical_with_one_worker_and_two(tmp_path, monkeypatch):
+    """A plan record of a container-image function holds its base image (an
+    ImageRef); a worker must send it back, not die on it (a SAM template's
+    DockerBuildArgs ref held a closure pickle refused)."""
+    _assert_same_with_one_worker_and_two(tmp_path, monkeypatch, ("plan",), ("text", "json", "markdown"))
+    assert "ResizeFunction" in _outputs(tmp_path, monkeypatch, "plan", ".", "-j", "2")[0]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command, extra", [
     (("fix", "--diff"), ()), (("fix", "--dry-run"), ("--statistics",)), (("check",), ("--show-fixes",)),

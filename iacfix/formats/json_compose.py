@@ -45,13 +45,16 @@ _UNSURE = compiled_on_use("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\ud
 _SURROGATE_ESCAPE = compiled_on_use(r"\\u[dD][89a-fA-F]")
 # One token with the white space before it: a string (its text between the
 # quotes, escapes undecoded), the ':' after it on its line if it is a key, a
-# number or literal, or a bracket or comma.  ``findall`` skips what matches
-# none of these: ``_compose`` checks that the tokens cover the text.
+# number or literal, or a bracket or comma; or any other character (not JSON),
+# so that white space is always followed by a match: ``findall`` starting again
+# at each character of a run of white space that no token follows would take
+# time quadratic in its length.  ``_compose`` refuses the other character, and
+# checks that the tokens cover the text.
 _TOKENS = re.compile(
     r"([ \t\n\r]*)(?:"
     r'"([^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*)"([ \t]*:)?'
     r"|(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)"
-    r"|([{}\[\],]))"
+    r"|([{}\[\],])|([^ \t\n\r]))"
 )
 
 
@@ -94,7 +97,10 @@ def _compose(body: str):
         # tokens of a large document are not all in memory at once.
         cut = body.find("\n", pos + _PIECE)
         cut = size if cut < 0 else cut + 1
-        for space, string, colon, plain, punct in findall(body, pos, cut):
+        stop = cut  # the white space that ends the piece is not searched for a token (see _TOKENS)
+        while stop > pos and body[stop - 1] in " \t\r\n":
+            stop -= 1
+        for space, string, colon, plain, punct, other in findall(body, pos, stop):
             start = pos + len(space)
             if punct:
                 pos = start + 1
@@ -139,6 +145,8 @@ def _compose(body: str):
                 node.value = intern(plain, plain)
                 node.style = ""
                 pos = node.end = start + len(plain)
+            elif other:
+                return None
             else:
                 pos = node.end = end = start + len(string) + 2
                 if "\\" in string:
