@@ -75,8 +75,12 @@ OUT_DIR = BENCH_DIR / "out"
 # otherwise make every child compile iacfix from source, about 60 ms of a one-file check.
 # The cache goes under bench/out (PYTHONPYCACHEPREFIX), never into the checkout or the
 # venv; the untimed warm-up run of each command writes it, for python -c pass too.
-CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
-    "PYTHONPYCACHEPREFIX": str(OUT_DIR / "pycache")}
+def child_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
+        "PYTHONPYCACHEPREFIX": str(OUT_DIR / "pycache")}
+
+
+CHILD_ENV = child_env()  # made again by main() once it has set IACFIX_NO_CACHE or IACFIX_CACHE_DIR
 RESULTS_JSON = OUT_DIR / "results.json"
 AS_OF = "2026-11-21"
 POLL_SECONDS = 0.020
@@ -690,6 +694,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.pop("IACFIX_NO_CACHE", None)
     else:  # iacfix's result cache would serve every timed run from the untimed one
         os.environ["IACFIX_NO_CACHE"] = "1"
+    # The children's environment is this one as it is now, not as it was at import.
+    CHILD_ENV.clear()
+    CHILD_ENV.update(child_env())
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     ensure_tree(args.out, args.files, args.seed)
     tree = scan_tree(args.out)
