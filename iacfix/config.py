@@ -25,6 +25,7 @@ import os
 import sys
 from dataclasses import field
 
+from .lazy_re import compiled_on_use
 from .records import dataclass
 
 
@@ -114,6 +115,21 @@ def _spec(patterns: tuple[str, ...]):
     return spec
 
 
+# What a pyproject.toml must hold to have a [tool.iacfix] table, in any spelling TOML allows:
+# ``[tool.iacfix]``, ``[ tool . "iacfix" ]``, ``[[tool.iacfix.accept]]``, a dotted key
+# ``tool.iacfix.select = ...``, a ``[tool]`` table or a ``tool = {...}`` inline table (whose
+# ``iacfix`` key is then looked for by parsing); a key spelled with escapes (``"\\u0069acfix"``) is
+# not recognised, as it was not before.  Most projects
+# name iacfix only as a dependency or a script: their file is not parsed (importing tomllib and
+# parsing cost a one-file check 4 ms).
+_CONFIGURES = compiled_on_use(
+    rb"""tool["']?\s*\.\s*["']?iacfix|(?m:^\s*\[\s*["']?tool["']?\s*\])|(?m:^\s*["']?tool["']?\s*=)""")
+
+
+def _may_configure(raw: bytes) -> bool:
+    return b"iacfix" in raw and _CONFIGURES.search(raw) is not None
+
+
 def _table(path: str) -> dict | None:
     """The iacfix settings a file holds (None: a pyproject.toml without [tool.iacfix]).
 
@@ -125,7 +141,7 @@ def _table(path: str) -> dict | None:
             raw = fh.read()
     except OSError as e:
         raise ConfigError(f"cannot read {path}: {e.strerror or e}") from None
-    if os.path.basename(path) == "pyproject.toml" and b"iacfix" not in raw:
+    if os.path.basename(path) == "pyproject.toml" and not _may_configure(raw):
         return None
     tomllib = toml()
     try:

@@ -148,3 +148,28 @@ def test_a_leading_double_star_also_matches_at_the_top(pattern, iacfix, write):
     assert [f["path"] for f in iacfix("check", ".", "--format", "json").json["findings"]] == ["c.yaml"]
     run = iacfix("check", ".", "--format", "json", "--isolated", "--exclude", pattern)
     assert [f["path"] for f in run.json["findings"]] == ["c.yaml"]
+
+
+@pytest.mark.parametrize("table", [
+    '[tool.iacfix]\nignore = ["RT004"]\n',
+    '[ tool . "iacfix" ]\nignore = ["RT004"]\n',
+    "[tool.'iacfix']\nignore = ['RT004']\n",
+    'tool.iacfix.ignore = ["RT004"]\n',
+    '[tool]\niacfix = { ignore = ["RT004"] }\n',
+    '[tool]\niacfix.ignore = ["RT004"]\n',
+    'tool = { iacfix = { ignore = ["RT004"] } }\n',
+    '[project]\nname = "app"\n\n[[tool.iacfix.overrides]]\npaths = ["*"]\nignore = ["RT004"]\n',
+])
+def test_every_spelling_of_the_table_in_pyproject_is_read(iacfix, write, table):
+    write({"repo/pyproject.toml": table, "repo/t.yaml": template("python3.11", "python3.9")})
+    assert rules(iacfix("check", "repo", "--format", "json")) == ["RT003"]
+
+
+def test_a_pyproject_that_names_iacfix_only_as_a_package_is_not_read_as_configuration(iacfix, write):
+    """A project that depends on iacfix, or is iacfix, has no [tool.iacfix] table: its
+    pyproject.toml is not parsed for one (tomllib stays unimported), even when it is broken."""
+    write({"repo/pyproject.toml": '[project]\nname = "iacfix"\ndependencies = ["iacfix>=0.1"]\n'
+                                  '[project.scripts]\niacfix = "iacfix.cli:main"\n[tool.setuptools]\n'
+                                  'packages = ["iacfix"\n',  # unclosed: not TOML
+           "repo/t.yaml": template("python3.11", "python3.9")})
+    assert rules(iacfix("check", "repo/t.yaml", "--format", "json")) == ["RT003", "RT004"]
