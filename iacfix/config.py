@@ -123,7 +123,8 @@ def _spec(patterns: tuple[str, ...]):
 # name iacfix only as a dependency or a script: their file is not parsed (importing tomllib and
 # parsing cost a one-file check 4 ms).
 _CONFIGURES = compiled_on_use(
-    rb"""tool["']?\s*\.\s*["']?iacfix|(?m:^\s*\[\s*["']?tool["']?\s*\])|(?m:^\s*["']?tool["']?\s*=)""")
+    rb"""tool["']?\s*\.\s*["']?iacfix|(?m:^(?:\xef\xbb\xbf)?\s*\[\s*["']?tool["']?\s*\])"""
+    rb"""|(?m:^(?:\xef\xbb\xbf)?\s*["']?tool["']?\s*=)""")  # a BOM may open the first line
 
 
 def _may_configure(raw: bytes) -> bool:

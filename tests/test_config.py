@@ -158,6 +158,7 @@ def test_a_leading_double_star_also_matches_at_the_top(pattern, iacfix, write):
     '[tool]\niacfix = { ignore = ["RT004"] }\n',
     '[tool]\niacfix.ignore = ["RT004"]\n',
     'tool = { iacfix = { ignore = ["RT004"] } }\n',
+    '\ufeff[tool]\r\niacfix = { ignore = ["RT004"] }\r\n',
     '[project]\nname = "app"\n\n[[tool.iacfix.overrides]]\npaths = ["*"]\nignore = ["RT004"]\n',
 ])
 def test_every_spelling_of_the_table_in_pyproject_is_read(iacfix, write, table):
