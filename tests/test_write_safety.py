@@ -198,8 +198,11 @@ def _tree(tmp_path: Path, n: int = MANY) -> Path:
 def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
     out, err = open(tmp_path / "out", "wb"), open(tmp_path / "err", "wb")
     with out, err:
+        # SIGINT as a terminal gives it: a suite started in the background (``cmd &``) ignores
+        # SIGINT, and its children would inherit that.
         return subprocess.Popen([str(IACFIX), "fix", "tree", "--as-of", AS_OF, *args], cwd=tmp_path,
-                                stdout=out, stderr=err, start_new_session=True)
+                                stdout=out, stderr=err, start_new_session=True,
+                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _children(pid: int) -> list[int]:
