@@ -18,6 +18,7 @@ edit an mtime of its own instead, except the test of the window itself.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -33,7 +34,7 @@ from hypothesis import strategies as st
 
 from conftest import AS_OF, HERE, ROOT, SAMPLES, invoke
 from iacfix import cache as result_cache
-from iacfix import deps
+from iacfix import deps, spool
 
 _CLOCK = itertools.count(1_600_000_000)  # seconds: each edit's mtime, distinct from every other
 
@@ -338,22 +339,47 @@ def test_a_damaged_or_foreign_cache_file_is_set_aside_and_rebuilt(runs, damage):
         assert both(runs) == expected and runs.cache.hits > 0
 
 
-@pytest.mark.parametrize("tamper", ["body", "checksum", "crafted"])
-def test_a_tampered_entry_is_a_miss(runs, tamper):
+class _Planted:
+    """Unpickled, it creates the file it names (what a planted pickle could do)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+@pytest.mark.parametrize("tamper", ["body", "checksum", "forged", "pickled", "old-json"])
+def test_a_tampered_entry_is_a_miss(runs, tamper, tmp_path):
+    import pickle
+
     expected = _filled(runs)
+    marker = tmp_path / "unpickled"
     with sqlite3.connect(runs.directory / result_cache.FILE_NAME) as db:
+        secret, = db.execute("SELECT value FROM meta WHERE name='secret'").fetchone()
         for key, body, checksum in db.execute("SELECT key, body, sum FROM entry").fetchall():
+            seen, items = result_cache.unpack(zlib.decompress(body))
+            planted = [(p, t, b"p" + pickle.dumps(_Planted(str(marker))), f) for p, t, _, f in items]
             if tamper == "body":
                 body = body[:-3] + bytes(3)
             elif tamper == "checksum":
                 checksum = "0" * len(checksum)
-            else:  # a well-formed entry naming a type that is not a result: never constructed
-                text = json.dumps([[], [{"FileResult": ["x", [{"os.system": ["echo hi"]}], [], [], [], None, None,
-                                                             False, False, [], []]}]])
-                body = zlib.compress(text.encode())
-                checksum = result_cache._checksum(key, body)
+            elif tamper == "forged":  # well-formed, signed without the file's secret (as schema 1 signed)
+                body = zlib.compress(b"\n".join([json.dumps([seen, [[p, t, list(f), len(r)] for p, t, r, f
+                                                                     in planted]]).encode(), planted[0][2]]))
+                checksum = hashlib.blake2b(body, key=key.encode()[:64], digest_size=16).hexdigest()
+            else:  # signed with the secret: a pickled record, or the old JSON codec's entry
+                if tamper == "pickled":
+                    raw = b"\n".join([json.dumps([seen, [[p, t, list(f), len(r)] for p, t, r, f in planted]]).encode(),
+                                      b"".join(r for _, _, r, _ in planted)])
+                else:
+                    raw = json.dumps([seen, [{"FileResult": ["x", [{"os.system": ["echo hi"]}], [], [], [], None,
+                                                               None, False, False, [], []]}]]).encode()
+                body = zlib.compress(raw)
+                checksum = result_cache._checksum(secret, key, body)
             db.execute("UPDATE entry SET body=?, sum=? WHERE key=?", (body, checksum, key))
     assert both(runs) == expected
+    assert runs.cache.misses > 0 and not marker.exists()
     assert runs.cache.hits == 0 and runs.cache.misses > 0
 
 
@@ -377,9 +403,14 @@ def test_the_codec_rebuilds_every_result_of_the_samples_exactly(runs):
     assert runs.cache.stored >= 10
     assert runs("fix", "samples", "--diff", "--format", "json") == first and runs.cache.misses == 0
     with sqlite3.connect(runs.directory / result_cache.FILE_NAME) as db:
-        bodies = [json.loads(zlib.decompress(b))[1] for (b,) in db.execute("SELECT body FROM entry")]
-    for data in bodies:
-        assert result_cache.encode(result_cache.decode(data)) == data
+        bodies = [zlib.decompress(b) for (b,) in db.execute("SELECT body FROM entry")]
+    for raw in bodies:
+        seen, items = result_cache.unpack(raw)
+        assert result_cache.pack({(k, p): v for k, p, v in seen}, items) == raw
+        for path, template, record, elsewhere in items:
+            result = spool.decode(record)
+            assert (result.path, result.template, spool.foreign(result)) == (path, template, elsewhere)
+            assert spool.decode(spool.encode_one(result)) == result
 
 
 def test_entries_not_stored_again_for_a_week_are_removed_once_a_day(runs):
@@ -510,7 +541,7 @@ def test_a_module_rewritten_with_its_size_and_mtime_during_a_run_is_not_kept_sta
     module = runs.root / "modules/fn/main.tf"
     pool._init(opts)
     deps.forget()
-    assert pool._work(work["a"])[0].findings  # a's python3.9 reaches the runtime
+    assert spool.decode(pool._work(work["a"])[0][2]).findings  # a's python3.9 reaches the runtime
     st = module.stat()
     module.write_text(TF_TWO.replace("var.pya", "var.pyb"))  # now b's python3.13 does: nothing to say
     os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
@@ -522,7 +553,7 @@ def test_a_module_rewritten_with_its_size_and_mtime_during_a_run_is_not_kept_sta
     deps.forget()
     fresh = pool._process(work["b"])
     assert not any(r.findings for r in fresh)
-    assert result_cache.encode(cached) == result_cache.encode(fresh)
+    assert [spool.decode(record) for _, _, record, _ in cached] == fresh
 
 
 # --- (7) review: a cache directory another user can write -------------------------------------------
