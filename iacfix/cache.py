@@ -30,7 +30,8 @@ its key and body), so ``marshal`` only ever reads back bytes this cache
 stored, from a file in a directory only this user can write.  A
 file that is not this cache, is corrupt or of another version is set aside and
 rebuilt; a directory that cannot be written, that another user owns or that
-anyone may write is skipped silently.  Concurrent
+its group or anyone may write is skipped silently.  An entry neither stored nor
+used (a hit stores its time again, once a day at most) for ``KEEP_DAYS`` is removed.  Concurrent
 runs and workers write through SQLite's own locking, each write a transaction.
 """
 
@@ -51,7 +52,8 @@ from .spool import MARSHAL
 SCHEMA = 2  # 2: entries hold the spool's records, signed with the file's secret
 APPLICATION_ID = 0x69616366  # "iacf"
 FILE_NAME = "results.sqlite3"
-KEEP_DAYS = 7  # entries not stored again for this long are removed
+KEEP_DAYS = 7  # entries neither stored nor used for this long are removed
+REFRESH_AFTER = 86400  # seconds: a hit on an entry stored longer ago stores its time again (once a day at most)
 FLUSH_EVERY = 64  # entries written in one transaction
 PARSERS = ("yaml", "_yaml", "tree_sitter", "tree_sitter_hcl", "tree_sitter_json", "tree_sitter_typescript",
            "tree_sitter_toml", "tomli")
@@ -61,7 +63,7 @@ def default_dir() -> str | None:
     """``$IACFIX_CACHE_DIR``, else the user cache directory's ``iacfix``; None when there is no home."""
     explicit = os.environ.get("IACFIX_CACHE_DIR")
     if explicit:
-        return explicit
+        return os.path.expanduser(explicit)
     base = os.environ.get("XDG_CACHE_HOME")
     if not base or not os.path.isabs(base):
         home = os.path.expanduser("~")
@@ -186,12 +188,13 @@ def _checksum(secret: bytes, key: str, body: bytes) -> str:
 
 
 def _ours(directory: str) -> bool:
-    """Whether ``directory`` is this user's and no other user can write in it: anyone who can
-    could plant entries (a hit hides findings) or a link where the ``pruned`` marker goes."""
+    """Whether ``directory`` is this user's and no other user can write in it (neither its group
+    nor anyone): anyone who can could plant entries (a hit hides findings) or a link where the
+    ``pruned`` marker goes."""
     if not hasattr(os, "geteuid"):  # no POSIX owners (Windows)
         return True
     st = os.stat(directory)
-    return st.st_uid == os.geteuid() and not st.st_mode & 0o002
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -212,13 +215,14 @@ class Cache:
         self.secret = None  # the file's own key for its checksums
         self.pid = None
         self.broken = self.key is None or "\0" in directory  # a NUL: no file system can name it
-        self.hits = self.misses = self.stored = 0
+        self.hits = self.misses = self.stored = self.refreshed = 0
+        self.used: list[str] = []  # keys of entries hit that were stored over a day ago: stored again
         global LAST
         LAST = self
 
     def __getstate__(self):  # sent to a spawned worker: it opens its own connection
         state = dict(self.__dict__)
-        state.update(db=None, pid=None, pending=[])
+        state.update(db=None, pid=None, pending=[], used=[])
         return state
 
     # the file
@@ -229,7 +233,7 @@ class Cache:
         if self.db is not None and self.pid == os.getpid():
             return self.db
         if self.pid is not None and self.pid != os.getpid():  # forked: the parent's connection is not ours
-            self.db, self.pending = None, []
+            self.db, self.pending, self.used = None, [], []
         self.pid = os.getpid()
         try:
             import sqlite3
@@ -323,13 +327,13 @@ class Cache:
         import sqlite3
 
         try:
-            row = db.execute("SELECT body, sum FROM entry WHERE key=?", (key,)).fetchone()
+            row = db.execute("SELECT body, sum, stored FROM entry WHERE key=?", (key,)).fetchone()
         except sqlite3.Error:
             return None
         if row is None:
             self.misses += 1
             return None
-        body, checksum = row
+        body, checksum, stored = row
         try:
             if not isinstance(body, bytes) or _checksum(self.secret, key, body) != checksum:
                 raise ValueError("checksum")
@@ -341,6 +345,10 @@ class Cache:
             self.misses += 1
             return None
         self.hits += 1
+        if not isinstance(stored, int) or stored < time.time() - REFRESH_AFTER:
+            self.used.append(key)
+            if len(self.used) >= FLUSH_EVERY * 4:
+                self.flush()
         return out
 
     def store(self, key: str, results: list, items: list, recording: deps.Recording, opts) -> None:
@@ -362,7 +370,7 @@ class Cache:
         """Write the entries kept so far (one transaction); with ``prune``, drop those older than
         KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
         if self.broken:
-            self.pending = []
+            self.pending = self.used = []
             return
         if prune:
             marker = os.path.join(self.directory, "pruned")
@@ -376,10 +384,11 @@ class Cache:
                         pass
                 except OSError:
                     prune = False
-        if not self.pending and not prune:
+        if not self.pending and not self.used and not prune:
             return
         db = self._connect()
         rows, self.pending = self.pending, []
+        used, self.used = self.used, []
         if db is None:
             return
         rows = [(key, stored, body, _checksum(self.secret, key, body)) for key, stored, body in rows]
@@ -388,10 +397,13 @@ class Cache:
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+            now = int(time.time())
+            db.executemany("UPDATE entry SET stored=? WHERE key=?", [(now, key) for key in used])
             if prune:
                 db.execute("DELETE FROM entry WHERE stored < ?", (int(time.time()) - KEEP_DAYS * 86400,))
             db.execute("COMMIT")
             self.stored += len(rows)
+            self.refreshed += len(used)
         except sqlite3.Error:
             try:
                 db.execute("ROLLBACK")

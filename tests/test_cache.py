@@ -26,6 +26,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import zlib
 
 import pytest
@@ -413,13 +414,15 @@ def test_the_codec_rebuilds_every_result_of_the_samples_exactly(runs):
             assert spool.decode(spool.encode_one(result)) == result
 
 
-def test_entries_not_stored_again_for_a_week_are_removed_once_a_day(runs):
+def test_entries_neither_stored_nor_used_for_a_week_are_removed_once_a_day(runs):
     _filled(runs)
     db_path = runs.directory / result_cache.FILE_NAME
     with sqlite3.connect(db_path) as db:
         db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
-    runs("check", ".", "--format", "json")  # pruned today already: kept, and still used
+    runs("check", ".", "--format", "json")  # pruned today already: kept, and still used (so stored again)
     assert runs.cache.hits > 0
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
     day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
     os.utime(runs.directory / "pruned", (day_ago, day_ago))
     runs("check", "src", "--format", "json")
@@ -437,8 +440,6 @@ def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
 def test_concurrent_runs_with_workers_share_one_cache(tmp_path):
     """Two runs at once, each with worker processes (over 256 files), write one cache; a third
     run is served from it; every output is the uncached one."""
-    import time
-
     root = tmp_path / "tree"
     for i in range(300):
         put(root, f"t{i // 50}/s{i}.yaml", SAM.replace("python3.11", ("python3.8", "python3.12", "nodejs18.x")[i % 3]))
@@ -594,3 +595,68 @@ def test_a_cache_directory_no_file_system_can_name_is_skipped(runs, monkeypatch)
     expected = runs("check", ".", "--format", "json", cache=False)
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF])
     assert (got.exit_code, got.stdout, got.stderr) == (*expected, "")
+
+
+# --- (8) where the cache is, and how long an entry lives ---------------------------------------------
+
+@pytest.mark.parametrize("how", ["option", "configuration", "environment"])
+def test_a_cache_directory_under_home_is_expanded(runs, monkeypatch, tmp_path, how):
+    """``~/...`` names a directory under the home directory, as a shell would expand it; it used
+    to make a directory named ``~`` in the tree (the option, quoted) or beside the configuration."""
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
+    args = ["check", ".", "--as-of", AS_OF]
+    if how == "option":
+        args += ["--cache-dir", "~/kept"]
+    elif how == "configuration":
+        put(runs.root, "iacfix.toml", 'cache-dir = "~/kept"\n')
+    else:
+        monkeypatch.setenv("IACFIX_CACHE_DIR", "~/kept")
+    got = invoke(args)
+    assert got.exit_code == 1 and got.stderr == ""
+    assert (home / "kept" / result_cache.FILE_NAME).is_file()
+    assert not (runs.root / "~").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners and modes")
+def test_a_group_writable_cache_directory_is_not_used(runs, tmp_path):
+    """A directory its group may write is another user's to plant entries in, as one anyone may write."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    shared = tmp_path / "group"
+    shared.mkdir()
+    shared.chmod(0o770)
+    expected = uncached(runs)
+    got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)])
+    assert (got.exit_code, got.stdout, got.stderr) == (*expected[0], "")
+    assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
+
+
+def test_an_entry_used_within_a_week_is_kept(runs):
+    """Entries expire KEEP_DAYS after they were last stored or used: a hit on an entry stored over
+    a day ago stores its time again (once a day at most: a hit on a fresh entry writes nothing)."""
+    _filled(runs)
+    db_path = runs.directory / result_cache.FILE_NAME
+
+    def ages():
+        with sqlite3.connect(db_path) as db:
+            return sorted(time.time() - s for (s,) in db.execute("SELECT stored FROM entry"))
+
+    runs("check", ".", "--format", "json")
+    assert runs.cache.hits > 0 and runs.cache.refreshed == 0
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 - 3600,))
+    assert min(ages()) > (result_cache.KEEP_DAYS - 1) * 86400
+    runs("check", ".", "--format", "json")  # a hit: its entry is a week old but for an hour, and used
+    assert runs.cache.hits > 0 and runs.cache.refreshed == runs.cache.hits
+    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
+    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - 7200")  # the hour has passed, and one more
+    runs("check", "src", "--format", "json")  # prunes, using nothing
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] > 0
+    runs("check", ".", "--format", "json")
+    assert runs.cache.hits > 0 and runs.cache.misses == 0
