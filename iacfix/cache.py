@@ -249,14 +249,23 @@ class Cache:
                 db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
                 try:
                     db.execute("PRAGMA trusted_schema=OFF")
-                    app, version = (db.execute("PRAGMA application_id").fetchone()[0],
-                                    db.execute("PRAGMA user_version").fetchone()[0])
+                    # One read transaction: another process (a worker, a run beside this one) may be
+                    # creating the file, and a look between its writes took a cache half made for a
+                    # foreign one and set it aside (3 to 10 times in 30, six processes at once).
+                    db.execute("BEGIN")
+                    app, version, tables = (db.execute("PRAGMA application_id").fetchone()[0],
+                                            db.execute("PRAGMA user_version").fetchone()[0],
+                                            db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+                    db.execute("COMMIT")
                     if (app, version) != (APPLICATION_ID, SCHEMA):
-                        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
                         if tables or app:
                             raise sqlite3.DatabaseError("not this cache, or of another version")
-                        db.execute("PRAGMA journal_mode=WAL")
-                        db.execute("BEGIN IMMEDIATE")
+                        try:
+                            db.execute("PRAGMA journal_mode=WAL")
+                            wal = True
+                        except sqlite3.OperationalError:  # locked at once (no busy wait): another is creating it
+                            wal = False
+                        db.execute("BEGIN IMMEDIATE")  # waits for it (the busy timeout)
                         db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, stored INTEGER NOT NULL,"
                                    " body BLOB NOT NULL, sum TEXT NOT NULL) WITHOUT ROWID")
                         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
@@ -265,6 +274,11 @@ class Cache:
                         db.execute(f"PRAGMA application_id={APPLICATION_ID}")
                         db.execute(f"PRAGMA user_version={SCHEMA}")
                         db.execute("COMMIT")
+                        if not wal:
+                            try:
+                                db.execute("PRAGMA journal_mode=WAL")  # no-op if the other process set it
+                            except sqlite3.OperationalError:
+                                pass  # busy again: the file works in its journal mode
                     db.execute("PRAGMA synchronous=OFF")  # a cache: a lost write is a miss
                     db.execute("SELECT 1 FROM entry LIMIT 1").fetchall()
                     secret = db.execute("SELECT value FROM meta WHERE name='secret'").fetchone()

@@ -660,3 +660,41 @@ def test_an_entry_used_within_a_week_is_kept(runs):
         assert db.execute("SELECT count(*) FROM entry").fetchone()[0] > 0
     runs("check", ".", "--format", "json")
     assert runs.cache.hits > 0 and runs.cache.misses == 0
+
+
+def _connect_at_once(directory: str, opts, barrier, answers) -> None:
+    cache = result_cache.Cache(directory, opts)
+    barrier.wait()
+    answers.put(cache._connect() is not None)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked processes meet at a barrier")
+def test_processes_creating_the_cache_at_once_all_use_it(tmp_path):
+    """A run's workers (and runs beside it) may all find the cache file missing and create it at
+    once; a look between another's writes took the file for a foreign one and set it aside, and
+    one whose change to WAL found it locked kept no cache that run (3 to 10 rounds in 30, with
+    six processes)."""
+    import datetime as dt
+    import multiprocessing
+
+    from iacfix.catalog import load_catalog
+    from iacfix.engine import Options
+    from iacfix.rules import RULES, Context
+    from iacfix.targets import default_target, with_target
+
+    catalog = load_catalog()
+    ctx = Context(dt.date.fromisoformat(AS_OF), 365, catalog, enabled=frozenset(RULES))
+    opts = Options(context=with_target(ctx, *default_target(catalog, ctx)))
+    fork = multiprocessing.get_context("fork")
+    for round_ in range(30):
+        directory = tmp_path / f"cache{round_}"
+        barrier, answers = fork.Barrier(6), fork.Queue()
+        procs = [fork.Process(target=_connect_at_once, args=(str(directory), opts, barrier, answers))
+                 for _ in range(6)]
+        for p in procs:
+            p.start()
+        connected = [answers.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(60)
+        assert all(connected) and sorted(os.listdir(directory))[0] == result_cache.FILE_NAME
+        assert not [n for n in os.listdir(directory) if ".bad" in n]
