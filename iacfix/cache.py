@@ -384,7 +384,7 @@ class Cache:
         """Write the entries kept so far (one transaction); with ``prune``, drop those older than
         KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
         if self.broken:
-            self.pending = self.used = []
+            self.pending, self.used = [], []
             return
         if prune:
             marker = os.path.join(self.directory, "pruned")

@@ -85,7 +85,10 @@ def _process(unit: tuple[str, list[str], frozenset[str]], seen: deps.Recording |
     results = [_slim(r) for r in results if r.template or r.errors]  # nothing else to send back
     if key is None:
         return results
-    items = encode(results)  # what the spool stores, and the cache with it: encoded once
+    try:
+        items = encode(results)  # what the spool stores, and the cache with it: encoded once
+    except Exception:  # not even pickle can write one: in this process the spool keeps it as it is (never kept)
+        return results
     cache.store(key, results, items, seen, _OPTS)
     return items
 

@@ -6,7 +6,9 @@ one at a time, to a reporter that writes as it goes.
 
 Workers encode their results themselves (``encode``), so what crosses the
 pipe is bytes the main process stores without reading; a record is decoded
-once per replay (``decode``).  A result ``marshal`` cannot hold (``iacfix
+once per replay (``decode``).  The result cache (``iacfix.cache``) keeps these
+same items and gives them back on a hit, so a cached unit's results are never
+built in the worker.  A result ``marshal`` cannot hold (``iacfix
 plan``'s function records, a fix still carrying its expected document)
 is pickled instead.  Results of one path (a file shared by several units
 through a link, ``units.merge``) are merged as they are replayed.
