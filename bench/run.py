@@ -576,6 +576,10 @@ def main_benches(tree: Path, info: TreeInfo, baseline: Path | None = None) -> di
         "fix": Bench("iacfix fix --dry-run", [iacfix, "fix", str(tree), *common, "--dry-run"], n, size, ok),
     }
     if baseline is not None:
+        if os.environ.get("IACFIX_CACHE_DIR"):  # --result-cache: the baseline keeps its own (a build of another
+            import tempfile  # cache schema sets the file aside as foreign, and each build rebuilt it every run)
+
+            common = [*common, "--cache-dir", tempfile.mkdtemp(prefix="iacfix-bench-base-cache-")]
         benches["base-check"] = Bench("baseline check", [str(baseline), "check", str(tree), *common], n, size, ok)
         benches["base-fix"] = Bench("baseline fix --dry-run", [str(baseline), "fix", str(tree), *common, "--dry-run"],
                                     n, size, ok)

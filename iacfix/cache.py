@@ -20,11 +20,18 @@ with anything to write (it is always located again from its bytes).
 Where: ``--cache-dir``, else ``$IACFIX_CACHE_DIR``, else the configuration's
 ``cache-dir``, else ``$XDG_CACHE_HOME/iacfix`` or ``~/.cache/iacfix`` (created
 0700); ``--no-cache`` or ``IACFIX_NO_CACHE=1`` turns it off, and so do ``CI``
-without a directory named and a run whose paths name no directory (``cli``).  One SQLite file holds every entry as data: JSON with only the types of
-results in it (nothing is unpickled or evaluated), each with a checksum.  A
+without a directory named and a run whose paths name no directory (``cli``).
+One SQLite file holds every entry: a line of JSON (what the unit asked of the
+file system, and each result's path) and the results as the spool's records
+(``spool.encode``: ``marshal`` of plain tuples, never a pickle), which a hit
+hands to the main process as they are, without building results.  Each entry
+is signed (BLAKE2b keyed with a random secret the file was created with, over
+its key and body), so ``marshal`` only ever reads back bytes this cache
+stored, from a file in a directory only this user can write.  A
 file that is not this cache, is corrupt or of another version is set aside and
 rebuilt; a directory that cannot be written, that another user owns or that
-anyone may write is skipped silently.  Concurrent
+its group or anyone may write is skipped silently.  An entry neither stored nor
+used (a hit stores its time again, once a day at most) for ``KEEP_DAYS`` is removed.  Concurrent
 runs and workers write through SQLite's own locking, each write a transaction.
 """
 
@@ -40,11 +47,13 @@ import time
 import zlib
 
 from . import __version__, deps
+from .spool import MARSHAL
 
-SCHEMA = 1
+SCHEMA = 2  # 2: entries hold the spool's records, signed with the file's secret
 APPLICATION_ID = 0x69616366  # "iacf"
 FILE_NAME = "results.sqlite3"
-KEEP_DAYS = 7  # entries not stored again for this long are removed
+KEEP_DAYS = 7  # entries neither stored nor used for this long are removed
+REFRESH_AFTER = 86400  # seconds: a hit on an entry stored longer ago stores its time again (once a day at most)
 FLUSH_EVERY = 64  # entries written in one transaction
 PARSERS = ("yaml", "_yaml", "tree_sitter", "tree_sitter_hcl", "tree_sitter_json", "tree_sitter_typescript",
            "tree_sitter_toml", "tomli")
@@ -54,7 +63,7 @@ def default_dir() -> str | None:
     """``$IACFIX_CACHE_DIR``, else the user cache directory's ``iacfix``; None when there is no home."""
     explicit = os.environ.get("IACFIX_CACHE_DIR")
     if explicit:
-        return explicit
+        return os.path.expanduser(explicit)
     base = os.environ.get("XDG_CACHE_HOME")
     if not base or not os.path.isabs(base):
         home = os.path.expanduser("~")
@@ -64,106 +73,43 @@ def default_dir() -> str | None:
     return os.path.join(base, "iacfix")
 
 
-# --- the codec: results as JSON data, only these types in it -------------------------------------
-
-
-def _types() -> dict[str, type]:
-    from .engine import FileResult
-    from .model import Edit, Expectation, FileError, Finding, Fix, Where
-
-    return {c.__name__: c for c in (FileResult, Finding, Fix, Edit, Expectation, FileError, Where)}
-
-
-_TYPES: dict[str, type] = {}
-_FIELDS: dict[type, tuple[str, ...]] = {}
+# --- the entry: what the unit asked of the file system, and the spool's records ---------------------
 
 
 class Unencodable(Exception):
     pass
 
 
-def _fields(cls) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        if dataclasses.is_dataclass(cls):
-            names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
-        else:
-            names = cls._fields
-        _FIELDS[cls] = names
-    return names
+def pack(seen: dict, items: list) -> bytes:
+    """An entry's body: a line of JSON (the recording's rows, and each item's path, template flag,
+    foreign paths and record length), then the records themselves (``spool.encode``'s items), as
+    they are.  Raises ``Unencodable`` for a record that is not the spool's plain data (a pickle)."""
+    heads = []
+    for path, template, record, elsewhere in items:
+        if record[:1] != MARSHAL:
+            raise Unencodable("not a plain record")
+        heads.append([path, template, list(elsewhere), len(record)])
+    head = json.dumps([[[k, p, v] for (k, p), v in seen.items()], heads], ensure_ascii=False, separators=(",", ":"))
+    return b"".join([head.encode("utf-8", "surrogateescape"), b"\n", *(item[2] for item in items)])
 
 
-def encode(obj):
-    """Plain JSON data for ``obj``: results (``FileResult`` and what it holds) and
-    plain values; raises ``Unencodable`` for anything else (say, a function)."""
-    cls = type(obj)
-    if cls in _AS_IS:
-        return obj
-    if not _ENCODERS:
-        _ENCODERS.update(_encoders())
-    how = _ENCODERS.get(cls)
-    if how is None:
-        raise Unencodable(cls.__name__)
-    return how(obj)
-
-
-def _encoders() -> dict:
-    """type -> how to encode it (one dispatch per value; the fields of a class read at once)."""
-    import operator
-
-    def items(values):
-        return [x if type(x) in _AS_IS else encode(x) for x in values]
-
-    def result_type(name, cls):
-        fields = _fields(cls)
-        get = operator.attrgetter(*fields) if len(fields) > 1 else (lambda o: (getattr(o, fields[0]),))
-        return lambda obj: {name: items(get(obj))}
-
-    if not _TYPES:
-        _TYPES.update(_types())
-    out = {cls: result_type(name, cls) for name, cls in _TYPES.items()}
-    out.update({
-        list: items,
-        tuple: lambda obj: {"t": items(obj)},
-        dict: lambda obj: {"d": [[encode(k), encode(v)] for k, v in obj.items()]},
-        dt.date: lambda obj: {"D": obj.isoformat()},
-        float: lambda obj: {"f": repr(obj)},
-    })
-    return out
-
-
-_ENCODERS: dict = {}
-
-
-def decode(data):
-    """What ``encode`` made; raises (ValueError, TypeError, KeyError...) on anything else."""
-    if data is None or isinstance(data, (bool, int)):
-        return data
-    if type(data) is str:
-        return _intern(data)
-    if isinstance(data, list):
-        return [x if type(x) in _PLAIN else _intern(x) if type(x) is str else decode(x) for x in data]
-    (tag, value), = data.items()
-    if tag == "t":
-        return tuple(x if type(x) in _PLAIN else _intern(x) if type(x) is str else decode(x) for x in value)
-    if tag == "d":
-        return {decode(k): decode(v) for k, v in value}
-    if tag == "D":
-        return dt.date.fromisoformat(value)
-    if tag == "f":
-        return float(value)
-    if not _TYPES:
-        _TYPES.update(_types())
-    cls = _TYPES[tag]
-    names = _fields(cls)
-    if not isinstance(value, list) or len(value) != len(names):
-        raise ValueError(f"{tag}: {len(names)} fields expected")
-    return cls(*[x if type(x) in _PLAIN else _intern(x) if type(x) is str else decode(x) for x in value])
-
-
-_PLAIN = frozenset((int, bool, type(None)))
-_AS_IS = _PLAIN | {str}
-_intern = sys.intern  # one string object for the many findings that say the same
+def unpack(raw: bytes) -> tuple[list, list]:
+    """(the recording's rows, the spool's items) of a body ``pack`` made; raises ValueError
+    (UnicodeError among them), TypeError... on anything else.  The records are not read here:
+    the main process decodes them, as it decodes a worker's."""
+    cut = raw.index(b"\n")
+    seen, heads = json.loads(raw[:cut].decode("utf-8", "surrogateescape"))
+    items, at = [], cut + 1
+    for path, template, elsewhere, length in heads:
+        record = raw[at:at + length]
+        if (type(path) is not str or type(template) is not bool or type(length) is not int or length < 1
+                or len(record) != length or record[:1] != MARSHAL or not all(type(p) is str for p in elsewhere)):
+            raise ValueError("not an entry")
+        items.append((path, template, record, tuple(elsewhere)))
+        at += length
+    if at != len(raw) or type(seen) is not list:
+        raise ValueError("not an entry")
+    return seen, items
 
 
 # --- keys ----------------------------------------------------------------------------------------
@@ -233,17 +179,22 @@ def run_key(opts) -> str | None:
         return None
 
 
-def _checksum(key: str, body: bytes) -> str:
-    return hashlib.blake2b(body, key=key.encode()[:64], digest_size=16).hexdigest()
+def _checksum(secret: bytes, key: str, body: bytes) -> str:
+    """The entry's body and key, signed with the cache's own secret (made when the file was): only an
+    entry this cache stored passes, and only under its own key."""
+    h = hashlib.blake2b(key.encode(), key=secret, digest_size=16)
+    h.update(body)
+    return h.hexdigest()
 
 
 def _ours(directory: str) -> bool:
-    """Whether ``directory`` is this user's and no other user can write in it: anyone who can
-    could plant entries (a hit hides findings) or a link where the ``pruned`` marker goes."""
+    """Whether ``directory`` is this user's and no other user can write in it (neither its group
+    nor anyone): anyone who can could plant entries (a hit hides findings) or a link where the
+    ``pruned`` marker goes."""
     if not hasattr(os, "geteuid"):  # no POSIX owners (Windows)
         return True
     st = os.stat(directory)
-    return st.st_uid == os.geteuid() and not st.st_mode & 0o002
+    return st.st_uid == os.geteuid() and not st.st_mode & 0o022
 
 
 # --- the store -----------------------------------------------------------------------------------
@@ -261,15 +212,17 @@ class Cache:
         self.contexts: dict[int, tuple[object, str]] = {}
         self.pending: list[tuple] = []
         self.db = None
+        self.secret = None  # the file's own key for its checksums
         self.pid = None
         self.broken = self.key is None or "\0" in directory  # a NUL: no file system can name it
-        self.hits = self.misses = self.stored = 0
+        self.hits = self.misses = self.stored = self.refreshed = 0
+        self.used: list[str] = []  # keys of entries hit that were stored over a day ago: stored again
         global LAST
         LAST = self
 
     def __getstate__(self):  # sent to a spawned worker: it opens its own connection
         state = dict(self.__dict__)
-        state.update(db=None, pid=None, pending=[])
+        state.update(db=None, pid=None, pending=[], used=[])
         return state
 
     # the file
@@ -280,7 +233,7 @@ class Cache:
         if self.db is not None and self.pid == os.getpid():
             return self.db
         if self.pid is not None and self.pid != os.getpid():  # forked: the parent's connection is not ours
-            self.db, self.pending = None, []
+            self.db, self.pending, self.used = None, [], []
         self.pid = os.getpid()
         try:
             import sqlite3
@@ -296,21 +249,42 @@ class Cache:
                 db = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
                 try:
                     db.execute("PRAGMA trusted_schema=OFF")
-                    app, version = (db.execute("PRAGMA application_id").fetchone()[0],
-                                    db.execute("PRAGMA user_version").fetchone()[0])
+                    # One read transaction: another process (a worker, a run beside this one) may be
+                    # creating the file, and a look between its writes took a cache half made for a
+                    # foreign one and set it aside (3 to 10 times in 30, six processes at once).
+                    db.execute("BEGIN")
+                    app, version, tables = (db.execute("PRAGMA application_id").fetchone()[0],
+                                            db.execute("PRAGMA user_version").fetchone()[0],
+                                            db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0])
+                    db.execute("COMMIT")
                     if (app, version) != (APPLICATION_ID, SCHEMA):
-                        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
                         if tables or app:
                             raise sqlite3.DatabaseError("not this cache, or of another version")
-                        db.execute("PRAGMA journal_mode=WAL")
-                        db.execute("BEGIN IMMEDIATE")
+                        try:
+                            db.execute("PRAGMA journal_mode=WAL")
+                            wal = True
+                        except sqlite3.OperationalError:  # locked at once (no busy wait): another is creating it
+                            wal = False
+                        db.execute("BEGIN IMMEDIATE")  # waits for it (the busy timeout)
                         db.execute("CREATE TABLE IF NOT EXISTS entry (key TEXT PRIMARY KEY, stored INTEGER NOT NULL,"
                                    " body BLOB NOT NULL, sum TEXT NOT NULL) WITHOUT ROWID")
+                        db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)"
+                                   " WITHOUT ROWID")
+                        db.execute("INSERT OR IGNORE INTO meta VALUES ('secret', ?)", (os.urandom(32),))
                         db.execute(f"PRAGMA application_id={APPLICATION_ID}")
                         db.execute(f"PRAGMA user_version={SCHEMA}")
                         db.execute("COMMIT")
+                        if not wal:
+                            try:
+                                db.execute("PRAGMA journal_mode=WAL")  # no-op if the other process set it
+                            except sqlite3.OperationalError:
+                                pass  # busy again: the file works in its journal mode
                     db.execute("PRAGMA synchronous=OFF")  # a cache: a lost write is a miss
                     db.execute("SELECT 1 FROM entry LIMIT 1").fetchall()
+                    secret = db.execute("SELECT value FROM meta WHERE name='secret'").fetchone()
+                    if secret is None or not isinstance(secret[0], bytes) or len(secret[0]) != 32:
+                        raise sqlite3.DatabaseError("no secret")
+                    self.secret = secret[0]
                 except sqlite3.DatabaseError:
                     db.close()
                     raise
@@ -358,49 +332,51 @@ class Cache:
     # entries
 
     def lookup(self, key: str) -> list | None:
-        """The results of the unit under ``key``, if everything it looked at is unchanged."""
+        """The results of the unit under ``key`` as the spool's items (``spool.encode``: path,
+        template flag, record, foreign paths), if everything it looked at is unchanged.  Nothing
+        is decoded into results here: the records go to the main process as they were stored."""
         db = self._connect()
         if db is None:
             return None
         import sqlite3
 
         try:
-            row = db.execute("SELECT body, sum FROM entry WHERE key=?", (key,)).fetchone()
+            row = db.execute("SELECT body, sum, stored FROM entry WHERE key=?", (key,)).fetchone()
         except sqlite3.Error:
             return None
         if row is None:
             self.misses += 1
             return None
-        body, checksum = row
+        body, checksum, stored = row
         try:
-            if not isinstance(body, bytes) or _checksum(key, body) != checksum:
+            if not isinstance(body, bytes) or _checksum(self.secret, key, body) != checksum:
                 raise ValueError("checksum")
-            seen, results = json.loads(zlib.decompress(body))
+            seen, out = unpack(zlib.decompress(body))
             if not deps.unchanged(seen):
                 self.misses += 1
                 return None
-            out = decode(results)
-            if not isinstance(out, list) or not all(type(r).__name__ == "FileResult" for r in out):
-                raise ValueError("not results")
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError, OverflowError, zlib.error):
             self.misses += 1
             return None
         self.hits += 1
+        if not isinstance(stored, int) or stored < time.time() - REFRESH_AFTER:
+            self.used.append(key)
+            if len(self.used) >= FLUSH_EVERY * 4:
+                self.flush()
         return out
 
-    def store(self, key: str, results: list, recording: deps.Recording, opts) -> None:
-        """Keep ``results`` for ``key`` unless they must not be kept (see the module's docstring)."""
+    def store(self, key: str, results: list, items: list, recording: deps.Recording, opts) -> None:
+        """Keep ``items`` (``spool.encode`` of ``results``) for ``key`` unless they must not be
+        kept (see the module's docstring)."""
         if self.broken or recording.racy or recording.failed:
             return
         if opts.write and any(r.written or r.fixed or r.refused or r.diff or r.errors for r in results):
             return
         try:
-            body = json.dumps([[[k, p, v] for (k, p), v in recording.seen.items()], encode(results)],
-                              ensure_ascii=False, separators=(",", ":"))
-        except (Unencodable, TypeError, ValueError, RecursionError):
+            body = pack(recording.seen, items)
+        except (Unencodable, TypeError, ValueError, RecursionError):  # UnicodeError is a ValueError
             return
-        body = zlib.compress(body.encode("utf-8", "surrogateescape"), 1)
-        self.pending.append((key, int(time.time()), body, _checksum(key, body)))
+        self.pending.append((key, int(time.time()), zlib.compress(body, 1)))
         if len(self.pending) >= FLUSH_EVERY:
             self.flush()
 
@@ -408,7 +384,7 @@ class Cache:
         """Write the entries kept so far (one transaction); with ``prune``, drop those older than
         KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
         if self.broken:
-            self.pending = []
+            self.pending, self.used = [], []
             return
         if prune:
             marker = os.path.join(self.directory, "pruned")
@@ -422,21 +398,26 @@ class Cache:
                         pass
                 except OSError:
                     prune = False
-        if not self.pending and not prune:
+        if not self.pending and not self.used and not prune:
             return
         db = self._connect()
         rows, self.pending = self.pending, []
+        used, self.used = self.used, []
         if db is None:
             return
+        rows = [(key, stored, body, _checksum(self.secret, key, body)) for key, stored, body in rows]
         import sqlite3
 
         try:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT OR REPLACE INTO entry VALUES (?, ?, ?, ?)", rows)
+            now = int(time.time())
+            db.executemany("UPDATE entry SET stored=? WHERE key=?", [(now, key) for key in used])
             if prune:
                 db.execute("DELETE FROM entry WHERE stored < ?", (int(time.time()) - KEEP_DAYS * 86400,))
             db.execute("COMMIT")
             self.stored += len(rows)
+            self.refreshed += len(used)
         except sqlite3.Error:
             try:
                 db.execute("ROLLBACK")

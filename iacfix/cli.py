@@ -218,10 +218,10 @@ def _result_cache(opts: Options, config, paths: list[str], no_cache: bool, cache
     from .cache import Cache, default_dir
 
     if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and config.settings.get("cache-dir"):
-        cache_dir = os.path.join(config.base, config.settings["cache-dir"])
+        cache_dir = os.path.join(config.base, os.path.expanduser(config.settings["cache-dir"]))  # ~/x: not under base
     if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and os.environ.get("CI"):
         return None  # a CI job that names no cache directory keeps none: writing one costs 27-38% more CPU
-    directory = cache_dir or default_dir()
+    directory = os.path.expanduser(cache_dir) if cache_dir else default_dir()  # --cache-dir '~/x', quoted
     return Cache(directory, opts) if directory else None
 
 

@@ -51,14 +51,16 @@ def _init(opts: Options) -> None:
         at_exit(opts.cache)
 
 
-def _work(unit: tuple[str, list[str], frozenset[str]]) -> list[FileResult]:
+def _work(unit: tuple[str, list[str], frozenset[str]]) -> list:
+    """The unit's results: FileResults, or, when the result cache is on, the spool's items
+    (``spool.encode``), which is what the cache keeps and gives back."""
     if _OPTS.cache is None:
         return _process(unit)
     with deps.recording() as seen:  # what the unit's results depend on (iacfix.cache)
         return _process(unit, seen)
 
 
-def _process(unit: tuple[str, list[str], frozenset[str]], seen: deps.Recording | None = None) -> list[FileResult]:
+def _process(unit: tuple[str, list[str], frozenset[str]], seen: deps.Recording | None = None) -> list:
     name, paths, shared = unit
     fmt = formats.by_name(name) if name else None
     read = {}
@@ -74,16 +76,21 @@ def _process(unit: tuple[str, list[str], frozenset[str]], seen: deps.Recording |
     key = cache.unit_key(unit, _OPTS) if seen is not None else None
     if key is not None:
         results = cache.lookup(key)
-        if results is not None:  # every file, path and directory it depends on unchanged
+        if results is not None:  # every file, path and directory it depends on unchanged: its records
             return results
     if fmt is None:  # claimed by no file name: the content decides
         results = [process_file(paths[0], _OPTS)]
     else:
         results = process_unit(fmt, paths, _OPTS, shared, read)
     results = [_slim(r) for r in results if r.template or r.errors]  # nothing else to send back
-    if key is not None:
-        cache.store(key, results, seen, _OPTS)
-    return results
+    if key is None:
+        return results
+    try:
+        items = encode(results)  # what the spool stores, and the cache with it: encoded once
+    except Exception:  # not even pickle can write one: in this process the spool keeps it as it is (never kept)
+        return results
+    cache.store(key, results, items, seen, _OPTS)
+    return items
 
 
 def _lost(opts: Options, unit: tuple[str, list[str], frozenset[str]], how: str, written: list[str],

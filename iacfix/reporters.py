@@ -178,6 +178,9 @@ class Text:
         self.write(summary + "\n")
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(value, ensure_ascii=False) without a new encoder per item
+
+
 class Json:
     """The JSON document, written as results arrive in path order: findings at
     once, the other lists kept in a ``Spill`` each until the findings are out,
@@ -197,7 +200,7 @@ class Json:
     # UTF-8: give it as a JSON escape, which reads back as the same string.
     @staticmethod
     def dumps(value) -> str:
-        return _no_surrogates(json.dumps(value, ensure_ascii=False), lambda m: f"\\u{ord(m.group()):04x}")
+        return _no_surrogates(_JSON.encode(value), lambda m: f"\\u{ord(m.group()):04x}")
 
     @staticmethod
     def _head(n: int, key: str) -> str:

@@ -6,7 +6,9 @@ one at a time, to a reporter that writes as it goes.
 
 Workers encode their results themselves (``encode``), so what crosses the
 pipe is bytes the main process stores without reading; a record is decoded
-once per replay (``decode``).  A result ``marshal`` cannot hold (``iacfix
+once per replay (``decode``).  The result cache (``iacfix.cache``) keeps these
+same items and gives them back on a hit, so a cached unit's results are never
+built in the worker.  A result ``marshal`` cannot hold (``iacfix
 plan``'s function records, a fix still carrying its expected document)
 is pickled instead.  Results of one path (a file shared by several units
 through a link, ``units.merge``) are merged as they are replayed.
@@ -40,7 +42,7 @@ _finding_values = operator.attrgetter(*_FINDING)
 _fix_values = operator.attrgetter(*_FIX)
 _where_values = operator.attrgetter(*_WHERE)
 _error_values = operator.attrgetter(*_ERROR)
-_MARSHAL, _PICKLE = b"m", b"p"
+MARSHAL, _PICKLE = b"m", b"p"  # a record's first byte: how the rest is written
 
 
 def _plain_finding(f: Finding, fixes: dict) -> tuple:
@@ -67,7 +69,7 @@ def encode_one(result: FileResult) -> bytes:
         values[i] = [_plain_finding(f, fixes) for f in values[i]]
     values[_ERRORS] = [_error_values(e) for e in values[_ERRORS]]
     try:
-        return _MARSHAL + marshal.dumps(tuple(values))
+        return MARSHAL + marshal.dumps(tuple(values))
     except ValueError:  # something marshal cannot write (a plan record): pickle keeps it whole
         import pickle
 
@@ -82,9 +84,10 @@ def foreign(result: FileResult) -> tuple[str, ...]:
     return tuple({f.path for f in result.findings + result.suppressed + result.fixed} - {result.path})
 
 
-def encode(results: list[FileResult]) -> list[tuple[str, bool, bytes, tuple[str, ...]]]:
-    """(path, whether it held something of a known format, record, ``foreign`` paths) for each result."""
-    return [(r.path, r.template, encode_one(r), foreign(r)) for r in results]
+def encode(results: list) -> list[tuple[str, bool, bytes, tuple[str, ...]]]:
+    """(path, whether it held something of a known format, record, ``foreign`` paths) for each
+    result; an item already encoded (the result cache holds them so) is kept as it is."""
+    return [r if type(r) is tuple else (r.path, r.template, encode_one(r), foreign(r)) for r in results]
 
 
 _edit, _expectation = Edit._make, Expectation._make

@@ -18,6 +18,7 @@ edit an mtime of its own instead, except the test of the window itself.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import os
@@ -25,6 +26,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 import zlib
 
 import pytest
@@ -33,7 +35,7 @@ from hypothesis import strategies as st
 
 from conftest import AS_OF, HERE, ROOT, SAMPLES, invoke
 from iacfix import cache as result_cache
-from iacfix import deps
+from iacfix import deps, spool
 
 _CLOCK = itertools.count(1_600_000_000)  # seconds: each edit's mtime, distinct from every other
 
@@ -338,22 +340,47 @@ def test_a_damaged_or_foreign_cache_file_is_set_aside_and_rebuilt(runs, damage):
         assert both(runs) == expected and runs.cache.hits > 0
 
 
-@pytest.mark.parametrize("tamper", ["body", "checksum", "crafted"])
-def test_a_tampered_entry_is_a_miss(runs, tamper):
+class _Planted:
+    """Unpickled, it creates the file it names (what a planted pickle could do)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (self.path, "w")
+
+
+@pytest.mark.parametrize("tamper", ["body", "checksum", "forged", "pickled", "old-json"])
+def test_a_tampered_entry_is_a_miss(runs, tamper, tmp_path):
+    import pickle
+
     expected = _filled(runs)
+    marker = tmp_path / "unpickled"
     with sqlite3.connect(runs.directory / result_cache.FILE_NAME) as db:
+        secret, = db.execute("SELECT value FROM meta WHERE name='secret'").fetchone()
         for key, body, checksum in db.execute("SELECT key, body, sum FROM entry").fetchall():
+            seen, items = result_cache.unpack(zlib.decompress(body))
+            planted = [(p, t, b"p" + pickle.dumps(_Planted(str(marker))), f) for p, t, _, f in items]
             if tamper == "body":
                 body = body[:-3] + bytes(3)
             elif tamper == "checksum":
                 checksum = "0" * len(checksum)
-            else:  # a well-formed entry naming a type that is not a result: never constructed
-                text = json.dumps([[], [{"FileResult": ["x", [{"os.system": ["echo hi"]}], [], [], [], None, None,
-                                                             False, False, [], []]}]])
-                body = zlib.compress(text.encode())
-                checksum = result_cache._checksum(key, body)
+            elif tamper == "forged":  # well-formed, signed without the file's secret (as schema 1 signed)
+                body = zlib.compress(b"\n".join([json.dumps([seen, [[p, t, list(f), len(r)] for p, t, r, f
+                                                                     in planted]]).encode(), planted[0][2]]))
+                checksum = hashlib.blake2b(body, key=key.encode()[:64], digest_size=16).hexdigest()
+            else:  # signed with the secret: a pickled record, or the old JSON codec's entry
+                if tamper == "pickled":
+                    raw = b"\n".join([json.dumps([seen, [[p, t, list(f), len(r)] for p, t, r, f in planted]]).encode(),
+                                      b"".join(r for _, _, r, _ in planted)])
+                else:
+                    raw = json.dumps([seen, [{"FileResult": ["x", [{"os.system": ["echo hi"]}], [], [], [], None,
+                                                               None, False, False, [], []]}]]).encode()
+                body = zlib.compress(raw)
+                checksum = result_cache._checksum(secret, key, body)
             db.execute("UPDATE entry SET body=?, sum=? WHERE key=?", (body, checksum, key))
     assert both(runs) == expected
+    assert runs.cache.misses > 0 and not marker.exists()
     assert runs.cache.hits == 0 and runs.cache.misses > 0
 
 
@@ -377,18 +404,25 @@ def test_the_codec_rebuilds_every_result_of_the_samples_exactly(runs):
     assert runs.cache.stored >= 10
     assert runs("fix", "samples", "--diff", "--format", "json") == first and runs.cache.misses == 0
     with sqlite3.connect(runs.directory / result_cache.FILE_NAME) as db:
-        bodies = [json.loads(zlib.decompress(b))[1] for (b,) in db.execute("SELECT body FROM entry")]
-    for data in bodies:
-        assert result_cache.encode(result_cache.decode(data)) == data
+        bodies = [zlib.decompress(b) for (b,) in db.execute("SELECT body FROM entry")]
+    for raw in bodies:
+        seen, items = result_cache.unpack(raw)
+        assert result_cache.pack({(k, p): v for k, p, v in seen}, items) == raw
+        for path, template, record, elsewhere in items:
+            result = spool.decode(record)
+            assert (result.path, result.template, spool.foreign(result)) == (path, template, elsewhere)
+            assert spool.decode(spool.encode_one(result)) == result
 
 
-def test_entries_not_stored_again_for_a_week_are_removed_once_a_day(runs):
+def test_entries_neither_stored_nor_used_for_a_week_are_removed_once_a_day(runs):
     _filled(runs)
     db_path = runs.directory / result_cache.FILE_NAME
     with sqlite3.connect(db_path) as db:
         db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
-    runs("check", ".", "--format", "json")  # pruned today already: kept, and still used
+    runs("check", ".", "--format", "json")  # pruned today already: kept, and still used (so stored again)
     assert runs.cache.hits > 0
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
     day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
     os.utime(runs.directory / "pruned", (day_ago, day_ago))
     runs("check", "src", "--format", "json")
@@ -406,8 +440,6 @@ def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
 def test_concurrent_runs_with_workers_share_one_cache(tmp_path):
     """Two runs at once, each with worker processes (over 256 files), write one cache; a third
     run is served from it; every output is the uncached one."""
-    import time
-
     root = tmp_path / "tree"
     for i in range(300):
         put(root, f"t{i // 50}/s{i}.yaml", SAM.replace("python3.11", ("python3.8", "python3.12", "nodejs18.x")[i % 3]))
@@ -510,7 +542,7 @@ def test_a_module_rewritten_with_its_size_and_mtime_during_a_run_is_not_kept_sta
     module = runs.root / "modules/fn/main.tf"
     pool._init(opts)
     deps.forget()
-    assert pool._work(work["a"])[0].findings  # a's python3.9 reaches the runtime
+    assert spool.decode(pool._work(work["a"])[0][2]).findings  # a's python3.9 reaches the runtime
     st = module.stat()
     module.write_text(TF_TWO.replace("var.pya", "var.pyb"))  # now b's python3.13 does: nothing to say
     os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
@@ -522,7 +554,7 @@ def test_a_module_rewritten_with_its_size_and_mtime_during_a_run_is_not_kept_sta
     deps.forget()
     fresh = pool._process(work["b"])
     assert not any(r.findings for r in fresh)
-    assert result_cache.encode(cached) == result_cache.encode(fresh)
+    assert [spool.decode(record) for _, _, record, _ in cached] == fresh
 
 
 # --- (7) review: a cache directory another user can write -------------------------------------------
@@ -563,3 +595,106 @@ def test_a_cache_directory_no_file_system_can_name_is_skipped(runs, monkeypatch)
     expected = runs("check", ".", "--format", "json", cache=False)
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF])
     assert (got.exit_code, got.stdout, got.stderr) == (*expected, "")
+
+
+# --- (8) where the cache is, and how long an entry lives ---------------------------------------------
+
+@pytest.mark.parametrize("how", ["option", "configuration", "environment"])
+def test_a_cache_directory_under_home_is_expanded(runs, monkeypatch, tmp_path, how):
+    """``~/...`` names a directory under the home directory, as a shell would expand it; it used
+    to make a directory named ``~`` in the tree (the option, quoted) or beside the configuration."""
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
+    args = ["check", ".", "--as-of", AS_OF]
+    if how == "option":
+        args += ["--cache-dir", "~/kept"]
+    elif how == "configuration":
+        put(runs.root, "iacfix.toml", 'cache-dir = "~/kept"\n')
+    else:
+        monkeypatch.setenv("IACFIX_CACHE_DIR", "~/kept")
+    got = invoke(args)
+    assert got.exit_code == 1 and got.stderr == ""
+    assert (home / "kept" / result_cache.FILE_NAME).is_file()
+    assert not (runs.root / "~").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners and modes")
+def test_a_group_writable_cache_directory_is_not_used(runs, tmp_path):
+    """A directory its group may write is another user's to plant entries in, as one anyone may write."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    shared = tmp_path / "group"
+    shared.mkdir()
+    shared.chmod(0o770)
+    expected = uncached(runs)
+    got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)])
+    assert (got.exit_code, got.stdout, got.stderr) == (*expected[0], "")
+    assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
+
+
+def test_an_entry_used_within_a_week_is_kept(runs):
+    """Entries expire KEEP_DAYS after they were last stored or used: a hit on an entry stored over
+    a day ago stores its time again (once a day at most: a hit on a fresh entry writes nothing)."""
+    _filled(runs)
+    db_path = runs.directory / result_cache.FILE_NAME
+
+    def ages():
+        with sqlite3.connect(db_path) as db:
+            return sorted(time.time() - s for (s,) in db.execute("SELECT stored FROM entry"))
+
+    runs("check", ".", "--format", "json")
+    assert runs.cache.hits > 0 and runs.cache.refreshed == 0
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 - 3600,))
+    assert min(ages()) > (result_cache.KEEP_DAYS - 1) * 86400
+    runs("check", ".", "--format", "json")  # a hit: its entry is a week old but for an hour, and used
+    assert runs.cache.hits > 0 and runs.cache.refreshed == runs.cache.hits
+    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
+    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - 7200")  # the hour has passed, and one more
+    runs("check", "src", "--format", "json")  # prunes, using nothing
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] > 0
+    runs("check", ".", "--format", "json")
+    assert runs.cache.hits > 0 and runs.cache.misses == 0
+
+
+def _connect_at_once(directory: str, opts, barrier, answers) -> None:
+    cache = result_cache.Cache(directory, opts)
+    barrier.wait()
+    answers.put(cache._connect() is not None)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forked processes meet at a barrier")
+def test_processes_creating_the_cache_at_once_all_use_it(tmp_path):
+    """A run's workers (and runs beside it) may all find the cache file missing and create it at
+    once; a look between another's writes took the file for a foreign one and set it aside, and
+    one whose change to WAL found it locked kept no cache that run (3 to 10 rounds in 30, with
+    six processes)."""
+    import datetime as dt
+    import multiprocessing
+
+    from iacfix.catalog import load_catalog
+    from iacfix.engine import Options
+    from iacfix.rules import RULES, Context
+    from iacfix.targets import default_target, with_target
+
+    catalog = load_catalog()
+    ctx = Context(dt.date.fromisoformat(AS_OF), 365, catalog, enabled=frozenset(RULES))
+    opts = Options(context=with_target(ctx, *default_target(catalog, ctx)))
+    fork = multiprocessing.get_context("fork")
+    for round_ in range(30):
+        directory = tmp_path / f"cache{round_}"
+        barrier, answers = fork.Barrier(6), fork.Queue()
+        procs = [fork.Process(target=_connect_at_once, args=(str(directory), opts, barrier, answers))
+                 for _ in range(6)]
+        for p in procs:
+            p.start()
+        connected = [answers.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(60)
+        assert all(connected) and sorted(os.listdir(directory))[0] == result_cache.FILE_NAME
+        assert not [n for n in os.listdir(directory) if ".bad" in n]
