@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterator
 
 DEFAULT_EXCLUDES = (
@@ -78,35 +79,106 @@ class Discovery:
     def files(self, roots: list[str]) -> Iterator[str]:
         """Files under ``roots``, each once, as the walk finds them (callers sort
         results): files named explicitly always, files found by walking only
-        when a format claims their name.  A root that does not exist is a problem."""
-        seen: set[str] = set()
+        when a format claims their name.  A root that does not exist is a problem.
+
+        The same real file is yielded once, however often it is named (``a a/b``,
+        ``./a/x.yaml`` and ``a/x.yaml``, a link to a file that is also walked):
+        two workers must never write one file.  Among its names, a name given on
+        the command line is kept if it comes first, else the first root's walk
+        that reaches it keeps it; a name the walk reaches without a link wins
+        over a link to it wherever either lies; of several links to a file that
+        no walk reaches by its own name, the first the walk meets.  Only what can
+        meet again is remembered: files under a root that another root overlaps,
+        the files named, and the targets of links, never every file walked."""
         cwd = os.getcwd()
+        plan = []  # (root, walked, real path), for the roots that are read
         for root in roots:
             if self.force and self._excluded_path(_from_here(root)):
-                continue
-            walked = os.path.isdir(root)
-            if walked:
-                paths = self._walk(root)
-                # A walked path is the root, then names (never ".", ".." or empty) joined by "/":
-                # its absolute form is the root's, then those names.
-                base = os.path.normpath(os.path.join(cwd, root)).rstrip(os.sep) + os.sep
+                plan.append((root, None, None))
+            elif os.path.isdir(root):
+                plan.append((root, True, os.path.realpath(root)))
             elif os.path.lexists(root):
-                paths = iter(((root, os.path.islink(root)),))
+                plan.append((root, False, os.path.realpath(os.path.join(cwd, root))))
             else:
-                self.problems.append((root, "no such file or directory"))
+                plan.append((root, None, ""))
+        trees = [(root, real) for root, walked, real in plan if walked]  # what a link's target may be walked by
+        named = {real for _, walked, real in plan if walked is False}
+        seen: set[str] = set()  # what has been yielded and may be met again
+        for i, (root, walked, real) in enumerate(plan):
+            if walked is None:
+                if real == "":
+                    self.problems.append((root, "no such file or directory"))
                 continue
-            for path, link in paths:
-                # The same file named twice (a/b.yaml, ./a/b.yaml, /abs/a/b.yaml, or a
-                # link to it) is processed once: two workers must never write one file.
+            if not walked:
+                if real not in seen:
+                    seen.add(real)
+                    yield root
+                continue
+            base = _slash(real)
+            # Files of this walk that another root also reaches: under a walked root it overlaps
+            # (all of them when that root holds this one), or named on the command line.
+            others = [_slash(r) for j, (_, w, r) in enumerate(plan) if w and j != i]
+            every = any(base.startswith(o) for o in others)
+            inner = tuple(o for o in others if o.startswith(base) and o != base)
+            inside = {k for k in named if k.startswith(base)}
+            for path, link in self._walk(root):
                 if link:
                     key = os.path.realpath(path)
-                elif walked:
-                    key = base + path[len(root):].lstrip(os.sep)
+                    if key in seen or self._walked(key, trees):
+                        continue  # yielded already, or the walk reaches it by its own name
                 else:
-                    key = os.path.normpath(os.path.join(cwd, path))
-                if key not in seen:
-                    seen.add(key)
-                    yield path
+                    if not (every or inner or inside or seen):  # nothing else reaches it (most runs)
+                        yield path
+                        continue
+                    key = base + path[len(root):].lstrip(os.sep)
+                    if key in seen:  # named, or a link's target (which _walked said no walk reaches)
+                        continue
+                    if not (every or key in inside or key.startswith(inner)):
+                        yield path  # no other root reaches it: not remembered
+                        continue
+                seen.add(key)
+                yield path
+
+    def _walked(self, real: str, trees: list[tuple[str, str]]) -> bool:
+        """Whether walking one of ``trees`` ((root as given, its real path)) yields the
+        regular file ``real`` by its own name: what ``_walk`` decides at each step
+        from the root down to it, asked again without walking the rest."""
+        try:
+            if not stat.S_ISREG(os.lstat(real).st_mode):
+                return False
+        except OSError:
+            return False
+        for root, top in trees:
+            base = _slash(top)
+            if not real.startswith(base):
+                continue
+            parts = real[len(base):].split(os.sep)
+            ignores = chain = None
+            if self.gitignore:
+                from .gitignore import Ignores
+
+                ignores = Ignores(root)
+                chain = ignores.start
+            d = root
+            for n, name in enumerate(parts):
+                try:
+                    os.scandir(d).close()
+                except OSError:
+                    break
+                rules = ()
+                if ignores is not None:
+                    chain = ignores.enter(d, chain)
+                    rules = ignores.rules(d, chain) if chain else ()
+                path = os.path.join(d, name)
+                last = n == len(parts) - 1
+                if self.excluded(name, path) or rules and ignores.ignored(rules, name, not last):
+                    break
+                if last:
+                    if self.claims(name):
+                        return True
+                    break
+                d = path
+        return False
 
     def _walk(self, top: str) -> Iterator[tuple[str, bool]]:
         ignores = None
@@ -143,6 +215,11 @@ class Discovery:
                         stack.append((e.path, chain))
                     elif claims(name) and listed(e):
                         yield e.path, e.is_symlink()
+
+
+def _slash(real: str) -> str:
+    """A real directory's path with one separator at its end (``/`` stays ``/``)."""
+    return real if real.endswith(os.sep) else real + os.sep
 
 
 def _from_here(path: str) -> str:
