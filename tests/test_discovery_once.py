@@ -159,3 +159,111 @@ def test_every_real_file_once_and_by_its_own_name(tree):
         finally:
             os.chdir(here)
             shutil.rmtree(top, ignore_errors=True)
+
+
+def reference_units(paths, keep=lambda path: True):
+    """What units() yielded before it stopped keeping the real path of every file:
+    every real path of every directory unit in one table (the oracle)."""
+    from iacfix import formats as f
+
+    out, grouped = [], {}
+    for path in paths:
+        name = f.claim_of(path)
+        if name is None or f.unit_of(name) == "file":
+            out.append((name or "", [path], frozenset()))
+        else:
+            grouped.setdefault((name, os.path.normpath(os.path.dirname(path))), set()).add(path)
+    work, owners = [], {}
+    for (name, directory), found in sorted(grouped.items()):
+        known = {os.path.normpath(p) for p in found}
+        unit = sorted(found) + [p for p in f.by_name(name).unit_files(directory)
+                                if os.path.normpath(p) not in known and keep(p)]
+        reals = [os.path.realpath(p) for p in unit]
+        for real in reals:
+            owners.setdefault(real, set()).add(directory)
+        work.append((name, unit, reals))
+    out += [(name, unit, frozenset(p for p, r in zip(unit, reals) if len(owners[r]) > 1)) for name, unit, reals in work]
+    return out
+
+
+SLS = "service: s\nprovider:\n  name: aws\n  runtime: ${file(./conf/r.yml):rt}\n"
+units_trees = st.fixed_dictionaries({
+    "files": st.lists(st.tuples(st.sampled_from(["a", "b", "a/c", "s"]), st.sampled_from(["main.tf", "vars.tf", "x.tfvars"])),
+                      min_size=1, max_size=8, unique=True),
+    "links": st.lists(st.tuples(st.sampled_from(["a", "b", "a/c", "s"]), st.sampled_from(["l.tf", "vars.tf", "r.yml"]),
+                                st.sampled_from(["a/main.tf", "b/vars.tf", "a/c/x.tfvars", "s/conf/r.yml"])), max_size=4),
+    "serverless": st.booleans(),
+    "roots": st.lists(st.sampled_from([".", "a", "b", "a/c", "a/main.tf", "s", "b/vars.tf", "ABS/a/main.tf"]),
+                      min_size=1, max_size=3),
+})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(units_trees)
+@pytest.mark.slow
+def test_units_share_what_the_table_of_every_real_path_shared(tree):
+    from iacfix.units import units
+
+    with tempfile.TemporaryDirectory() as top:
+        here = os.getcwd()
+        os.chdir(top)
+        try:
+            for d in ("a/c", "b", "s/conf"):
+                os.makedirs(d, exist_ok=True)
+            for d, name in tree["files"]:
+                with open(os.path.join(d, name), "w") as fh:
+                    fh.write('variable "v" {}\n')
+            if tree["serverless"]:
+                with open("s/serverless.yml", "w") as fh:
+                    fh.write(SLS)
+                with open("s/conf/r.yml", "w") as fh:
+                    fh.write("rt: python3.9\n")
+            for d, name, target in tree["links"]:
+                if not os.path.lexists(os.path.join(d, name)):
+                    os.symlink(os.path.relpath(target, d), os.path.join(d, name))
+            roots = [r.replace("ABS", top) for r in tree["roots"]]
+            d = Discovery(formats.claims, gitignore=True)
+            paths = list(d.files(roots))
+            assert sorted(units(paths, d.keeps)) == sorted(reference_units(paths, d.keeps))
+        finally:
+            os.chdir(here)
+            shutil.rmtree(top, ignore_errors=True)
+
+
+def _tree(top, files: int) -> None:
+    """``files`` files in directories of ten: templates and code, a Terraform module in one of ten."""
+    for n in range(files // 10):
+        d = os.path.join(top, f"t{n % 7}", f"s{n // 7}")
+        os.makedirs(d)
+        names = ["main.tf", "vars.tf"] if n % 10 == 0 else ["app.py", "lib.ts"]
+        for name in names + [f"f{i}.yaml" for i in range(8)]:
+            with open(os.path.join(d, name), "w") as fh:
+                fh.write("x")
+
+
+def test_memory_of_the_walk_and_units_does_not_grow_with_the_tree(tmp_path, monkeypatch):
+    """Peak memory (tracemalloc, this process) of discovery and units over a
+    tree of 2,000 files and one of 20,000 (every file claimed by a format):
+    what may grow is the directory units held until the walk ends (a Terraform
+    module in one directory of ten here), not a table of every file (which
+    took 1.5 MB more at 20,000)."""
+    import tracemalloc
+
+    from iacfix.units import units
+
+    formats.load_all()  # imported before measuring
+    peaks = []
+    for files in (2_000, 2_000, 20_000):  # the first run fills what is kept between runs (name caches)
+        top = tmp_path / str(len(peaks))
+        _tree(top, files)
+        monkeypatch.chdir(top)
+        tracemalloc.start()
+        try:
+            d = Discovery(formats.claims, gitignore=True)
+            count = sum(len(u[1]) for u in units(d.files(["."]), d.keeps))
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert count == files
+    print(peaks)
+    assert peaks[2] - peaks[1] < 500_000, peaks
