@@ -7,7 +7,7 @@ import shutil
 import tempfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import CFN_HEAD, lambda_function
 from iacfix import formats
@@ -267,3 +267,42 @@ def test_memory_of_the_walk_and_units_does_not_grow_with_the_tree(tmp_path, monk
         assert count == files
     print(peaks)
     assert peaks[2] - peaks[1] < 500_000, peaks
+
+
+def reference_claim(path: str):
+    """claim_of as it was: every path claim's glob matched against the absolute path's last components."""
+    import fnmatch
+
+    base = os.path.basename(path)
+    steps = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")
+    for pattern, last, parts, name in formats._PATHS:
+        if fnmatch.fnmatchcase(base, last) and fnmatch.fnmatchcase("/".join(steps[-parts:]), pattern):
+            return name
+    return formats._for_name(base)
+
+
+STEPS = [".github", "workflows", "actions", "x", ".circleci", ".azure-pipelines", "..", ".", "a", ""]
+LASTS = ["ci.yml", "action.yml", "action.yaml", "config.yml", "p.yaml", "t.json", "main.tf", "Dockerfile"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(STEPS), max_size=5), st.sampled_from(LASTS), st.booleans(),
+       st.lists(st.sampled_from([".github", "workflows", "actions", "x", ".circleci"]), max_size=3))
+@example([], "ci.yml", False, [".github", "workflows"])
+@example(["..", "workflows"], "ci.yml", False, [".github", "x"])
+@example(["x"], "action.yml", False, [".github", "actions"])
+def test_path_claims_agree_with_the_absolute_path(tmp_path_factory, steps, last, absolute, cwd):
+    """Path claims (``.github/workflows/*.yml``) read a relative path's own
+    components when it has enough of them, the current directory's otherwise."""
+    here = os.getcwd()
+    top = tmp_path_factory.mktemp("claims")
+    where = top.joinpath(*cwd) if cwd else top
+    where.mkdir(parents=True, exist_ok=True)
+    os.chdir(where)
+    try:
+        path = "/".join(steps + [last])
+        if absolute:
+            path = str(where / path)
+        assert formats.claim_of(path) == reference_claim(path), path
+    finally:
+        os.chdir(here)
