@@ -83,13 +83,13 @@ class Discovery:
 
         The same real file is yielded once, however often it is named (``a a/b``,
         ``./a/x.yaml`` and ``a/x.yaml``, a link to a file that is also walked):
-        two workers must never write one file.  Among its names, a name given on
-        the command line is kept if it comes first, else the first root's walk
-        that reaches it keeps it; a name the walk reaches without a link wins
-        over a link to it wherever either lies; of several links to a file that
-        no walk reaches by its own name, the first the walk meets.  Only what can
-        meet again is remembered: files under a root that another root overlaps,
-        the files named, and the targets of links, never every file walked."""
+        two workers must never write one file.  A file's own name (given on the
+        command line, or reached by a walk without a link) wins over a link the
+        walk meets, wherever either lies; of its own names, the first root's;
+        of several links to a file that has no own name here, the first the walk
+        meets.  Only what can meet again is remembered: files under a root that
+        another root overlaps, the files named, and the targets of links, never
+        every file walked."""
         cwd = os.getcwd()
         plan = []  # (root, walked, real path), for the roots that are read
         for root in roots:
@@ -124,8 +124,8 @@ class Discovery:
             for path, link in self._walk(root):
                 if link:
                     key = os.path.realpath(path)
-                    if key in seen or self._walked(key, trees):
-                        continue  # yielded already, or the walk reaches it by its own name
+                    if key in seen or key in named or self._walked(key, trees):
+                        continue  # yielded already, or named, or the walk reaches it by its own name
                 else:
                     if not (every or inner or inside or seen):  # nothing else reaches it (most runs)
                         yield path
@@ -186,35 +186,42 @@ class Discovery:
             from .gitignore import Ignores
 
             ignores = Ignores(top)
-        stack = [(top, ignores.start if ignores else ())]
-        claims = self.claims
+        # (directory, its .gitignore chain, the rules of its parent's entries or None at the top)
+        stack = [(top, ignores.start if ignores else (), None)]
+        claims, names, patterns, excluded = self.claims, self.names, self.patterns, self.excluded
+        ignored = ignores.ignored if ignores is not None else None
         while stack:
-            d, chain = stack.pop()
+            d, chain, rules = stack.pop()
             try:
                 entries = os.scandir(d)
             except OSError as e:
                 self.problems.append((d, f"cannot read directory: {e.strerror or e}"))
                 continue
             with entries:
-                rules = ()
-                if ignores is not None:
+                if ignores is None:
+                    rules = ()
+                else:
                     entries = list(entries)
+                    if rules is None:
+                        rules = ignores.rules(d, chain) if chain else ()
                     if any(e.name == ".gitignore" for e in entries):
-                        chain = ignores.enter(d, chain)
-                    rules = ignores.rules(d, chain) if chain else ()
+                        inner = ignores.enter(d, chain)
+                        if inner is not chain:  # its own patterns come first, at its own directory
+                            chain, rules = inner, (("", inner[-1][1]),) + rules
                 for e in entries:
                     name = e.name
-                    if self.excluded(name, e.path):
+                    if name in names or patterns and excluded(name, e.path):
                         continue
-                    is_dir = e.is_dir(follow_symlinks=False)
-                    if rules and ignores.ignored(rules, name, is_dir):
-                        if not is_dir and claims(name):  # a Terraform directory must not take it in either
-                            self.gitignored.add(os.path.normpath(e.path))
-                        continue
-                    if is_dir:
-                        stack.append((e.path, chain))
-                    elif claims(name) and listed(e):
-                        yield e.path, e.is_symlink()
+                    if e.is_dir(follow_symlinks=False):
+                        if not (rules and ignored(rules, name, True)):
+                            # below it, each .gitignore's path to an entry is one name longer
+                            stack.append((e.path, chain, tuple((prefix + name + "/", spec) for prefix, spec in rules)
+                                          if rules else ()))
+                    elif claims(name):  # a name no format reads needs no .gitignore verdict
+                        if rules and ignored(rules, name, False):
+                            self.gitignored.add(os.path.normpath(e.path))  # a Terraform directory must not take it in
+                        elif listed(e):
+                            yield e.path, e.is_symlink()
 
 
 def _slash(real: str) -> str:

@@ -72,6 +72,7 @@ def test_links_to_one_file_outside_the_walk_yield_it_once(tmp_path, monkeypatch,
     assert len(out) == 2 and "tree/own.yaml" in out
     assert found("tree/a.yaml", "tree") == ["tree/a.yaml", "tree/own.yaml"]  # the named link first
     assert sorted(found("outside", "tree")) == ["outside/t.yaml", "tree/own.yaml"]
+    assert found("tree", "outside/t.yaml") == ["tree/own.yaml", "outside/t.yaml"]  # its own name, given later
 
 
 def test_a_link_loop_is_yielded_and_reported_as_unreadable(iacfix, tmp_path, write):
