@@ -2,6 +2,7 @@
 file named inside a walked root, links), without remembering every file of
 the tree; a file's own name wins over a link to it."""
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -120,46 +121,55 @@ trees = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(trees)
-@pytest.mark.slow
-def test_every_real_file_once_and_by_its_own_name(tree):
+@contextlib.contextmanager
+def _random_tree(dirs, files, links, text="x"):
+    """A temporary directory, made the current one, holding ``files`` ((directory, name))
+    and ``links`` ((directory, name, target relative to the top)); the first link of a name wins."""
     with tempfile.TemporaryDirectory() as top:
         here = os.getcwd()
         os.chdir(top)
         try:
-            for d in NAMES:
+            for d in dirs:
                 os.makedirs(d, exist_ok=True)
-            for d, name in tree["files"]:
+            for d, name in files:
                 with open(os.path.join(d, name), "w") as fh:
-                    fh.write("x")
-            for d, name, target in tree["links"]:
+                    fh.write(text)
+            for d, name, target in links:
                 if not os.path.lexists(os.path.join(d, name)):
                     os.symlink(os.path.relpath(target, d), os.path.join(d, name))
-            with open("a/.gitignore", "w") as fh:
-                fh.write(tree["ignore"])
-            options = {"gitignore": True, "excludes": tree["exclude"]}
-            out = found(*tree["roots"], **options)
-            # The oracle: every name each root reaches (a root itself, or what walking it
-            # yields), with no dedupe at all; the run must yield each of those real files once.
-            oracle = Discovery(formats.claims, **options)
-            names = []  # (path, found by walking through a link)
-            for root in tree["roots"]:
-                if os.path.isdir(root):
-                    names += list(oracle._walk(root))
-                elif os.path.lexists(root):
-                    names.append((root, False))
-            reals = [os.path.realpath(p) for p in out]
-            assert len(reals) == len(set(reals)), out
-            assert set(reals) == {os.path.realpath(p) for p, _ in names}
-            for path in out:
-                if path not in tree["roots"] and os.path.islink(path):  # walked to through a link
-                    own = [p for p, link in names if not link and os.path.realpath(p) == os.path.realpath(path)]
-                    assert not own, (path, own)
-            assert out == found(*tree["roots"], **options)
+            yield top
         finally:
             os.chdir(here)
             shutil.rmtree(top, ignore_errors=True)
+
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees)
+@pytest.mark.slow
+def test_every_real_file_once_and_by_its_own_name(tree):
+    with _random_tree(NAMES, tree["files"], tree["links"]):
+        with open("a/.gitignore", "w") as fh:
+            fh.write(tree["ignore"])
+        options = {"gitignore": True, "excludes": tree["exclude"]}
+        out = found(*tree["roots"], **options)
+        # The oracle: every name each root reaches (a root itself, or what walking it
+        # yields), with no dedupe at all; the run must yield each of those real files once.
+        oracle = Discovery(formats.claims, **options)
+        names = []  # (path, found by walking through a link)
+        for root in tree["roots"]:
+            if os.path.isdir(root):
+                names += list(oracle._walk(root))
+            elif os.path.lexists(root):
+                names.append((root, False))
+        reals = [os.path.realpath(p) for p in out]
+        assert len(reals) == len(set(reals)), out
+        assert set(reals) == {os.path.realpath(p) for p, _ in names}
+        for path in out:
+            if path not in tree["roots"] and os.path.islink(path):  # walked to through a link
+                own = [p for p, link in names if not link and os.path.realpath(p) == os.path.realpath(path)]
+                assert not own, (path, own)
+        assert out == found(*tree["roots"], **options)
 
 
 def reference_units(paths, keep=lambda path: True):
@@ -205,30 +215,16 @@ units_trees = st.fixed_dictionaries({
 def test_units_share_what_the_table_of_every_real_path_shared(tree):
     from iacfix.units import units
 
-    with tempfile.TemporaryDirectory() as top:
-        here = os.getcwd()
-        os.chdir(top)
-        try:
-            for d in ("a/c", "b", "s/conf"):
-                os.makedirs(d, exist_ok=True)
-            for d, name in tree["files"]:
-                with open(os.path.join(d, name), "w") as fh:
-                    fh.write('variable "v" {}\n')
-            if tree["serverless"]:
-                with open("s/serverless.yml", "w") as fh:
-                    fh.write(SLS)
-                with open("s/conf/r.yml", "w") as fh:
-                    fh.write("rt: python3.9\n")
-            for d, name, target in tree["links"]:
-                if not os.path.lexists(os.path.join(d, name)):
-                    os.symlink(os.path.relpath(target, d), os.path.join(d, name))
-            roots = [r.replace("ABS", top) for r in tree["roots"]]
-            d = Discovery(formats.claims, gitignore=True)
-            paths = list(d.files(roots))
-            assert sorted(units(paths, d.keeps)) == sorted(reference_units(paths, d.keeps))
-        finally:
-            os.chdir(here)
-            shutil.rmtree(top, ignore_errors=True)
+    with _random_tree(("a/c", "b", "s/conf"), tree["files"], tree["links"], 'variable "v" {}\n') as top:
+        if tree["serverless"]:
+            with open("s/serverless.yml", "w") as fh:
+                fh.write(SLS)
+            with open("s/conf/r.yml", "w") as fh:
+                fh.write("rt: python3.9\n")
+        roots = [r.replace("ABS", top) for r in tree["roots"]]
+        d = Discovery(formats.claims, gitignore=True)
+        paths = list(d.files(roots))
+        assert sorted(units(paths, d.keeps)) == sorted(reference_units(paths, d.keeps))
 
 
 def _tree(top, files: int) -> None:
