@@ -41,10 +41,17 @@ class _Spec:
         self.names = _either([r for r, _, _, name in patterns if name])
         self.paths = _either([r for r, _, _, name in patterns if not name])
 
+    def verdict(self, rel: str) -> bool | None:
+        """True: ignored, False: re-included, None: no pattern says; ``rel`` ends with ``/`` for a directory."""
+        is_dir = rel.endswith("/")
+        path = rel[:-1] if is_dir else rel
+        cut = path.rfind("/") + 1
+        return self.says(path[:cut], path[cut:], is_dir)
+
     def says(self, prefix: str, name: str, is_dir: bool) -> bool | None:
-        """True: the entry ``name`` (no ``/`` in it) of a directory at ``prefix``
-        relative to this .gitignore is ignored, False: re-included, None: no
-        pattern says.  The path is built only for a file with anchored patterns."""
+        """``verdict`` of the entry ``name`` (no ``/`` in it) of the directory at
+        ``prefix`` (relative to this .gitignore, ending with ``/``, or empty): the
+        path is built only for a .gitignore with anchored patterns."""
         if not (self.names is not None and self.names.fullmatch(name)
                 or self.paths is not None and self.paths.fullmatch(prefix + name)):
             return None
