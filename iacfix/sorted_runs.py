@@ -12,7 +12,6 @@ spool's carry their arrival number), so the merged order is the sorted order.
 
 from __future__ import annotations
 
-import heapq
 import marshal
 import os
 from collections.abc import Iterator
@@ -63,4 +62,6 @@ class SortedRuns:
         self._items.sort()
         if not self._runs:
             return iter(self._items)
+        import heapq  # only a run with many results merges
+
         return heapq.merge(*(self._read(run) for run in self._runs), iter(self._items))
