@@ -33,6 +33,8 @@ class Discovery:
         self.problems: list[tuple[str, str]] = []
         self.gitignored: set[str] = set()  # files the walk skipped for a .gitignore
         self._sibling_rules: dict[str, tuple] = {}  # directory -> its .gitignore rules, for keeps()
+        self._directories: dict = {}  # (root, directory) -> what the walk knows entering it (_walked)
+        self._ignores: dict = {}  # root -> its gitignore.Ignores (_walked)
 
     def excluded(self, name: str, path: str) -> bool:
         if name in self.names:
@@ -102,6 +104,7 @@ class Discovery:
             else:
                 plan.append((root, None, ""))
         trees = [(root, real) for root, walked, real in plan if walked]  # what a link's target may be walked by
+        self._directories, self._ignores = {}, {}  # _walked's answers, for this run's links
         named = {real for _, walked, real in plan if walked is False}
         seen: set[str] = set()  # what has been yielded and may be met again
         for i, (root, walked, real) in enumerate(plan):
@@ -142,7 +145,8 @@ class Discovery:
     def _walked(self, real: str, trees: list[tuple[str, str]]) -> bool:
         """Whether walking one of ``trees`` ((root as given, its real path)) yields the
         regular file ``real`` by its own name: what ``_walk`` decides at each step
-        from the root down to it, asked again without walking the rest."""
+        from the root down to it, asked again without walking the rest (each
+        directory's answer kept for the run's other links: ``_entered``)."""
         try:
             if not stat.S_ISREG(os.lstat(real).st_mode):
                 return False
@@ -153,32 +157,47 @@ class Discovery:
             if not real.startswith(base):
                 continue
             parts = real[len(base):].split(os.sep)
-            ignores = chain = None
-            if self.gitignore:
-                from .gitignore import Ignores
-
-                ignores = Ignores(root)
-                chain = ignores.start
-            d = root
+            d, state = root, self._entered(root, root, None)
             for n, name in enumerate(parts):
-                try:
-                    os.scandir(d).close()
-                except OSError:
+                if state is None:  # the walk could not read the directory
                     break
-                rules = ()
-                if ignores is not None:
-                    chain = ignores.enter(d, chain)
-                    rules = ignores.rules(d, chain) if chain else ()
+                chain, rules = state
                 path = os.path.join(d, name)
                 last = n == len(parts) - 1
-                if self.excluded(name, path) or rules and ignores.ignored(rules, name, not last):
+                if name in self.names or self.patterns and self.excluded(name, path):
+                    break
+                if rules and self._ignores[root].ignored(rules, name, not last):
                     break
                 if last:
                     if self.claims(name):
                         return True
                     break
-                d = path
+                d, state = path, self._entered(root, path, chain)
         return False
+
+    def _entered(self, root: str, d: str, chain: tuple | None):
+        """(.gitignore chain, rules for its entries) of directory ``d`` as the walk of
+        ``root`` enters it (``chain``: its parent's, None at the root), or None when
+        it cannot be read."""
+        key = (root, d)
+        if key in self._directories:
+            return self._directories[key]
+        try:
+            os.scandir(d).close()
+        except OSError:
+            state = None
+        else:
+            state = ((), ())
+            if self.gitignore:
+                ignores = self._ignores.get(root)
+                if ignores is None:
+                    from .gitignore import Ignores
+
+                    ignores = self._ignores[root] = Ignores(root)
+                chain = ignores.enter(d, ignores.start if chain is None else chain)
+                state = chain, ignores.rules(d, chain) if chain else ()
+        self._directories[key] = state
+        return state
 
     def _walk(self, top: str) -> Iterator[tuple[str, bool]]:
         ignores = None
