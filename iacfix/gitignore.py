@@ -45,10 +45,17 @@ class _Spec:
         """True: ignored, False: re-included, None: no pattern says; ``rel`` ends with ``/`` for a directory."""
         is_dir = rel.endswith("/")
         path = rel[:-1] if is_dir else rel
-        name = path[path.rfind("/") + 1:]
+        cut = path.rfind("/") + 1
+        return self.says(path[:cut], path[cut:], is_dir)
+
+    def says(self, prefix: str, name: str, is_dir: bool) -> bool | None:
+        """``verdict`` of the entry ``name`` (no ``/`` in it) of the directory at
+        ``prefix`` (relative to this .gitignore, ending with ``/``, or empty): the
+        path is built only for a .gitignore with anchored patterns."""
         if not (self.names is not None and self.names.fullmatch(name)
-                or self.paths is not None and self.paths.fullmatch(path)):
+                or self.paths is not None and self.paths.fullmatch(prefix + name)):
             return None
+        path = prefix + name
         for regex, include, dir_only, by_name in self.patterns:
             if (is_dir or not dir_only) and regex.fullmatch(name if by_name else path):
                 return include
@@ -176,9 +183,8 @@ class Ignores:
 
     @staticmethod
     def ignored(rules: tuple, name: str, is_dir: bool) -> bool:
-        tail = name + "/" if is_dir else name
         for prefix, spec in rules:
-            verdict = spec.verdict(prefix + tail)
+            verdict = spec.says(prefix, name, is_dir)
             if verdict is not None:
                 return verdict
         return False

@@ -16,6 +16,7 @@ through a link, ``units.merge``) are merged as they are replayed.
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import operator
 import os
@@ -24,6 +25,7 @@ from dataclasses import fields
 
 from .engine import FileResult
 from .model import Edit, Expectation, FileError, Finding, Fix, Where
+from .sorted_runs import SortedRuns
 from .units import merge
 
 SPILL_AT = 4 << 20  # bytes of records kept in memory before they go to a temporary file
@@ -124,14 +126,17 @@ def decode(record: bytes) -> FileResult:
 class Spool:
     """Encoded results as they arrive, in any order; ``results`` replays them sorted."""
 
-    def __init__(self, spill_at: int | None = None):
-        self.index: list[tuple[str, int, int, int, bool]] = []  # path, arrival, offset, length, template
+    def __init__(self, spill_at: int | None = None, index_at: int | None = None):
+        # (path, arrival, offset, length, template), replayed sorted; length -1: the record kept in memory
+        # at that offset (in ``_moved`` once spilled), -2: an object (``sorted_runs``: flat as results grow)
+        self.index = SortedRuns(index_at)
         self.foreign: set[str] = set()  # paths findings point at in another file's result (``foreign``)
         self.spill_at = SPILL_AT if spill_at is None else spill_at
         self._memory: list[bytes] = []  # records while they are few; then offsets into _file
         self._objects: list[FileResult] = []  # results not even pickle can write (a plan record's closure)
         self._size = 0
         self._file = None
+        self._moved: list[tuple[int, int]] | None = None  # where the records once in memory went: offset, length
         self._reading = False
 
     def append(self, batch: list) -> None:
@@ -169,23 +174,21 @@ class Spool:
         import tempfile  # only a run with many results pays for it
 
         self._file = tempfile.TemporaryFile(prefix="iacfix-results-")  # unlinked: gone when closed
-        moved, offset = [], 0
-        for path, seq, at, length, template in self.index:
-            if length == -2:  # an object: stays one
-                moved.append((path, seq, at, length, template))
-                continue
-            record = self._memory[at]
-            moved.append((path, seq, offset, len(record), template))
+        self._moved, offset = [], 0
+        for record in self._memory:  # the index keeps their numbers: _moved says where they went
+            self._moved.append((offset, len(record)))
             self._file.write(record)
             offset += len(record)
-        self.index, self._memory = moved, []
+        self._memory = []
 
     def result(self, entry) -> FileResult:
         _, _, offset, length, _ = entry
         if length == -2:
             return self._objects[offset]
         if length == -1:
-            return decode(self._memory[offset])
+            if self._moved is None:
+                return decode(self._memory[offset])
+            offset, length = self._moved[offset]
         self._file.seek(offset)  # os.pread would do, but not on Windows
         self._reading = True
         return decode(self._file.read(length))
@@ -203,11 +206,11 @@ class Results:
     def __init__(self, spool: Spool, shared: set[str]):
         self.spool = spool
         self.extra: list[FileResult] = []
-        spool.index.sort()  # by path, then arrival: the order units.merge keeps
+        # The index replays sorted by path, then arrival: the order units.merge keeps.
         # Paths of one real file: key -> entries, replayed at the first path
         self._groups: dict[str, list] = {}
         self._skip: set[str] = set()
-        for entry in spool.index:
+        for entry in spool.index if shared else ():
             if entry[0] in shared:
                 self._groups.setdefault(os.path.realpath(entry[0]), []).append(entry)
         for key, entries in list(self._groups.items()):
@@ -223,17 +226,11 @@ class Results:
 
     def _runs(self, templates_only: bool = False) -> Iterator[list]:
         """The index entries of each result, in path order."""
-        index, i = self.spool.index, 0
-        while i < len(index):
-            path = index[i][0]
-            j = i + 1
-            while j < len(index) and index[j][0] == path:
-                j += 1
+        for path, entries in itertools.groupby(self.spool.index, key=operator.itemgetter(0)):
             if path not in self._skip:
-                run = self._groups.get(path) or index[i:j]
+                run = self._groups.get(path) or list(entries)
                 if not templates_only or any(e[4] for e in run):
                     yield run
-            i = j
 
     def __iter__(self) -> Iterator[FileResult]:
         for run in self._runs():

@@ -22,27 +22,57 @@ def units(paths: Iterable[str], keep=lambda path: True) -> Iterator[tuple[str, l
     siblings that ``keep`` accepts, once discovery is done.  ``shared`` names
     the paths that are one real file in several units: read everywhere,
     edited nowhere, so that no two workers ever write one file."""
-    grouped: dict[tuple[str, str], set[str]] = {}
+    grouped: dict[tuple[str, str], list[str]] = {}  # discovery yields each real file once
     for path in paths:
         name = formats.claim_of(path)  # its module is imported by whoever processes it
         if name is None or formats.unit_of(name) == "file":
             yield name or "", [path], frozenset()
         else:
-            grouped.setdefault((name, os.path.normpath(os.path.dirname(path))), set()).add(path)
-    work, owners = [], {}
-    for (name, directory), found in sorted(grouped.items()):
+            grouped.setdefault((name, os.path.normpath(os.path.dirname(path))), []).append(path)
+    # Which real files several units hold: only a link, a file deeper than its unit's directory
+    # (a Serverless ${file()}) or a directory that two units name (a/x.tf and /abs/a/y.tf) can
+    # be one; a file of its unit's own directory is its real directory's, remembered only when
+    # one of those may name it.
+    work, by_real_dir, elsewhere = [], {}, []
+    for key in sorted(grouped):
+        name, directory = key
+        found = grouped.pop(key)
         fmt = formats.by_name(name)
         known = {os.path.normpath(p) for p in found}
         siblings = [p for p in fmt.unit_files(directory) if os.path.normpath(p) not in known and keep(p)]
         unit = sorted(found) + siblings
         real_dir = os.path.realpath(directory)  # one lookup per directory; links are rare
-        reals = [os.path.realpath(p) if os.path.islink(p) or (os.path.dirname(os.path.normpath(p)) or ".") != directory
-                 else os.path.join(real_dir, os.path.basename(p)) for p in unit]  # a Serverless ${file()} may be deeper
-        for real in reals:
-            owners.setdefault(real, set()).add(directory)
-        work.append((name, unit, reals))
-    for name, unit, reals in work:
-        yield name, unit, frozenset(p for p, real in zip(unit, reals) if len(owners[real]) > 1)
+        foreign = {i: os.path.realpath(p) for i, p in enumerate(unit)
+                   if os.path.islink(p) or (os.path.dirname(os.path.normpath(p)) or ".") != directory}
+        by_real_dir.setdefault(real_dir, []).append(len(work))
+        elsewhere += ((len(work), real) for real in foreign.values())
+        work.append((name, directory, unit, real_dir, foreign))
+    owners: dict[str, set[str]] = {}  # real path -> the directories of the units that hold it
+    for at, real in elsewhere:
+        holders = owners.setdefault(real, set())
+        holders.add(work[at][1])
+        parent, base = os.path.split(real)
+        for other in by_real_dir.get(parent, ()):
+            _, directory, unit, _, foreign = work[other]
+            if any(os.path.basename(p) == base for i, p in enumerate(unit) if i not in foreign):
+                holders.add(directory)
+    for name, directory, unit, real_dir, foreign in work:
+        alone = len(by_real_dir[real_dir]) == 1
+        shared = []
+        for i, p in enumerate(unit):
+            real = foreign.get(i)
+            if real is None:
+                real = os.path.join(real_dir, os.path.basename(p))
+                if not alone:  # another unit names this directory too: it holds the same file
+                    if any(os.path.basename(q) == os.path.basename(p) for other in by_real_dir[real_dir]
+                           if work[other][1] != directory
+                           for j, q in enumerate(work[other][2]) if j not in work[other][4]):
+                        shared.append(p)
+                        continue
+            holders = owners.get(real)
+            if holders is not None and len(holders | {directory}) > 1:
+                shared.append(p)
+        yield name, unit, frozenset(shared)
 
 
 def merge(results: list[FileResult], shared: set[str]) -> list[FileResult]:

@@ -144,11 +144,32 @@ def claim_of(path: str) -> str | None:
     without importing it."""
     base = os.path.basename(path)
     if _PATHS and _claimed_by_path(base):
-        steps = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")
-        for pattern, last, parts, name in _PATHS:
-            if fnmatch.fnmatchcase(base, last) and fnmatch.fnmatchcase("/".join(steps[-parts:]), pattern):
+        steps = os.path.normpath(path).replace(os.sep, "/").split("/")
+        full = None
+        for last, pattern, parts, name in _path_patterns():
+            if last(base) is None:
+                continue
+            if not os.path.isabs(path) and (len(steps) < parts or steps[-parts] == ".."):
+                # the path's last components are not all in it (``.github/x.yml`` seen from .github/):
+                # the directories above the current one complete them
+                if full is None:
+                    full = os.path.normpath(os.path.abspath(path)).replace(os.sep, "/").split("/")
+                tail = full[-parts:]
+            else:
+                tail = steps[-parts:]
+            if pattern("/".join(tail)) is not None:
                 return name
     return _for_name(base)
+
+
+def _path_patterns() -> list:
+    """Each path claim as (match of its last component, match of the whole glob,
+    components, format name), compiled once (``fnmatch.fnmatchcase`` per call
+    looked its patterns up for every YAML file in a tree)."""
+    if not _PATH_RE:
+        _PATH_RE.extend((re.compile(fnmatch.translate(last)).match, re.compile(fnmatch.translate(glob)).match, parts,
+                         name) for glob, last, parts, name in _PATHS)
+    return _PATH_RE
 
 
 def for_path(path: str) -> Format | None:
@@ -160,6 +181,7 @@ def for_path(path: str) -> Format | None:
 
 
 _LAST: list = []  # one regex for every path claim's last component, built on first use
+_PATH_RE: list = []  # each path claim compiled (``_path_patterns``), built on first use
 _GLOB: list = []  # (the globs, one regex for them all), built when they change
 
 
@@ -269,6 +291,7 @@ def _claim(claim) -> None:
     _for_name.cache_clear()
     _claimed_by_path.cache_clear()
     _LAST.clear()
+    _PATH_RE.clear()
 
 
 _UNITS: dict[str, str] = {}
