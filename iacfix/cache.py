@@ -51,7 +51,9 @@ from .spool import MARSHAL
 
 SCHEMA = 2  # 2: entries hold the spool's records, signed with the file's secret
 APPLICATION_ID = 0x69616366  # "iacf"
-FILE_NAME = "results.sqlite3"
+# One file per schema: two iacfix versions sharing a cache directory (a pre-commit hook's and a
+# venv's) each keep their own instead of setting each other's aside at every run.
+FILE_NAME = f"results-{SCHEMA}.sqlite3"
 KEEP_DAYS = 7  # entries neither stored nor used for this long are removed
 REFRESH_AFTER = 86400  # seconds: a hit on an entry stored longer ago stores its time again (once a day at most)
 FLUSH_EVERY = 64  # entries written in one transaction

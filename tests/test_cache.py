@@ -698,3 +698,23 @@ def test_processes_creating_the_cache_at_once_all_use_it(tmp_path):
             p.join(60)
         assert all(connected) and sorted(os.listdir(directory))[0] == result_cache.FILE_NAME
         assert not [n for n in os.listdir(directory) if ".bad" in n]
+
+
+@pytest.mark.parametrize("name, schema", [("results.sqlite3", 1), (f"results-{result_cache.SCHEMA + 1}.sqlite3",
+                                                                     result_cache.SCHEMA + 1)])
+def test_a_cache_of_another_schema_in_the_same_directory_is_left_alone(runs, name, schema):
+    """Two iacfix versions sharing one cache directory (a pre-commit hook's and a virtual
+    environment's) each keep a file of their own: with one file name, each run set the other's
+    cache aside as "of another version", and both ran cold every time.  (Schema 1 named its
+    file ``results.sqlite3``.)"""
+    runs.directory.mkdir(parents=True, exist_ok=True)
+    other = runs.directory / name
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE entry (key TEXT PRIMARY KEY, body TEXT)")
+        db.execute(f"PRAGMA application_id={result_cache.APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version={schema}")
+    before = other.read_bytes()
+    expected = _filled(runs)
+    assert both(runs) == expected and runs.cache.hits > 0
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in runs.directory.iterdir() if p.name.endswith(".bad")) == []
