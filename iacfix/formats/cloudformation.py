@@ -26,7 +26,7 @@ from ..model import FunctionCode, Item, ListInfo, Located, ParseError, Site, Unr
 from ..records import dataclass
 from . import Format, register
 from .json_compose import compose_json, looks_like_json
-from .nodes import DEFAULT_TAGS, MappingNode, ScalarNode, SequenceNode
+from .nodes import DEFAULT_TAGS, MappingNode, ScalarNode, SequenceNode, interning
 from .shapes import looks_like_runtime
 
 FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
@@ -133,10 +133,11 @@ def compose_libyaml(text: str):
         try:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
                 ScalarNode, SequenceNode, MappingNode
+            interning(len(body) > LARGE)
             root = _paused(composer.get_single_node, len(body))
         finally:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = nodes
-            ScalarNode._seen.clear()
+            interning(False)
             composer.dispose()
     except yaml.MarkedYAMLError as e:
         if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
