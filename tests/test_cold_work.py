@@ -1,0 +1,205 @@
+"""The work of a run without a result cache (issue 15, third round), held to what it replaced:
+no record of what a unit looked at when nothing keeps it, scalars interned only in a large
+document, a service's requirement files read once per directory, a mapping's keys looked up
+through one index."""
+
+import os
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iacfix import deps
+from iacfix.formats import cloudformation as cfn
+from iacfix.formats import nodes
+from iacfix.formats.nodes import MAP, STR, MappingNode, ScalarNode, SequenceNode
+
+# --- deps: recording only when a run keeps what it records ------------------------------------------
+
+
+def _reader(calls):
+    @deps.memo(maxsize=8)
+    def size(path: str) -> int:
+        calls.append(path)
+        return len(deps.read_text(path))
+
+    return size
+
+
+def test_a_run_that_keeps_nothing_records_nothing_and_the_next_that_keeps_records_again(tmp_path):
+    path = str(tmp_path / "requirements.txt")
+    with open(path, "w") as fh:
+        fh.write("legacy-cgi\n")
+    calls = []
+    size = _reader(calls)
+    try:
+        deps.forget(keeping=False)  # a run with --no-cache
+        assert size(path) == 11
+        with deps.recording() as rec:  # nothing records in such a run; the kept answer says so
+            assert size(path) == 11
+        assert rec.seen == {} and calls == [path]
+        deps.forget(keeping=True)  # the next run keeps a cache: the answer is computed again, and recorded
+        with deps.recording() as rec:
+            assert size(path) == 11
+        assert set(rec.seen) == {("s", path)} and calls == [path, path]
+        with deps.recording() as again:  # and replayed to a unit that gets it from memory
+            assert size(path) == 11
+        assert again.seen == rec.seen and calls == [path, path]
+    finally:
+        deps.forget()
+
+
+def test_without_a_cache_an_answer_asked_while_recording_still_records(tmp_path):
+    """``keeping`` False skips the record only where nothing records: a recording block
+    (the result cache's, or a test's) still gets what computing the answer read."""
+    path = str(tmp_path / "a.txt")
+    with open(path, "w") as fh:
+        fh.write("x")
+    size = _reader([])
+    try:
+        deps.forget(keeping=False)
+        with deps.recording() as rec:
+            size(path)
+        assert set(rec.seen) == {("s", path)}
+    finally:
+        deps.forget()
+
+
+def test_check_without_a_cache_prints_what_it_prints_with_one(iacfix, write):
+    write({"template.yaml": "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n"
+                            "Resources:\n  A:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                            "      CodeUri: a/\n      Handler: app.handler\n      Runtime: python3.9\n"
+                            "  B:\n    Type: AWS::Serverless::Function\n    Properties:\n"
+                            "      CodeUri: b/\n      Handler: app.handler\n      Runtime: python3.9\n",
+           "a/app.py": "import cgi\n", "b/app.py": "import imp\n", "requirements.txt": "legacy-cgi\n"})
+    cached = iacfix("check", ".", "--format", "json")
+    bare = iacfix("check", ".", "--format", "json", "--no-cache")
+    assert cached.out == bare.out
+    assert {f["path"] for f in bare.json["findings"]} >= {"a/app.py", "b/app.py"}
+
+
+# --- requirement files beside the code: once per directory ----------------------------------------
+
+SERVICE = ("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n"
+           + "".join(f"  F{n}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/f{n}/\n"
+                     f"      Handler: app.handler\n      Runtime: python3.12\n" for n in range(3)))
+
+
+@pytest.mark.parametrize("where", ["src", "src/f1"])
+def test_functions_that_share_a_requirement_file_each_see_its_backfill(iacfix, write, where):
+    """Three functions' code directories under one ``src``: the requirement file (in their parent,
+    or beside one of them) is read once per directory in the run, and each function gets the
+    answer its own directory gives: the backfill where the file is, the removed import elsewhere."""
+    files = {"template.yaml": SERVICE, f"{where}/requirements.txt": "legacy-cgi>=2.6\n"}
+    files.update({f"src/f{n}/app.py": "import cgi\n\n\ndef handler(e, c):\n    return cgi\n" for n in range(3)})
+    write(files)
+    run = iacfix("check", ".", "--format", "json", "--no-cache")
+    said = {f["path"]: f["rule"] for f in run.json["findings"] if f["rule"].startswith("RT3")}
+    covered = {"src/f0/app.py", "src/f1/app.py", "src/f2/app.py"} if where == "src" else {"src/f1/app.py"}
+    assert said == {f"src/f{n}/app.py": "RT303" if f"src/f{n}/app.py" in covered else "RT301" for n in range(3)}
+    assert run.out == iacfix("check", ".", "--format", "json").out  # with the cache: the same
+
+
+# --- scalars interned only in a large document ---------------------------------------------------
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, MappingNode):
+            stack.extend(x for pair in n.value for x in pair)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+
+
+def _shape(node):
+    """The tree as plain data: kind, tag, style, offsets and value of every node."""
+    if isinstance(node, ScalarNode):
+        return ("s", node.tag, node.style, node.start, node.end, node.value)
+    kids = [(_shape(k), _shape(v)) for k, v in node.value] if isinstance(node, MappingNode) else \
+        [_shape(c) for c in node.value]
+    return (type(node).__name__, node.tag, node.style, node.start, node.end, kids)
+
+
+def test_a_large_document_keeps_each_scalar_value_once_a_small_one_composes_the_same_tree(monkeypatch):
+    text = "Resources:\n" + "".join(f"  R{n}:\n    Type: AWS::SNS::Topic\n    Properties: {{Name: t}}\n"
+                                    for n in range(50))
+    small = cfn.compose_libyaml(text)
+    monkeypatch.setattr(cfn, "LARGE", 100)  # this text counts as large now
+    large = cfn.compose_libyaml(text)
+    assert _shape(small) == _shape(large)
+    types = [v for k, v in large.value[0][1].value]
+    assert len({id(r.value[0][0].value) for r in types}) == 1  # "Type", once
+    assert ScalarNode.__init__ is nodes._plain and not ScalarNode._seen  # nothing kept after composing
+
+
+def test_interning_is_off_again_after_a_large_document_that_does_not_parse(monkeypatch):
+    monkeypatch.setattr(cfn, "LARGE", 10)
+    with pytest.raises(cfn.ParseError):
+        cfn.compose_libyaml("a: b\nc: [d\n" + "e: f\n" * 10)
+    assert ScalarNode.__init__ is nodes._plain and not ScalarNode._seen
+
+
+# --- a mapping's keys through one index --------------------------------------------------------------
+
+_KEYS = st.sampled_from(["Runtime", "Handler", "Code", "CodeUri", "x", ""])
+
+
+def _key(draw_kind, value):
+    if draw_kind == "scalar":
+        return ScalarNode(STR, value, _Mark(0), _Mark(0))
+    if draw_kind == "tagged":
+        return ScalarNode("!Ref", value, _Mark(0), _Mark(0))
+    return MappingNode(MAP, [], _Mark(0), _Mark(0))  # a complex key: never matched
+
+
+class _Mark:
+    def __init__(self, index):
+        self.index = index
+
+
+@st.composite
+def _mappings(draw):
+    pairs = draw(st.lists(st.tuples(st.sampled_from(["scalar", "scalar", "tagged", "complex"]), _KEYS), max_size=12))
+    return MappingNode(MAP, [(_key(kind, value), ScalarNode(STR, f"v{i}", _Mark(i), _Mark(i)))
+                             for i, (kind, value) in enumerate(pairs)], _Mark(0), _Mark(0))
+
+
+def _answers(node):
+    return {key: cfn._get(node, key) for key in ("Runtime", "Handler", "Code", "CodeUri", "x", "", "absent")}
+
+
+@pytest.mark.parametrize("node", [None, ScalarNode(STR, "Runtime", _Mark(0), _Mark(0)),
+                                  SequenceNode("tag:yaml.org,2002:seq", [], _Mark(0), _Mark(0))])
+def test_the_index_of_anything_but_a_mapping_answers_nothing(node):
+    assert cfn.index(node) == {}
+    assert all(v is None for v in _answers(node).values())
+
+
+def test_the_index_answers_the_first_of_a_key_written_twice_as_the_scan_does():
+    root = cfn.compose_libyaml("Runtime: a\n!Ref Handler: b\nRuntime: c\n? [x]\n: d\nHandler: e\n")
+    idx = cfn.index(root)
+    assert {k: idx.get(k) for k in _answers(root)} == _answers(root)
+    assert idx["Runtime"].value == "a" and idx["Handler"].value == "b"
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None)
+@given(_mappings())
+def test_the_index_answers_what_the_linear_scan_answers(node):
+    idx = cfn.index(node)
+    assert {k: idx.get(k) for k in _answers(node)} == _answers(node)
+
+
+def test_function_code_is_found_the_same_with_keys_written_twice(tmp_path):
+    """The locator reads a function's code, handler and architecture through the index:
+    the first of two keys, as before (a template with a key written twice where a runtime is
+    read is refused anyway; Properties with one written twice are refused too)."""
+    text = ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  F:\n    Type: AWS::Lambda::Function\n"
+            "    Properties:\n      Runtime: python3.9\n      Handler: a.handler\n      Code: {ZipFile: 'import cgi'}\n"
+            "      Architectures: [arm64]\n")
+    located = cfn.CloudFormation().locate(cfn.compose(text), text, os.path.join(str(tmp_path), "t.yaml"))
+    (code,) = [m for m in located.more if type(m).__name__ == "FunctionCode"]
+    assert (code.handler, code.architecture, code.inline) == ("a.handler", "arm64", "import cgi")
