@@ -203,3 +203,32 @@ def test_function_code_is_found_the_same_with_keys_written_twice(tmp_path):
     located = cfn.CloudFormation().locate(cfn.compose(text), text, os.path.join(str(tmp_path), "t.yaml"))
     (code,) = [m for m in located.more if type(m).__name__ == "FunctionCode"]
     assert (code.handler, code.architecture, code.inline) == ("a.handler", "arm64", "import cgi")
+
+
+# --- paths shown relative to the working directory -----------------------------------------------
+
+
+def _display_by_relpath(path: str) -> str:
+    """The oracle: what ``display_path`` answered before its fast path, through ``relpath``."""
+    if not os.path.isabs(path):
+        norm = os.path.normpath(path)
+        if not norm.startswith(".."):
+            return norm.replace(os.sep, "/")
+    rel = os.path.relpath(path)
+    return (path if rel.startswith("..") or os.path.isabs(rel) else rel).replace(os.sep, "/")
+
+
+@pytest.mark.parametrize("path", [
+    "a/b.yaml", "./a//b.yaml", "a/./b/../c.yaml", ".", "a/..", "../x/y.yaml", "..x/y.yaml", "a/../../y.yaml",
+    "{cwd}/a/b.yaml", "{cwd}//a/./b.yaml", "{cwd}/", "{cwd}", "{cwd}/..", "{cwd}/../work/t.yaml",
+    "{parent}/other/x.yaml", "/", "{cwd}x/y.yaml", "{cwd}/a/../../workx/y.yaml", "//{cwd}/a.yaml",
+])
+@pytest.mark.parametrize("where", ["work", "/"])
+def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where):
+    from iacfix.engine import display_path
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work if where == "work" else "/")
+    path = path.format(cwd=str(work), parent=str(tmp_path))
+    assert display_path(path) == _display_by_relpath(path)
