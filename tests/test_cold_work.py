@@ -232,3 +232,108 @@ def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where)
     monkeypatch.chdir(work if where == "work" else "/")
     path = path.format(cwd=str(work), parent=str(tmp_path))
     assert display_path(path) == _display_by_relpath(path)
+
+
+# --- a fix's verification compares trees as before -------------------------------------------------
+
+
+def _same_with_every_pair_seen(old, changes, new, budget=None):
+    """The oracle: the comparison as it was, every pair of nodes kept in a set."""
+    budget = cfn.MAX_EXPANDED_NODES if budget is None else budget
+    seen, stack = set(), [(old, new)]
+    while stack:
+        a, b = stack.pop()
+        if a is None or b is None:
+            if a is not b:
+                return False
+            continue
+        if (id(a), id(b)) in seen:
+            continue
+        seen.add((id(a), id(b)))
+        if len(seen) > budget:
+            return False
+        change = changes.get(id(a))
+        if change is not None and change[0] == "value":
+            if not (isinstance(b, ScalarNode) and b.value == change[1] and b.tag == a.tag):
+                return False
+            continue
+        if type(a) is not type(b) or a.tag != b.tag:
+            return False
+        if isinstance(a, ScalarNode):
+            if a.value != b.value:
+                return False
+        elif isinstance(a, SequenceNode):
+            expected = a.value
+            if change is not None:
+                _, replace, delete, append, _ = change
+                expected = [replace.get(i, c) for i, c in enumerate(a.value) if i not in delete] + list(append)
+            if len(expected) != len(b.value):
+                return False
+            for x, y in zip(expected, b.value):
+                if isinstance(x, str):
+                    if not (isinstance(y, ScalarNode) and y.value == x and y.tag == STR):
+                        return False
+                else:
+                    stack.append((x, y))
+        else:
+            if len(a.value) != len(b.value):
+                return False
+            for (ka, va), (kb, vb) in zip(a.value, b.value):
+                stack += [(ka, kb), (va, vb)]
+    return True
+
+
+_ALIASED = ("base: &b {Runtime: python3.9, Handler: a.h}\nlist: &l [python3.9, python3.10]\nx: *b\ny: [*b, *l, *l]\n"
+            "z: &s python3.9\nw: [*s, *s, {k: *s}]\n")
+
+
+@pytest.mark.parametrize("old, new", [
+    (_ALIASED, _ALIASED),
+    (_ALIASED, _ALIASED.replace("z: &s python3.9", "z: &s python3.8")),
+    (_ALIASED, _ALIASED.replace("y: [*b, *l, *l]", "y: [*b, *l, *b]")),
+    (_ALIASED, _ALIASED.replace("w: [*s, *s, {k: *s}]", "w: [*s, python3.9, {k: *s}]")),  # the alias written out
+    (_ALIASED, _ALIASED.replace("{k: *s}", "{k: !Ref s}")),
+    ("a: &a [b, &c {d: e}]\nf: [*a, *a, *c, *c]\n", "a: &a [b, &c {d: e}]\nf: [*a, *a, *c, {d: e}]\n"),
+    ("a: b\n", "a: b\nc: d\n"),
+    ("{\"a\": [1, 2, {\"b\": \"c\"}]}", "{\"a\": [1, 2, {\"b\": \"d\"}]}"),
+])
+def test_trees_compare_as_with_every_pair_kept(old, new):
+    a, b = cfn.compose_libyaml(old), cfn.compose_libyaml(new)
+    assert cfn._same(a, {}, b) == _same_with_every_pair_seen(a, {}, b)
+    assert cfn._same(b, {}, a) == _same_with_every_pair_seen(b, {}, a)
+    # with changes, as a fix expects them: every scalar python3.9 becomes python3.13
+    changes = {id(n): ("value", "python3.13", n) for n in _walk(a) if isinstance(n, ScalarNode) and n.value == "python3.9"}
+    fixed = cfn.compose_libyaml(old.replace("python3.9", "python3.13"))
+    assert cfn._same(a, changes, fixed) == _same_with_every_pair_seen(a, changes, fixed)
+    assert cfn._same(a, changes, b) == _same_with_every_pair_seen(a, changes, b)
+
+
+def test_the_budget_counts_what_a_set_of_every_pair_counted():
+    text = "a: [" + ", ".join(f"v{n}" for n in range(50)) + "]\nb: {" + ", ".join(f"k{n}: v" for n in range(30)) + "}\n"
+    a, b = cfn.compose_libyaml(text), cfn.compose_libyaml(text)
+    for budget in range(0, 150):
+        assert cfn._same(a, {}, b, budget) == _same_with_every_pair_seen(a, {}, b, budget), budget
+
+
+_VALUES = st.sampled_from(["python3.9", "python3.13", "x", "'1'", "!Ref p", "[a, b]", "{k: v}", "*s", "*m"])
+
+
+@st.composite
+def _aliased_documents(draw):
+    keys = draw(st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=1, max_size=5, unique=True))
+    lines = ["s0: &s python3.9", "m0: &m {r: python3.9, l: [python3.9, *s]}"]
+    lines += [f"{k}: " + ("[" + ", ".join(draw(st.lists(_VALUES, max_size=4))) + "]" if draw(st.booleans())
+                          else draw(_VALUES)) for k in keys]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(_aliased_documents(), _aliased_documents(), st.booleans())
+def test_trees_with_aliases_compare_as_with_every_pair_kept(old, new, fix):
+    a, b = cfn.compose_libyaml(old), cfn.compose_libyaml(new if new != old or not fix else old)
+    changes = {id(n): ("value", "python3.13", n) for n in _walk(a)
+               if fix and isinstance(n, ScalarNode) and n.value == "python3.9"}
+    assert cfn._same(a, changes, b) == _same_with_every_pair_seen(a, changes, b)
+    again = cfn.compose_libyaml(old.replace("python3.9", "python3.13") if fix else old)
+    assert cfn._same(a, changes, again) == _same_with_every_pair_seen(a, changes, again)
