@@ -337,3 +337,16 @@ def test_trees_with_aliases_compare_as_with_every_pair_kept(old, new, fix):
     assert cfn._same(a, changes, b) == _same_with_every_pair_seen(a, changes, b)
     again = cfn.compose_libyaml(old.replace("python3.9", "python3.13") if fix else old)
     assert cfn._same(a, changes, again) == _same_with_every_pair_seen(a, changes, again)
+
+
+@pytest.mark.parametrize("real", ["/a/b/c.yaml", "/a/b", "/a/bc/d", "/a", "/", "/a/b/../c", "/a//b/c", "/a/./b/c",
+                                  "/x/a/b/c", "a/b/c"])
+@pytest.mark.parametrize("root", ["/a/b", "/a", "/", "/a/b/", "/a/.", "/a/b/..", "//a", "/a//b", "a/b"])
+def test_a_path_is_under_a_root_as_commonpath_says(real, root):
+    from iacfix.writing import _under
+
+    try:
+        expected = os.path.commonpath((real, root)) == root
+    except ValueError:
+        expected = False
+    assert _under(real, root) == expected
