@@ -350,3 +350,44 @@ def test_a_path_is_under_a_root_as_commonpath_says(real, root):
     except ValueError:
         expected = False
     assert _under(real, root) == expected
+
+
+# --- Terraform's semantic view, walked with one cursor ---------------------------------------------
+
+_HCL_CASES = [
+    'a = [1, /* c */ 2, # x\n 3]\nb = []\nc = [ # only a comment\n]\n',
+    'resource "aws_lambda_function" "f" {\n  runtime = "python3.9" # pin\n  tags = { a = "b", "c" = [1, [2, 3]] }\n}\n',
+    'locals {\n  x = <<EOT\nhello ${var.y}\nEOT\n  y = var.a ? "p" : "q"\n  z = [for s in var.l : upper(s) if s != ""]\n}\n',
+    '// only a comment\n',
+    '',
+    'variable "v" {\n  default = "a\\"b\\u00e9"\n  validation {\n    condition = contains(["python3.9"], var.v)\n  }\n}\n',
+]
+
+
+def _hcl_texts():
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    files = [p for d in (here, here.parent / "samples") for p in sorted(d.rglob("*"))
+             if p.suffix in (".tf", ".tfvars") and p.is_file()]
+    return _HCL_CASES + [p.read_text(encoding="utf-8", errors="replace") for p in files]
+
+
+def test_the_cursor_walk_gives_the_semantic_view_the_node_walk_gave():
+    from iacfix.formats.terraform import loading
+    from iacfix.formats.terraform.hcl import hcl_semantic, semantic_by_children
+
+    texts, compared = _hcl_texts(), 0
+    assert len(texts) > 30
+    for text in texts:
+        try:
+            doc = loading._parse(text)
+        except cfn.ParseError:
+            continue
+        if doc.kind == "hcl":
+            root = doc.tree.root_node
+            assert hcl_semantic(root, doc.data) == semantic_by_children(root, doc.data), text
+            for child in root.children:  # from any node, not only the root
+                assert hcl_semantic(child, doc.data) == semantic_by_children(child, doc.data)
+            compared += 1
+    assert compared > 25
