@@ -391,3 +391,13 @@ def test_the_cursor_walk_gives_the_semantic_view_the_node_walk_gave():
                 assert hcl_semantic(child, doc.data) == semantic_by_children(child, doc.data)
             compared += 1
     assert compared > 25
+
+
+def test_findings_on_one_runtime_carry_its_deadlines(iacfix, write):
+    from iacfix.catalog import load_catalog
+
+    rt = load_catalog().get("python3.9", "aws")
+    write("t.yaml", "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + "".join(
+        f"  F{n}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.9\n" for n in range(3)))
+    found = [f for f in iacfix("check", ".", "--format", "json").json["findings"] if f["runtime"] == "python3.9"]
+    assert len(found) == 3 and all(f["deadlines"] == rt.deadlines() for f in found)
