@@ -401,3 +401,25 @@ def test_findings_on_one_runtime_carry_its_deadlines(iacfix, write):
         f"  F{n}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: python3.9\n" for n in range(3)))
     found = [f for f in iacfix("check", ".", "--format", "json").json["findings"] if f["runtime"] == "python3.9"]
     assert len(found) == 3 and all(f["deadlines"] == rt.deadlines() for f in found)
+
+
+def test_the_semantic_walk_leaves_no_cycle_to_collect():
+    """A walk that held itself (a closure calling itself) kept each tree-sitter tree it
+    walked, C memory the collector does not count, until a full collection: fix
+    --dry-run of the bench tree peaked at 178 MB instead of 50 MB."""
+    import gc
+
+    from iacfix.formats.terraform import loading
+    from iacfix.formats.terraform.hcl import hcl_semantic
+
+    doc = loading._parse(_HCL_CASES[1])
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(20):
+            hcl_semantic(doc.tree.root_node, doc.data)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
