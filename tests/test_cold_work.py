@@ -237,50 +237,25 @@ def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where)
 # --- a fix's verification compares trees as before -------------------------------------------------
 
 
-def _same_with_every_pair_seen(old, changes, new, budget=None):
-    """The oracle: the comparison as it was, every pair of nodes kept in a set."""
-    budget = cfn.MAX_EXPANDED_NODES if budget is None else budget
-    seen, stack = set(), [(old, new)]
-    while stack:
-        a, b = stack.pop()
-        if a is None or b is None:
-            if a is not b:
-                return False
-            continue
-        if (id(a), id(b)) in seen:
-            continue
-        seen.add((id(a), id(b)))
-        if len(seen) > budget:
-            return False
-        change = changes.get(id(a))
-        if change is not None and change[0] == "value":
-            if not (isinstance(b, ScalarNode) and b.value == change[1] and b.tag == a.tag):
-                return False
-            continue
-        if type(a) is not type(b) or a.tag != b.tag:
-            return False
-        if isinstance(a, ScalarNode):
-            if a.value != b.value:
-                return False
-        elif isinstance(a, SequenceNode):
-            expected = a.value
-            if change is not None:
-                _, replace, delete, append, _ = change
-                expected = [replace.get(i, c) for i, c in enumerate(a.value) if i not in delete] + list(append)
-            if len(expected) != len(b.value):
-                return False
-            for x, y in zip(expected, b.value):
-                if isinstance(x, str):
-                    if not (isinstance(y, ScalarNode) and y.value == x and y.tag == STR):
-                        return False
-                else:
-                    stack.append((x, y))
-        else:
-            if len(a.value) != len(b.value):
-                return False
-            for (ka, va), (kb, vb) in zip(a.value, b.value):
-                stack += [(ka, kb), (va, vb)]
-    return True
+def _plain(node, changes=None):
+    """The oracle: a tree as plain data, every alias written out where it is used, with a
+    fix's ``changes`` applied (what the edited document must hold)."""
+    change = (changes or {}).get(id(node))
+    if change is not None and change[0] == "value":
+        return ("scalar", node.tag, change[1])
+    if isinstance(node, ScalarNode):
+        return ("scalar", node.tag, node.value)
+    if isinstance(node, SequenceNode):
+        entries = node.value
+        if change is not None:
+            _, replace, delete, append, _ = change
+            entries = [replace.get(i, c) for i, c in enumerate(node.value) if i not in delete] + list(append)
+        return ("seq", node.tag, [("scalar", STR, e) if isinstance(e, str) else _plain(e, changes) for e in entries])
+    return ("map", node.tag, [(_plain(k, changes), _plain(v, changes)) for k, v in node.value])
+
+
+def _same_by_plain_data(old, changes, new):
+    return _plain(old, changes) == _plain(new)
 
 
 _ALIASED = ("base: &b {Runtime: python3.9, Handler: a.h}\nlist: &l [python3.9, python3.10]\nx: *b\ny: [*b, *l, *l]\n"
@@ -299,20 +274,23 @@ _ALIASED = ("base: &b {Runtime: python3.9, Handler: a.h}\nlist: &l [python3.9, p
 ])
 def test_trees_compare_as_with_every_pair_kept(old, new):
     a, b = cfn.compose_libyaml(old), cfn.compose_libyaml(new)
-    assert cfn._same(a, {}, b) == _same_with_every_pair_seen(a, {}, b)
-    assert cfn._same(b, {}, a) == _same_with_every_pair_seen(b, {}, a)
+    assert cfn._same(a, {}, b) == _same_by_plain_data(a, {}, b)
+    assert cfn._same(b, {}, a) == _same_by_plain_data(b, {}, a)
     # with changes, as a fix expects them: every scalar python3.9 becomes python3.13
     changes = {id(n): ("value", "python3.13", n) for n in _walk(a) if isinstance(n, ScalarNode) and n.value == "python3.9"}
     fixed = cfn.compose_libyaml(old.replace("python3.9", "python3.13"))
-    assert cfn._same(a, changes, fixed) == _same_with_every_pair_seen(a, changes, fixed)
-    assert cfn._same(a, changes, b) == _same_with_every_pair_seen(a, changes, b)
+    assert cfn._same(a, changes, fixed) == _same_by_plain_data(a, changes, fixed)
+    assert cfn._same(a, changes, b) == _same_by_plain_data(a, changes, b)
 
 
-def test_the_budget_counts_what_a_set_of_every_pair_counted():
+def test_the_budget_counts_each_node_once():
+    """Without aliases every node is one pair: a tree of n nodes compares within a budget of
+    n, not of n - 1 (each key, value and collection counts, as a set of pairs counted them)."""
     text = "a: [" + ", ".join(f"v{n}" for n in range(50)) + "]\nb: {" + ", ".join(f"k{n}: v" for n in range(30)) + "}\n"
     a, b = cfn.compose_libyaml(text), cfn.compose_libyaml(text)
-    for budget in range(0, 150):
-        assert cfn._same(a, {}, b, budget) == _same_with_every_pair_seen(a, {}, b, budget), budget
+    nodes = sum(1 for _ in _walk(a))
+    assert nodes == 1 + 2 + (1 + 50) + (1 + 2 * 30)  # the root, its two keys, the list, the mapping
+    assert cfn._same(a, {}, b, nodes) and not cfn._same(a, {}, b, nodes - 1)
 
 
 _VALUES = st.sampled_from(["python3.9", "python3.13", "x", "'1'", "!Ref p", "[a, b]", "{k: v}", "*s", "*m"])
@@ -334,9 +312,9 @@ def test_trees_with_aliases_compare_as_with_every_pair_kept(old, new, fix):
     a, b = cfn.compose_libyaml(old), cfn.compose_libyaml(new if new != old or not fix else old)
     changes = {id(n): ("value", "python3.13", n) for n in _walk(a)
                if fix and isinstance(n, ScalarNode) and n.value == "python3.9"}
-    assert cfn._same(a, changes, b) == _same_with_every_pair_seen(a, changes, b)
+    assert cfn._same(a, changes, b) == _same_by_plain_data(a, changes, b)
     again = cfn.compose_libyaml(old.replace("python3.9", "python3.13") if fix else old)
-    assert cfn._same(a, changes, again) == _same_with_every_pair_seen(a, changes, again)
+    assert cfn._same(a, changes, again) == _same_by_plain_data(a, changes, again)
 
 
 @pytest.mark.parametrize("real", ["/a/b/c.yaml", "/a/b", "/a/bc/d", "/a", "/", "/a/b/../c", "/a//b/c", "/a/./b/c",
@@ -373,9 +351,23 @@ def _hcl_texts():
     return _HCL_CASES + [p.read_text(encoding="utf-8", errors="replace") for p in files]
 
 
+def semantic_by_children(node, data: bytes):
+    """The oracle: ``hcl_semantic`` as it was first written, asking each node for its children."""
+    if node.type == "string_lit":
+        return data[node.children[0].end_byte:node.children[-1].start_byte].decode("utf-8")
+    kids = [c for c in node.children if c.type != "comment"]
+    if node.type == "tuple":
+        return [semantic_by_children(k, data) for k in kids if k.type == "expression"]
+    if not kids:
+        return data[node.start_byte:node.end_byte].decode("utf-8")
+    if len(kids) == 1:
+        return semantic_by_children(kids[0], data)
+    return [node.type] + [semantic_by_children(k, data) for k in kids]
+
+
 def test_the_cursor_walk_gives_the_semantic_view_the_node_walk_gave():
     from iacfix.formats.terraform import loading
-    from iacfix.formats.terraform.hcl import hcl_semantic, semantic_by_children
+    from iacfix.formats.terraform.hcl import hcl_semantic
 
     texts, compared = _hcl_texts(), 0
     assert len(texts) > 30
