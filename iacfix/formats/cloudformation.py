@@ -130,14 +130,17 @@ def compose_libyaml(text: str):
     try:
         composer = _libyaml_composer(body)
         nodes = yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode
+        large = len(body) > LARGE
         try:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
                 ScalarNode, SequenceNode, MappingNode
-            interning(len(body) > LARGE)
+            if large:  # the class is changed only then: each change resets what the interpreter learnt of it
+                interning(True)
             root = _paused(composer.get_single_node, len(body))
         finally:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = nodes
-            interning(False)
+            if large:
+                interning(False)
             composer.dispose()
     except yaml.MarkedYAMLError as e:
         if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
