@@ -270,6 +270,7 @@ def read_head(path: str, size: int) -> bytes:
 
 
 _FORGET: list = []  # how to empty each answer kept in memory
+_keeping = True  # whether a run keeps what it looked at (the result cache); ``forget`` sets it
 
 
 def on_forget(clear) -> None:
@@ -277,11 +278,15 @@ def on_forget(clear) -> None:
     _FORGET.append(clear)
 
 
-def forget() -> None:
+def forget(keeping: bool = True) -> None:
     """Drop every answer kept in memory (at the start of a run: an earlier run in this process
-    may have kept answers that files changed since then make stale)."""
+    may have kept answers that files changed since then make stale).  ``keeping`` False: the
+    run keeps no result cache, so answers ``memo`` computes from now on need not carry what
+    they looked at (and, dropped here, none that does not is ever handed to a run that keeps)."""
+    global _keeping
     for clear in _FORGET:
         clear()
+    _keeping = keeping
 
 
 def memo(maxsize: int):
@@ -291,6 +296,8 @@ def memo(maxsize: int):
     def decorate(fn):
         @functools.lru_cache(maxsize=maxsize)
         def computed(*args):
+            if not _keeping and _current is None:  # nothing records it: no result cache in this run
+                return fn(*args), (), False
             with recording() as rec:
                 value = fn(*args)
             return value, tuple(rec.seen.items()), rec.racy

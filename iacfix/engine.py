@@ -86,10 +86,14 @@ class FileView:
 
 def display_path(path: str) -> str:
     """Relative to the current directory when under it; POSIX separators."""
+    norm = os.path.normpath(path)
     if not os.path.isabs(path):
-        norm = os.path.normpath(path)
         if not norm.startswith(".."):
             return norm.replace(os.sep, "/")
+    else:  # an absolute path below the working directory: what relpath answers, without its two abspath calls
+        cwd = os.getcwd()
+        if norm.startswith(cwd) and norm[len(cwd):len(cwd) + 1] == os.sep:
+            return norm[len(cwd) + 1:].replace(os.sep, "/")
     rel = os.path.relpath(path)
     shown = path if rel.startswith("..") or os.path.isabs(rel) else rel
     return shown.replace(os.sep, "/")

@@ -167,7 +167,7 @@ def run(paths: Iterable[str], opts: Options, jobs: int | None, keep=lambda path:
             yield unit
 
     work = counted(units(paths, keep))
-    deps.forget()  # answers kept from an earlier run in this process may be stale
+    deps.forget(keeping=opts.cache is not None)  # answers kept from an earlier run in this process may be stale
     written: list[str] = []  # as they are written: what an interrupted run reports
     done = Spool()
     collector = gc.get_threshold()

@@ -280,21 +280,32 @@ def _backfills(root: str) -> tuple[dict[str, str], list[str]]:
     """{removed module: the requirement providing it}, and the requirement file
     read: the first of requirements.txt, pyproject.toml and the lock files
     beside the code (or in its parent directory), as ``--resolve`` reads them."""
+    for d in (root, os.path.dirname(root)):
+        found = _backfills_in(d)
+        if found is not None:
+            return dict(found[0]), [found[1]]
+    return {}, []
+
+
+@deps.memo(maxsize=1024)
+def _backfills_in(directory: str) -> tuple[dict[str, str], str] | None:
+    """``_backfills`` of one directory, or None when it holds no requirement file; once
+    per directory in a run: a service's functions share their code's parent directory
+    (2,656 questions about 1,543 directories on the bench tree, each up to five opens
+    of files that are mostly absent, and the requirement file read twice)."""
     from .resolve import included_requirements, requirements_beside
 
+    beside = requirements_beside(directory)
+    if beside is None:
+        return None
     table = removed_data()["backfills"]
-    for d in (root, os.path.dirname(root)):
-        beside = requirements_beside(d)
-        if beside is None:
-            continue
-        provided: dict[str, str] = {}
-        for requirement in [r for r, _ in beside[1]] + included_requirements(beside[0]):
-            m = _REQUIREMENT.match(requirement)
-            row = table.get(normalise(m.group(1))) if m else None
-            for module in row["provides"] if row else ():
-                provided.setdefault(module, m.group(1))
-        return provided, [beside[0]]
-    return {}, []
+    provided: dict[str, str] = {}
+    for requirement in [r for r, _ in beside[1]] + included_requirements(beside[0]):
+        m = _REQUIREMENT.match(requirement)
+        row = table.get(normalise(m.group(1))) if m else None
+        for module in row["provides"] if row else ():
+            provided.setdefault(module, m.group(1))
+    return provided, beside[0]
 
 
 def python2_marker(text: str, error_line: int | None = None) -> tuple[str, int, int] | None:

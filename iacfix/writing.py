@@ -20,6 +20,9 @@ _CLEANED: set[tuple[int, str]] = set()  # (run, directory) already cleaned of le
 
 
 def _under(real: str, root: str) -> bool:
+    if (real == root or real.startswith(root if root.endswith(os.sep) else root + os.sep)) \
+            and os.path.normpath(root) == root:
+        return True  # what commonpath answers for a normalised root (a real path), without splitting both
     try:
         return os.path.commonpath((real, root)) == root
     except ValueError:  # another drive

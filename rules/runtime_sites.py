@@ -42,6 +42,15 @@ def _judged(rt, ctx: Context) -> tuple:
     return hit
 
 
+def _deadlines(rt, ctx: Context) -> dict:
+    """``rt.deadlines()``, once per runtime in a run: every finding on it shares the dict (read, never changed)."""
+    key = ("deadlines", rt.provider, rt.id)
+    hit = ctx._memo.get(key)
+    if hit is None:
+        hit = ctx._memo[key] = rt.deadlines()
+    return hit
+
+
 def _no_fix(site: Site, rt, target, ctx: Context) -> tuple[str | None, bool]:
     """Why ``site`` gets no fix, if it gets none; and whether it is *stuck*:
     it should move to the target but cannot be rewritten (then the values
@@ -120,7 +129,7 @@ class RuntimeSites(Checker):
             if rule is None or not ctx.selected(rule.code):
                 continue
             f = _finding(rule, file, site, self._message(said, rt, site, ctx), runtime=rt.id,
-                         deadlines=rt.deadlines())
+                         deadlines=_deadlines(rt, ctx))
             f.tie = site.tied
             if site.in_list is not None and site.in_list.tested:
                 f.data["untested"] = untested(tested[place(site.where)], rt, ctx)

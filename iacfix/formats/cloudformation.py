@@ -26,7 +26,7 @@ from ..model import FunctionCode, Item, ListInfo, Located, ParseError, Site, Unr
 from ..records import dataclass
 from . import Format, register
 from .json_compose import compose_json, looks_like_json
-from .nodes import DEFAULT_TAGS, MappingNode, ScalarNode, SequenceNode
+from .nodes import DEFAULT_TAGS, MappingNode, ScalarNode, SequenceNode, interning
 from .shapes import looks_like_runtime
 
 FUNCTION_TYPES = {"AWS::Lambda::Function", "AWS::Serverless::Function"}
@@ -130,13 +130,17 @@ def compose_libyaml(text: str):
     try:
         composer = _libyaml_composer(body)
         nodes = yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode
+        large = len(body) > LARGE
         try:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = \
                 ScalarNode, SequenceNode, MappingNode
+            if large:  # the class is changed only then: each change resets what the interpreter learnt of it
+                interning(True)
             root = _paused(composer.get_single_node, len(body))
         finally:
             yaml._yaml.ScalarNode, yaml._yaml.SequenceNode, yaml._yaml.MappingNode = nodes
-            ScalarNode._seen.clear()
+            if large:
+                interning(False)
             composer.dispose()
     except yaml.MarkedYAMLError as e:
         if "Unicode character escape" in str(e.problem) and _SURROGATE_ESCAPE.search(body):
@@ -219,6 +223,18 @@ def _get(node, key: str):
             if isinstance(k, ScalarNode) and k.value == key:
                 return v
     return None
+
+
+def index(node) -> dict:
+    """{key: value} of a mapping node's plain or tagged scalar keys, each with the
+    value ``_get`` finds for it (the first, when a key is written twice); {} for
+    anything else."""
+    out: dict = {}
+    if isinstance(node, MappingNode):
+        for k, v in node.value:
+            if isinstance(k, ScalarNode) and k.value not in out:
+                out[k.value] = v
+    return out
 
 
 def _str(node) -> str | None:
@@ -660,22 +676,23 @@ def _function_code(name: str, name_node, rtype: str, props, root, span) -> Funct
     """Where a function's code is: SAM ``CodeUri`` (or Globals') and ``InlineCode``,
     ``Code.ZipFile``, a packaged ``Code`` path; S3 and intrinsics are not local.
     None for a container image."""
-    if _str(_get(props, "PackageType")) == "Image" or _get(_get(props, "Code"), "ImageUri") is not None:
+    p = index(props)  # about ten keys are asked of each: one pass instead of one each
+    if _str(p.get("PackageType")) == "Image" or _get(p.get("Code"), "ImageUri") is not None:
         return None
     globals_ = _get(_get(root, "Globals"), "Function")
-    handler = _str(_get(props, "Handler")) or _str(_get(globals_, "Handler"))
-    arch = _get(props, "Architectures") or _get(globals_, "Architectures")
+    handler = _str(p.get("Handler")) or _str(_get(globals_, "Handler"))
+    arch = p.get("Architectures") or _get(globals_, "Architectures")
     arch = "arm64" if isinstance(arch, SequenceNode) and any(_str(a) == "arm64" for a in arch.value) else "x86_64"
     where = Where("resource", name, "CodeUri" if rtype == "AWS::Serverless::Function" else "Code")
     if rtype == "AWS::Serverless::Function":
-        inline = _get(props, "InlineCode")
-        node = _get(props, "CodeUri")
+        inline = p.get("InlineCode")
+        node = p.get("CodeUri")
         if node is None and inline is None:
             node = _get(globals_, "CodeUri")
         if inline is not None:
             node, where = inline, Where("resource", name, "InlineCode")
     else:
-        node = _get(props, "Code")
+        node = p.get("Code")
         if _get(node, "ZipFile") is not None:
             node, where = _get(node, "ZipFile"), Where("resource", name, "Code.ZipFile")
             inline = node
@@ -748,7 +765,8 @@ class _Meaning:
     a fix expects in it (``expect``), keyed by node.  Two meanings are equal
     when their trees are, key by key, entry by entry, tag by tag and scalar
     by scalar, the changes applied.  An aliased node is one node here as in
-    the file: it is compared once per pair of nodes, never expanded."""
+    the file: a list or mapping is compared once per pair of nodes, never
+    expanded (a scalar, one comparison, where it is met: ``_same``)."""
 
     def __init__(self, root, changes: dict | None = None, broken: bool = False):
         self.root = root
@@ -817,24 +835,37 @@ def _at(node, path: tuple, keys: dict):
 
 
 def _same(old, changes: dict, new, budget: int | None = None) -> bool:
-    """``old`` with ``changes`` applied equals ``new``; each pair of nodes is
-    compared once, and at most ``budget`` pairs (else: not equal)."""
+    """``old`` with ``changes`` applied equals ``new``; each pair of collections
+    is compared once (an alias is never expanded), and at most ``budget`` pairs
+    of nodes (else: not equal).
+
+    A pair of scalars is compared where it is met, without a set of pairs seen
+    (keeping them in it cost 14% of comparing the bench tree's templates).  Without
+    aliases no pair comes twice, so the count is what a set of every pair would
+    hold.  With them, ``old`` was composed by ``_compose``, which refuses a
+    document whose aliases expand past ``MAX_EXPANDED_NODES`` places
+    (``_check_aliases``): a scalar pair met again gets the same answer, and the
+    count stays within the default budget, as a set's would."""
     budget = MAX_EXPANDED_NODES if budget is None else budget
-    seen: set[tuple[int, int]] = set()
     stack = [(old, new)]
+    pop, push, change_of = stack.pop, stack.append, changes.get
+    seen: set[tuple[int, int]] = set()  # pairs of collections
+    compared = 0
     while stack:
-        a, b = stack.pop()
+        a, b = pop()
         if a is None or b is None:
             if a is not b:
                 return False
             continue
-        pair = (id(a), id(b))
-        if pair in seen:
-            continue
-        seen.add(pair)
-        if len(seen) > budget:
+        if not isinstance(a, ScalarNode):
+            pair = (id(a), id(b))
+            if pair in seen:
+                continue
+            seen.add(pair)
+        compared += 1
+        if compared > budget:
             return False
-        change = changes.get(id(a))
+        change = change_of(id(a))
         if change is not None and change[0] == "value":
             if not (isinstance(b, ScalarNode) and b.value == change[1] and b.tag == a.tag):
                 return False
@@ -856,13 +887,13 @@ def _same(old, changes: dict, new, budget: int | None = None) -> bool:
                     if not (isinstance(y, ScalarNode) and y.value == x and y.tag == DEFAULT_TAGS[ScalarNode]):
                         return False
                 else:
-                    stack.append((x, y))
+                    push((x, y))
         else:
             if len(a.value) != len(b.value):
                 return False
             for (ka, va), (kb, vb) in zip(a.value, b.value):
-                stack.append((ka, kb))
-                stack.append((va, vb))
+                push((ka, kb))
+                push((va, vb))
     return True
 
 

@@ -45,14 +45,34 @@ class _Node:
         return f"{type(self).__name__}(tag={self.tag!r}, value={self.value!r})"
 
 
+def _plain(self, tag, value, start_mark, end_mark, style=None):
+    self.tag, self.style, self.value = tag, style, value
+    self.start, self.end = start_mark.index, end_mark.index
+
+
+def _interned(self, tag, value, start_mark, end_mark, style=None):
+    self.tag, self.style = tag, style
+    self.value = self._seen.setdefault(value, value)
+    self.start, self.end = start_mark.index, end_mark.index
+
+
 class ScalarNode(_Node):
     __slots__ = ()
-    _seen: dict = {}  # while composing: each scalar value once ("Type", "Properties"...)
+    _seen: dict = {}  # while composing a large document (``interning``): each scalar value once
 
-    def __init__(self, tag, value, start_mark, end_mark, style=None):
-        self.tag, self.style = tag, style
-        self.value = self._seen.setdefault(value, value)
-        self.start, self.end = start_mark.index, end_mark.index
+    __init__ = _plain
+
+
+def interning(on: bool) -> None:
+    """Whether the scalars libyaml composes from now on keep each distinct value
+    once (``ScalarNode._seen``): worth it for a large document, whose repeated
+    keys ("Type", "Properties"...) would otherwise each be a string of their
+    own; for a small one the table costs more than it saves (11% of composing
+    the bench tree's YAML templates, and their strings are gone soon after).
+    Turned off, the table is emptied."""
+    ScalarNode.__init__ = _interned if on else _plain
+    if not on:
+        ScalarNode._seen.clear()
 
 
 class SequenceNode(_Node):
