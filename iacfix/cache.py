@@ -400,6 +400,8 @@ class Cache:
                         pass
                 except OSError:
                     prune = False
+                else:
+                    self._remove_stale_files()
         if not self.pending and not self.used and not prune:
             return
         db = self._connect()
@@ -425,6 +427,27 @@ class Cache:
                 db.execute("ROLLBACK")
             except sqlite3.Error:
                 pass
+
+    def _remove_stale_files(self) -> None:
+        """Remove the files of other cache schemas (an older iacfix's ``results.sqlite3``, which an
+        upgrade leaves behind) and set-aside ``.bad`` files, once none has changed for KEEP_DAYS: a
+        version still in use writes its file at least once a day it runs."""
+        import re
+
+        live = {FILE_NAME, FILE_NAME + "-wal", FILE_NAME + "-shm"}
+        ours = re.compile(r"results(-[0-9]+)?\.sqlite3(\.bad)?(-wal|-shm)?")
+        cutoff = time.time() - KEEP_DAYS * 86400
+        try:
+            with os.scandir(self.directory) as entries:
+                for entry in entries:
+                    try:
+                        if (entry.name not in live and ours.fullmatch(entry.name)
+                                and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff):
+                            os.unlink(entry.path)
+                    except OSError:
+                        pass
+        except OSError:
+            pass
 
     def close(self) -> None:
         if self.db is not None and self.pid == os.getpid():

@@ -430,6 +430,27 @@ def test_entries_neither_stored_nor_used_for_a_week_are_removed_once_a_day(runs)
         assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
 
 
+def test_an_older_schema_file_left_by_an_upgrade_goes_when_unused_for_a_week(runs):
+    """After an upgrade the old version's cache file (schema 1's ``results.sqlite3``, tens of MB)
+    was never read nor removed: the daily prune removes other schemas' files and set-aside ``.bad``
+    files once none has changed for KEEP_DAYS, and leaves a recent one (its version still runs)."""
+    runs.directory.mkdir(parents=True, exist_ok=True)
+    old_age = time.time() - result_cache.KEEP_DAYS * 86400 - 3600
+    names = {"results.sqlite3": old_age, "results.sqlite3-wal": old_age, "results-1.sqlite3.bad": old_age,
+             f"results-{result_cache.SCHEMA + 1}.sqlite3": time.time() - 3600, "notes.txt": old_age}
+    for name, when in names.items():
+        (runs.directory / name).write_bytes(b"x" * 100)
+        os.utime(runs.directory / name, (when, when))
+    link = runs.directory / "results-1.sqlite3-shm"
+    link.symlink_to(runs.directory / "notes.txt")
+    os.utime(link, (old_age, old_age), follow_symlinks=False)
+    _filled(runs)
+    left = sorted(p.name for p in runs.directory.iterdir())
+    assert left == sorted(["notes.txt", "pruned", "results-1.sqlite3-shm", f"results-{result_cache.SCHEMA + 1}.sqlite3",
+                           *(n for n in left if n.startswith(result_cache.FILE_NAME))])
+    assert result_cache.FILE_NAME in left
+
+
 def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
     tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n", "iacfix.toml": 'cache-dir = "../kept"\n'})
     monkeypatch.delenv("IACFIX_CACHE_DIR")
