@@ -222,6 +222,7 @@ def _display_by_relpath(path: str) -> str:
     "a/b.yaml", "./a//b.yaml", "a/./b/../c.yaml", ".", "a/..", "../x/y.yaml", "..x/y.yaml", "a/../../y.yaml",
     "{cwd}/a/b.yaml", "{cwd}//a/./b.yaml", "{cwd}/", "{cwd}", "{cwd}/..", "{cwd}/../work/t.yaml",
     "{parent}/other/x.yaml", "/", "{cwd}x/y.yaml", "{cwd}/a/../../workx/y.yaml", "//{cwd}/a.yaml",
+    "{cwd}/..x/y.yaml", "{cwd}/.../y.yaml", "{cwd}/a/../..x", "{cwd}/..",
 ])
 @pytest.mark.parametrize("where", ["work", "/"])
 def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where):
