@@ -235,6 +235,15 @@ def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where)
     assert display_path(path) == _display_by_relpath(path)
 
 
+
+def test_a_template_in_a_directory_named_dot_dot_something_is_shown_as_before(iacfix, write, tmp_path):
+    """``..svc/`` below the working directory, named by its absolute path: 5932501 showed the
+    template by that absolute path (relpath's answer starts with "..")."""
+    write({"..svc/template.yaml": "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                                  "      Runtime: python3.9\n      Handler: a.h\n      Code: {S3Bucket: b}\n"})
+    run = iacfix("check", str(tmp_path / "..svc"), "--format", "json", "--no-cache")
+    assert {f["path"] for f in run.json["findings"]} == {str(tmp_path / "..svc" / "template.yaml")}
+
 # --- a fix's verification compares trees as before -------------------------------------------------
 
 
