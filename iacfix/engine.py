@@ -93,7 +93,9 @@ def display_path(path: str) -> str:
     else:  # an absolute path below the working directory: what relpath answers, without its two abspath calls
         cwd = os.getcwd()
         if norm.startswith(cwd) and norm[len(cwd):len(cwd) + 1] == os.sep:
-            return norm[len(cwd) + 1:].replace(os.sep, "/")
+            rel = norm[len(cwd) + 1:]
+            if not rel.startswith(".."):  # "..svc/" below it: relpath's answer, which is shown absolute below
+                return rel.replace(os.sep, "/")
     rel = os.path.relpath(path)
     shown = path if rel.startswith("..") or os.path.isabs(rel) else rel
     return shown.replace(os.sep, "/")

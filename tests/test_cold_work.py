@@ -222,6 +222,7 @@ def _display_by_relpath(path: str) -> str:
     "a/b.yaml", "./a//b.yaml", "a/./b/../c.yaml", ".", "a/..", "../x/y.yaml", "..x/y.yaml", "a/../../y.yaml",
     "{cwd}/a/b.yaml", "{cwd}//a/./b.yaml", "{cwd}/", "{cwd}", "{cwd}/..", "{cwd}/../work/t.yaml",
     "{parent}/other/x.yaml", "/", "{cwd}x/y.yaml", "{cwd}/a/../../workx/y.yaml", "//{cwd}/a.yaml",
+    "{cwd}/..x/y.yaml", "{cwd}/.../y.yaml", "{cwd}/a/../..x", "{cwd}/..",
 ])
 @pytest.mark.parametrize("where", ["work", "/"])
 def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where):
@@ -233,6 +234,15 @@ def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where)
     path = path.format(cwd=str(work), parent=str(tmp_path))
     assert display_path(path) == _display_by_relpath(path)
 
+
+
+def test_a_template_in_a_directory_named_dot_dot_something_is_shown_as_before(iacfix, write, tmp_path):
+    """``..svc/`` below the working directory, named by its absolute path: 5932501 showed the
+    template by that absolute path (relpath's answer starts with "..")."""
+    write({"..svc/template.yaml": "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+                                  "      Runtime: python3.9\n      Handler: a.h\n      Code: {S3Bucket: b}\n"})
+    run = iacfix("check", str(tmp_path / "..svc"), "--format", "json", "--no-cache")
+    assert {f["path"] for f in run.json["findings"]} == {str(tmp_path / "..svc" / "template.yaml")}
 
 # --- a fix's verification compares trees as before -------------------------------------------------
 
