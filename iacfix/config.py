@@ -26,6 +26,7 @@ import sys
 from dataclasses import field
 
 from .lazy_re import compiled_on_use
+from .paths import escapes
 from .records import dataclass
 
 
@@ -93,7 +94,7 @@ class Config:
     def relative(self, path: str) -> str | None:
         """``path`` relative to the configuration's directory, POSIX-style; None outside it."""
         rel = os.path.relpath(os.path.abspath(path), self.base)
-        return None if rel.startswith("..") else rel.replace(os.sep, "/")
+        return None if escapes(rel) else rel.replace(os.sep, "/")
 
     def for_path(self, path: str) -> dict:
         """The settings for one file: the top level, with the last override that

@@ -7,6 +7,8 @@ import os
 import stat
 from collections.abc import Iterator
 
+from .paths import escapes
+
 DEFAULT_EXCLUDES = (
     ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "node_modules",
     ".aws-sam", "cdk.out", ".terraform", ".serverless", ".terragrunt-cache", ".mypy_cache", ".pytest_cache",
@@ -253,7 +255,7 @@ def _from_here(path: str) -> str:
     directories above it (a /home/me/venv/...) are not the tree's own."""
     if os.path.isabs(path):
         rel = os.path.relpath(path)
-        if not rel.startswith(".."):
+        if not escapes(rel):
             return rel
     return path
 

@@ -19,6 +19,7 @@ from functools import cached_property
 from . import deps, formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
+from .paths import display_path  # noqa: F401  (re-exported: cli, pool, writing)
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from .records import dataclass
 from .rules import UNIT_STEPS, Context, checkers_for
@@ -82,23 +83,6 @@ class FileView:
     @cached_property
     def positions(self) -> Positions:
         return Positions(self.text)
-
-
-def display_path(path: str) -> str:
-    """Relative to the current directory when under it; POSIX separators."""
-    norm = os.path.normpath(path)
-    if not os.path.isabs(path):
-        if not norm.startswith(".."):
-            return norm.replace(os.sep, "/")
-    else:  # an absolute path below the working directory: what relpath answers, without its two abspath calls
-        cwd = os.getcwd()
-        if norm.startswith(cwd) and norm[len(cwd):len(cwd) + 1] == os.sep:
-            rel = norm[len(cwd) + 1:]
-            if not rel.startswith(".."):  # "..svc/" below it: relpath's answer, which is shown absolute below
-                return rel.replace(os.sep, "/")
-    rel = os.path.relpath(path)
-    shown = path if rel.startswith("..") or os.path.isabs(rel) else rel
-    return shown.replace(os.sep, "/")
 
 
 def error(result: FileResult, message: str, line: int = 1, column: int = 1) -> FileResult:

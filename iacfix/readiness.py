@@ -33,6 +33,7 @@ from dataclasses import field
 from . import deps
 from .lazy_re import compiled_on_use
 from .model import FunctionCode
+from .paths import display_path
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from .records import dataclass
 
@@ -133,19 +134,7 @@ def app_root(start: str) -> str:
         d = parent
 
 
-@functools.lru_cache(maxsize=4096)  # the working directory does not change during a run
-def shown(path: str) -> str:
-    norm = os.path.normpath(path)  # what relpath answers, without its two abspath calls:
-    if not os.path.isabs(norm):
-        if not norm.startswith(".."):  # a relative path that stays below the working directory
-            return norm.replace(os.sep, "/")
-    else:
-        cwd = os.getcwd()
-        if norm.startswith(cwd) and norm[len(cwd):len(cwd) + 1] == os.sep:  # an absolute one below it
-            return norm[len(cwd) + 1:].replace(os.sep, "/")
-    rel = os.path.relpath(path)
-    return (path if rel.startswith("..") else rel).replace(os.sep, "/")
-
+shown = functools.lru_cache(maxsize=4096)(display_path)  # the working directory does not change during a run
 
 deps.on_forget(shown.cache_clear)  # another run in this process may start elsewhere
 

@@ -209,13 +209,11 @@ def test_function_code_is_found_the_same_with_keys_written_twice(tmp_path):
 
 
 def _display_by_relpath(path: str) -> str:
-    """The oracle: what ``display_path`` answered before its fast path, through ``relpath``."""
-    if not os.path.isabs(path):
-        norm = os.path.normpath(path)
-        if not norm.startswith(".."):
-            return norm.replace(os.sep, "/")
+    """The oracle: ``display_path`` through ``relpath``, without its fast path: relative when
+    ``relpath`` stays below the working directory (``..x/`` is a name below it, ``../x`` is not)."""
     rel = os.path.relpath(path)
-    return (path if rel.startswith("..") or os.path.isabs(rel) else rel).replace(os.sep, "/")
+    outside = rel == ".." or rel.startswith("../") or os.path.isabs(rel)
+    return (path if outside else rel).replace(os.sep, "/")
 
 
 @pytest.mark.parametrize("path", [
@@ -236,13 +234,14 @@ def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where)
 
 
 
-def test_a_template_in_a_directory_named_dot_dot_something_is_shown_as_before(iacfix, write, tmp_path):
-    """``..svc/`` below the working directory, named by its absolute path: 5932501 showed the
-    template by that absolute path (relpath's answer starts with "..")."""
+def test_a_template_in_a_directory_named_dot_dot_something_is_shown_relative(iacfix, write, tmp_path):
+    """``..svc/`` is below the working directory: named by its absolute path, its template was
+    shown absolute (relpath's answer starts with "..", read as "outside") while its function
+    code was shown relative; both are relative now, as for any directory below."""
     write({"..svc/template.yaml": "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n"
                                   "      Runtime: python3.9\n      Handler: a.h\n      Code: {S3Bucket: b}\n"})
     run = iacfix("check", str(tmp_path / "..svc"), "--format", "json", "--no-cache")
-    assert {f["path"] for f in run.json["findings"]} == {str(tmp_path / "..svc" / "template.yaml")}
+    assert {f["path"] for f in run.json["findings"]} == {"..svc/template.yaml"}
 
 # --- a fix's verification compares trees as before -------------------------------------------------
 

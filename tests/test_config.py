@@ -69,6 +69,15 @@ def test_overrides_apply_to_their_paths_and_flags_still_win(iacfix, write):
     assert rules(iacfix("check", "legacy", "--format", "json", "--ignore", "RT003")) == ["RT004"]
 
 
+def test_an_override_applies_to_a_directory_whose_name_begins_with_two_dots(iacfix, write):
+    """``..svc/`` is inside the configuration's directory: its relative path began with "..",
+    which read as "outside", so no override ever applied to it."""
+    write({"iacfix.toml": '[[overrides]]\npaths = ["..svc/**"]\nignore = ["RT004"]\n',
+           "..svc/t.yaml": template("python3.11"), "svc/t.yaml": template("python3.11")})
+    run = iacfix("check", ".", "--format", "json")
+    assert sorted({f["path"] for f in run.json["findings"] if f["rule"] == "RT004"}) == ["svc/t.yaml"]
+
+
 @pytest.mark.parametrize("text, message", [
     ('horizen = 3\n', "unknown key 'horizen' (did you mean 'horizon'?"),
     ('horizon = "3"\n', "horizon must be an integer"),
