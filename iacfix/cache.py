@@ -199,6 +199,23 @@ def _ours(directory: str) -> bool:
     return st.st_uid == os.geteuid() and not st.st_mode & 0o022
 
 
+def refusal(directory: str) -> str | None:
+    """Why ``directory`` cannot hold the cache (it cannot be made or written, or another user
+    can write it), or None: asked of a directory the user named, who is told."""
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if not _ours(directory):
+            st = os.stat(directory)
+            if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+                return "another user owns it"
+            return "its group or others may write it (anyone who can could plant entries that hide findings; chmod 700 it)"
+        if not os.access(directory, os.W_OK | os.X_OK):
+            return "it cannot be written"
+    except (OSError, ValueError) as e:
+        return f"it cannot be made or read ({getattr(e, 'strerror', None) or e})"
+    return None
+
+
 # --- the store -----------------------------------------------------------------------------------
 
 

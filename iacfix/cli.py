@@ -126,8 +126,9 @@ def _common() -> list:
                help="Keep each unit's results in DIR between runs; used again only while every file and "
                     "directory they were read from is unchanged. Default: $IACFIX_CACHE_DIR, the "
                     "configuration's cache-dir, or $XDG_CACHE_HOME/iacfix (~/.cache/iacfix); none when CI "
-                    "is set and no directory is named, or when PATHS name no directory (pre-commit). Never "
-                    "kept: --resolve runs, and units fix writes."),
+                    "is set and no directory is named, or when PATHS name no directory (pre-commit). A named "
+                    "directory that cannot be written, or that others can write, is not used (a warning "
+                    "says why). Never kept: --resolve runs, and units fix writes."),
         *ci_options(),
     ]
 
@@ -222,6 +223,13 @@ def _result_cache(opts: Options, config, paths: list[str], no_cache: bool, cache
     if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and os.environ.get("CI"):
         return None  # a CI job that names no cache directory keeps none: writing one costs 27-38% more CPU
     directory = os.path.expanduser(cache_dir) if cache_dir else default_dir()  # --cache-dir '~/x', quoted
+    if directory and (cache_dir is not None or os.environ.get("IACFIX_CACHE_DIR")):
+        from .cache import refusal
+
+        why = refusal(directory)  # a directory the user named: say why it is not used (the default: silently)
+        if why is not None:
+            echo(f"iacfix: warning: the result cache is not kept in {directory}: {why}", err=True)
+            return None
     return Cache(directory, opts) if directory else None
 
 

@@ -384,13 +384,32 @@ def test_a_tampered_entry_is_a_miss(runs, tamper, tmp_path):
     assert runs.cache.hits == 0 and runs.cache.misses > 0
 
 
-def test_an_unwritable_cache_directory_is_skipped_silently(runs, tmp_path):
+def test_a_named_cache_directory_that_cannot_be_made_is_skipped_with_a_warning(runs, tmp_path):
+    """A directory the user named (here ``--cache-dir``) that cannot be made is skipped, and the
+    user is told why: a cache asked for and silently not kept looks like a slow iacfix."""
     tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     expected = uncached(runs)
+    result_cache.LAST = None
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF,
                                     "--cache-dir", str(blocker / "cache")])
+    assert (got.exit_code, got.stdout) == expected[0]
+    assert got.stderr == (f"iacfix: warning: the result cache is not kept in {blocker / 'cache'}: "
+                          "it cannot be made or read (Not a directory)\n")
+    assert result_cache.LAST is None
+
+
+def test_an_unwritable_default_cache_directory_is_skipped_silently(runs, tmp_path, monkeypatch):
+    """The default directory (a read-only home in CI) is skipped without a word."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    expected = uncached(runs)
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF])
     assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
     assert result_cache.LAST.broken and result_cache.LAST.stored == 0
 
@@ -600,10 +619,13 @@ def test_a_cache_directory_another_user_can_write_is_not_used(runs, tmp_path, ho
     os.utime(victim, (1_600_000_000, 1_600_000_000))  # older than a day: a prune is due
     (shared / "pruned").symlink_to(victim)
     expected = uncached(runs)
+    result_cache.LAST = None
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)])
-    assert (got.exit_code, got.stdout) == expected[0] and got.stderr == ""
+    assert (got.exit_code, got.stdout) == expected[0]
+    why = "its group or others may write it" if how == "world-writable" else "another user owns it"
+    assert got.stderr.startswith(f"iacfix: warning: the result cache is not kept in {shared}: {why}")
     assert victim.read_text() == "keep me\n"
-    assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
+    assert result_cache.LAST is None and not (shared / result_cache.FILE_NAME).exists()
 
 
 def test_a_cache_directory_no_file_system_can_name_is_skipped(runs, monkeypatch):
@@ -615,7 +637,8 @@ def test_a_cache_directory_no_file_system_can_name_is_skipped(runs, monkeypatch)
     monkeypatch.delenv("CI", raising=False)
     expected = runs("check", ".", "--format", "json", cache=False)
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF])
-    assert (got.exit_code, got.stdout, got.stderr) == (*expected, "")
+    assert (got.exit_code, got.stdout) == expected
+    assert got.stderr.startswith("iacfix: warning: the result cache is not kept in ") and "cannot be made" in got.stderr
 
 
 # --- (8) where the cache is, and how long an entry lives ---------------------------------------------
@@ -650,9 +673,26 @@ def test_a_group_writable_cache_directory_is_not_used(runs, tmp_path):
     shared.mkdir()
     shared.chmod(0o770)
     expected = uncached(runs)
+    result_cache.LAST = None
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)])
+    assert (got.exit_code, got.stdout) == expected[0]
+    assert got.stderr.startswith(f"iacfix: warning: the result cache is not kept in {shared}: its group or others")
+    assert result_cache.LAST is None and not (shared / result_cache.FILE_NAME).exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners and modes")
+def test_a_group_writable_default_cache_directory_is_skipped_silently(runs, tmp_path, monkeypatch):
+    """The default directory is skipped without a word, as an unwritable one is (CI logs stay clean)."""
+    tree(runs.root, {"template.yaml": SAM.replace("python3.11", "python3.9"), "src/app.py": "import cgi\n"})
+    (tmp_path / "xdg" / "iacfix").mkdir(parents=True)
+    (tmp_path / "xdg" / "iacfix").chmod(0o770)
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    expected = uncached(runs)
+    got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF])
     assert (got.exit_code, got.stdout, got.stderr) == (*expected[0], "")
-    assert result_cache.LAST.broken and not (shared / result_cache.FILE_NAME).exists()
+    assert result_cache.LAST.broken
 
 
 def test_an_entry_used_within_a_week_is_kept(runs):
