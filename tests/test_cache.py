@@ -470,6 +470,41 @@ def test_an_older_schema_file_left_by_an_upgrade_goes_when_unused_for_a_week(run
     assert result_cache.FILE_NAME in left
 
 
+def _sqlite_file(path, application_id: int) -> None:
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA application_id={application_id}")
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+
+
+def test_the_prune_leaves_another_programs_results_sqlite3_in_a_shared_directory(runs):
+    """A cache directory named by the user may be shared (``$IACFIX_CACHE_DIR=~/.cache``): a
+    ``results.sqlite3`` there that is not an iacfix cache (another application id) is not ours to
+    delete, however old (5045ca1 removed any file so named)."""
+    runs.directory.mkdir(parents=True, exist_ok=True)
+    old_age = time.time() - result_cache.KEEP_DAYS * 86400 - 3600
+    foreign = runs.directory / "results.sqlite3"
+    _sqlite_file(foreign, 0x12345678)
+    os.utime(foreign, (old_age, old_age))
+    _filled(runs)
+    assert foreign.exists()
+
+
+def test_the_prune_keeps_another_schemas_file_whose_wal_is_recent(runs):
+    """Another version's file is judged with its -wal and -shm: its main file's mtime moves only at
+    a checkpoint, so an old main file beside a fresh -wal is in use and none of the three goes
+    (5045ca1 unlinked the main file under the -wal that holds its latest writes)."""
+    runs.directory.mkdir(parents=True, exist_ok=True)
+    old_age = time.time() - result_cache.KEEP_DAYS * 86400 - 3600
+    other = runs.directory / f"results-{result_cache.SCHEMA + 1}.sqlite3"
+    _sqlite_file(other, result_cache.APPLICATION_ID)
+    os.utime(other, (old_age, old_age))
+    (runs.directory / (other.name + "-wal")).write_bytes(b"")
+    _filled(runs)
+    assert other.exists() and (runs.directory / (other.name + "-wal")).exists()
+
+
 def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
     tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n", "iacfix.toml": 'cache-dir = "../kept"\n'})
     monkeypatch.delenv("IACFIX_CACHE_DIR")
