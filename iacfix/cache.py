@@ -448,23 +448,40 @@ class Cache:
     def _remove_stale_files(self) -> None:
         """Remove the files of other cache schemas (an older iacfix's ``results.sqlite3``, which an
         upgrade leaves behind) and set-aside ``.bad`` files, once none has changed for KEEP_DAYS: a
-        version still in use writes its file at least once a day it runs."""
+        version still in use writes its file at least once a day it runs.  A database goes with its
+        ``-wal`` and ``-shm`` or not at all, judged by the newest of them (its main file changes only
+        at a checkpoint), and only when it is iacfix's (its application id): a directory the user
+        named may hold another program's ``results.sqlite3``."""
         import re
 
-        live = {FILE_NAME, FILE_NAME + "-wal", FILE_NAME + "-shm"}
-        ours = re.compile(r"results(-[0-9]+)?\.sqlite3(\.bad)?(-wal|-shm)?")
+        ours = re.compile(r"(results(?:-[0-9]+)?\.sqlite3(\.bad)?)(-wal|-shm)?")
         cutoff = time.time() - KEEP_DAYS * 86400
+        groups: dict[str, list] = {}
         try:
             with os.scandir(self.directory) as entries:
                 for entry in entries:
-                    try:
-                        if (entry.name not in live and ours.fullmatch(entry.name)
-                                and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff):
-                            os.unlink(entry.path)
-                    except OSError:
-                        pass
+                    m = ours.fullmatch(entry.name)
+                    if m and m.group(1) != FILE_NAME:
+                        groups.setdefault(m.group(1), []).append(entry)
         except OSError:
-            pass
+            return
+        for base, members in groups.items():
+            try:
+                if any(not e.is_file(follow_symlinks=False) or e.stat(follow_symlinks=False).st_mtime >= cutoff
+                       for e in members):
+                    continue
+                main = os.path.join(self.directory, base)
+                if not base.endswith(".bad"):  # another schema's file: only if it is iacfix's
+                    if not any(e.name == base for e in members):
+                        continue
+                    with open(main, "rb") as fh:
+                        head = fh.read(72)
+                    if head[:16] != b"SQLite format 3\0" or int.from_bytes(head[68:72], "big") != APPLICATION_ID:
+                        continue
+                for e in sorted(members, key=lambda e: e.name != base):  # the main file first
+                    os.unlink(e.path)
+            except OSError:
+                pass
 
     def close(self) -> None:
         if self.db is not None and self.pid == os.getpid():

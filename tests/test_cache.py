@@ -458,7 +458,10 @@ def test_an_older_schema_file_left_by_an_upgrade_goes_when_unused_for_a_week(run
     names = {"results.sqlite3": old_age, "results.sqlite3-wal": old_age, "results-1.sqlite3.bad": old_age,
              f"results-{result_cache.SCHEMA + 1}.sqlite3": time.time() - 3600, "notes.txt": old_age}
     for name, when in names.items():
-        (runs.directory / name).write_bytes(b"x" * 100)
+        if name == "results.sqlite3":  # an old iacfix's cache (its application id): ours to remove
+            _sqlite_file(runs.directory / name, result_cache.APPLICATION_ID)
+        else:
+            (runs.directory / name).write_bytes(b"x" * 100)
         os.utime(runs.directory / name, (when, when))
     link = runs.directory / "results-1.sqlite3-shm"
     link.symlink_to(runs.directory / "notes.txt")
