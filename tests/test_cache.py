@@ -293,6 +293,19 @@ def test_resolve_and_no_cache_keep_nothing(runs):
     assert runs.cache.key is None and runs.cache.stored == 0
 
 
+def test_a_run_that_keeps_no_cache_neither_warns_about_nor_makes_the_named_directory(runs, tmp_path):
+    """A --resolve run keeps no result cache wherever it is: a named directory others can write
+    is not worth a warning there, and one that does not exist is not made (604aeea did both)."""
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    got = invoke(["check", ".", "--resolve", "--as-of", AS_OF, "--cache-dir", str(shared)])
+    assert got.stderr == ""
+    got = invoke(["check", ".", "--resolve", "--as-of", AS_OF, "--cache-dir", str(tmp_path / "new")])
+    assert got.stderr == "" and not (tmp_path / "new").exists()
+
+
 def test_the_cache_directory_is_private_and_outside_the_tree(runs, monkeypatch, tmp_path):
     tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
     home = tmp_path / "home"
