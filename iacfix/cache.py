@@ -169,9 +169,15 @@ def _code_stamp() -> list:
     return out
 
 
+def keeps_nothing(opts) -> bool:
+    """Whether a run keeps no results whatever the directory: ``plan``, ``--resolve`` (pip's
+    answer may change), also in an override."""
+    return bool(opts.plan or opts.context.resolve or any(c.resolve for _, c in opts.overrides))
+
+
 def run_key(opts) -> str | None:
     """What every entry of a run depends on (None: this run keeps nothing)."""
-    if opts.plan or opts.context.resolve or any(c.resolve for _, c in opts.overrides):
+    if keeps_nothing(opts):
         return None
     try:
         parts = [SCHEMA, __version__, sys.version, sys.platform, os.getcwd(), _code_stamp(),
