@@ -30,7 +30,7 @@ its key and body), so ``marshal`` only ever reads back bytes this cache
 stored, from a file in a directory only this user can write.  A
 file that is not this cache, is corrupt or of another version is set aside and
 rebuilt; a directory that cannot be written, that another user owns or that
-its group or anyone may write is skipped silently.  An entry neither stored nor
+its group or anyone may write is skipped (silently unless the user named it: ``cli`` warns).  An entry neither stored nor
 used (a hit stores its time again, once a day at most) for ``KEEP_DAYS`` is removed.  Concurrent
 runs and workers write through SQLite's own locking, each write a transaction.
 """
