@@ -462,6 +462,23 @@ def test_entries_neither_stored_nor_used_for_a_week_are_removed_once_a_day(runs)
         assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
 
 
+def test_another_versions_daily_prune_does_not_stand_for_this_ones(runs):
+    """Two versions sharing a directory keep a file each (5932501), but the ``pruned`` marker was
+    one: the version that ran first each day pruned its own file and stopped the other's prune,
+    whose week-old entries then stayed for good.  Each schema keeps its own marker."""
+    _filled(runs)
+    db_path = runs.directory / result_cache.FILE_NAME
+    day_ago = time.time() - 86400 - 60
+    for marker in runs.directory.glob("pruned*"):  # this version last pruned over a day ago...
+        os.utime(marker, (day_ago, day_ago))
+    (runs.directory / "pruned").write_bytes(b"")  # ... and an older one (its marker) did so just now
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
+    runs("check", "src", "--format", "json")
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
+
+
 def test_an_older_schema_file_left_by_an_upgrade_goes_when_unused_for_a_week(runs):
     """After an upgrade the old version's cache file (schema 1's ``results.sqlite3``, tens of MB)
     was never read nor removed: the daily prune removes other schemas' files and set-aside ``.bad``
