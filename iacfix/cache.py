@@ -54,6 +54,8 @@ APPLICATION_ID = 0x69616366  # "iacf"
 # One file per schema: two iacfix versions sharing a cache directory (a pre-commit hook's and a
 # venv's) each keep their own instead of setting each other's aside at every run.
 FILE_NAME = f"results-{SCHEMA}.sqlite3"
+# ... and its own prune marker: the version that ran first each day stopped the other's prune.
+PRUNED = f"pruned-{SCHEMA}"
 KEEP_DAYS = 7  # entries neither stored nor used for this long are removed
 REFRESH_AFTER = 86400  # seconds: a hit on an entry stored longer ago stores its time again (once a day at most)
 FLUSH_EVERY = 64  # entries written in one transaction
@@ -198,7 +200,7 @@ def _checksum(secret: bytes, key: str, body: bytes) -> str:
 def _ours(directory: str) -> bool:
     """Whether ``directory`` is this user's and no other user can write in it (neither its group
     nor anyone): anyone who can could plant entries (a hit hides findings) or a link where the
-    ``pruned`` marker goes."""
+    ``PRUNED`` marker goes."""
     if not hasattr(os, "geteuid"):  # no POSIX owners (Windows)
         return True
     st = os.stat(directory)
@@ -407,12 +409,12 @@ class Cache:
 
     def flush(self, prune: bool = False) -> None:
         """Write the entries kept so far (one transaction); with ``prune``, drop those older than
-        KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
+        KEEP_DAYS, once a day (the ``PRUNED`` file's mtime says when it was last done)."""
         if self.broken:
             self.pending, self.used = [], []
             return
         if prune:
-            marker = os.path.join(self.directory, "pruned")
+            marker = os.path.join(self.directory, PRUNED)
             try:
                 prune = time.time() - os.stat(marker).st_mtime > 86400
             except OSError:

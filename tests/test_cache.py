@@ -455,8 +455,8 @@ def test_entries_neither_stored_nor_used_for_a_week_are_removed_once_a_day(runs)
     assert runs.cache.hits > 0
     with sqlite3.connect(db_path) as db:
         db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
-    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
-    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    day_ago = os.stat(runs.directory / result_cache.PRUNED).st_mtime - 86400 - 60
+    os.utime(runs.directory / result_cache.PRUNED, (day_ago, day_ago))
     runs("check", "src", "--format", "json")
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
@@ -498,7 +498,7 @@ def test_an_older_schema_file_left_by_an_upgrade_goes_when_unused_for_a_week(run
     os.utime(link, (old_age, old_age), follow_symlinks=False)
     _filled(runs)
     left = sorted(p.name for p in runs.directory.iterdir())
-    assert left == sorted(["notes.txt", "pruned", "results-1.sqlite3-shm", f"results-{result_cache.SCHEMA + 1}.sqlite3",
+    assert left == sorted(["notes.txt", result_cache.PRUNED, "results-1.sqlite3-shm", f"results-{result_cache.SCHEMA + 1}.sqlite3",
                            *(n for n in left if n.startswith(result_cache.FILE_NAME))])
     assert result_cache.FILE_NAME in left
 
@@ -685,7 +685,7 @@ def test_a_cache_directory_another_user_can_write_is_not_used(runs, tmp_path, ho
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me\n")
     os.utime(victim, (1_600_000_000, 1_600_000_000))  # older than a day: a prune is due
-    (shared / "pruned").symlink_to(victim)
+    (shared / result_cache.PRUNED).symlink_to(victim)
     expected = uncached(runs)
     result_cache.LAST = None
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)])
@@ -780,8 +780,8 @@ def test_an_entry_used_within_a_week_is_kept(runs):
     assert min(ages()) > (result_cache.KEEP_DAYS - 1) * 86400
     runs("check", ".", "--format", "json")  # a hit: its entry is a week old but for an hour, and used
     assert runs.cache.hits > 0 and runs.cache.refreshed == runs.cache.hits
-    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
-    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    day_ago = os.stat(runs.directory / result_cache.PRUNED).st_mtime - 86400 - 60
+    os.utime(runs.directory / result_cache.PRUNED, (day_ago, day_ago))
     with sqlite3.connect(db_path) as db:
         db.execute("UPDATE entry SET stored = stored - 7200")  # the hour has passed, and one more
     runs("check", "src", "--format", "json")  # prunes, using nothing
