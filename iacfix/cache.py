@@ -30,7 +30,7 @@ its key and body), so ``marshal`` only ever reads back bytes this cache
 stored, from a file in a directory only this user can write.  A
 file that is not this cache, is corrupt or of another version is set aside and
 rebuilt; a directory that cannot be written, that another user owns or that
-its group or anyone may write is skipped silently.  An entry neither stored nor
+its group or anyone may write is skipped (silently unless the user named it: ``cli`` warns).  An entry neither stored nor
 used (a hit stores its time again, once a day at most) for ``KEEP_DAYS`` is removed.  Concurrent
 runs and workers write through SQLite's own locking, each write a transaction.
 """
@@ -54,6 +54,8 @@ APPLICATION_ID = 0x69616366  # "iacf"
 # One file per schema: two iacfix versions sharing a cache directory (a pre-commit hook's and a
 # venv's) each keep their own instead of setting each other's aside at every run.
 FILE_NAME = f"results-{SCHEMA}.sqlite3"
+# ... and its own prune marker: the version that ran first each day stopped the other's prune.
+PRUNED = f"pruned-{SCHEMA}"
 KEEP_DAYS = 7  # entries neither stored nor used for this long are removed
 REFRESH_AFTER = 86400  # seconds: a hit on an entry stored longer ago stores its time again (once a day at most)
 FLUSH_EVERY = 64  # entries written in one transaction
@@ -169,9 +171,15 @@ def _code_stamp() -> list:
     return out
 
 
+def keeps_nothing(opts) -> bool:
+    """Whether a run keeps no results whatever the directory: ``plan``, ``--resolve`` (pip's
+    answer may change), also in an override."""
+    return bool(opts.plan or opts.context.resolve or any(c.resolve for _, c in opts.overrides))
+
+
 def run_key(opts) -> str | None:
     """What every entry of a run depends on (None: this run keeps nothing)."""
-    if opts.plan or opts.context.resolve or any(c.resolve for _, c in opts.overrides):
+    if keeps_nothing(opts):
         return None
     try:
         parts = [SCHEMA, __version__, sys.version, sys.platform, os.getcwd(), _code_stamp(),
@@ -192,7 +200,7 @@ def _checksum(secret: bytes, key: str, body: bytes) -> str:
 def _ours(directory: str) -> bool:
     """Whether ``directory`` is this user's and no other user can write in it (neither its group
     nor anyone): anyone who can could plant entries (a hit hides findings) or a link where the
-    ``pruned`` marker goes."""
+    ``PRUNED`` marker goes."""
     if not hasattr(os, "geteuid"):  # no POSIX owners (Windows)
         return True
     st = os.stat(directory)
@@ -401,12 +409,12 @@ class Cache:
 
     def flush(self, prune: bool = False) -> None:
         """Write the entries kept so far (one transaction); with ``prune``, drop those older than
-        KEEP_DAYS, once a day (the ``pruned`` file's mtime says when it was last done)."""
+        KEEP_DAYS, once a day (the ``PRUNED`` file's mtime says when it was last done)."""
         if self.broken:
             self.pending, self.used = [], []
             return
         if prune:
-            marker = os.path.join(self.directory, "pruned")
+            marker = os.path.join(self.directory, PRUNED)
             try:
                 prune = time.time() - os.stat(marker).st_mtime > 86400
             except OSError:
@@ -448,23 +456,40 @@ class Cache:
     def _remove_stale_files(self) -> None:
         """Remove the files of other cache schemas (an older iacfix's ``results.sqlite3``, which an
         upgrade leaves behind) and set-aside ``.bad`` files, once none has changed for KEEP_DAYS: a
-        version still in use writes its file at least once a day it runs."""
+        version still in use writes its file at least once a day it runs.  A database goes with its
+        ``-wal`` and ``-shm`` or not at all, judged by the newest of them (its main file changes only
+        at a checkpoint), and only when it is iacfix's (its application id): a directory the user
+        named may hold another program's ``results.sqlite3``."""
         import re
 
-        live = {FILE_NAME, FILE_NAME + "-wal", FILE_NAME + "-shm"}
-        ours = re.compile(r"results(-[0-9]+)?\.sqlite3(\.bad)?(-wal|-shm)?")
+        ours = re.compile(r"(results(?:-[0-9]+)?\.sqlite3(\.bad)?)(-wal|-shm)?")
         cutoff = time.time() - KEEP_DAYS * 86400
+        groups: dict[str, list] = {}
         try:
             with os.scandir(self.directory) as entries:
                 for entry in entries:
-                    try:
-                        if (entry.name not in live and ours.fullmatch(entry.name)
-                                and entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff):
-                            os.unlink(entry.path)
-                    except OSError:
-                        pass
+                    m = ours.fullmatch(entry.name)
+                    if m and m.group(1) != FILE_NAME:
+                        groups.setdefault(m.group(1), []).append(entry)
         except OSError:
-            pass
+            return
+        for base, members in groups.items():
+            try:
+                if any(not e.is_file(follow_symlinks=False) or e.stat(follow_symlinks=False).st_mtime >= cutoff
+                       for e in members):
+                    continue
+                main = os.path.join(self.directory, base)
+                if not base.endswith(".bad"):  # another schema's file: only if it is iacfix's
+                    if not any(e.name == base for e in members):
+                        continue
+                    with open(main, "rb") as fh:
+                        head = fh.read(72)
+                    if head[:16] != b"SQLite format 3\0" or int.from_bytes(head[68:72], "big") != APPLICATION_ID:
+                        continue
+                for e in sorted(members, key=lambda e: e.name != base):  # the main file first
+                    os.unlink(e.path)
+            except OSError:
+                pass
 
     def close(self) -> None:
         if self.db is not None and self.pid == os.getpid():

@@ -216,15 +216,15 @@ def _result_cache(opts: Options, config, paths: list[str], no_cache: bool, cache
         return None
     if not any(os.path.isdir(p) for p in paths):  # files named one by one (pre-commit's staged files) have
         return None  # just changed: the cache's fixed cost (about 5 ms) would buy nothing
-    from .cache import Cache, default_dir
+    from .cache import Cache, default_dir, keeps_nothing
 
     if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and config.settings.get("cache-dir"):
         cache_dir = os.path.join(config.base, os.path.expanduser(config.settings["cache-dir"]))  # ~/x: not under base
     if cache_dir is None and not os.environ.get("IACFIX_CACHE_DIR") and os.environ.get("CI"):
         return None  # a CI job that names no cache directory keeps none: writing one costs 27-38% more CPU
     directory = os.path.expanduser(cache_dir) if cache_dir else default_dir()  # --cache-dir '~/x', quoted
-    if directory and (cache_dir is not None or os.environ.get("IACFIX_CACHE_DIR")):
-        from .cache import refusal
+    if directory and (cache_dir is not None or os.environ.get("IACFIX_CACHE_DIR")) and not keeps_nothing(opts):
+        from .cache import refusal  # (--resolve keeps no cache wherever it is: no directory to make or judge)
 
         why = refusal(directory)  # a directory the user named: say why it is not used (the default: silently)
         if why is not None:

@@ -293,6 +293,19 @@ def test_resolve_and_no_cache_keep_nothing(runs):
     assert runs.cache.key is None and runs.cache.stored == 0
 
 
+def test_a_run_that_keeps_no_cache_neither_warns_about_nor_makes_the_named_directory(runs, tmp_path):
+    """A --resolve run keeps no result cache wherever it is: a named directory others can write
+    is not worth a warning there, and one that does not exist is not made (604aeea did both)."""
+    tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    got = invoke(["check", ".", "--resolve", "--as-of", AS_OF, "--cache-dir", str(shared)])
+    assert got.stderr == ""
+    got = invoke(["check", ".", "--resolve", "--as-of", AS_OF, "--cache-dir", str(tmp_path / "new")])
+    assert got.stderr == "" and not (tmp_path / "new").exists()
+
+
 def test_the_cache_directory_is_private_and_outside_the_tree(runs, monkeypatch, tmp_path):
     tree(runs.root, {"template.yaml": SAM, "src/app.py": "import json\n"})
     home = tmp_path / "home"
@@ -442,8 +455,25 @@ def test_entries_neither_stored_nor_used_for_a_week_are_removed_once_a_day(runs)
     assert runs.cache.hits > 0
     with sqlite3.connect(db_path) as db:
         db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
-    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
-    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    day_ago = os.stat(runs.directory / result_cache.PRUNED).st_mtime - 86400 - 60
+    os.utime(runs.directory / result_cache.PRUNED, (day_ago, day_ago))
+    runs("check", "src", "--format", "json")
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
+
+
+def test_another_versions_daily_prune_does_not_stand_for_this_ones(runs):
+    """Two versions sharing a directory keep a file each (5932501), but the ``pruned`` marker was
+    one: the version that ran first each day pruned its own file and stopped the other's prune,
+    whose week-old entries then stayed for good.  Each schema keeps its own marker."""
+    _filled(runs)
+    db_path = runs.directory / result_cache.FILE_NAME
+    day_ago = time.time() - 86400 - 60
+    for marker in runs.directory.glob("pruned*"):  # this version last pruned over a day ago...
+        os.utime(marker, (day_ago, day_ago))
+    (runs.directory / "pruned").write_bytes(b"")  # ... and an older one (its marker) did so just now
+    with sqlite3.connect(db_path) as db:
+        db.execute("UPDATE entry SET stored = stored - ?", (result_cache.KEEP_DAYS * 86400 + 60,))
     runs("check", "src", "--format", "json")
     with sqlite3.connect(db_path) as db:
         assert db.execute("SELECT count(*) FROM entry").fetchone()[0] == 0
@@ -458,16 +488,54 @@ def test_an_older_schema_file_left_by_an_upgrade_goes_when_unused_for_a_week(run
     names = {"results.sqlite3": old_age, "results.sqlite3-wal": old_age, "results-1.sqlite3.bad": old_age,
              f"results-{result_cache.SCHEMA + 1}.sqlite3": time.time() - 3600, "notes.txt": old_age}
     for name, when in names.items():
-        (runs.directory / name).write_bytes(b"x" * 100)
+        if name == "results.sqlite3":  # an old iacfix's cache (its application id): ours to remove
+            _sqlite_file(runs.directory / name, result_cache.APPLICATION_ID)
+        else:
+            (runs.directory / name).write_bytes(b"x" * 100)
         os.utime(runs.directory / name, (when, when))
     link = runs.directory / "results-1.sqlite3-shm"
     link.symlink_to(runs.directory / "notes.txt")
     os.utime(link, (old_age, old_age), follow_symlinks=False)
     _filled(runs)
     left = sorted(p.name for p in runs.directory.iterdir())
-    assert left == sorted(["notes.txt", "pruned", "results-1.sqlite3-shm", f"results-{result_cache.SCHEMA + 1}.sqlite3",
+    assert left == sorted(["notes.txt", result_cache.PRUNED, "results-1.sqlite3-shm", f"results-{result_cache.SCHEMA + 1}.sqlite3",
                            *(n for n in left if n.startswith(result_cache.FILE_NAME))])
     assert result_cache.FILE_NAME in left
+
+
+def _sqlite_file(path, application_id: int) -> None:
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA application_id={application_id}")
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+
+
+def test_the_prune_leaves_another_programs_results_sqlite3_in_a_shared_directory(runs):
+    """A cache directory named by the user may be shared (``$IACFIX_CACHE_DIR=~/.cache``): a
+    ``results.sqlite3`` there that is not an iacfix cache (another application id) is not ours to
+    delete, however old (5045ca1 removed any file so named)."""
+    runs.directory.mkdir(parents=True, exist_ok=True)
+    old_age = time.time() - result_cache.KEEP_DAYS * 86400 - 3600
+    foreign = runs.directory / "results.sqlite3"
+    _sqlite_file(foreign, 0x12345678)
+    os.utime(foreign, (old_age, old_age))
+    _filled(runs)
+    assert foreign.exists()
+
+
+def test_the_prune_keeps_another_schemas_file_whose_wal_is_recent(runs):
+    """Another version's file is judged with its -wal and -shm: its main file's mtime moves only at
+    a checkpoint, so an old main file beside a fresh -wal is in use and none of the three goes
+    (5045ca1 unlinked the main file under the -wal that holds its latest writes)."""
+    runs.directory.mkdir(parents=True, exist_ok=True)
+    old_age = time.time() - result_cache.KEEP_DAYS * 86400 - 3600
+    other = runs.directory / f"results-{result_cache.SCHEMA + 1}.sqlite3"
+    _sqlite_file(other, result_cache.APPLICATION_ID)
+    os.utime(other, (old_age, old_age))
+    (runs.directory / (other.name + "-wal")).write_bytes(b"")
+    _filled(runs)
+    assert other.exists() and (runs.directory / (other.name + "-wal")).exists()
 
 
 def test_the_configuration_names_the_cache_directory(runs, monkeypatch):
@@ -617,7 +685,7 @@ def test_a_cache_directory_another_user_can_write_is_not_used(runs, tmp_path, ho
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me\n")
     os.utime(victim, (1_600_000_000, 1_600_000_000))  # older than a day: a prune is due
-    (shared / "pruned").symlink_to(victim)
+    (shared / result_cache.PRUNED).symlink_to(victim)
     expected = uncached(runs)
     result_cache.LAST = None
     got = invoke(["check", ".", "--format", "json", "--as-of", AS_OF, "--cache-dir", str(shared)])
@@ -712,8 +780,8 @@ def test_an_entry_used_within_a_week_is_kept(runs):
     assert min(ages()) > (result_cache.KEEP_DAYS - 1) * 86400
     runs("check", ".", "--format", "json")  # a hit: its entry is a week old but for an hour, and used
     assert runs.cache.hits > 0 and runs.cache.refreshed == runs.cache.hits
-    day_ago = os.stat(runs.directory / "pruned").st_mtime - 86400 - 60
-    os.utime(runs.directory / "pruned", (day_ago, day_ago))
+    day_ago = os.stat(runs.directory / result_cache.PRUNED).st_mtime - 86400 - 60
+    os.utime(runs.directory / result_cache.PRUNED, (day_ago, day_ago))
     with sqlite3.connect(db_path) as db:
         db.execute("UPDATE entry SET stored = stored - 7200")  # the hour has passed, and one more
     runs("check", "src", "--format", "json")  # prunes, using nothing
