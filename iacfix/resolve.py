@@ -67,10 +67,13 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _cache_dir() -> str:
-    base = os.environ.get("IACFIX_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "iacfix")
-    return os.path.join(base, "resolve")
+def _cache_dir() -> str | None:
+    """Where pip's answers are kept: ``resolve`` in the result cache's default directory
+    (``~`` expanded, as there); None when there is no home to keep them in."""
+    from .cache import default_dir
+
+    base = default_dir()
+    return os.path.join(base, "resolve") if base else None
 
 
 def _pip_context() -> str:
@@ -207,20 +210,24 @@ def resolve(requirements: str, python: str, os_code: str | None, arch: str,
     tags = platforms(os_code, arch)
     key = hashlib.sha256(json.dumps([[f"{r}\t{n}" for r, n in lines], options, python, tags,
                                      _included(options), _pip_context()]).encode()).hexdigest()
-    cache = os.path.join(_cache_dir(), key + ".json")
-    try:
-        with open(cache, encoding="utf-8") as fh:
-            row = json.load(fh)
-        return Resolution(row["ok"], [tuple(b) for b in row["blockers"]], row["installs"], row["error"], cached=True)
-    except (OSError, ValueError, KeyError):
-        pass
+    directory = _cache_dir()
+    cache = os.path.join(directory, key + ".json") if directory else None
+    if cache is not None:
+        try:
+            with open(cache, encoding="utf-8") as fh:
+                row = json.load(fh)
+            return Resolution(row["ok"], [tuple(b) for b in row["blockers"]], row["installs"], row["error"],
+                              cached=True)
+        except (OSError, ValueError, KeyError):
+            pass
     result = _run(lines, python, tags, os.path.dirname(os.path.abspath(requirements)), options)
-    try:
-        os.makedirs(os.path.dirname(cache), exist_ok=True)
-        with open(cache, "w", encoding="utf-8") as fh:
-            json.dump(result.to_json(), fh)
-    except OSError:
-        pass
+    if cache is not None:
+        try:
+            os.makedirs(directory, exist_ok=True)
+            with open(cache, "w", encoding="utf-8") as fh:
+                json.dump(result.to_json(), fh)
+        except OSError:
+            pass
     return result
 
 

@@ -101,6 +101,17 @@ def test_plan_picks_the_newest_runtime_with_wheels_and_answers_come_from_the_cac
 
 
 @pytest.mark.slow
+def test_a_cache_directory_under_home_keeps_pips_answers_there(iacfix, write, index, tmp_path, monkeypatch):
+    """``IACFIX_CACHE_DIR=~/x`` (quoted, unexpanded) made a directory named ``~`` in the working
+    directory for pip's answers; ``~`` is the home directory, as for the result cache."""
+    app(write, "tinyc==1.0\n")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("IACFIX_CACHE_DIR", "~/kept")
+    iacfix("plan", "app", "--resolve", "--as-of", "2026-11-21", "--format", "json", as_of=None)
+    assert list((tmp_path / "home" / "kept" / "resolve").glob("*.json"))
+    assert not (tmp_path / "~").exists() and not list(tmp_path.rglob("~"))
+
+
 def test_arm64_functions_need_aarch64_wheels(iacfix, write, index):
     app(write, "armless==1.0\n", arch="      Architectures: [arm64]\n")
     run = iacfix("check", "app", "--resolve", "--format", "json")
