@@ -13,8 +13,9 @@ from . import __version__, formats
 from .command import Argument, Choice, Group, IntRange, Option, Path, UsageError, echo, invalid
 from .catalog import CatalogError, load_catalog
 from .ci_options import ci_options, run_settings
-from .engine import FileResult, Options, display_path
+from .engine import FileResult, Options
 from .model import FileError
+from .paths import display_path
 from .pool import run
 from .reading import DEFAULT_MAX_FILE_SIZE, format_size, parse_size
 from .reports import FORMATS as OUTPUT_FORMATS

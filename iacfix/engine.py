@@ -19,7 +19,7 @@ from functools import cached_property
 from . import deps, formats
 from .edits import Positions
 from .model import FileError, Finding, Located, ParseError
-from .paths import display_path  # noqa: F401  (re-exported: cli, pool, writing)
+from .paths import display_path
 from .reading import DEFAULT_MAX_FILE_SIZE, Unreadable, read_bytes
 from .records import dataclass
 from .rules import UNIT_STEPS, Context, checkers_for

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 
 from . import deps, formats, rules, workers
 from .edits import remove_temporaries
-from .engine import FileResult, Options, display_path, error, process_file, process_unit
+from .engine import FileResult, Options, error, process_file, process_unit
+from .paths import display_path
 from .reading import Unreadable, read_bytes
 from .records import dataclass
 from .spool import Results, Spool, encode

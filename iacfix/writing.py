@@ -14,7 +14,8 @@ import os
 
 from . import deps
 from .edits import NotWritten, atomic_write, hard_links, leftovers
-from .engine import FileResult, Options, display_path, error
+from .engine import FileResult, Options, error
+from .paths import display_path
 
 _CLEANED: set[tuple[int, str]] = set()  # (run, directory) already cleaned of leftovers
 

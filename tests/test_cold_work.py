@@ -224,7 +224,7 @@ def _display_by_relpath(path: str) -> str:
 ])
 @pytest.mark.parametrize("where", ["work", "/"])
 def test_display_paths_are_what_relpath_says(monkeypatch, tmp_path, path, where):
-    from iacfix.engine import display_path
+    from iacfix.paths import display_path
 
     work = tmp_path / "work"
     work.mkdir()
